@@ -1,0 +1,146 @@
+// Magnitude pruning: zero every weight with |w| <= t.
+//
+// NUMERICAL CONTRACT (bit-identical to the twin)
+//  - out[i] = |w[i]| <= t ? +0 : w[i]. Kept values are copied bit for bit
+//    (including -0 when t < 0); pruned ones become +0. outPtr may equal wPtr.
+//    For t >= 0 both zeros are pruned; for t < 0 nothing is.
+//  - maskPtr != 0: writes ceil(n / 8) bytes, bit (i & 7) of byte (i >> 3) set
+//    when w[i] is kept; the unused high bits of the last byte are 0.
+//  - Returns the number of kept values. Inputs are finite (engine checks).
+//  - F32: t arrives as f32 (JS numbers round to the nearest f32 at the call);
+//    the engine passes the largest f32 <= its f64 threshold.
+// METHOD: 16 values per iteration: |w| by masking the sign bit, one compare
+//  gives an all-ones lane for kept values; out = w & keep; the compare masks'
+//  bitmask() give 16 mask bits, stored as one u16. Scalar tail.
+
+/** Prunes n f32 weights at threshold t; returns the kept count. */
+export function pruneF32(wPtr: usize, n: i32, t: f32, outPtr: usize, maskPtr: usize): i32 {
+  const tv = f32x4.splat(t);
+  const am = i32x4.splat(0x7fffffff);
+  let kept = 0;
+  let i = 0;
+  if (maskPtr != 0) {
+    for (; i + 16 <= n; i += 16) {
+      const p = wPtr + (<usize>i << 2);
+      const o = outPtr + (<usize>i << 2);
+      const a0 = v128.load(p);
+      const a1 = v128.load(p, 16);
+      const a2 = v128.load(p, 32);
+      const a3 = v128.load(p, 48);
+      const k0 = f32x4.gt(v128.and(a0, am), tv);
+      const k1 = f32x4.gt(v128.and(a1, am), tv);
+      const k2 = f32x4.gt(v128.and(a2, am), tv);
+      const k3 = f32x4.gt(v128.and(a3, am), tv);
+      v128.store(o, v128.and(a0, k0));
+      v128.store(o, v128.and(a1, k1), 16);
+      v128.store(o, v128.and(a2, k2), 32);
+      v128.store(o, v128.and(a3, k3), 48);
+      const bits = i32x4.bitmask(k0) | (i32x4.bitmask(k1) << 4) | (i32x4.bitmask(k2) << 8) | (i32x4.bitmask(k3) << 12);
+      store<u16>(maskPtr + (<usize>i >> 3), bits);
+      kept += popcnt(bits);
+    }
+  } else {
+    let c0 = i32x4.splat(0), c1 = c0;
+    for (; i + 16 <= n; i += 16) {
+      const p = wPtr + (<usize>i << 2);
+      const o = outPtr + (<usize>i << 2);
+      const a0 = v128.load(p);
+      const a1 = v128.load(p, 16);
+      const a2 = v128.load(p, 32);
+      const a3 = v128.load(p, 48);
+      const k0 = f32x4.gt(v128.and(a0, am), tv);
+      const k1 = f32x4.gt(v128.and(a1, am), tv);
+      const k2 = f32x4.gt(v128.and(a2, am), tv);
+      const k3 = f32x4.gt(v128.and(a3, am), tv);
+      v128.store(o, v128.and(a0, k0));
+      v128.store(o, v128.and(a1, k1), 16);
+      v128.store(o, v128.and(a2, k2), 32);
+      v128.store(o, v128.and(a3, k3), 48);
+      // kept lanes are -1: subtracting counts them
+      c0 = i32x4.sub(c0, i32x4.add(k0, k1));
+      c1 = i32x4.sub(c1, i32x4.add(k2, k3));
+    }
+    c0 = i32x4.add(c0, c1);
+    kept = i32x4.extract_lane(c0, 0) + i32x4.extract_lane(c0, 1) + i32x4.extract_lane(c0, 2) + i32x4.extract_lane(c0, 3);
+  }
+  // scalar tail; i is a multiple of 16 here, so the mask resumes on a byte boundary
+  let byte: u32 = 0;
+  for (; i < n; i++) {
+    const v = load<f32>(wPtr + (<usize>i << 2));
+    const keep = abs<f32>(v) > t;
+    store<f32>(outPtr + (<usize>i << 2), select<f32>(v, 0, keep));
+    kept += <i32>keep;
+    byte |= (<u32>keep) << (<u32>i & 7);
+    if ((i & 7) == 7) {
+      if (maskPtr != 0) store<u8>(maskPtr + (<usize>i >> 3), byte);
+      byte = 0;
+    }
+  }
+  if (maskPtr != 0 && (n & 7) != 0) store<u8>(maskPtr + (<usize>n >> 3), byte);
+  return kept;
+}
+
+/** Prunes n f64 weights at threshold t; returns the kept count. */
+export function pruneF64(wPtr: usize, n: i32, t: f64, outPtr: usize, maskPtr: usize): i32 {
+  const tv = f64x2.splat(t);
+  const am = i64x2.splat(0x7fffffffffffffff);
+  let kept = 0;
+  let i = 0;
+  if (maskPtr != 0) {
+    for (; i + 8 <= n; i += 8) {
+      const p = wPtr + (<usize>i << 3);
+      const o = outPtr + (<usize>i << 3);
+      const a0 = v128.load(p);
+      const a1 = v128.load(p, 16);
+      const a2 = v128.load(p, 32);
+      const a3 = v128.load(p, 48);
+      const k0 = f64x2.gt(v128.and(a0, am), tv);
+      const k1 = f64x2.gt(v128.and(a1, am), tv);
+      const k2 = f64x2.gt(v128.and(a2, am), tv);
+      const k3 = f64x2.gt(v128.and(a3, am), tv);
+      v128.store(o, v128.and(a0, k0));
+      v128.store(o, v128.and(a1, k1), 16);
+      v128.store(o, v128.and(a2, k2), 32);
+      v128.store(o, v128.and(a3, k3), 48);
+      const bits = i64x2.bitmask(k0) | (i64x2.bitmask(k1) << 2) | (i64x2.bitmask(k2) << 4) | (i64x2.bitmask(k3) << 6);
+      store<u8>(maskPtr + (<usize>i >> 3), bits);
+      kept += popcnt(bits);
+    }
+  } else {
+    let c0 = i64x2.splat(0), c1 = c0;
+    for (; i + 8 <= n; i += 8) {
+      const p = wPtr + (<usize>i << 3);
+      const o = outPtr + (<usize>i << 3);
+      const a0 = v128.load(p);
+      const a1 = v128.load(p, 16);
+      const a2 = v128.load(p, 32);
+      const a3 = v128.load(p, 48);
+      const k0 = f64x2.gt(v128.and(a0, am), tv);
+      const k1 = f64x2.gt(v128.and(a1, am), tv);
+      const k2 = f64x2.gt(v128.and(a2, am), tv);
+      const k3 = f64x2.gt(v128.and(a3, am), tv);
+      v128.store(o, v128.and(a0, k0));
+      v128.store(o, v128.and(a1, k1), 16);
+      v128.store(o, v128.and(a2, k2), 32);
+      v128.store(o, v128.and(a3, k3), 48);
+      c0 = i64x2.sub(c0, i64x2.add(k0, k1));
+      c1 = i64x2.sub(c1, i64x2.add(k2, k3));
+    }
+    c0 = i64x2.add(c0, c1);
+    kept = <i32>(i64x2.extract_lane(c0, 0) + i64x2.extract_lane(c0, 1));
+  }
+  let byte: u32 = 0;
+  for (; i < n; i++) {
+    const v = load<f64>(wPtr + (<usize>i << 3));
+    const keep = abs<f64>(v) > t;
+    store<f64>(outPtr + (<usize>i << 3), select<f64>(v, 0, keep));
+    kept += <i32>keep;
+    byte |= (<u32>keep) << (<u32>i & 7);
+    if ((i & 7) == 7) {
+      if (maskPtr != 0) store<u8>(maskPtr + (<usize>i >> 3), byte);
+      byte = 0;
+    }
+  }
+  if (maskPtr != 0 && (n & 7) != 0) store<u8>(maskPtr + (<usize>n >> 3), byte);
+  return kept;
+}

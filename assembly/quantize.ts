@@ -1,0 +1,327 @@
+// Linear quantization (ONNX QuantizeLinear / DequantizeLinear) with packing.
+//
+// NUMERICAL CONTRACT (bit-identical to the twin)
+//  - quantizeF32: q[i] = clamp(roundHalfEven(f32(x[i] / s)) + z, qmin, qmax),
+//    s = scale[g] (f32, finite, > 0), z = zp[g] (i32; 0 when zpPtr = 0) of the
+//    segment g = floor(i / seg). The division is one IEEE f32 division (the
+//    ONNX rule; no reciprocal multiply); x / s may overflow to +-Inf, which
+//    saturates. Packing by `bits`: 5..8 one value per byte (q & 0xff, two's
+//    complement when negative); 3..4 two per byte, element i in bits
+//    4*(i&1)..+3 of byte i>>1; 2 (or less) four per byte, element i in bits
+//    2*(i&3)..+1 of byte i>>2; stored as q & (2^slot - 1); unused bits of the
+//    last byte are 0.
+//  - dequantizeF32: out[i] = f32(f32(q[i] - z) * s) with q unpacked as above,
+//    sign-extended (from 8, 4 or 2 bits) when `signed` != 0. (q - z) is an
+//    exact f32 and the product is one f32 rounding; the twin's
+//    Math.fround((q - z) * s) is the same value since the f64 product of two
+//    24-bit significands is exact.
+//  - Preconditions (the engine's): n >= 0, seg >= 1, -32768 <= qmin <= qmax
+//    <= 32767 and |qmin - z|, |qmax - z| < 2^22 (true for any zero point
+//    inside the integer range of `bits`); finite x.
+// METHOD (quantize): per lane v = x / s, clamped in float to
+//  [qmin - z, qmax - z] (exact integers; clamping before rounding gives the
+//  same integer since rounding is monotone), then v + 1.5 * 2^23 rounds to
+//  the nearest integer, ties to even (the IEEE default), leaving
+//  round(v) + 0x4B400000 in the bit pattern; one integer subtract of
+//  (0x4B400000 - z) yields q. Four f32x4 -> two saturating narrows (values
+//  already in i16 range) -> & 0xff -> one unsigned narrow = 16 bytes.
+//  Segments are walked one at a time (splats hoisted per segment); packed
+//  widths quantize a block of up to 4096 values into a static byte buffer,
+//  then pack it with SIMD nibble / crumb merges. Dequantize mirrors this:
+//  unpack a block into the buffer with SIMD shifts and shuffles, then widen,
+//  subtract z, convert and multiply per segment.
+
+const BLOCK: i32 = 4096; // multiple of 64: every full block packs to whole bytes
+const BUF: usize = memory.data(BLOCK, 16);
+
+const MAGIC: f32 = 12582912.0; // 1.5 * 2^23
+const MAGIC_BITS: i32 = 0x4b400000;
+
+// ------------------------------------------------------------------ quantize
+
+// @ts-ignore: decorator
+@inline function quantVec(x: v128, sv: v128, lov: v128, hiv: v128, mv: v128, off: v128): v128 {
+  let v = f32x4.div(x, sv);
+  v = f32x4.pmin(f32x4.pmax(v, lov), hiv);
+  return i32x4.sub(f32x4.add(v, mv), off);
+}
+
+/** Quantizes cnt values of one segment (scale s, zero point z) to bytes q & 0xff at out. */
+// @ts-ignore: decorator
+@inline function quantSpan(x: usize, cnt: i32, s: f32, z: i32, qmin: i32, qmax: i32, out: usize): void {
+  const lo = <f32>(qmin - z);
+  const hi = <f32>(qmax - z);
+  const off = MAGIC_BITS - z;
+  const sv = f32x4.splat(s);
+  const lov = f32x4.splat(lo);
+  const hiv = f32x4.splat(hi);
+  const mv = f32x4.splat(MAGIC);
+  const ov = i32x4.splat(off);
+  const m8 = i16x8.splat(0xff);
+  let i = 0;
+  for (; i + 16 <= cnt; i += 16) {
+    const p = x + (<usize>i << 2);
+    const q0 = quantVec(v128.load(p), sv, lov, hiv, mv, ov);
+    const q1 = quantVec(v128.load(p, 16), sv, lov, hiv, mv, ov);
+    const q2 = quantVec(v128.load(p, 32), sv, lov, hiv, mv, ov);
+    const q3 = quantVec(v128.load(p, 48), sv, lov, hiv, mv, ov);
+    const a = v128.and(i16x8.narrow_i32x4_s(q0, q1), m8);
+    const b = v128.and(i16x8.narrow_i32x4_s(q2, q3), m8);
+    v128.store(out + <usize>i, i8x16.narrow_i16x8_u(a, b));
+  }
+  for (; i + 4 <= cnt; i += 4) {
+    const q = quantVec(v128.load(x + (<usize>i << 2)), sv, lov, hiv, mv, ov);
+    const a = v128.and(i16x8.narrow_i32x4_s(q, q), m8);
+    store<u32>(out + <usize>i, i32x4.extract_lane(i8x16.narrow_i16x8_u(a, a), 0));
+  }
+  for (; i < cnt; i++) {
+    let v = load<f32>(x + (<usize>i << 2)) / s;
+    v = v < lo ? lo : v;
+    v = hi < v ? hi : v;
+    store<u8>(out + <usize>i, reinterpret<i32>(v + MAGIC) - off);
+  }
+}
+
+/** Packs cnt bytes (low 4 bits used) two per byte: element i -> bits 4*(i&1). */
+// @ts-ignore: decorator
+@inline function pack4(src: usize, cnt: i32, out: usize): void {
+  const lo = i16x8.splat(0x0f);
+  const hi = i16x8.splat(0xf0);
+  let i = 0;
+  for (; i + 32 <= cnt; i += 32) {
+    const a = v128.load(src + <usize>i);
+    const b = v128.load(src + <usize>i, 16);
+    const pa = v128.or(v128.and(a, lo), v128.and(i16x8.shr_u(a, 4), hi));
+    const pb = v128.or(v128.and(b, lo), v128.and(i16x8.shr_u(b, 4), hi));
+    v128.store(out + (<usize>i >> 1), i8x16.narrow_i16x8_u(pa, pb));
+  }
+  for (; i < cnt; i += 2) {
+    let v = <u32>load<u8>(src + <usize>i) & 15;
+    if (i + 1 < cnt) v |= (<u32>load<u8>(src + <usize>i, 1) & 15) << 4;
+    store<u8>(out + (<usize>i >> 1), v);
+  }
+}
+
+/** Packs cnt bytes (low 2 bits used) four per byte: element i -> bits 2*(i&3). */
+// @ts-ignore: decorator
+@inline function pack2(src: usize, cnt: i32, out: usize): void {
+  const m3 = i32x4.splat(0x03030303);
+  const mf = i32x4.splat(0x000f000f);
+  const mb = i32x4.splat(0xff);
+  let i = 0;
+  for (; i + 64 <= cnt; i += 64) {
+    const p = src + <usize>i;
+    let a = v128.and(v128.load(p), m3);
+    let b = v128.and(v128.load(p, 16), m3);
+    let c = v128.and(v128.load(p, 32), m3);
+    let d = v128.and(v128.load(p, 48), m3);
+    // per i32 lane e0 | e1<<8 | e2<<16 | e3<<24 -> e0 | e1<<2 | e2<<4 | e3<<6
+    a = v128.and(v128.or(a, i32x4.shr_u(a, 6)), mf);
+    b = v128.and(v128.or(b, i32x4.shr_u(b, 6)), mf);
+    c = v128.and(v128.or(c, i32x4.shr_u(c, 6)), mf);
+    d = v128.and(v128.or(d, i32x4.shr_u(d, 6)), mf);
+    a = v128.and(v128.or(a, i32x4.shr_u(a, 12)), mb);
+    b = v128.and(v128.or(b, i32x4.shr_u(b, 12)), mb);
+    c = v128.and(v128.or(c, i32x4.shr_u(c, 12)), mb);
+    d = v128.and(v128.or(d, i32x4.shr_u(d, 12)), mb);
+    v128.store(out + (<usize>i >> 2), i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(a, b), i16x8.narrow_i32x4_s(c, d)));
+  }
+  for (; i < cnt; i += 4) {
+    let v: u32 = 0;
+    for (let j = 0; j < 4 && i + j < cnt; j++) v |= (<u32>load<u8>(src + <usize>(i + j)) & 3) << (<u32>j << 1);
+    store<u8>(out + (<usize>i >> 2), v);
+  }
+}
+
+/**
+ * Quantizes n f32 values at x into outPtr (see the contract above):
+ * per segment g of `seg` values, scale f32 at scalePtr[g], zero point i32 at
+ * zpPtr[g] (zpPtr = 0: all zero), clamp to [qmin, qmax], packed by `bits`.
+ */
+export function quantizeF32(xPtr: usize, n: i32, seg: i32, scalePtr: usize, zpPtr: usize, qmin: i32, qmax: i32, bits: i32, outPtr: usize): void {
+  if (n <= 0 || seg < 1) return;
+  if (bits >= 5) {
+    let g: usize = 0;
+    for (let start = 0; start < n; g++) {
+      const len = min(seg, n - start);
+      const s = load<f32>(scalePtr + (g << 2));
+      const z = zpPtr != 0 ? load<i32>(zpPtr + (g << 2)) : 0;
+      quantSpan(xPtr + (<usize>start << 2), len, s, z, qmin, qmax, outPtr + <usize>start);
+      start += len;
+    }
+    return;
+  }
+  const four = bits >= 3;
+  let g: usize = 0;
+  let left = min(seg, n); // values left in segment g
+  let s = load<f32>(scalePtr);
+  let z = zpPtr != 0 ? load<i32>(zpPtr) : 0;
+  for (let b0 = 0; b0 < n; b0 += BLOCK) {
+    const bl = min(BLOCK, n - b0);
+    let j = 0;
+    while (j < bl) {
+      const c = min(left, bl - j);
+      quantSpan(xPtr + (<usize>(b0 + j) << 2), c, s, z, qmin, qmax, BUF + <usize>j);
+      j += c;
+      left -= c;
+      if (left == 0) {
+        const rest = n - (b0 + j);
+        if (rest > 0) {
+          g++;
+          left = min(seg, rest);
+          s = load<f32>(scalePtr + (g << 2));
+          z = zpPtr != 0 ? load<i32>(zpPtr + (g << 2)) : 0;
+        }
+      }
+    }
+    if (four) pack4(BUF, bl, outPtr + (<usize>b0 >> 1));
+    else pack2(BUF, bl, outPtr + (<usize>b0 >> 2));
+  }
+}
+
+// ---------------------------------------------------------------- dequantize
+
+/** out[i] = f32(q[i] - z) * s for cnt byte values (i8 when sgn, else u8). */
+// @ts-ignore: decorator
+@inline function dequantSpan(q: usize, cnt: i32, sgn: bool, s: f32, z: i32, out: usize): void {
+  const sv = f32x4.splat(s);
+  const zv = i32x4.splat(z);
+  let i = 0;
+  if (sgn) {
+    for (; i + 16 <= cnt; i += 16) {
+      const b = v128.load(q + <usize>i);
+      const l = i16x8.extend_low_i8x16_s(b);
+      const h = i16x8.extend_high_i8x16_s(b);
+      const o = out + (<usize>i << 2);
+      v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_low_i16x8_s(l), zv)), sv));
+      v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_high_i16x8_s(l), zv)), sv), 16);
+      v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_low_i16x8_s(h), zv)), sv), 32);
+      v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_high_i16x8_s(h), zv)), sv), 48);
+    }
+    for (; i < cnt; i++) {
+      store<f32>(out + (<usize>i << 2), <f32>(<i32>load<i8>(q + <usize>i) - z) * s);
+    }
+  } else {
+    for (; i + 16 <= cnt; i += 16) {
+      const b = v128.load(q + <usize>i);
+      const l = i16x8.extend_low_i8x16_u(b);
+      const h = i16x8.extend_high_i8x16_u(b);
+      const o = out + (<usize>i << 2);
+      v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_low_i16x8_u(l), zv)), sv));
+      v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_high_i16x8_u(l), zv)), sv), 16);
+      v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_low_i16x8_u(h), zv)), sv), 32);
+      v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_high_i16x8_u(h), zv)), sv), 48);
+    }
+    for (; i < cnt; i++) {
+      store<f32>(out + (<usize>i << 2), <f32>(<i32>load<u8>(q + <usize>i) - z) * s);
+    }
+  }
+}
+
+/** Unpacks cnt 4-bit values (two per byte) at src into bytes at dst, sign-extended when sgn. */
+// @ts-ignore: decorator
+@inline function unpack4(src: usize, cnt: i32, sgn: bool, dst: usize): void {
+  let i = 0;
+  const lm = i8x16.splat(0x0f);
+  for (; i + 32 <= cnt; i += 32) {
+    const v = v128.load(src + (<usize>i >> 1));
+    let lo: v128, hi: v128;
+    if (sgn) {
+      lo = i8x16.shr_s(i8x16.shl(v, 4), 4);
+      hi = i8x16.shr_s(v, 4);
+    } else {
+      lo = v128.and(v, lm);
+      hi = i8x16.shr_u(v, 4);
+    }
+    v128.store(dst + <usize>i, i8x16.shuffle(lo, hi, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23));
+    v128.store(dst + <usize>i, i8x16.shuffle(lo, hi, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31), 16);
+  }
+  for (; i < cnt; i++) {
+    let v = (<i32>load<u8>(src + (<usize>i >> 1)) >> ((i & 1) << 2)) & 15;
+    if (sgn) v = (v << 28) >> 28;
+    store<u8>(dst + <usize>i, v);
+  }
+}
+
+/** Unpacks cnt 2-bit values (four per byte) at src into bytes at dst, sign-extended when sgn. */
+// @ts-ignore: decorator
+@inline function unpack2(src: usize, cnt: i32, sgn: bool, dst: usize): void {
+  let i = 0;
+  const m3 = i8x16.splat(3);
+  for (; i + 64 <= cnt; i += 64) {
+    const v = v128.load(src + (<usize>i >> 2));
+    let e0: v128, e1: v128, e2: v128, e3: v128;
+    if (sgn) {
+      e0 = i8x16.shr_s(i8x16.shl(v, 6), 6);
+      e1 = i8x16.shr_s(i8x16.shl(v, 4), 6);
+      e2 = i8x16.shr_s(i8x16.shl(v, 2), 6);
+      e3 = i8x16.shr_s(v, 6);
+    } else {
+      e0 = v128.and(v, m3);
+      e1 = v128.and(i8x16.shr_u(v, 2), m3);
+      e2 = v128.and(i8x16.shr_u(v, 4), m3);
+      e3 = i8x16.shr_u(v, 6);
+    }
+    // bytes e0[j], e1[j] paired, then e2[j], e3[j]; then interleave the pairs
+    const pl = i8x16.shuffle(e0, e1, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const ph = i8x16.shuffle(e0, e1, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    const rl = i8x16.shuffle(e2, e3, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const rh = i8x16.shuffle(e2, e3, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    const d = dst + <usize>i;
+    v128.store(d, i8x16.shuffle(pl, rl, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23));
+    v128.store(d, i8x16.shuffle(pl, rl, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31), 16);
+    v128.store(d, i8x16.shuffle(ph, rh, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23), 32);
+    v128.store(d, i8x16.shuffle(ph, rh, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31), 48);
+  }
+  for (; i < cnt; i++) {
+    let v = (<i32>load<u8>(src + (<usize>i >> 2)) >> ((i & 3) << 1)) & 3;
+    if (sgn) v = (v << 30) >> 30;
+    store<u8>(dst + <usize>i, v);
+  }
+}
+
+/**
+ * Dequantizes n values at qPtr (packed by `bits`, sign-extended when signed
+ * != 0) into n f32 at outPtr: out[i] = f32(q - z) * s per segment.
+ */
+export function dequantizeF32(qPtr: usize, n: i32, seg: i32, scalePtr: usize, zpPtr: usize, bits: i32, signed: i32, outPtr: usize): void {
+  if (n <= 0 || seg < 1) return;
+  const sgn = signed != 0;
+  if (bits >= 5) {
+    let g: usize = 0;
+    for (let start = 0; start < n; g++) {
+      const len = min(seg, n - start);
+      const s = load<f32>(scalePtr + (g << 2));
+      const z = zpPtr != 0 ? load<i32>(zpPtr + (g << 2)) : 0;
+      dequantSpan(qPtr + <usize>start, len, sgn, s, z, outPtr + (<usize>start << 2));
+      start += len;
+    }
+    return;
+  }
+  const four = bits >= 3;
+  let g: usize = 0;
+  let left = min(seg, n);
+  let s = load<f32>(scalePtr);
+  let z = zpPtr != 0 ? load<i32>(zpPtr) : 0;
+  for (let b0 = 0; b0 < n; b0 += BLOCK) {
+    const bl = min(BLOCK, n - b0);
+    if (four) unpack4(qPtr + (<usize>b0 >> 1), bl, sgn, BUF);
+    else unpack2(qPtr + (<usize>b0 >> 2), bl, sgn, BUF);
+    let j = 0;
+    while (j < bl) {
+      const c = min(left, bl - j);
+      dequantSpan(BUF + <usize>j, c, sgn, s, z, outPtr + (<usize>(b0 + j) << 2));
+      j += c;
+      left -= c;
+      if (left == 0) {
+        const rest = n - (b0 + j);
+        if (rest > 0) {
+          g++;
+          left = min(seg, rest);
+          s = load<f32>(scalePtr + (g << 2));
+          z = zpPtr != 0 ? load<i32>(zpPtr + (g << 2)) : 0;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Validation and preparation of (W, H) for GPTQ / SparseGPT / OBS. W is
+ * rows x cols (rows = outputs, cols = inputs; a linear model is one row), H
+ * the cols x cols input Gram matrix X^T X. Following GPTQ: a column whose
+ * H_ii is 0 (a feature that is always 0 on the data) has no effect on the
+ * outputs: its weights are set to 0 and H_ii to 1. H is then damped by
+ * damp * mean(diag H) on the diagonal and inverted by Cholesky.
+ */
+import { SlimfitError } from '../errors.js';
+import type { Engine } from '../engine/engine.js';
+import type { Matrix } from '../types.js';
+import { assertFinite, assertOption, toMatrix, type MatrixInput } from '../validate.js';
+import { inverseUpperFactor, upperGram } from './linalg.js';
+
+export type HessianInput = Float64Array | MatrixInput;
+
+/** Relative asymmetry tolerated in H (rounding in the caller's accumulation). */
+const SYMMETRY_TOL = 1e-10;
+
+export function checkW(W: Matrix | MatrixInput): Matrix {
+  return toMatrix(W as MatrixInput, 'W');
+}
+
+/** H as a validated row-major cols*cols Float64Array (not copied when already one). */
+export function checkH(H: HessianInput, cols: number): Float64Array {
+  let h: Float64Array;
+  if (H instanceof Float64Array) h = H;
+  else {
+    const m = toMatrix(H, 'H', { skipFiniteCheck: true });
+    if (m.rows !== m.cols) throw new SlimfitError('E_SHAPE', `H must be square, got ${m.rows} x ${m.cols}`);
+    h = m.data;
+  }
+  if (h.length !== cols * cols) {
+    throw new SlimfitError('E_SHAPE', `H has ${h.length} values but W has ${cols} columns, so H must be ${cols} x ${cols} = ${cols * cols} (H = X^T X over the inputs)`);
+  }
+  assertFinite(h, 'H', cols);
+  let scale = 0;
+  for (let i = 0; i < h.length; i++) scale = Math.max(scale, Math.abs(h[i]!));
+  for (let i = 0; i < cols; i++) {
+    if (h[i * cols + i]! < 0) {
+      throw new SlimfitError('E_SINGULAR', `H[${i}][${i}] = ${h[i * cols + i]} is negative, so H is not a Gram matrix X^T X (not positive semidefinite)`, { pivot: i });
+    }
+    for (let j = 0; j < i; j++) {
+      if (Math.abs(h[i * cols + j]! - h[j * cols + i]!) > SYMMETRY_TOL * scale) {
+        throw new SlimfitError('E_SHAPE', `H is not symmetric: H[${i}][${j}] = ${h[i * cols + j]} but H[${j}][${i}] = ${h[j * cols + i]}; pass (H + H^T) / 2`, { row: i, col: j });
+      }
+    }
+  }
+  return h;
+}
+
+export function checkDamp(damp: unknown): number {
+  assertOption(damp as number, 'damp', 0, 1e6);
+  return damp as number;
+}
+
+export interface Prepared {
+  rows: number;
+  cols: number;
+  /** W with columns permuted by `perm` and dead columns zeroed (a copy). */
+  W: Float64Array;
+  /** Inverse of the permuted, damped H (full symmetric); computed only when asked for. */
+  Hinv: Float64Array | undefined;
+  /** Upper Cholesky factor of Hinv: Hinv = U^T U. */
+  U: Float64Array;
+  /** The ridge added to the diagonal: damp * mean(diag H). */
+  ridge: number;
+  /** Original column indices whose H_ii was 0. */
+  dead: number[];
+}
+
+/**
+ * Permutes (perm[k] = original column processed k-th), fixes dead columns,
+ * damps and factors. Throws E_SINGULAR suggesting a larger damp when the
+ * damped H is still not positive definite.
+ */
+export function prepare(engine: Engine, W: Matrix, H: Float64Array, damp: number, perm: readonly number[], wantInverse = false): Prepared {
+  const { rows, cols } = W;
+  const Hp = new Float64Array(cols * cols);
+  for (let i = 0; i < cols; i++) for (let j = 0; j < cols; j++) Hp[i * cols + j] = H[perm[i]! * cols + perm[j]!]!;
+  const Wp = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let k = 0; k < cols; k++) Wp[r * cols + k] = W.data[r * cols + perm[k]!]!;
+  const dead: number[] = [];
+  let trace = 0;
+  for (let k = 0; k < cols; k++) {
+    if (Hp[k * cols + k] === 0) {
+      dead.push(perm[k]!);
+      Hp[k * cols + k] = 1;
+      for (let r = 0; r < rows; r++) Wp[r * cols + k] = 0;
+    }
+    trace += Hp[k * cols + k]!;
+  }
+  const ridge = (damp * trace) / cols;
+  const f = inverseUpperFactor(engine, Hp, cols, ridge);
+  if ('pivot' in f) {
+    const pivot = perm[f.pivot]!;
+    throw new SlimfitError(
+      'E_SINGULAR',
+      `H + ${damp} * mean(diag H) * I is not positive definite (Cholesky fails at column ${pivot}: it is a linear combination of other columns); increase damp (e.g. 0.1) or remove collinear features`,
+      { pivot },
+    );
+  }
+  dead.sort((a, b) => a - b);
+  return { rows, cols, W: Wp, Hinv: wantInverse ? upperGram(f.U, cols) : undefined, U: f.U, ridge, dead };
+}
+
+/** The identity order, or columns by decreasing H_ii (GPTQ's act-order), ties to the lower index. */
+export function columnOrder(H: Float64Array, cols: number, actOrder: boolean): number[] {
+  const perm = Array.from({ length: cols }, (_, i) => i);
+  if (actOrder) perm.sort((a, b) => H[b * cols + b]! - H[a * cols + a]! || a - b);
+  return perm;
+}

@@ -1,0 +1,146 @@
+/**
+ * quantizeWith: quantization with a choice of rounding and clip calibration,
+ * returning the QuantizedTensor (the layout engine.quantize produces, so
+ * engine.dequantize reads it) and a report of what it cost.
+ *
+ * Contract: q = clamp(round(f32(x / s)) + z, qmin, qmax), x taken as float32,
+ * with s, z per group from the calibrated clip range (see calibrate.ts) or
+ * given explicitly. With rounding 'half-even' this is exactly ONNX
+ * QuantizeLinear and runs through engine.quantize's kernel; other roundings
+ * run a TS loop that packs the same layout.
+ */
+import { SlimfitError } from '../errors.js';
+import type { Engine } from '../engine/engine.js';
+import type { Granularity, QuantizedTensor, QuantScheme } from '../types.js';
+import { affineZeroPoint, checkBits, checkScheme, explicitScales, explicitZeroPoints, groupsOf, quantRange } from '../ops/quant-params.js';
+import { assertFinite, assertOption } from '../validate.js';
+import { calibrate, checkCalibration, type Calibration } from './calibrate.js';
+import { packCodes } from './pack.js';
+import { errorStats, quantizedBytes, type ErrorStats } from './report.js';
+import { checkRounding, rounder, type Rounding } from './rounding.js';
+
+export interface QuantizeWithOptions {
+  /** 2..8 (default 8). Each bit removed doubles the step, so RMSE ≈ s/√12 doubles. */
+  bits?: number;
+  /** 'symmetric' (default; zero point 0) or 'affine' (unsigned with a zero point; zero stays exact). */
+  scheme?: QuantScheme;
+  /** 'tensor' (default), { axis: 0, shape: [rows, cols] } or { block: B } (B divides the length; 32, 64, 128 are usual). */
+  granularity?: Granularity;
+  /** Default 'half-even' (ONNX). See rounding.ts. */
+  rounding?: Rounding;
+  /** Seed of the 'stochastic' rounding draws (default 0). */
+  seed?: number;
+  /** Clip range per group: 'minmax' (default), 'percentile' (with p) or 'mse'. Ignored when `scale` is given. */
+  calibration?: Calibration;
+  /** Percentile for calibration 'percentile', in (50, 100]; default 99.9. */
+  p?: number;
+  /** Explicit scale(s), one number or one per group (skips calibration). */
+  scale?: number | ArrayLike<number>;
+  /** Explicit zero point(s), affine only; default from each group's min with the given scale. */
+  zeroPoint?: number | ArrayLike<number>;
+}
+
+export interface QuantReport extends ErrorStats {
+  bits: number;
+  scheme: QuantScheme;
+  rounding: Rounding;
+  calibration: Calibration | 'explicit';
+  /** Per-group scales and (affine) zero points, as in the tensor. */
+  scale: Float32Array;
+  zeroPoint: Int32Array | undefined;
+  /** Calibrated clip range per group (undefined for explicit scales). */
+  clipLo: Float64Array | undefined;
+  clipHi: Float64Array | undefined;
+  /** The input's bytes (4 per float32 value, 8 per float64). */
+  bytesBefore: number;
+  /** Codes + float32 scales + one byte per zero point. */
+  bytesAfter: number;
+  /** bytesBefore / bytesAfter. */
+  ratio: number;
+}
+
+export interface QuantizeWithResult {
+  tensor: QuantizedTensor;
+  report: QuantReport;
+}
+
+export function quantizeWith(engine: Engine, w: ArrayLike<number>, opts: QuantizeWithOptions = {}): QuantizeWithResult {
+  const bits = checkBits(opts.bits ?? 8);
+  const scheme = checkScheme(opts.scheme ?? 'symmetric');
+  const rounding = checkRounding(opts.rounding ?? 'half-even');
+  const calibration = checkCalibration(opts.calibration ?? 'minmax');
+  const seed = opts.seed ?? 0;
+  assertOption(seed, 'seed', 0, 2 ** 32 - 1, { integer: true });
+  if (w === null || typeof w !== 'object' || typeof w.length !== 'number') {
+    throw new SlimfitError('E_SHAPE', 'w must be a Float32Array, Float64Array or number array');
+  }
+  const n = w.length;
+  if (n === 0) throw new SlimfitError('E_SHAPE', 'w is empty; there is nothing to quantize');
+  assertFinite(w, 'w');
+  const x = w instanceof Float32Array ? w : new Float32Array(w as ArrayLike<number>);
+  assertFinite(x, 'w (as float32)'); // finite f64 beyond float32 range overflows to Infinity
+  const granularity = opts.granularity ?? 'tensor';
+  const { seg, groups } = groupsOf(granularity, n);
+  const range = quantRange(bits, scheme);
+  if (opts.zeroPoint !== undefined && scheme === 'symmetric') {
+    throw new SlimfitError('E_RANGE', "zeroPoint applies to the 'affine' scheme only; symmetric zero points are 0");
+  }
+
+  let scale: Float32Array;
+  let zeroPoint: Int32Array | undefined;
+  let clipLo: Float64Array | undefined;
+  let clipHi: Float64Array | undefined;
+  if (opts.scale !== undefined) {
+    scale = explicitScales(opts.scale, groups);
+    if (scheme === 'affine') {
+      if (opts.zeroPoint !== undefined) zeroPoint = explicitZeroPoints(opts.zeroPoint, groups, range);
+      else {
+        const mm = calibrate(x, seg, bits, scheme, 'minmax');
+        zeroPoint = Int32Array.from(scale, (s, g) => affineZeroPoint(mm.lo[g]!, s, range.qmin, range.qmax));
+      }
+    }
+  } else {
+    if (opts.zeroPoint !== undefined) throw new SlimfitError('E_RANGE', 'zeroPoint needs an explicit scale too');
+    const c = calibrate(x, seg, bits, scheme, calibration, opts.p);
+    scale = c.scale;
+    zeroPoint = c.zeroPoint;
+    clipLo = c.lo;
+    clipHi = c.hi;
+  }
+
+  let tensor: QuantizedTensor;
+  if (rounding === 'half-even') {
+    tensor = engine.quantize(x, zeroPoint ? { bits, scheme, granularity, scale, zeroPoint } : { bits, scheme, granularity, scale });
+  } else {
+    const round = rounder(rounding, seed);
+    const codes = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const g = (i / seg) | 0;
+      const z = zeroPoint ? zeroPoint[g]! : 0;
+      codes[i] = Math.min(range.qmax, Math.max(range.qmin, round(Math.fround(x[i]! / scale[g]!)) + z));
+    }
+    tensor = { bits, scheme, shape: groupsOf(granularity, n).shape, granularity, data: packCodes(codes, bits, scheme), scale };
+    if (zeroPoint) tensor.zeroPoint = zeroPoint;
+  }
+
+  const stats = errorStats(w, engine.dequantize(tensor));
+  const bytesBefore = n * (w instanceof Float64Array ? 8 : 4);
+  const bytesAfter = quantizedBytes(tensor.data.byteLength, groups, scheme === 'affine');
+  return {
+    tensor,
+    report: {
+      ...stats,
+      bits,
+      scheme,
+      rounding,
+      calibration: opts.scale !== undefined ? 'explicit' : calibration,
+      scale: tensor.scale,
+      zeroPoint: tensor.zeroPoint,
+      clipLo,
+      clipHi,
+      bytesBefore,
+      bytesAfter,
+      ratio: bytesBefore / bytesAfter,
+    },
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * compressionReport: what accuracy each byte saved costs. For every method,
+ * bit width and sparsity it compresses the model (compressModel) and scores
+ * it on held-out data: MSE against ytest for a linear model, AUC for a
+ * logistic one, plus the output MSE against the float model's own outputs.
+ */
+import { SlimfitError } from '../errors.js';
+import type { Engine } from '../engine/engine.js';
+import { toMatrix, toVector, type MatrixInput } from '../validate.js';
+import { calibrationHessian } from './calib-hessian.js';
+import { compressModel, type CompressModelOptions, type LinearModelLike } from './model.js';
+
+export interface CompressionReportOptions {
+  /** Bit widths (2..8); null = keep float64 values (pruning only). Default [2, 3, 4, 8]. */
+  bits?: (number | null)[];
+  /** Sparsities in [0, 1). Default [0, 0.5, 0.75, 0.9]. */
+  sparsity?: number[];
+  /** Default ['rtn'], plus 'gptq' when X or H is given. */
+  methods?: ('rtn' | 'gptq')[];
+  /** Calibration data for 'gptq' (never the test data). */
+  X?: MatrixInput;
+  H?: Float64Array;
+  scheme?: 'symmetric' | 'affine';
+  granularity?: 'tensor' | 'row' | { block: number };
+}
+
+export interface RateDistortionRow {
+  method: 'float' | 'rtn' | 'gptq';
+  bits: number | null;
+  sparsity: number;
+  bytes: number;
+  /** float64 bytes / bytes. */
+  ratio: number;
+  /** Linear: mean squared error against ytest. */
+  mse?: number;
+  /** Logistic: area under the ROC curve on (Xtest, ytest). */
+  auc?: number;
+  /** metric - the float model's metric (mse: > 0 is worse; auc: < 0 is worse). */
+  deltaVsFloat: number;
+  /** Mean squared difference of the outputs (linear predictor) from the float model's. */
+  outputMse: number;
+}
+
+/** AUC by the rank-sum (Mann-Whitney) statistic, ties counted half. */
+export function auc(score: ArrayLike<number>, y: ArrayLike<number>): number {
+  const idx = Array.from({ length: score.length }, (_, i) => i).sort((a, b) => score[a]! - score[b]!);
+  let rankSumPos = 0;
+  let pos = 0;
+  for (let i = 0; i < idx.length; ) {
+    let j = i;
+    while (j + 1 < idx.length && score[idx[j + 1]!] === score[idx[i]!]) j++;
+    const avgRank = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) {
+      if (y[idx[k]!] === 1) {
+        rankSumPos += avgRank;
+        pos++;
+      }
+    }
+    i = j + 1;
+  }
+  const neg = idx.length - pos;
+  if (pos === 0 || neg === 0) throw new SlimfitError('E_RANGE', 'AUC needs both classes (0 and 1) in ytest');
+  return (rankSumPos - (pos * (pos + 1)) / 2) / (pos * neg);
+}
+
+export function compressionReport(engine: Engine, model: LinearModelLike, Xtest: MatrixInput, ytest: ArrayLike<number> | MatrixInput, opts: CompressionReportOptions = {}): RateDistortionRow[] {
+  const logistic = 'predictProba' in (model as object);
+  const Xt = toMatrix(Xtest, 'Xtest');
+  const m = model.outputs ?? 1;
+  const y = Array.isArray(ytest) && Array.isArray(ytest[0]) ? toMatrix(ytest as MatrixInput, 'ytest').data : toVector(ytest as ArrayLike<number>, 'ytest');
+  if (y.length !== Xt.rows * m) throw new SlimfitError('E_SHAPE', `ytest has ${y.length} values but Xtest has ${Xt.rows} rows and the model ${m} outputs`);
+  if (logistic) for (let i = 0; i < y.length; i++) if (y[i] !== 0 && y[i] !== 1) throw new SlimfitError('E_RANGE', `ytest[${i}] = ${y[i]}; a logistic model is scored by AUC on 0/1 labels`);
+  const bitsList = opts.bits ?? [2, 3, 4, 8];
+  const sparsities = opts.sparsity ?? [0, 0.5, 0.75, 0.9];
+  const methods = opts.methods ?? (opts.X !== undefined || opts.H !== undefined ? ['rtn', 'gptq'] : ['rtn']);
+
+  const hessian = opts.X !== undefined && methods.includes('gptq') ? calibrationHessian(engine, model, opts.X, logistic) : undefined;
+  const floatOut = compressModel(engine, model).predict(Xt); // float64 coefficients: the model itself
+  const metric = (out: Float64Array) => {
+    if (logistic) return auc(out, y);
+    let s = 0;
+    for (let i = 0; i < y.length; i++) s += (out[i]! - y[i]!) ** 2;
+    return s / y.length;
+  };
+  const outputMse = (out: Float64Array) => {
+    let s = 0;
+    for (let i = 0; i < out.length; i++) s += (out[i]! - floatOut[i]!) ** 2;
+    return s / out.length;
+  };
+  const base = metric(floatOut);
+  const floatBytes = 8 * model.d * m + 8 * m;
+  const rows: RateDistortionRow[] = [
+    { method: 'float', bits: null, sparsity: 0, bytes: floatBytes, ratio: 1, [logistic ? 'auc' : 'mse']: base, deltaVsFloat: 0, outputMse: 0 },
+  ];
+  for (const method of methods) {
+    for (const bits of bitsList) {
+      for (const sparsity of sparsities) {
+        if (bits === null && sparsity === 0) continue;
+        const o: CompressModelOptions = { method };
+        if (hessian) o.hessian = hessian;
+        else if (opts.H !== undefined) o.H = opts.H;
+        if (bits !== null) o.quantize = { bits, ...(opts.scheme ? { scheme: opts.scheme } : {}), ...(opts.granularity ? { granularity: opts.granularity } : {}) };
+        if (sparsity > 0) o.prune = { sparsity };
+        const c = compressModel(engine, model, o);
+        const out = c.predict(Xt);
+        const v = metric(out);
+        rows.push({ method, bits, sparsity, bytes: c.bytes, ratio: floatBytes / c.bytes, [logistic ? 'auc' : 'mse']: v, deltaVsFloat: v - base, outputMse: outputMse(out) });
+      }
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,68 @@
+/**
+ * The Engine: one backend's kernels plus the one Arena that owns its linear
+ * memory. Every public operation validates its inputs, stages them through a
+ * Scope released in `finally`, and copies results out unless told otherwise.
+ */
+import type { Kernels } from '../kernels/types.js';
+import type { Matrix, QuantizedTensor } from '../types.js';
+import type { MatrixInput } from '../validate.js';
+import { Arena } from './arena.js';
+import { MemoryApi } from './buffers.js';
+import type { Core } from './core.js';
+import type { LinAlg } from './linalg.js';
+import { gram, type GramOptions, type GramResult, type GramX } from '../ops/gram.js';
+import { solveSPD, type SolveOptions } from '../ops/solve.js';
+import { prune, type PruneInput, type PruneResult, type ThresholdPruneSpec } from '../ops/prune.js';
+import { dequantize, quantize, type DequantizeOptions, type QuantizeInput, type QuantizeOptions } from '../ops/quantize.js';
+import type { F32Buffer } from './buffers.js';
+import { warmUp } from './warmup.js';
+
+export type BackendKind = 'wasm-simd' | 'js';
+
+export class Engine implements LinAlg, Core {
+  /** Which kernels run: 'wasm-simd' or the pure-TS twin 'js'. */
+  readonly backend: BackendKind;
+  /** Why 'auto' fell back to the JS twin, when it did. */
+  readonly fallbackReason: string | undefined;
+  /** Zero-copy buffers in this engine's linear memory. */
+  readonly memory: MemoryApi;
+  /** @internal */
+  readonly kernels: Kernels;
+  /** @internal */
+  readonly arena: Arena;
+
+  /** @internal Use `init()`. */
+  constructor(backend: BackendKind, kernels: Kernels, memory: WebAssembly.Memory, heapBase: number, fallbackReason?: string) {
+    this.backend = backend;
+    this.kernels = kernels;
+    this.arena = new Arena(memory, heapBase);
+    this.memory = new MemoryApi(this.arena);
+    this.fallbackReason = fallbackReason;
+    warmUp(this);
+  }
+
+  /** X^T W X (d*d, full symmetric) and X^T W y; X row-major { rows, cols, data } or number[][]. */
+  gram(X: GramX | Matrix, y?: ArrayLike<number> | MatrixInput, opts?: GramOptions): GramResult {
+    return gram(this, X, y, opts);
+  }
+
+  /** Solves (A + ridge I) x = b for SPD A by Cholesky; b may hold k right-hand sides (d*k row-major). */
+  solveSPD(A: Float64Array | MatrixInput, b: ArrayLike<number>, opts?: SolveOptions): Float64Array {
+    return solveSPD(this, A, b, opts);
+  }
+
+  /** Zeroes every |w| <= threshold; returns the values, a keep-bitmask and the count kept. */
+  prune<W extends PruneInput>(w: W, spec: ThresholdPruneSpec): PruneResult<W extends Float32Array | F32Buffer ? Float32Array : Float64Array> {
+    return prune(this, w, spec);
+  }
+
+  /** Quantizes to 2..8-bit integers (ONNX QuantizeLinear rule, round half to even). */
+  quantize(w: QuantizeInput, opts?: QuantizeOptions): QuantizedTensor {
+    return quantize(this, w, opts);
+  }
+
+  /** (q - z) * s back to float32. */
+  dequantize(q: QuantizedTensor, opts?: DequantizeOptions): Float32Array {
+    return dequantize(this, q, opts);
+  }
+}

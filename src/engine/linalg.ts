@@ -1,0 +1,21 @@
+import type { Matrix } from '../types.js';
+
+/**
+ * The slice of the engine that model fitting builds on. `Engine` implements it
+ * with the selected backend's kernels; fitting code depends only on this.
+ */
+export interface LinAlg {
+  /** 'wasm-simd' or 'js'. */
+  readonly backend: 'wasm-simd' | 'js';
+  /**
+   * X^T W X (d*d, full symmetric, row-major) and, when y is given, X^T W y
+   * (d*m row-major; m = 1 for a vector y). Inputs must already be validated.
+   */
+  gram(X: Matrix, y?: Float64Array | Matrix, opts?: { weights?: Float64Array }): { xtx: Float64Array; xty?: Float64Array; n: number };
+  /**
+   * Solves (A + ridge*I) X = B for SPD A (d*d row-major), B d*k row-major
+   * (k = B.length / d). Throws SlimfitError E_SINGULAR with details.pivot when
+   * the Cholesky factorisation meets a non-positive pivot.
+   */
+  solveSPD(A: Float64Array, b: Float64Array, opts?: { ridge?: number }): Float64Array;
+}

@@ -1,0 +1,313 @@
+/**
+ * Logistic regression by IRLS (Newton-Raphson on the log-likelihood), every
+ * step a weighted normal-equations solve through the engine's kernels:
+ *   H = Z1^T diag(w p (1 - p)) Z1 + ridge  (la.gram with weights),
+ *   g = Z1^T w (y - p) - ridge * theta,     delta = H^-1 g (la.solveSPD),
+ * on Z1 = [1, (X - mu) / s] (centred, power-of-two scaled once up front, so H
+ * is well conditioned and theta lives on a common scale). Steps are halved
+ * while they lower the penalised log-likelihood. Converged when every
+ * |delta_j| <= tol * (1 + |theta_j|) in those units (Newton is quadratic:
+ * the estimate is then accurate to well beyond tol), or when the correction
+ * reaches the float64 noise floor.
+ *
+ * Separation (no ridge): if an iterate classifies every positive-weight row
+ * strictly correctly the classes are completely separated and the maximum
+ * likelihood estimate does not exist -> E_SEPARATION; likewise (quasi-complete
+ * separation) when maxIter is reached with rows fitted at probability 0 or 1.
+ * Both suggest ridge > 0, which always has a finite optimum.
+ */
+import { SlimfitError, isSlimfitError } from '../errors.js';
+import type { LinAlg } from '../engine/linalg.js';
+import type { Matrix } from '../types.js';
+import { assertOption, toMatrix, toVector, toWeights, type MatrixInput } from '../validate.js';
+import { resolveOptions } from './linear.js';
+import { LogisticModel, sigmoid, softplus } from './logistic-model.js';
+import { equilibrate, norm1 } from './normal.js';
+import { dependentFromInverse, dependentFromPivot, throwCollinear, throwConstantColumns, throwTooFewRows } from './singular.js';
+import { interceptQuad, ridgeCovariance } from './stats.js';
+import { summarize } from './summary.js';
+
+export interface FitLogisticOptions {
+  /** Fit an intercept (default true). */
+  intercept?: boolean;
+  /** L2 penalty (ridge/2) |b|^2 on the non-intercept coefficients, in the units of X (default 0). */
+  ridge?: number;
+  /** Per-row weights >= 0 (frequency/precision weights on the log-likelihood). */
+  weights?: ArrayLike<number>;
+  /** Newton steps at most (default 50). */
+  maxIter?: number;
+  /** Convergence tolerance on the relative step (default 1e-10). */
+  tol?: number;
+}
+
+/** |eta| beyond which a fitted probability is 0 or 1 to float64 precision (e^-37 < 2^-53). */
+const SATURATED = 37;
+
+export function fitLogistic(la: LinAlg, Xin: MatrixInput, yin: ArrayLike<number>, options: FitLogisticOptions = {}): LogisticModel {
+  const { intercept, ridge } = resolveOptions(options);
+  const maxIter = options.maxIter ?? 50;
+  assertOption(maxIter, 'maxIter', 1, 10000, { integer: true });
+  const tol = options.tol ?? 1e-10;
+  assertOption(tol, 'tol', 0, 1, { loOpen: true });
+  const X = toMatrix(Xin, 'X');
+  const n = X.rows;
+  const d = X.cols;
+  const y = toVector(yin, 'y', n);
+  for (let i = 0; i < n; i++) {
+    const v = y[i] as number;
+    if (v !== 0 && v !== 1) throw new SlimfitError('E_RANGE', `y[${i}] is ${v}; logistic regression needs outcomes 0 or 1`, { index: i });
+  }
+  const w = options.weights !== undefined ? toWeights(options.weights, n) : undefined;
+  const sum = summarize(X, y, 1, w, true);
+  const off = intercept ? 1 : 0;
+  const p = d + off;
+  if (ridge === 0) {
+    if (sum.n < p) throwTooFewRows(sum.n, d, intercept);
+    const bad = sum.constant.filter((j) => intercept || sum.constantValue.get(j) === 0);
+    if (bad.length > 0) throwConstantColumns(bad, sum.constantValue, intercept);
+    const ybar = sum.muY[0] as number;
+    if (ybar === 0 || ybar === 1) {
+      throw new SlimfitError('E_SEPARATION', `every outcome (with positive weight) is ${ybar}: the classes are completely separated and the estimates diverge; pass ridge > 0 or check y`);
+    }
+  }
+  const mu = intercept ? sum.mu : new Float64Array(d);
+  const s = sum.s;
+  const Z = buildDesign(X, mu, s, intercept);
+  const lam = new Float64Array(p);
+  for (let j = 0; j < d; j++) lam[j + off] = ridge / ((s[j] as number) * (s[j] as number));
+
+  // state: theta (z-units), eta, penalised log-likelihood
+  const theta = new Float64Array(p);
+  if (intercept) {
+    const ybar = Math.min(1 - 1e-12, Math.max(1e-12, sum.muY[0] as number));
+    theta[0] = Math.log(ybar / (1 - ybar));
+  }
+  let eta = linearPredictor(Z, theta);
+  let ll = logLik(eta, y, w);
+  let pen = ll - penalty(theta, lam);
+  const Wt = new Float64Array(n);
+  const g = new Float64Array(p);
+  let iterations = 0;
+  let converged = false;
+  let H: Float64Array = new Float64Array(p * p);
+  for (;;) {
+    // weights, gradient, Hessian at theta
+    g.fill(0);
+    for (let i = 0; i < n; i++) {
+      const wi = w ? (w[i] as number) : 1;
+      const e = eta[i] as number;
+      const pr = sigmoid(e);
+      const a = Math.exp(-Math.abs(e));
+      Wt[i] = (wi * a) / ((1 + a) * (1 + a)); // w p (1 - p), no cancellation
+      const r = wi * ((y[i] as number) - pr);
+      for (let j = 0; j < p; j++) g[j] += r * (Z.data[i * p + j] as number);
+    }
+    for (let j = 0; j < p; j++) g[j] = (g[j] as number) - (lam[j] as number) * (theta[j] as number);
+    H = la.gram(Z, undefined, { weights: Wt }).xtx;
+    // after convergence the loop runs once more so that H is at the estimate
+    if (converged || iterations >= maxIter) break;
+    if (ridge === 0 && separates(eta, y, w)) {
+      throw new SlimfitError(
+        'E_SEPARATION',
+        `the classes are completely separated (after ${iterations} step(s) every row is classified correctly): the maximum-likelihood estimates diverge; pass ridge > 0 (e.g. 1e-3) for finite coefficients`,
+        { iterations },
+      );
+    }
+    let delta: Float64Array;
+    try {
+      delta = newtonStep(la, H, lam, g, p, off);
+    } catch (e) {
+      // weights p(1-p) underflowing on separated rows make H singular: say why
+      if (ridge === 0 && isSlimfitError(e, 'E_SINGULAR') && saturatedRows(eta, y, w) > 0) throw separationError(iterations, saturatedRows(eta, y, w));
+      throw e;
+    }
+    iterations++;
+    // step halving on the penalised log-likelihood
+    let t = 1;
+    let next = theta.map((v, j) => v + (delta[j] as number));
+    let etaN = linearPredictor(Z, next);
+    let llN = logLik(etaN, y, w);
+    let penN = llN - penalty(next, lam);
+    for (let h = 0; h < 30 && !(penN >= pen - 1e-13 * Math.abs(pen)); h++) {
+      t /= 2;
+      next = theta.map((v, j) => v + t * (delta[j] as number));
+      etaN = linearPredictor(Z, next);
+      llN = logLik(etaN, y, w);
+      penN = llN - penalty(next, lam);
+    }
+    let rel = 0;
+    for (let j = 0; j < p; j++) rel = Math.max(rel, (t * Math.abs(delta[j] as number)) / (1 + Math.abs(theta[j] as number)));
+    const gain = penN - pen;
+    theta.set(next);
+    eta = etaN;
+    ll = llN;
+    pen = penN;
+    // converged: the step is below tol, or at the float64 noise floor (no gain left)
+    if (rel <= tol || (rel <= 1e-7 && gain <= 1e-15 * Math.abs(pen))) converged = true;
+  }
+  if (!converged && ridge === 0) {
+    const sat = saturatedRows(eta, y, w);
+    if (sat > 0) throw separationError(iterations, sat);
+  }
+  return finish(la, { H, lam, p, d, off, intercept, mu, s, theta, ll, n: sum.n, sumW: sum.sumW, ybar: sum.muY[0] as number, iterations, converged });
+}
+
+/** Positive-weight rows fitted at probability 0 or 1 (to float64) on their own outcome's side. */
+function saturatedRows(eta: Float64Array, y: Float64Array, w: Float64Array | undefined): number {
+  let sat = 0;
+  for (let i = 0; i < eta.length; i++) {
+    if (w && !((w[i] as number) > 0)) continue;
+    const e = eta[i] as number;
+    if (Math.abs(e) > SATURATED && (e > 0) === ((y[i] as number) === 1)) sat++;
+  }
+  return sat;
+}
+
+function separationError(iterations: number, rows: number): SlimfitError {
+  return new SlimfitError(
+    'E_SEPARATION',
+    `quasi-complete separation: after ${iterations} steps ${rows} row(s) are fitted with probability 0 or 1 and the estimates keep growing; pass ridge > 0 for finite coefficients, or drop the separating column`,
+    { iterations, rows },
+  );
+}
+
+function buildDesign(X: Matrix, mu: Float64Array, s: Float64Array, intercept: boolean): Matrix {
+  const { rows: n, cols: d, data } = X;
+  const off = intercept ? 1 : 0;
+  const p = d + off;
+  const Z = new Float64Array(n * p);
+  const inv = s.map((v) => 1 / v);
+  for (let i = 0; i < n; i++) {
+    if (intercept) Z[i * p] = 1;
+    for (let j = 0; j < d; j++) Z[i * p + off + j] = ((data[i * d + j] as number) - (mu[j] as number)) * (inv[j] as number);
+  }
+  return { rows: n, cols: p, data: Z };
+}
+
+function linearPredictor(Z: Matrix, theta: Float64Array): Float64Array {
+  const { rows: n, cols: p, data } = Z;
+  const eta = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let t = 0;
+    for (let j = 0; j < p; j++) t += (data[i * p + j] as number) * (theta[j] as number);
+    eta[i] = t;
+  }
+  return eta;
+}
+
+/** sum w [y eta - log(1 + e^eta)]. */
+function logLik(eta: Float64Array, y: Float64Array, w: Float64Array | undefined): number {
+  let ll = 0;
+  for (let i = 0; i < eta.length; i++) {
+    const wi = w ? (w[i] as number) : 1;
+    if (wi === 0) continue;
+    const e = eta[i] as number;
+    ll += wi * ((y[i] as number) * e - softplus(e));
+  }
+  return ll;
+}
+
+function penalty(theta: Float64Array, lam: Float64Array): number {
+  let t = 0;
+  for (let j = 0; j < theta.length; j++) t += (lam[j] as number) * (theta[j] as number) * (theta[j] as number);
+  return 0.5 * t;
+}
+
+/** Every positive-weight row on the correct side of 0 (strictly). */
+function separates(eta: Float64Array, y: Float64Array, w: Float64Array | undefined): boolean {
+  for (let i = 0; i < eta.length; i++) {
+    if (w && !((w[i] as number) > 0)) continue;
+    const e = eta[i] as number;
+    if ((y[i] as number) === 1 ? !(e > 0) : !(e < 0)) return false;
+  }
+  return true;
+}
+
+/** (H + diag(lam))^-1 g, equilibrated; E_SINGULAR naming columns on breakdown. */
+function newtonStep(la: LinAlg, H: Float64Array, lam: Float64Array, g: Float64Array, p: number, off: number): Float64Array {
+  const Ar = Float64Array.from(H);
+  for (let j = 0; j < p; j++) Ar[j * p + j] = (Ar[j * p + j] as number) + (lam[j] as number);
+  const { D, As } = equilibrate(Ar, p);
+  const b = g.map((v, j) => v * (D[j] as number));
+  let x: Float64Array;
+  try {
+    x = la.solveSPD(As, b);
+  } catch (e) {
+    if (e instanceof SlimfitError && e.code === 'E_SINGULAR') {
+      const pivot = typeof e.details?.pivot === 'number' ? (e.details.pivot as number) : p - 1;
+      throwCollinear(dependentFromPivot(As, p, pivot, (A, r) => la.solveSPD(A, r)), off, 'the weighted Fisher information is singular', false);
+    }
+    throw e;
+  }
+  return x.map((v, j) => v * (D[j] as number));
+}
+
+interface FinishInput {
+  H: Float64Array;
+  lam: Float64Array;
+  p: number;
+  d: number;
+  off: number;
+  intercept: boolean;
+  mu: Float64Array;
+  s: Float64Array;
+  theta: Float64Array;
+  ll: number;
+  n: number;
+  sumW: number;
+  ybar: number;
+  iterations: number;
+  converged: boolean;
+}
+
+function finish(la: LinAlg, F: FinishInput): LogisticModel {
+  const { H, lam, p, d, off, intercept, mu, s, theta } = F;
+  const Ar = Float64Array.from(H);
+  for (let j = 0; j < p; j++) Ar[j * p + j] = (Ar[j * p + j] as number) + (lam[j] as number);
+  const { D, As } = equilibrate(Ar, p);
+  const I = new Float64Array(p * p);
+  for (let j = 0; j < p; j++) I[j * p + j] = 1;
+  const invS = la.solveSPD(As, I);
+  const cond = norm1(As, p) * norm1(invS, p);
+  if (!(cond < 1e14) && F.lam.every((v) => v === 0)) {
+    throwCollinear(dependentFromInverse(invS, p), off, `condition number ~${cond.toExponential(1)} of the Fisher information`, false);
+  }
+  const Ainv = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) Ainv[i * p + j] = 0.5 * ((invS[i * p + j] as number) + (invS[j * p + i] as number)) * (D[i] as number) * (D[j] as number);
+  const { V, edf } = ridgeCovariance(Ainv, lam, p);
+  const coef = new Float64Array(d);
+  const se = new Float64Array(d);
+  const z = new Float64Array(d);
+  let b0 = intercept ? (theta[0] as number) : 0;
+  for (let j = 0; j < d; j++) {
+    const b = (theta[j + off] as number) / (s[j] as number);
+    coef[j] = b;
+    b0 -= (mu[j] as number) * b;
+    se[j] = Math.sqrt(Math.max(0, V[(j + off) * p + j + off] as number)) / (s[j] as number);
+    z[j] = b / (se[j] as number);
+  }
+  const ise = intercept ? Math.sqrt(Math.max(0, interceptQuad(V, undefined, mu, s, p))) : NaN;
+  const yb = F.ybar;
+  const ll0 = intercept ? F.sumW * (yb > 0 && yb < 1 ? yb * Math.log(yb) + (1 - yb) * Math.log(1 - yb) : 0) : -F.sumW * Math.LN2;
+  return new LogisticModel({
+    d,
+    coef,
+    intercept: b0,
+    fitIntercept: intercept,
+    stats: {
+      n: F.n,
+      iterations: F.iterations,
+      converged: F.converged,
+      logLikelihood: F.ll,
+      deviance: -2 * F.ll,
+      nullDeviance: -2 * ll0,
+      aic: -2 * F.ll + 2 * edf,
+      stdErrors: se,
+      zValues: z,
+      interceptStdError: ise,
+      interceptZValue: intercept ? b0 / ise : NaN,
+      condition: cond,
+      method: 'irls',
+    },
+  });
+}

@@ -1,0 +1,89 @@
+/**
+ * One O(n*d) pass over the data: positive-weight row count, weight sum,
+ * centring constants, power-of-two column scales, constant-column detection,
+ * and (for callers that deferred it) the finiteness check of X's scanned rows.
+ *
+ * The centring constants are the weighted column means rounded to float64;
+ * they need not be exact: every later step either works "about mu" or (the
+ * accurate paths) forms x - mu exactly in double-double. Scales are powers of
+ * two (exact to apply and undo) of the order of each column's range, so that
+ * squares neither overflow nor underflow.
+ */
+import type { Matrix } from '../types.js';
+import { assertFinite } from '../validate.js';
+import { pow2Near } from './dd.js';
+
+export interface ColumnSummary {
+  /** Rows with positive weight (all rows when unweighted). */
+  n: number;
+  sumW: number;
+  /** Centring constants for X (zeros when not centring). */
+  mu: Float64Array;
+  /** Power-of-two scales: z = (x - mu) / s. */
+  s: Float64Array;
+  /** Centring constants for Y (zeros when not centring). */
+  muY: Float64Array;
+  /** Columns whose positive-weight values are all equal (indices into X's columns). */
+  constant: number[];
+  /** For constant columns: the value. */
+  constantValue: Map<number, number>;
+}
+
+function scanRow(data: Float64Array, o: number, d: number, wi: number, sum: Float64Array, mn: Float64Array, mx: Float64Array): void {
+  for (let j = 0; j < d; j++) {
+    const v = data[o + j] as number;
+    sum[j] += wi * v;
+    if (v < (mn[j] as number)) mn[j] = v;
+    if (v > (mx[j] as number)) mx[j] = v;
+  }
+}
+
+export function summarize(X: Matrix, Y: Float64Array, m: number, w: Float64Array | undefined, center: boolean): ColumnSummary {
+  const { rows: n, cols: d, data } = X;
+  const sum = new Float64Array(d);
+  const sumY = new Float64Array(m);
+  const mn = new Float64Array(d).fill(Infinity);
+  const mx = new Float64Array(d).fill(-Infinity);
+  let sumW = 0;
+  let npos = 0;
+  if (w) {
+    for (let i = 0; i < n; i++) {
+      const wi = w[i] as number;
+      if (!(wi > 0)) continue;
+      npos++;
+      sumW += wi;
+      scanRow(data, i * d, d, wi, sum, mn, mx);
+      for (let k = 0; k < m; k++) sumY[k] += wi * (Y[i * m + k] as number);
+    }
+  } else {
+    npos = n;
+    sumW = n;
+    for (let i = 0; i < n; i++) scanRow(data, i * d, d, 1, sum, mn, mx);
+    for (let t = 0; t < n * m; t++) sumY[t % m] += Y[t] as number;
+  }
+  // a NaN/Inf anywhere in a scanned row makes its column sum non-finite (a
+  // finite overflow may too): then find and report the first bad value
+  for (let j = 0; j < d; j++) if (!Number.isFinite(sum[j] as number)) assertFinite(data, 'X', d);
+  const mu = new Float64Array(d);
+  const s = new Float64Array(d);
+  const muY = new Float64Array(m);
+  const constant: number[] = [];
+  const constantValue = new Map<number, number>();
+  for (let j = 0; j < d; j++) {
+    const lo = mn[j] as number;
+    const hi = mx[j] as number;
+    if (lo === hi) {
+      constant.push(j);
+      constantValue.set(j, lo);
+    }
+    if (center) {
+      // clamp: the rounded weighted mean always lies in [min, max] mathematically
+      mu[j] = Math.min(hi, Math.max(lo, (sum[j] as number) / sumW));
+      s[j] = pow2Near(hi - lo);
+    } else {
+      s[j] = pow2Near(Math.max(Math.abs(lo), Math.abs(hi)));
+    }
+  }
+  if (center) for (let k = 0; k < m; k++) muY[k] = (sumY[k] as number) / sumW;
+  return { n: npos, sumW, mu, s, muY, constant, constantValue };
+}

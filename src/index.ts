@@ -1,0 +1,11 @@
+/** slimfit: fit, prune, quantize and distill linear models with SIMD WebAssembly kernels. */
+export { init, type InitOptions, type BackendOption } from './engine/init.js';
+export { Engine, type BackendKind } from './engine/engine.js';
+export { WasmBuffer, type F32Buffer, type F64Buffer, type I8Buffer, type U8Buffer, type I32Buffer, MemoryApi } from './engine/buffers.js';
+export { SlimfitError, isSlimfitError, type SlimfitErrorCode } from './errors.js';
+export type { Matrix, QuantizedTensor, QuantScheme, Granularity } from './types.js';
+export type { MatrixInput } from './validate.js';
+export type { GramOptions, GramResult, BufferMatrix } from './ops/gram.js';
+export type { SolveOptions } from './ops/solve.js';
+export type { ThresholdPruneSpec, PruneResult, PruneInput } from './ops/prune.js';
+export type { QuantizeOptions, DequantizeOptions, QuantizeInput } from './ops/quantize.js';

@@ -1,0 +1,124 @@
+/**
+ * Quantization parameters: integer ranges, groups, packing and the scale /
+ * zero-point rules. Kept apart from the kernels' callers so that quantize,
+ * dequantize and later the file formats agree on one definition.
+ */
+import { SlimfitError } from '../errors.js';
+import type { Granularity, QuantScheme } from '../types.js';
+import { assertOption } from '../validate.js';
+
+/** Smallest normal float32: scales are clamped up to it so x / s stays finite-or-saturating. */
+const MIN_SCALE = 2 ** -126;
+
+export interface QuantRange {
+  qmin: number;
+  qmax: number;
+}
+
+/**
+ * symmetric: the signed range of `bits` bits, [-2^(b-1), 2^(b-1) - 1];
+ * affine: [0, 2^b - 1].
+ */
+export function quantRange(bits: number, scheme: QuantScheme): QuantRange {
+  return scheme === 'symmetric' ? { qmin: -(2 ** (bits - 1)), qmax: 2 ** (bits - 1) - 1 } : { qmin: 0, qmax: 2 ** bits - 1 };
+}
+
+/** Bytes used by n packed values: 4 per byte at 2 bits, 2 per byte at 3-4 bits, else 1. */
+export function packedBytes(n: number, bits: number): number {
+  if (bits <= 2) return Math.ceil(n / 4);
+  if (bits <= 4) return Math.ceil(n / 2);
+  return n;
+}
+
+export function checkBits(bits: unknown): number {
+  assertOption(bits as number, 'bits', 2, 8, { integer: true });
+  return bits as number;
+}
+
+export function checkScheme(scheme: unknown): QuantScheme {
+  if (scheme !== 'symmetric' && scheme !== 'affine') {
+    throw new SlimfitError('E_RANGE', `scheme must be 'symmetric' or 'affine', got ${String(scheme)}`);
+  }
+  return scheme;
+}
+
+/** Segment length and group count for n values under a granularity. */
+export function groupsOf(granularity: Granularity, n: number): { seg: number; groups: number; shape: number[] } {
+  if (granularity === 'tensor') return { seg: n, groups: 1, shape: [n] };
+  if (typeof granularity === 'object' && granularity !== null && 'block' in granularity) {
+    const b = granularity.block;
+    assertOption(b, 'granularity.block', 1, 2 ** 31 - 1, { integer: true });
+    if (n % b !== 0) {
+      throw new SlimfitError('E_SHAPE', `block size ${b} does not divide the ${n} values; pick a divisor of ${n} or pad the tensor`);
+    }
+    return { seg: b, groups: n / b, shape: [n] };
+  }
+  if (typeof granularity === 'object' && granularity !== null && 'axis' in granularity) {
+    if (granularity.axis !== 0) {
+      throw new SlimfitError('E_RANGE', `granularity.axis must be 0 (one scale per row of a row-major [rows, cols] matrix), got ${String(granularity.axis)}`);
+    }
+    const shape = granularity.shape;
+    if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((v) => Number.isInteger(v) && v > 0)) {
+      throw new SlimfitError('E_SHAPE', 'granularity.shape must be [rows, cols] with positive integers');
+    }
+    const [rows, cols] = shape as [number, number];
+    if (rows * cols !== n) throw new SlimfitError('E_SHAPE', `granularity.shape [${rows}, ${cols}] holds ${rows * cols} values but the tensor has ${n}`);
+    return { seg: cols, groups: rows, shape: [rows, cols] };
+  }
+  throw new SlimfitError('E_RANGE', `granularity must be 'tensor', { axis: 0, shape: [rows, cols] } or { block: B }`);
+}
+
+/** Symmetric scale for a group with max |x| = maxAbs: s = maxAbs / qmax, as float32. */
+export function symmetricScale(maxAbs: number, qmax: number): number {
+  if (maxAbs === 0) return 1; // an all-zero group: any scale represents it exactly
+  return Math.max(Math.fround(maxAbs / qmax), MIN_SCALE);
+}
+
+/**
+ * Affine parameters (PyTorch observer rule): the range is widened to include
+ * 0 so that zero is exact, s = (max - min) / (qmax - qmin) as float32,
+ * z = qmin - roundHalfEven(min / s), clamped into [qmin, qmax].
+ */
+export function affineParams(min: number, max: number, qmin: number, qmax: number): { scale: number; zeroPoint: number } {
+  const lo = Math.min(min, 0);
+  const hi = Math.max(max, 0);
+  if (hi === lo) return { scale: 1, zeroPoint: qmin };
+  const scale = Math.max(Math.fround((hi - lo) / (qmax - qmin)), MIN_SCALE);
+  return { scale, zeroPoint: affineZeroPoint(lo, scale, qmin, qmax) };
+}
+
+/** z = qmin - roundHalfEven(min(lo, 0) / s), clamped into [qmin, qmax]. */
+export function affineZeroPoint(lo: number, scale: number, qmin: number, qmax: number): number {
+  const zp = qmin - roundHalfEven(Math.min(lo, 0) / scale);
+  return Math.min(qmax, Math.max(qmin, zp));
+}
+
+/** Round to nearest, ties to even (IEEE roundTiesToEven; WASM `nearest`). */
+export function roundHalfEven(v: number): number {
+  const r = Math.round(v); // ties go up (towards +Infinity)
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** User-given scales: one per group, finite and > 0, as float32. */
+export function explicitScales(scale: number | ArrayLike<number>, groups: number): Float32Array {
+  const arr = typeof scale === 'number' ? new Array<number>(groups).fill(scale) : Array.from(scale);
+  if (arr.length !== groups) throw new SlimfitError('E_SHAPE', `scale has ${arr.length} values but the granularity has ${groups} groups`);
+  const out = new Float32Array(groups);
+  arr.forEach((s, g) => {
+    if (!(typeof s === 'number' && Number.isFinite(s) && s > 0)) throw new SlimfitError('E_RANGE', `scale[${g}] must be finite and > 0, got ${s}`);
+    out[g] = Math.max(Math.fround(s), MIN_SCALE);
+  });
+  return out;
+}
+
+/** User-given zero points: integers inside [qmin, qmax], one per group. */
+export function explicitZeroPoints(zp: number | ArrayLike<number>, groups: number, r: QuantRange): Int32Array {
+  const arr = typeof zp === 'number' ? new Array<number>(groups).fill(zp) : Array.from(zp);
+  if (arr.length !== groups) throw new SlimfitError('E_SHAPE', `zeroPoint has ${arr.length} values but the granularity has ${groups} groups`);
+  return Int32Array.from(arr, (z, g) => {
+    if (!Number.isInteger(z) || z < r.qmin || z > r.qmax) {
+      throw new SlimfitError('E_RANGE', `zeroPoint[${g}] must be an integer in [${r.qmin}, ${r.qmax}], got ${z}`);
+    }
+    return z;
+  });
+}

@@ -1,0 +1,167 @@
+/**
+ * engine.quantize / engine.dequantize: ONNX QuantizeLinear semantics,
+ * q = saturate(roundHalfEven(x / s) + z), dequantized as (q - z) * s, with one
+ * scale per tensor, per row or per block, at 2..8 bits (packed below 5 bits).
+ */
+import { SlimfitError } from '../errors.js';
+import type { Granularity, QuantizedTensor, QuantScheme } from '../types.js';
+import { WasmBuffer, type F32Buffer, type I8Buffer, type U8Buffer } from '../engine/buffers.js';
+import { checkFinite, type Core } from '../engine/core.js';
+import { Scope } from '../engine/scope.js';
+import { asF32 } from './f32.js';
+import {
+  affineParams,
+  affineZeroPoint,
+  checkBits,
+  checkScheme,
+  explicitScales,
+  explicitZeroPoints,
+  groupsOf,
+  packedBytes,
+  quantRange,
+  symmetricScale,
+} from './quant-params.js';
+
+export interface QuantizeOptions {
+  /**
+   * 2..8. Storage vs float32: 8 → 4x smaller, 4 → 8x, 2 → 16x. Round-to-nearest
+   * error is uniform in ±s/2, so the RMSE per weight is about s/√12, where
+   * s = max|w| / (2^(bits-1) - 1) for symmetric: each bit removed doubles it.
+   */
+  bits?: number;
+  /** 'symmetric' (signed, zero point 0; default) or 'affine' (unsigned, min..max with a zero point). */
+  scheme?: QuantScheme;
+  /** 'tensor' (default), { axis: 0, shape: [rows, cols] } (one scale per row) or { block: B } (B must divide the length). */
+  granularity?: Granularity;
+  /** Explicit scale(s) instead of the max-abs / min-max rule: one number, or one per group. */
+  scale?: number | ArrayLike<number>;
+  /** Explicit zero point(s) (affine only); default: from the data's min with the given scale. */
+  zeroPoint?: number | ArrayLike<number>;
+  /** Write the codes into this engine.memory buffer (zero copy): i8 for symmetric at 5-8 bits, else u8, packed length. */
+  out?: I8Buffer | U8Buffer;
+}
+
+export type QuantizeInput = ArrayLike<number> | Float32Array | F32Buffer;
+
+export function quantize(core: Core, w: QuantizeInput, opts: QuantizeOptions = {}): QuantizedTensor {
+  const bits = checkBits(opts.bits ?? 8);
+  const scheme = checkScheme(opts.scheme ?? 'symmetric');
+  const granularity = opts.granularity ?? 'tensor';
+  if (opts.zeroPoint !== undefined && scheme === 'symmetric') {
+    throw new SlimfitError('E_RANGE', "zeroPoint applies to the 'affine' scheme only; symmetric zero points are 0");
+  }
+  const isBuf = w instanceof WasmBuffer;
+  if (isBuf && w.kind !== 'f32') throw new SlimfitError('E_SHAPE', 'w must be an engine.memory.f32 buffer (or a Float32Array / number array)');
+  if (!isBuf && (w === null || typeof w !== 'object' || typeof w.length !== 'number')) {
+    throw new SlimfitError('E_SHAPE', 'w must be a Float32Array, a number array or an engine.memory.f32 buffer');
+  }
+  const n = w.length;
+  if (n === 0) throw new SlimfitError('E_SHAPE', 'w is empty; there is nothing to quantize');
+  const { seg, groups, shape } = groupsOf(granularity, n);
+  const range = quantRange(bits, scheme);
+  const signedBytes = scheme === 'symmetric' && bits > 4;
+  const outBytes = packedBytes(n, bits);
+  const out = opts.out;
+  if (out !== undefined && (!(out instanceof WasmBuffer) || out.kind !== (signedBytes ? 'i8' : 'u8') || out.length !== outBytes)) {
+    throw new SlimfitError('E_SHAPE', `out must be an engine.memory.${signedBytes ? 'i8' : 'u8'}(${outBytes}) buffer for ${n} values at ${bits} bits`);
+  }
+  const k = core.kernels;
+  const s = new Scope(core.arena);
+  try {
+    const xp = isBuf ? s.input(w as F32Buffer) : s.input(asF32(w as ArrayLike<number>));
+    checkFinite(core, xp, n, 'f32', 'w (as float32)');
+
+    let scale: Float32Array;
+    let zeroPoint: Int32Array | undefined;
+    if (scheme === 'symmetric') {
+      if (opts.scale !== undefined) scale = explicitScales(opts.scale, groups);
+      else {
+        const mp = s.alloc(groups * 4);
+        k.segMaxAbsF32(xp, n, seg, mp);
+        const maxAbs = new Float32Array(core.arena.memory.buffer, mp, groups);
+        scale = Float32Array.from(maxAbs, (m) => symmetricScale(m, range.qmax));
+      }
+    } else {
+      const lo = s.alloc(groups * 4);
+      const hi = s.alloc(groups * 4);
+      k.segMinMaxF32(xp, n, seg, lo, hi);
+      const buf = core.arena.memory.buffer;
+      const mins = new Float32Array(buf, lo, groups).slice();
+      const maxs = new Float32Array(buf, hi, groups).slice();
+      scale = new Float32Array(groups);
+      zeroPoint = new Int32Array(groups);
+      const given = opts.scale !== undefined ? explicitScales(opts.scale, groups) : undefined;
+      const givenZ = opts.zeroPoint !== undefined ? explicitZeroPoints(opts.zeroPoint, groups, range) : undefined;
+      for (let g = 0; g < groups; g++) {
+        const p = given ? { scale: given[g]!, zeroPoint: affineZeroPoint(mins[g]!, given[g]!, range.qmin, range.qmax) } : affineParams(mins[g]!, maxs[g]!, range.qmin, range.qmax);
+        scale[g] = p.scale;
+        zeroPoint[g] = givenZ ? givenZ[g]! : p.zeroPoint;
+      }
+    }
+    const sp = s.copyIn(scale);
+    const zp = zeroPoint ? s.copyIn(zeroPoint) : 0;
+    const op = out ? out.ptr : s.alloc(outBytes);
+    k.quantizeF32(xp, n, seg, sp, zp, range.qmin, range.qmax, bits, op);
+    const buf = core.arena.memory.buffer;
+    const data = out ? out.view : signedBytes ? new Int8Array(buf, op, outBytes).slice() : new Uint8Array(buf, op, outBytes).slice();
+    const q: QuantizedTensor = { bits, scheme, shape, granularity, data, scale };
+    if (zeroPoint) q.zeroPoint = zeroPoint;
+    return q;
+  } finally {
+    s.release();
+  }
+}
+
+export interface DequantizeOptions {
+  /** Write the values into this engine.memory.f32 buffer (zero copy). */
+  out?: F32Buffer;
+}
+
+/** Checks a QuantizedTensor's internal consistency before its bytes reach a kernel. */
+export function checkQuantized(q: QuantizedTensor): { n: number; seg: number; groups: number } {
+  if (typeof q !== 'object' || q === null) throw new SlimfitError('E_SHAPE', 'q must be a QuantizedTensor from engine.quantize');
+  const bits = checkBits(q.bits);
+  const scheme = checkScheme(q.scheme);
+  if (!Array.isArray(q.shape) || q.shape.length === 0 || !q.shape.every((v) => Number.isInteger(v) && v > 0)) {
+    throw new SlimfitError('E_SHAPE', `q.shape must be positive integers, got ${JSON.stringify(q.shape)}`);
+  }
+  const n = q.shape.reduce((a, b) => a * b, 1);
+  const { seg, groups } = groupsOf(q.granularity, n);
+  const signedBytes = scheme === 'symmetric' && bits > 4;
+  const wantType = signedBytes ? Int8Array : Uint8Array;
+  if (!(q.data instanceof wantType) || q.data.length !== packedBytes(n, bits)) {
+    throw new SlimfitError('E_SHAPE', `q.data must be a ${wantType.name} of ${packedBytes(n, bits)} bytes for ${n} values at ${bits} bits`);
+  }
+  if (!(q.scale instanceof Float32Array) || q.scale.length !== groups) {
+    throw new SlimfitError('E_SHAPE', `q.scale must be a Float32Array with ${groups} values (one per group)`);
+  }
+  q.scale.forEach((v, g) => {
+    if (!(Number.isFinite(v) && v > 0)) throw new SlimfitError('E_RANGE', `q.scale[${g}] must be finite and > 0, got ${v}`);
+  });
+  if (scheme === 'affine') {
+    if (!(q.zeroPoint instanceof Int32Array) || q.zeroPoint.length !== groups) {
+      throw new SlimfitError('E_SHAPE', `q.zeroPoint must be an Int32Array with ${groups} values for the affine scheme`);
+    }
+    explicitZeroPoints(q.zeroPoint, groups, quantRange(bits, scheme));
+  }
+  return { n, seg, groups };
+}
+
+export function dequantize(core: Core, q: QuantizedTensor, opts: DequantizeOptions = {}): Float32Array {
+  const { n, seg } = checkQuantized(q);
+  const out = opts.out;
+  if (out !== undefined && (!(out instanceof WasmBuffer) || out.kind !== 'f32' || out.length !== n)) {
+    throw new SlimfitError('E_SHAPE', `out must be an engine.memory.f32(${n}) buffer`);
+  }
+  const s = new Scope(core.arena);
+  try {
+    const qp = s.input(q.data);
+    const sp = s.copyIn(q.scale);
+    const zp = q.scheme === 'affine' && q.zeroPoint ? s.copyIn(q.zeroPoint) : 0;
+    const op = out ? out.ptr : s.alloc(n * 4);
+    core.kernels.dequantizeF32(qp, n, seg, sp, zp, q.bits, q.scheme === 'symmetric' ? 1 : 0, op);
+    return out ? out.view : new Float32Array(core.arena.memory.buffer, op, n).slice();
+  } finally {
+    s.release();
+  }
+}

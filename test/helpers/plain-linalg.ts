@@ -1,0 +1,89 @@
+/**
+ * A plain-TS LinAlg (textbook loops, no engine, no linear memory) for fitting
+ * tests, and `linalgs()`: every LinAlg the fitting tests run against.
+ */
+import { SlimfitError } from '../../src/errors.js';
+import type { LinAlg } from '../../src/engine/linalg.js';
+import type { Matrix } from '../../src/types.js';
+
+export function plainLinAlg(): LinAlg {
+  return {
+    backend: 'js',
+    gram(X: Matrix, y?: Float64Array | Matrix, opts?: { weights?: Float64Array }) {
+      const { rows: n, cols: d, data } = X;
+      const w = opts?.weights;
+      const xtx = new Float64Array(d * d);
+      for (let i = 0; i < n; i++) {
+        const wi = w ? (w[i] as number) : 1;
+        for (let a = 0; a < d; a++) {
+          const v = wi * (data[i * d + a] as number);
+          for (let b = 0; b <= a; b++) xtx[a * d + b] += v * (data[i * d + b] as number);
+        }
+      }
+      for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) xtx[b * d + a] = xtx[a * d + b] as number;
+      if (y === undefined) return { xtx, n };
+      const Y = y instanceof Float64Array ? y : y.data;
+      const m = y instanceof Float64Array ? 1 : y.cols;
+      const xty = new Float64Array(d * m);
+      for (let i = 0; i < n; i++) {
+        const wi = w ? (w[i] as number) : 1;
+        for (let a = 0; a < d; a++) {
+          const v = wi * (data[i * d + a] as number);
+          for (let k = 0; k < m; k++) xty[a * m + k] += v * (Y[i * m + k] as number);
+        }
+      }
+      return { xtx, xty, n };
+    },
+    solveSPD(A: Float64Array, b: Float64Array, opts?: { ridge?: number }) {
+      const d = Math.round(Math.sqrt(A.length));
+      const k = b.length / d;
+      const ridge = opts?.ridge ?? 0;
+      const L = new Float64Array(d * d);
+      for (let j = 0; j < d; j++) {
+        for (let i = j; i < d; i++) {
+          let s = (A[i * d + j] as number) + (i === j ? ridge : 0);
+          for (let t = 0; t < j; t++) s -= (L[i * d + t] as number) * (L[j * d + t] as number);
+          if (i === j) {
+            if (!(s > 0) || !Number.isFinite(s)) {
+              throw new SlimfitError('E_SINGULAR', `matrix is not positive definite (pivot ${j})`, { pivot: j });
+            }
+            L[j * d + j] = Math.sqrt(s);
+          } else L[i * d + j] = s / (L[j * d + j] as number);
+        }
+      }
+      const X = Float64Array.from(b);
+      for (let c = 0; c < k; c++) {
+        for (let i = 0; i < d; i++) {
+          let s = X[i * k + c] as number;
+          for (let t = 0; t < i; t++) s -= (L[i * d + t] as number) * (X[t * k + c] as number);
+          X[i * k + c] = s / (L[i * d + i] as number);
+        }
+        for (let i = d - 1; i >= 0; i--) {
+          let s = X[i * k + c] as number;
+          for (let t = i + 1; t < d; t++) s -= (L[t * d + i] as number) * (X[t * k + c] as number);
+          X[i * k + c] = s / (L[i * d + i] as number);
+        }
+      }
+      return X;
+    },
+  };
+}
+
+export interface NamedLinAlg {
+  name: string;
+  la: LinAlg;
+}
+
+/**
+ * The LinAlg implementations fitting tests run against: the plain one always;
+ * with SLIMFIT_TEST_ENGINE=1 also the engine's backends (src/engine/init.ts),
+ * until the engine joins this list for good.
+ */
+export async function linalgs(): Promise<NamedLinAlg[]> {
+  const out: NamedLinAlg[] = [{ name: 'plain', la: plainLinAlg() }];
+  if (process.env.SLIMFIT_TEST_ENGINE === '1') {
+    const { init } = await import('../../src/engine/init.js');
+    for (const backend of ['wasm', 'js'] as const) out.push({ name: `engine-${backend}`, la: await init({ backend }) });
+  }
+  return out;
+}
