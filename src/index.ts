@@ -9,3 +9,22 @@ export type { GramOptions, GramResult, BufferMatrix } from './ops/gram.js';
 export type { SolveOptions } from './ops/solve.js';
 export type { ThresholdPruneSpec, PruneResult, PruneInput } from './ops/prune.js';
 export type { QuantizeOptions, DequantizeOptions, QuantizeInput } from './ops/quantize.js';
+export {
+  LinearModel,
+  LinearAccumulator,
+  LogisticModel,
+  polynomialDesign,
+  type FitLinearOptions,
+  type Accuracy,
+  type LinearStats,
+  type LinearMethod,
+  type LinearModelJSON,
+  type LinearAccumulatorOptions,
+  type LinearAccumulatorJSON,
+  type AccumulatorFitOptions,
+  type FitLogisticOptions,
+  type LogisticStats,
+  type LogisticModelJSON,
+  type DesignMatrix,
+  type DesignInput,
+} from './fit/index.js';

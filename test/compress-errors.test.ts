@@ -24,6 +24,7 @@ describe('bad input is a typed SlimfitError', () => {
 
   it('bad prune specs and shapes', () => {
     expect(codeOf(() => pruneBySpec(e, w, { nm: [3, 2] }))).toBe('E_RANGE');
+    expect(codeOf(() => pruneBySpec(e, w, { threshold: -1 }))).toBe('E_RANGE');
     expect(codeOf(() => pruneBySpec(e, w, { nm: [0, 4] }))).toBe('E_RANGE');
     expect(codeOf(() => pruneBySpec(e, w, { nm: any([2]) }))).toBe('E_RANGE');
     expect(codeOf(() => pruneBySpec(e, w, { sparsity: 0.5, scope: 'row' }))).toBe('E_SHAPE');

@@ -157,6 +157,17 @@ describe('pruneBySpec', () => {
     }
   });
 
+  it('{ threshold } matches engine.prune, stored compactly', () => {
+    const w = Float32Array.from(randn(300, 21));
+    for (const e of engines) {
+      const t = pruneBySpec(e, w, { threshold: 0.7 });
+      const r = e.prune(w, { threshold: 0.7 });
+      expect(t.kept).toBe(r.kept);
+      expect(same(t.mask, r.mask)).toBe(true);
+      expect(same(t.values, r.values)).toBe(true);
+    }
+  });
+
   it('sparse values equal the input where kept (no rescaling)', () => {
     const w = Float32Array.from(randn(100, 1));
     const t = pruneBySpec(engines[0]!, w, { sparsity: 0.3 });

@@ -96,7 +96,7 @@ export function prepare(engine: Engine, W: Matrix, H: Float64Array, damp: number
     const pivot = perm[f.pivot]!;
     throw new SlimfitError(
       'E_SINGULAR',
-      `H + ${damp} * mean(diag H) * I is not positive definite (Cholesky fails at column ${pivot}: it is a linear combination of other columns); increase damp (e.g. 0.1) or remove collinear features`,
+      `H + ${damp} * mean(diag H) * I is not positive definite (Cholesky fails at column ${pivot}: H is indefinite there, or that feature is a linear combination of others); increase damp (e.g. 0.1) or remove collinear features`,
       { pivot },
     );
   }

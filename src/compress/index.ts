@@ -1,6 +1,6 @@
 /** Compression beyond the engine's threshold prune and max-abs quantize (issue 4). */
 export { SparseTensor, type SparseFormat } from './sparse-tensor.js';
-export { pruneBySpec, pruneGlobal, type PruneSpec, type ImportancePruneSpec, type StructuredPruneSpec, type NMPruneSpec, type GlobalPruneOptions } from './prune-spec.js';
+export { pruneBySpec, pruneGlobal, type PruneSpec, type ThresholdSpec, type ImportancePruneSpec, type StructuredPruneSpec, type NMPruneSpec, type GlobalPruneOptions } from './prune-spec.js';
 export { quantizeWith, type QuantizeWithOptions, type QuantizeWithResult, type QuantReport } from './quantize-with.js';
 export type { Rounding } from './rounding.js';
 export type { Calibration } from './calibrate.js';

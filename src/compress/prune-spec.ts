@@ -41,7 +41,13 @@ export interface NMPruneSpec {
   shape?: [number, number];
 }
 
-export type PruneSpec = ImportancePruneSpec | StructuredPruneSpec | NMPruneSpec;
+/** The source article's rule, as engine.prune: zero every |w| <= threshold. */
+export interface ThresholdSpec {
+  threshold: number;
+  shape?: [number, number];
+}
+
+export type PruneSpec = ThresholdSpec | ImportancePruneSpec | StructuredPruneSpec | NMPruneSpec;
 
 export type PruneWeights = Float32Array | Float64Array;
 
@@ -74,10 +80,15 @@ export function pruneBySpec<W extends PruneWeights>(engine: Engine, w: W, spec: 
   if (typeof spec !== 'object' || spec === null) throw new SlimfitError('E_RANGE', 'prune needs a spec such as { sparsity: 0.5 } or { nm: [2, 4] }');
   const n = w.length;
   const mask = new Uint8Array((n + 7) >> 3);
+  if ('threshold' in spec) {
+    const shape = checkShape(spec.shape, n, false);
+    const r = engine.prune(w, { threshold: spec.threshold });
+    return SparseTensor.fromDense(r.values as W, r.mask, shape ?? [n]);
+  }
   if ('nm' in spec) {
     const [nk, m] = checkNM(spec.nm);
     const shape = checkShape(spec.shape, n, false);
-    nmMask(absScores(w), nk, m, shape ? shape[1] : n, mask);
+    nmMask(w, nk, m, shape ? shape[1] : n, mask);
     return SparseTensor.fromDense(w, mask, shape ?? [n]);
   }
   if ('structured' in spec) {
@@ -100,7 +111,7 @@ export function pruneBySpec<W extends PruneWeights>(engine: Engine, w: W, spec: 
     const scope = spec.scope ?? 'tensor';
     if (scope !== 'tensor' && scope !== 'row') throw new SlimfitError('E_RANGE', `scope must be 'tensor' or 'row', got ${String(scope)}`);
     const shape = checkShape(spec.shape, n, scope === 'row');
-    const scores = importance === 'l2' ? squares(w) : absScores(w);
+    // |w|, |w| and w^2 rank alike: the kernel ranks w itself by magnitude.
     const segs: Segment[] = [];
     if (scope === 'tensor') segs.push({ off: 0, len: n, k: n - removedCount(sparsity, n) });
     else {
@@ -108,7 +119,7 @@ export function pruneBySpec<W extends PruneWeights>(engine: Engine, w: W, spec: 
       const k = cols - removedCount(sparsity, cols);
       for (let r = 0; r < rows; r++) segs.push({ off: r * cols, len: cols, k });
     }
-    topKMask(engine, scores, segs, mask);
+    topKMask(engine, w, segs, mask);
     return SparseTensor.fromDense(w, mask, shape ?? [n]);
   }
   throw new SlimfitError('E_RANGE', 'unknown prune spec: use { threshold }, { sparsity }, { structured, sparsity, shape } or { nm: [n, m] }');
@@ -120,19 +131,6 @@ export function checkNM(nm: unknown): [number, number] {
   assertOption(m, 'nm[1] (m)', 1, 65536, { integer: true });
   assertOption(nk, 'nm[0] (n)', 1, m, { integer: true });
   return [nk, m];
-}
-
-// Plain loops: TypedArray.from(w, fn) goes through the iterator protocol and is ~30x slower.
-export function absScores(w: FloatArray): Float64Array {
-  const out = new Float64Array(w.length);
-  for (let i = 0; i < w.length; i++) out[i] = Math.abs(w[i]!);
-  return out;
-}
-
-function squares(w: FloatArray): Float64Array {
-  const out = new Float64Array(w.length);
-  for (let i = 0; i < w.length; i++) out[i] = w[i]! * w[i]!;
-  return out;
 }
 
 function structuredMask(engine: Engine, w: FloatArray, shape: [number, number], what: 'rows' | 'cols', p: 1 | 2, sparsity: number, mask: Uint8Array): void {
@@ -179,7 +177,7 @@ export function pruneGlobal<W extends PruneWeights>(engine: Engine, tensors: rea
   const scores = new Float64Array(total);
   let off = 0;
   for (const t of tensors) {
-    for (let i = 0; i < t.length; i++) scores[off + i] = Math.abs(t[i]!);
+    scores.set(t, off); // ranked by |value| (f32 values convert to f64 exactly)
     off += t.length;
   }
   const mask = new Uint8Array((total + 7) >> 3);

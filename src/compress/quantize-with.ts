@@ -48,9 +48,9 @@ export interface QuantReport extends ErrorStats {
   /** Per-group scales and (affine) zero points, as in the tensor. */
   scale: Float32Array;
   zeroPoint: Int32Array | undefined;
-  /** Calibrated clip range per group (undefined for explicit scales). */
-  clipLo: Float64Array | undefined;
-  clipHi: Float64Array | undefined;
+  /** The representable range per group, [(qmin - z) s, (qmax - z) s]: values outside it saturate. */
+  clipLo: Float64Array;
+  clipHi: Float64Array;
   /** The input's bytes (4 per float32 value, 8 per float64). */
   bytesBefore: number;
   /** Codes + float32 scales + one byte per zero point. */
@@ -78,7 +78,7 @@ export function quantizeWith(engine: Engine, w: ArrayLike<number>, opts: Quantiz
   if (n === 0) throw new SlimfitError('E_SHAPE', 'w is empty; there is nothing to quantize');
   assertFinite(w, 'w');
   const x = w instanceof Float32Array ? w : new Float32Array(w as ArrayLike<number>);
-  assertFinite(x, 'w (as float32)'); // finite f64 beyond float32 range overflows to Infinity
+  if (x !== w) assertFinite(x, 'w (as float32)'); // finite f64 beyond float32 range overflows to Infinity
   const granularity = opts.granularity ?? 'tensor';
   const { seg, groups } = groupsOf(granularity, n);
   const range = quantRange(bits, scheme);
@@ -88,9 +88,13 @@ export function quantizeWith(engine: Engine, w: ArrayLike<number>, opts: Quantiz
 
   let scale: Float32Array;
   let zeroPoint: Int32Array | undefined;
-  let clipLo: Float64Array | undefined;
-  let clipHi: Float64Array | undefined;
-  if (opts.scale !== undefined) {
+  let tensor: QuantizedTensor | undefined;
+  if (opts.scale === undefined && opts.zeroPoint === undefined && calibration === 'minmax' && rounding === 'half-even') {
+    // engine.quantize's own max-abs / min-max rule, reduced by its kernels
+    tensor = engine.quantize(x, { bits, scheme, granularity });
+    scale = tensor.scale;
+    zeroPoint = tensor.zeroPoint;
+  } else if (opts.scale !== undefined) {
     scale = explicitScales(opts.scale, groups);
     if (scheme === 'affine') {
       if (opts.zeroPoint !== undefined) zeroPoint = explicitZeroPoints(opts.zeroPoint, groups, range);
@@ -104,12 +108,11 @@ export function quantizeWith(engine: Engine, w: ArrayLike<number>, opts: Quantiz
     const c = calibrate(x, seg, bits, scheme, calibration, opts.p);
     scale = c.scale;
     zeroPoint = c.zeroPoint;
-    clipLo = c.lo;
-    clipHi = c.hi;
   }
 
-  let tensor: QuantizedTensor;
-  if (rounding === 'half-even') {
+  if (tensor) {
+    // done above
+  } else if (rounding === 'half-even') {
     tensor = engine.quantize(x, zeroPoint ? { bits, scheme, granularity, scale, zeroPoint } : { bits, scheme, granularity, scale });
   } else {
     const round = rounder(rounding, seed);
@@ -124,6 +127,8 @@ export function quantizeWith(engine: Engine, w: ArrayLike<number>, opts: Quantiz
   }
 
   const stats = errorStats(w, engine.dequantize(tensor));
+  const clipLo = Float64Array.from(scale, (s, g) => (range.qmin - (zeroPoint ? zeroPoint[g]! : 0)) * s);
+  const clipHi = Float64Array.from(scale, (s, g) => (range.qmax - (zeroPoint ? zeroPoint[g]! : 0)) * s);
   const bytesBefore = n * (w instanceof Float64Array ? 8 : 4);
   const bytesAfter = quantizedBytes(tensor.data.byteLength, groups, scheme === 'affine');
   return {

@@ -21,7 +21,7 @@ import { assertOption, type MatrixInput } from '../validate.js';
 import { checkDamp, checkH, checkW, columnOrder, prepare, type HessianInput } from './hessian.js';
 import { hessianLoss } from './linalg.js';
 import { greedyOBS, obsAffordable } from './obs.js';
-import { absScores, checkNM, checkSparsity } from './prune-spec.js';
+import { checkNM, checkSparsity } from './prune-spec.js';
 import { nmMask, removedCount, topKMask } from './select.js';
 import { SparseTensor } from './sparse-tensor.js';
 
@@ -189,10 +189,9 @@ function sparseGPT(
 /** Magnitude pruning with the same count or N:M pattern, no update: the baseline the report compares with. */
 function magnitudeBaseline(engine: Engine, w: Float64Array, rows: number, cols: number, target: { removeTotal: number } | { nm: [number, number] }): Float64Array {
   const n = rows * cols;
-  const scores = absScores(w);
   const keep = new Uint8Array((n + 7) >> 3);
-  if ('nm' in target) nmMask(scores, target.nm[0], target.nm[1], cols, keep);
-  else topKMask(engine, scores, [{ off: 0, len: n, k: n - target.removeTotal }], keep);
+  if ('nm' in target) nmMask(w, target.nm[0], target.nm[1], cols, keep);
+  else topKMask(engine, w, [{ off: 0, len: n, k: n - target.removeTotal }], keep);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) if ((keep[i >> 3]! >> (i & 7)) & 1) out[i] = w[i]!;
   return out;

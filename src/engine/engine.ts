@@ -16,6 +16,12 @@ import { prune, type PruneInput, type PruneResult, type ThresholdPruneSpec } fro
 import { dequantize, quantize, type DequantizeOptions, type QuantizeInput, type QuantizeOptions } from '../ops/quantize.js';
 import type { F32Buffer } from './buffers.js';
 import { warmUp } from './warmup.js';
+import { fitLinear, type FitLinearOptions } from '../fit/linear.js';
+import type { LinearModel } from '../fit/model.js';
+import type { DesignInput } from '../fit/design.js';
+import { linearAccumulator, LinearAccumulator, type LinearAccumulatorJSON, type LinearAccumulatorOptions } from '../fit/accumulator.js';
+import { fitLogistic, type FitLogisticOptions } from '../fit/logistic.js';
+import type { LogisticModel } from '../fit/logistic-model.js';
 
 export type BackendKind = 'wasm-simd' | 'js';
 
@@ -64,5 +70,31 @@ export class Engine implements LinAlg, Core {
   /** (q - z) * s back to float32. */
   dequantize(q: QuantizedTensor, opts?: DequantizeOptions): Float32Array {
     return dequantize(this, q, opts);
+  }
+
+  /**
+   * Least squares by the normal equations, centred and scaled; 'auto' accuracy
+   * escalates to iterative refinement or double-double when the condition
+   * estimate says float64 would lose digits (stats.method says which ran).
+   */
+  fitLinear(X: DesignInput, y: ArrayLike<number>, options?: FitLinearOptions): LinearModel<number>;
+  fitLinear(X: DesignInput, y: MatrixInput, options?: FitLinearOptions): LinearModel<Float64Array>;
+  fitLinear(X: DesignInput, y: ArrayLike<number> | MatrixInput, options?: FitLinearOptions): LinearModel {
+    return fitLinear(this, X, y, options);
+  }
+
+  /** A streaming, mergeable least-squares accumulator over d features. */
+  linearAccumulator(d: number, options?: LinearAccumulatorOptions): LinearAccumulator {
+    return linearAccumulator(this, d, options);
+  }
+
+  /** Rebuilds an accumulator from `acc.toJSON()` (e.g. a shard fitted elsewhere). */
+  linearAccumulatorFromJSON(json: LinearAccumulatorJSON | string): LinearAccumulator {
+    return LinearAccumulator.fromJSON(this, json);
+  }
+
+  /** Logistic regression by IRLS; every step is a weighted normal-equations solve on these kernels. */
+  fitLogistic(X: MatrixInput, y01: ArrayLike<number>, options?: FitLogisticOptions): LogisticModel {
+    return fitLogistic(this, X, y01, options);
   }
 }

@@ -4,30 +4,21 @@
  * O((d+m)^2) numbers however many rows — so shards fitted in other processes
  * or machines combine exactly: toJSON() on one side, fromJSON() + merge() on
  * the other. Any chunking and merge order gives the one-shot answer (tested to
- * 1e-12 relative on the fast moments, ~1e-15 on the accurate ones).
+ * 1e-12 relative).
  *
- * fit() solves from the moments alone (no data to refine against):
- *  - 'cholesky'    float64 centred system through la.solveSPD (the fast path);
- *                  RSS = yy - 2 b.c + b.A.b in float64, which loses digits
- *                  when R^2 is within 1e-8 of 1.
- *  - 'dd-cholesky' the DD moments in a DD Cholesky: error ~cond * 1e-32 on top
- *                  of the moments' own error (~1e-16 fast, ~1e-30 accurate).
- * 'auto' runs 'cholesky' while cond <= 1e6, else 'dd-cholesky' — which only
- * pays off fully with accuracy: 'accurate' moments.
+ * fit() solves from the moments alone (moments-fit.ts): 'cholesky' on the
+ * float64 moments, or 'dd-cholesky' on the double-double ones ('auto' picks
+ * by the condition estimate) — with accuracy: 'accurate' moments even NIST
+ * Filip comes out to 12-13 digits, chunked and merged.
  */
-import { SlimfitError, isSlimfitError } from '../errors.js';
+import { SlimfitError } from '../errors.js';
 import type { LinAlg } from '../engine/linalg.js';
 import { assertOption, toVector, type MatrixInput } from '../validate.js';
-import { ddAdd, ddMul, lo } from './dd.js';
-import type { DDMatrix } from './ddchol.js';
-import { ddFactor } from './ddfactor.js';
 import { toDesign, toResponse, type DesignInput } from './design.js';
-import { AUTO_FAST_MAX_COND, FAST_SINGULAR_COND, fastCoefs, blockCovariance, resolveOptions, type Accuracy } from './linear.js';
+import { resolveOptions, type Accuracy } from './linear.js';
 import { LinearModel, decodeArr, decodeNum, encodeArr, encodeNum, type JsonNum } from './model.js';
 import { chunkMoments, emptyMoments, mergeMoments, type Moments } from './moments.js';
-import { equilibrate, ridgeDiag, solveFast, type FastSolution, type NormalSystem } from './normal.js';
-import { dependentFromInverse, dependentFromPivot, throwCollinear, throwConstantColumns, throwTooFewRows } from './singular.js';
-import { computeStats, ridgeCovariance, type LinearMethod, type LinearStats } from './stats.js';
+import { MomentsFit } from './moments-fit.js';
 
 export interface LinearAccumulatorOptions {
   /** Default for fit()'s intercept (default true); fit({ intercept }) may override it. */
@@ -181,274 +172,11 @@ export class LinearAccumulator {
     return acc;
   }
 
-  /** Fits the model of all rows added or merged so far. */
+  /** Fits the model of all rows added or merged so far (see the module comment for the paths). */
   fit(options: AccumulatorFitOptions = {}): LinearModel {
-    const { intercept, ridge, accuracy } = resolveOptions({ intercept: this.intercept, ...options });
-    const d = this.d;
-    const m = this.outputs;
-    const mo = this.mo;
-    if (mo.n === 0) throw new SlimfitError('E_SHAPE', 'the accumulator is empty; add() rows before fit()');
-    const off = intercept ? 1 : 0;
-    if (ridge === 0 && mo.n < d + off) throwTooFewRows(mo.n, d, intercept);
-    if (ridge === 0) {
-      const zero: number[] = [];
-      for (let j = 0; j < d; j++) {
-        const cjj = (mo.C.hi[j * (d + m) + j] as number) + (intercept ? 0 : mo.wh * (mo.mean.hi[j] as number) ** 2);
-        if (!(cjj > 0)) zero.push(j);
-      }
-      if (zero.length > 0) throwConstantColumns(zero, new Map(zero.map((j) => [j, mo.mean.hi[j] as number])), intercept);
-    }
-    if (accuracy !== 'accurate') {
-      const sys = this.normalSystem(intercept);
-      let fast: FastSolution | undefined;
-      try {
-        fast = solveFast(this.la, sys, ridge);
-      } catch (e) {
-        if (!isSlimfitError(e, 'E_SINGULAR')) throw e;
-        if (accuracy === 'fast') {
-          const Ar = Float64Array.from(sys.A);
-          for (let j = 0; j < d; j++) Ar[j * d + j] += ridge;
-          const pivot = typeof e.details?.pivot === 'number' ? (e.details.pivot as number) : d - 1;
-          throwCollinear(dependentFromPivot(equilibrate(Ar, d).As, d, pivot, (A, b) => this.la.solveSPD(A, b)), 0, 'Cholesky breakdown in float64', intercept);
-        }
-      }
-      if (fast) {
-        if (accuracy === 'fast' && ridge === 0 && !(fast.cond <= FAST_SINGULAR_COND)) {
-          throwCollinear(dependentFromInverse(fast.AinvS, d), 0, `condition number ~${fast.cond.toExponential(1)} leaves < 2 digits in float64`, intercept);
-        }
-        if (accuracy === 'fast' || fast.cond <= AUTO_FAST_MAX_COND) return this.finishFast(sys, fast, intercept, ridge);
-      }
-    }
-    return this.fitDD(intercept, ridge);
+    const o = resolveOptions({ intercept: this.intercept, ...options });
+    return new MomentsFit(this.la, this.mo, this.d, this.outputs).fit(o.intercept, o.ridge, o.accuracy);
   }
-
-  /** float64 centred (or raw, without intercept) normal system from the moments; s = 1. */
-  private normalSystem(intercept: boolean): NormalSystem {
-    const d = this.d;
-    const m = this.outputs;
-    const q = d + m;
-    const mo = this.mo;
-    const W = mo.wh;
-    const mean = mo.mean.hi;
-    const A = new Float64Array(d * d);
-    const c = new Float64Array(d * m);
-    const yy = new Float64Array(m);
-    const add = intercept ? 0 : W;
-    for (let j = 0; j < d; j++) {
-      for (let k = 0; k < d; k++) A[j * d + k] = (mo.C.hi[j * q + k] as number) + add * (mean[j] as number) * (mean[k] as number);
-      for (let t = 0; t < m; t++) c[j * m + t] = (mo.C.hi[j * q + d + t] as number) + add * (mean[j] as number) * (mean[d + t] as number);
-    }
-    for (let t = 0; t < m; t++) yy[t] = (mo.C.hi[(d + t) * q + d + t] as number) + add * (mean[d + t] as number) ** 2;
-    return {
-      d,
-      m,
-      mu: intercept ? mean.slice(0, d) : new Float64Array(d),
-      s: new Float64Array(d).fill(1),
-      muY: intercept ? mean.slice(d, q) : new Float64Array(m),
-      A,
-      c,
-      yy,
-      sumW: W,
-    };
-  }
-
-  private tss(intercept: boolean): Float64Array {
-    const d = this.d;
-    const m = this.outputs;
-    const q = d + m;
-    const mo = this.mo;
-    const out = new Float64Array(m);
-    for (let t = 0; t < m; t++) {
-      const cyy = mo.C.hi[(d + t) * q + d + t] as number;
-      out[t] = intercept ? cyy : cyy + mo.wh * (mo.mean.hi[d + t] as number) ** 2;
-    }
-    return out;
-  }
-
-  private model(intercept: boolean, b: Float64Array, b0: Float64Array, st: { rss: Float64Array; V: Float64Array; Vlo?: Float64Array | undefined; edf: number; cond: number; method: LinearMethod; mu: Float64Array }): LinearModel {
-    const d = this.d;
-    const m = this.outputs;
-    const vector = m === 1;
-    const stats = computeStats({
-      n: this.mo.n,
-      d,
-      m,
-      intercept,
-      vector,
-      mu: st.mu,
-      s: new Float64Array(d).fill(1),
-      b,
-      b0,
-      rss: st.rss,
-      tss: this.tss(intercept),
-      V: st.V,
-      Vlo: st.Vlo,
-      edf: st.edf,
-      condition: st.cond,
-      method: st.method,
-      refinementSteps: 0,
-    });
-    return new LinearModel({ d, outputs: m, coef: b, intercept: vector ? (b0[0] as number) : b0, fitIntercept: intercept, stats: stats as LinearStats });
-  }
-
-  private finishFast(sys: NormalSystem, fast: FastSolution, intercept: boolean, ridge: number): LinearModel {
-    const { d, m } = sys;
-    const coefs = fastCoefs(sys, fast, intercept);
-    // RSS from the DD moments (theta_0 about the centre taken as 0): exact up
-    // to the moments' own error, instead of losing digits as R^2 -> 1
-    const S = this.ddSystem(intercept);
-    const off = S.off;
-    const th: DDMatrix = { hi: new Float64Array(S.p * m), lo: new Float64Array(S.p * m) };
-    th.hi.set(fast.theta, off * m);
-    const rss = ddRss(S, th, m);
-    const cov = blockCovariance(fast.Ainv, ridgeDiag(ridge, sys.s), d, intercept, sys.sumW);
-    return this.model(intercept, coefs.b, coefs.b0, { rss, V: cov.V, edf: cov.edf, cond: fast.cond, method: 'cholesky', mu: sys.mu });
-  }
-
-  /**
-   * The normal system in DD about the centre c = mean.hi (exact float64), in
-   * theta1 space with the intercept first: A1 = [[W, W dl^T], [W dl, C + W dl
-   * dl^T]] with dl = mean.lo (the moments are about the exact DD mean);
-   * without intercept the raw second moments C + W mean mean^T (centre 0).
-   */
-  private ddSystem(intercept: boolean): DDSystem {
-    const d = this.d;
-    const m = this.outputs;
-    const q = d + m;
-    const mo = this.mo;
-    const off = intercept ? 1 : 0;
-    const p = d + off;
-    const sh = new Float64Array(q);
-    const sl = new Float64Array(q);
-    for (let j = 0; j < q; j++) {
-      sh[j] = intercept ? (mo.mean.lo[j] as number) : (mo.mean.hi[j] as number);
-      sl[j] = intercept ? 0 : (mo.mean.lo[j] as number);
-    }
-    // E = C + W s s^T over all q columns, DD
-    const E: DDMatrix = { hi: new Float64Array(q * q), lo: new Float64Array(q * q) };
-    for (let j = 0; j < q; j++) {
-      const wsh = ddMul(mo.wh, mo.wl, sh[j] as number, sl[j] as number);
-      const wsl = lo();
-      for (let k = 0; k < q; k++) {
-        const ph = ddMul(wsh, wsl, sh[k] as number, sl[k] as number);
-        const pl = lo();
-        E.hi[j * q + k] = ddAdd(mo.C.hi[j * q + k] as number, mo.C.lo[j * q + k] as number, ph, pl);
-        E.lo[j * q + k] = lo();
-      }
-    }
-    const A1: DDMatrix = { hi: new Float64Array(p * p), lo: new Float64Array(p * p) };
-    const c1: DDMatrix = { hi: new Float64Array(p * m), lo: new Float64Array(p * m) };
-    if (intercept) {
-      A1.hi[0] = mo.wh;
-      A1.lo[0] = mo.wl;
-      for (let j = 0; j < d; j++) {
-        const h = ddMul(mo.wh, mo.wl, sh[j] as number, sl[j] as number);
-        const l = lo();
-        A1.hi[j + 1] = h;
-        A1.lo[j + 1] = l;
-        A1.hi[(j + 1) * p] = h;
-        A1.lo[(j + 1) * p] = l;
-      }
-      for (let t = 0; t < m; t++) {
-        c1.hi[t] = ddMul(mo.wh, mo.wl, sh[d + t] as number, sl[d + t] as number);
-        c1.lo[t] = lo();
-      }
-    }
-    for (let j = 0; j < d; j++) {
-      for (let k = 0; k < d; k++) {
-        A1.hi[(j + off) * p + k + off] = E.hi[j * q + k] as number;
-        A1.lo[(j + off) * p + k + off] = E.lo[j * q + k] as number;
-      }
-      for (let t = 0; t < m; t++) {
-        c1.hi[(j + off) * m + t] = E.hi[j * q + d + t] as number;
-        c1.lo[(j + off) * m + t] = E.lo[j * q + d + t] as number;
-      }
-    }
-    const yy: DDMatrix = { hi: new Float64Array(m), lo: new Float64Array(m) };
-    for (let t = 0; t < m; t++) {
-      yy.hi[t] = E.hi[(d + t) * q + d + t] as number;
-      yy.lo[t] = E.lo[(d + t) * q + d + t] as number;
-    }
-    return { p, off, A1, c1, yy, centre: intercept ? mo.mean.hi.slice() : new Float64Array(q) };
-  }
-
-  private fitDD(intercept: boolean, ridge: number): LinearModel {
-    const d = this.d;
-    const m = this.outputs;
-    const S = this.ddSystem(intercept);
-    const { p, off, A1, c1, centre } = S;
-    const lam = new Float64Array(p);
-    const Ar: DDMatrix = { hi: Float64Array.from(A1.hi), lo: Float64Array.from(A1.lo) };
-    for (let j = off; j < p; j++) {
-      lam[j] = ridge;
-      Ar.hi[j * p + j] = ddAdd(Ar.hi[j * p + j] as number, Ar.lo[j * p + j] as number, ridge, 0);
-      Ar.lo[j * p + j] = lo();
-    }
-    const F = ddFactor(Ar, p, off, ridge > 0);
-    const th = F.solve(c1, m);
-    const b = new Float64Array(d * m);
-    const b0 = new Float64Array(m);
-    for (let t = 0; t < m; t++) {
-      // b0 = cY + theta0 - sum c_j b_j  (DD)
-      let h = intercept ? ddAdd(centre[d + t] as number, 0, th.hi[t] as number, th.lo[t] as number) : 0;
-      let l = intercept ? lo() : 0;
-      for (let j = 0; j < d; j++) {
-        const bh = th.hi[(j + off) * m + t] as number;
-        const bl = th.lo[(j + off) * m + t] as number;
-        b[j * m + t] = bh + bl;
-        if (intercept) {
-          const ph = ddMul(centre[j] as number, 0, bh, bl);
-          h = ddAdd(h, l, -ph, -lo());
-          l = lo();
-        }
-      }
-      b0[t] = h + l;
-    }
-    const rss = ddRss(S, th, m);
-    let V = F.inv.hi;
-    let Vlo: Float64Array | undefined = F.inv.lo;
-    let edf = p;
-    if (ridge > 0) {
-      const rc = ridgeCovariance(F.inv.hi, lam, p);
-      V = rc.V;
-      Vlo = undefined;
-      edf = rc.edf;
-    }
-    return this.model(intercept, b, b0, { rss, V, Vlo, edf, cond: F.cond, method: 'dd-cholesky', mu: centre.slice(0, d) });
-  }
-}
-
-interface DDSystem {
-  p: number;
-  off: number;
-  A1: DDMatrix;
-  c1: DDMatrix;
-  yy: DDMatrix;
-  centre: Float64Array;
-}
-
-/** RSS_t = yy - 2 theta.c + theta.A.theta (A without ridge) in DD, per output. */
-function ddRss(S: DDSystem, th: DDMatrix, m: number): Float64Array {
-  const { p, A1, c1, yy } = S;
-  const rss = new Float64Array(m);
-  for (let t = 0; t < m; t++) {
-    let rh = yy.hi[t] as number;
-    let rl = yy.lo[t] as number;
-    for (let i = 0; i < p; i++) {
-      let ah = ddMul(-2, 0, c1.hi[i * m + t] as number, c1.lo[i * m + t] as number);
-      let al = lo();
-      for (let k = 0; k < p; k++) {
-        const ph = ddMul(A1.hi[i * p + k] as number, A1.lo[i * p + k] as number, th.hi[k * m + t] as number, th.lo[k * m + t] as number);
-        ah = ddAdd(ah, al, ph, lo());
-        al = lo();
-      }
-      const ph = ddMul(th.hi[i * m + t] as number, th.lo[i * m + t] as number, ah, al);
-      rh = ddAdd(rh, rl, ph, lo());
-      rl = lo();
-    }
-    rss[t] = rh + rl;
-  }
-  return rss;
 }
 
 /** A new, empty accumulator for d columns. */

@@ -38,7 +38,9 @@ export function throwCollinear(sys: number[], off: number, why: string, centred 
       ? `${names} is (numerically) zero`
       : columns.length === 1 && withIntercept
         ? `column ${columns[0]} is (numerically) constant, which duplicates the intercept`
-        : `${names} are collinear (one is a linear combination of the others)`;
+        : centred && !withIntercept
+          ? `${names} are collinear (a linear combination of them is constant, which the intercept already spans)`
+          : `${names} are collinear (one is a linear combination of the others)`;
   throw new SlimfitError(
     'E_SINGULAR',
     `the design is rank deficient: ${what}${why ? ` (${why})` : ''}; drop one of these columns, or pass ridge > 0 to regularise`,

@@ -75,15 +75,12 @@ export interface NamedLinAlg {
 }
 
 /**
- * The LinAlg implementations fitting tests run against: the plain one always;
- * with SLIMFIT_TEST_ENGINE=1 also the engine's backends (src/engine/init.ts),
- * until the engine joins this list for good.
+ * The LinAlg implementations fitting tests run against: the plain reference
+ * and both engine backends (SIMD WebAssembly and the JS twin).
  */
 export async function linalgs(): Promise<NamedLinAlg[]> {
+  const { init } = await import('../../src/engine/init.js');
   const out: NamedLinAlg[] = [{ name: 'plain', la: plainLinAlg() }];
-  if (process.env.SLIMFIT_TEST_ENGINE === '1') {
-    const { init } = await import('../../src/engine/init.js');
-    for (const backend of ['wasm', 'js'] as const) out.push({ name: `engine-${backend}`, la: await init({ backend }) });
-  }
+  for (const backend of ['wasm', 'js'] as const) out.push({ name: `engine-${backend}`, la: await init({ backend }) });
   return out;
 }
