@@ -136,7 +136,7 @@ export class Report {
       out.push('|---|---|---|---|---|');
       for (const f of this.floors) {
         const mark = f.ok === true ? 'ok' : f.ok === false ? '**MISSED**' : 'unmeasured';
-        out.push(`| ${mark} | ${f.name} | ${f.value} | ${f.target} | ${f.note ?? ''} |`);
+        out.push(`| ${[mark, f.name, f.value, f.target, f.note ?? ''].map(cell).join(' | ')} |`);
       }
       out.push('');
     }
@@ -180,6 +180,11 @@ function jsonNumbers(_k: string, v: unknown): unknown {
   return Number(v.toPrecision(6));
 }
 
+/** A markdown table cell: pipes escaped. */
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|');
+}
+
 export function renderTable(t: Table): string {
   const lines: string[] = [];
   lines.push(`### ${t.title}`);
@@ -188,6 +193,6 @@ export function renderTable(t: Table): string {
   if (t.notes.length > 0) lines.push('');
   lines.push(`| ${t.columns.join(' | ')} |`);
   lines.push(`|${t.columns.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
-  for (const r of t.rows) lines.push(`| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`);
+  for (const r of t.rows) lines.push(`| ${r.map(cell).join(' | ')} |`);
   return lines.join('\n');
 }

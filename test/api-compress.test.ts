@@ -170,3 +170,23 @@ for (const backend of ENGINE_BACKENDS) {
     });
   });
 }
+
+describe('engine methods for the compression specs', () => {
+  it('engine.prune dispatches sparsity / N:M specs to SparseTensor results', async () => {
+    const { SparseTensor } = await import('../src/index.js');
+    for (const e of [wasmE, jsE]) {
+      const w = randF32(64, 11);
+      const half = e.prune(w, { sparsity: 0.5 });
+      expect(half).toBeInstanceOf(SparseTensor);
+      expect(half.kept).toBe(32);
+      const kept = Array.from(half.toDense()).filter((v) => v !== 0).map(Math.abs);
+      const dropped = Array.from(w).filter((_, i) => half.toDense()[i] === 0).map(Math.abs);
+      expect(Math.min(...kept)).toBeGreaterThanOrEqual(Math.max(...dropped));
+      const nm = e.prune(w, { nm: [2, 4] });
+      expect(nm.kept).toBe(32);
+      const t = e.prune(w, { threshold: 0.5 });
+      expect(t).toBeInstanceOf(SparseTensor);
+      expect(t.kept).toBe(Array.from(w).filter((v) => Math.abs(v) > 0.5).length);
+    }
+  });
+});

@@ -9,6 +9,7 @@ import type { Engine } from '../engine/engine.js';
 import { assertFinite, assertOption } from '../validate.js';
 import { SparseTensor, type FloatArray } from './sparse-tensor.js';
 import { nmMask, removedCount, topKMask, type Segment } from './select.js';
+import { prune as thresholdPrune } from '../ops/prune.js';
 
 /**
  * Unstructured pruning by importance. Per-weight scores: 'magnitude' and 'l1'
@@ -82,7 +83,7 @@ export function pruneBySpec<W extends PruneWeights>(engine: Engine, w: W, spec: 
   const mask = new Uint8Array((n + 7) >> 3);
   if ('threshold' in spec) {
     const shape = checkShape(spec.shape, n, false);
-    const r = engine.prune(w, { threshold: spec.threshold });
+    const r = thresholdPrune(engine, w, { threshold: spec.threshold });
     return SparseTensor.fromDense(r.values as W, r.mask, shape ?? [n]);
   }
   if ('nm' in spec) {

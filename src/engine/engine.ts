@@ -7,12 +7,19 @@ import type { Kernels } from '../kernels/types.js';
 import type { Matrix, QuantizedTensor } from '../types.js';
 import type { MatrixInput } from '../validate.js';
 import { Arena } from './arena.js';
-import { MemoryApi } from './buffers.js';
+import { MemoryApi, WasmBuffer } from './buffers.js';
 import type { Core } from './core.js';
 import type { LinAlg } from './linalg.js';
 import { gram, type GramOptions, type GramResult, type GramX } from '../ops/gram.js';
 import { solveSPD, type SolveOptions } from '../ops/solve.js';
 import { prune, type PruneInput, type PruneResult, type ThresholdPruneSpec } from '../ops/prune.js';
+import { pruneBySpec, pruneGlobal, type GlobalPruneOptions, type PruneSpec } from '../compress/prune-spec.js';
+import type { SparseTensor } from '../compress/sparse-tensor.js';
+import { quantizeWith, type QuantizeWithOptions, type QuantizeWithResult } from '../compress/quantize-with.js';
+import { quantizeGPTQ, type GPTQOptions, type GPTQResult } from '../compress/gptq.js';
+import { pruneSparseGPT, type SparseGPTOptions, type SparseGPTResult } from '../compress/sparsegpt.js';
+import { compressModel, type CompressedLinearModel, type CompressModelOptions, type LinearModelLike } from '../compress/model.js';
+import { compressionReport, type CompressionReportOptions, type RateDistortionRow } from '../compress/rate-distortion.js';
 import { dequantize, quantize, type DequantizeOptions, type QuantizeInput, type QuantizeOptions } from '../ops/quantize.js';
 import type { F32Buffer } from './buffers.js';
 import { warmUp } from './warmup.js';
@@ -57,14 +64,60 @@ export class Engine implements LinAlg, Core {
     return solveSPD(this, A, b, opts);
   }
 
-  /** Zeroes every |w| <= threshold; returns the values, a keep-bitmask and the count kept. */
-  prune<W extends PruneInput>(w: W, spec: ThresholdPruneSpec): PruneResult<W extends Float32Array | F32Buffer ? Float32Array : Float64Array> {
-    return prune(this, w, spec);
+  /**
+   * Prunes w. Specs: `{ threshold }` (zero every |w| <= t, the article's rule),
+   * `{ sparsity, importance, scope }` (keep exactly the top 1 - sparsity),
+   * `{ structured: 'rows' | 'cols', norm, sparsity, shape }`, `{ nm: [n, m] }`.
+   * Typed-array input gives a SparseTensor (compact bitmask or CSR storage, plus
+   * `values`/`mask`/`kept`); a linear-memory buffer or an `out` buffer takes the
+   * zero-copy threshold path and gives `{ values, mask, kept }`.
+   */
+  prune<W extends Float32Array | Float64Array>(w: W, spec: PruneSpec): SparseTensor<W>;
+  prune<W extends PruneInput>(w: W, spec: ThresholdPruneSpec): PruneResult<W extends Float32Array | F32Buffer ? Float32Array : Float64Array>;
+  prune(w: PruneInput, spec: PruneSpec | ThresholdPruneSpec): SparseTensor<Float32Array | Float64Array> | PruneResult<Float32Array | Float64Array> {
+    if (w instanceof WasmBuffer || (typeof spec === 'object' && spec !== null && 'out' in spec && spec.out !== undefined)) {
+      return prune(this, w, spec as ThresholdPruneSpec);
+    }
+    return pruneBySpec(this, w, spec as PruneSpec);
+  }
+
+  /** One sparsity across many tensors: the smallest |w| overall go first. */
+  pruneGlobal<W extends Float32Array | Float64Array>(tensors: readonly W[], opts: GlobalPruneOptions): SparseTensor<W>[] {
+    return pruneGlobal(this, tensors, opts);
   }
 
   /** Quantizes to 2..8-bit integers (ONNX QuantizeLinear rule, round half to even). */
   quantize(w: QuantizeInput, opts?: QuantizeOptions): QuantizedTensor {
     return quantize(this, w, opts);
+  }
+
+  /**
+   * Quantize with a choice of rounding ('half-even' | 'half-away' | 'floor' |
+   * 'stochastic') and clip calibration ('minmax' | 'percentile' | 'mse'), and a
+   * report: RMSE, max error, SQNR (dB), bytes before/after.
+   */
+  quantizeWith(w: ArrayLike<number>, opts?: QuantizeWithOptions): QuantizeWithResult {
+    return quantizeWith(this, w, opts);
+  }
+
+  /** GPTQ: quantize W (rows = outputs) column by column, pushing each error onto later columns through H = X^T X. */
+  quantizeGPTQ(W: Matrix | MatrixInput, H: Float64Array | MatrixInput, opts?: GPTQOptions): GPTQResult {
+    return quantizeGPTQ(this, W, H, opts);
+  }
+
+  /** SparseGPT / exact greedy OBS pruning of W using H = X^T X; the report says which ran. */
+  pruneSparseGPT(W: Matrix | MatrixInput, H: Float64Array | MatrixInput, opts: SparseGPTOptions): SparseGPTResult {
+    return pruneSparseGPT(this, W, H, opts);
+  }
+
+  /** A linear or logistic model with pruned and/or quantized weights that predicts from its integer codes. */
+  compressModel(model: LinearModelLike, opts?: CompressModelOptions): CompressedLinearModel {
+    return compressModel(this, model, opts);
+  }
+
+  /** Rate-distortion table: bytes vs MSE / AUC for every method x bits x sparsity asked for. */
+  compressionReport(model: LinearModelLike, Xtest: MatrixInput, ytest: ArrayLike<number> | MatrixInput, opts?: CompressionReportOptions): RateDistortionRow[] {
+    return compressionReport(this, model, Xtest, ytest, opts);
   }
 
   /** (q - z) * s back to float32. */
