@@ -6,7 +6,9 @@
 //    For t >= 0 both zeros are pruned; for t < 0 nothing is.
 //  - maskPtr != 0: writes ceil(n / 8) bytes, bit (i & 7) of byte (i >> 3) set
 //    when w[i] is kept; the unused high bits of the last byte are 0.
-//  - Returns the number of kept values. Inputs are finite (engine checks).
+//  - Returns the number of kept values, or -1 when any w[i] is NaN or
+//    ±Infinity (the output is then written but meaningless): the check rides
+//    along in the same pass, so validation costs no extra read of w.
 //  - F32: t arrives as f32 (JS numbers round to the nearest f32 at the call);
 //    the engine passes the largest f32 <= its f64 threshold.
 // METHOD: 16 values per iteration: |w| by masking the sign bit, one compare
@@ -17,6 +19,8 @@
 export function pruneF32(wPtr: usize, n: i32, t: f32, outPtr: usize, maskPtr: usize): i32 {
   const tv = f32x4.splat(t);
   const am = i32x4.splat(0x7fffffff);
+  const big = i32x4.splat(0x7f7fffff); // largest finite |f32| bits
+  let bad = i32x4.splat(0);
   let kept = 0;
   let i = 0;
   if (maskPtr != 0) {
@@ -27,10 +31,15 @@ export function pruneF32(wPtr: usize, n: i32, t: f32, outPtr: usize, maskPtr: us
       const a1 = v128.load(p, 16);
       const a2 = v128.load(p, 32);
       const a3 = v128.load(p, 48);
-      const k0 = f32x4.gt(v128.and(a0, am), tv);
-      const k1 = f32x4.gt(v128.and(a1, am), tv);
-      const k2 = f32x4.gt(v128.and(a2, am), tv);
-      const k3 = f32x4.gt(v128.and(a3, am), tv);
+      const b0 = v128.and(a0, am);
+      const k0 = f32x4.gt(b0, tv);
+      const b1 = v128.and(a1, am);
+      const k1 = f32x4.gt(b1, tv);
+      const b2 = v128.and(a2, am);
+      const k2 = f32x4.gt(b2, tv);
+      const b3 = v128.and(a3, am);
+      const k3 = f32x4.gt(b3, tv);
+      bad = v128.or(bad, v128.or(v128.or(i32x4.gt_u(b0, big), i32x4.gt_u(b1, big)), v128.or(i32x4.gt_u(b2, big), i32x4.gt_u(b3, big))));
       v128.store(o, v128.and(a0, k0));
       v128.store(o, v128.and(a1, k1), 16);
       v128.store(o, v128.and(a2, k2), 32);
@@ -48,10 +57,15 @@ export function pruneF32(wPtr: usize, n: i32, t: f32, outPtr: usize, maskPtr: us
       const a1 = v128.load(p, 16);
       const a2 = v128.load(p, 32);
       const a3 = v128.load(p, 48);
-      const k0 = f32x4.gt(v128.and(a0, am), tv);
-      const k1 = f32x4.gt(v128.and(a1, am), tv);
-      const k2 = f32x4.gt(v128.and(a2, am), tv);
-      const k3 = f32x4.gt(v128.and(a3, am), tv);
+      const b0 = v128.and(a0, am);
+      const k0 = f32x4.gt(b0, tv);
+      const b1 = v128.and(a1, am);
+      const k1 = f32x4.gt(b1, tv);
+      const b2 = v128.and(a2, am);
+      const k2 = f32x4.gt(b2, tv);
+      const b3 = v128.and(a3, am);
+      const k3 = f32x4.gt(b3, tv);
+      bad = v128.or(bad, v128.or(v128.or(i32x4.gt_u(b0, big), i32x4.gt_u(b1, big)), v128.or(i32x4.gt_u(b2, big), i32x4.gt_u(b3, big))));
       v128.store(o, v128.and(a0, k0));
       v128.store(o, v128.and(a1, k1), 16);
       v128.store(o, v128.and(a2, k2), 32);
@@ -65,9 +79,11 @@ export function pruneF32(wPtr: usize, n: i32, t: f32, outPtr: usize, maskPtr: us
   }
   // scalar tail; i is a multiple of 16 here, so the mask resumes on a byte boundary
   let byte: u32 = 0;
+  let tailBad = false;
   for (; i < n; i++) {
     const v = load<f32>(wPtr + (<usize>i << 2));
     const keep = abs<f32>(v) > t;
+    if ((reinterpret<u32>(v) & 0x7fffffff) > 0x7f7fffff) tailBad = true;
     store<f32>(outPtr + (<usize>i << 2), select<f32>(v, 0, keep));
     kept += <i32>keep;
     byte |= (<u32>keep) << (<u32>i & 7);
@@ -77,13 +93,15 @@ export function pruneF32(wPtr: usize, n: i32, t: f32, outPtr: usize, maskPtr: us
     }
   }
   if (maskPtr != 0 && (n & 7) != 0) store<u8>(maskPtr + (<usize>n >> 3), byte);
-  return kept;
+  return tailBad || v128.any_true(bad) ? -1 : kept;
 }
 
 /** Prunes n f64 weights at threshold t; returns the kept count. */
 export function pruneF64(wPtr: usize, n: i32, t: f64, outPtr: usize, maskPtr: usize): i32 {
   const tv = f64x2.splat(t);
   const am = i64x2.splat(0x7fffffffffffffff);
+  const big = i64x2.splat(0x7fefffffffffffff); // largest finite |f64| bits
+  let bad = i64x2.splat(0);
   let kept = 0;
   let i = 0;
   if (maskPtr != 0) {
@@ -94,10 +112,15 @@ export function pruneF64(wPtr: usize, n: i32, t: f64, outPtr: usize, maskPtr: us
       const a1 = v128.load(p, 16);
       const a2 = v128.load(p, 32);
       const a3 = v128.load(p, 48);
-      const k0 = f64x2.gt(v128.and(a0, am), tv);
-      const k1 = f64x2.gt(v128.and(a1, am), tv);
-      const k2 = f64x2.gt(v128.and(a2, am), tv);
-      const k3 = f64x2.gt(v128.and(a3, am), tv);
+      const b0 = v128.and(a0, am);
+      const k0 = f64x2.gt(b0, tv);
+      const b1 = v128.and(a1, am);
+      const k1 = f64x2.gt(b1, tv);
+      const b2 = v128.and(a2, am);
+      const k2 = f64x2.gt(b2, tv);
+      const b3 = v128.and(a3, am);
+      const k3 = f64x2.gt(b3, tv);
+      bad = v128.or(bad, v128.or(v128.or(i64x2.gt_s(b0, big), i64x2.gt_s(b1, big)), v128.or(i64x2.gt_s(b2, big), i64x2.gt_s(b3, big))));
       v128.store(o, v128.and(a0, k0));
       v128.store(o, v128.and(a1, k1), 16);
       v128.store(o, v128.and(a2, k2), 32);
@@ -115,10 +138,15 @@ export function pruneF64(wPtr: usize, n: i32, t: f64, outPtr: usize, maskPtr: us
       const a1 = v128.load(p, 16);
       const a2 = v128.load(p, 32);
       const a3 = v128.load(p, 48);
-      const k0 = f64x2.gt(v128.and(a0, am), tv);
-      const k1 = f64x2.gt(v128.and(a1, am), tv);
-      const k2 = f64x2.gt(v128.and(a2, am), tv);
-      const k3 = f64x2.gt(v128.and(a3, am), tv);
+      const b0 = v128.and(a0, am);
+      const k0 = f64x2.gt(b0, tv);
+      const b1 = v128.and(a1, am);
+      const k1 = f64x2.gt(b1, tv);
+      const b2 = v128.and(a2, am);
+      const k2 = f64x2.gt(b2, tv);
+      const b3 = v128.and(a3, am);
+      const k3 = f64x2.gt(b3, tv);
+      bad = v128.or(bad, v128.or(v128.or(i64x2.gt_s(b0, big), i64x2.gt_s(b1, big)), v128.or(i64x2.gt_s(b2, big), i64x2.gt_s(b3, big))));
       v128.store(o, v128.and(a0, k0));
       v128.store(o, v128.and(a1, k1), 16);
       v128.store(o, v128.and(a2, k2), 32);
@@ -130,9 +158,11 @@ export function pruneF64(wPtr: usize, n: i32, t: f64, outPtr: usize, maskPtr: us
     kept = <i32>(i64x2.extract_lane(c0, 0) + i64x2.extract_lane(c0, 1));
   }
   let byte: u32 = 0;
+  let tailBad = false;
   for (; i < n; i++) {
     const v = load<f64>(wPtr + (<usize>i << 3));
     const keep = abs<f64>(v) > t;
+    if ((reinterpret<u64>(v) & 0x7fffffffffffffff) > 0x7fefffffffffffff) tailBad = true;
     store<f64>(outPtr + (<usize>i << 3), select<f64>(v, 0, keep));
     kept += <i32>keep;
     byte |= (<u32>keep) << (<u32>i & 7);
@@ -142,5 +172,5 @@ export function pruneF64(wPtr: usize, n: i32, t: f64, outPtr: usize, maskPtr: us
     }
   }
   if (maskPtr != 0 && (n & 7) != 0) store<u8>(maskPtr + (<usize>n >> 3), byte);
-  return kept;
+  return tailBad || v128.any_true(bad) ? -1 : kept;
 }

@@ -13,6 +13,9 @@
 //    has its sign bit set (only -0 can, then), a zero maximum is -0 iff every
 //    value has it.
 //  - segMaxAbs*: exact, max |x| (always >= +0), bit-identical to the twin.
+//    segMaxAbsF32 also propagates NaN (result NaN if any input is NaN) and
+//    gives +Infinity for ±Infinity, like the twin's Math.max: the engine
+//    validates quantize input through it instead of a separate pass.
 //  - segNorm*: p = 1: sum |x|; any other p: sqrt(sum x^2). Accumulated in f64
 //    (f32 inputs are widened exactly; their squares are exact in f64), in 8
 //    interleaved partial sums; the twin sums left to right. All terms are
@@ -185,28 +188,31 @@ export function segMinMaxF64(xPtr: usize, n: i32, seg: i32, minPtr: usize, maxPt
 
 // @ts-ignore: decorator
 @inline function maxAbsF32(p: usize, len: i32): f32 {
+  // Unsigned integer max of the magnitude bits: for non-negative floats the
+  // bit patterns order like the values, and every NaN pattern sorts above
+  // +Infinity, so a NaN anywhere makes the result NaN (pmax would drop it).
   const m = i32x4.splat(0x7fffffff);
-  let x0 = f32x4.splat(0), x1 = x0, x2 = x0, x3 = x0;
+  let x0 = i32x4.splat(0), x1 = x0, x2 = x0, x3 = x0;
   let i = 0;
   for (; i + 16 <= len; i += 16) {
     const q = p + (<usize>i << 2);
-    x0 = f32x4.pmax(x0, v128.and(v128.load(q), m));
-    x1 = f32x4.pmax(x1, v128.and(v128.load(q, 16), m));
-    x2 = f32x4.pmax(x2, v128.and(v128.load(q, 32), m));
-    x3 = f32x4.pmax(x3, v128.and(v128.load(q, 48), m));
+    x0 = i32x4.max_u(x0, v128.and(v128.load(q), m));
+    x1 = i32x4.max_u(x1, v128.and(v128.load(q, 16), m));
+    x2 = i32x4.max_u(x2, v128.and(v128.load(q, 32), m));
+    x3 = i32x4.max_u(x3, v128.and(v128.load(q, 48), m));
   }
   for (; i + 4 <= len; i += 4) {
-    x0 = f32x4.pmax(x0, v128.and(v128.load(p + (<usize>i << 2)), m));
+    x0 = i32x4.max_u(x0, v128.and(v128.load(p + (<usize>i << 2)), m));
   }
-  x0 = f32x4.pmax(f32x4.pmax(x0, x1), f32x4.pmax(x2, x3));
-  x0 = f32x4.pmax(x0, v128.shuffle<u32>(x0, x0, 2, 3, 0, 1));
-  x0 = f32x4.pmax(x0, v128.shuffle<u32>(x0, x0, 1, 0, 3, 2));
-  let mx = f32x4.extract_lane(x0, 0);
+  x0 = i32x4.max_u(i32x4.max_u(x0, x1), i32x4.max_u(x2, x3));
+  x0 = i32x4.max_u(x0, v128.shuffle<u32>(x0, x0, 2, 3, 0, 1));
+  x0 = i32x4.max_u(x0, v128.shuffle<u32>(x0, x0, 1, 0, 3, 2));
+  let mx = <u32>i32x4.extract_lane(x0, 0);
   for (; i < len; i++) {
-    const v = abs<f32>(load<f32>(p + (<usize>i << 2)));
-    if (v > mx) mx = v;
+    const b = load<u32>(p + (<usize>i << 2)) & 0x7fffffff;
+    if (b > mx) mx = b;
   }
-  return mx;
+  return reinterpret<f32>(mx);
 }
 
 // @ts-ignore: decorator

@@ -41,6 +41,39 @@ for (const backend of ENGINE_BACKENDS) {
       expect(codeOf(() => e.quantize(w))).toBe('E_NONFINITE');
       expect(codeOf(() => e.prune(w, { threshold: 0 }))).toBe('E_NONFINITE');
       expect(codeOf(() => e.gram([[1], [2]], [1, NaN]))).toBe('E_NONFINITE');
+      // quantize validates through its reductions, prune inside its kernel:
+      // every position (SIMD body and tail), every scheme and granularity.
+      for (const n of [5, 64, 1001]) {
+        for (const at of [0, n >> 1, n - 1]) {
+          for (const bad of [NaN, Infinity, -Infinity]) {
+            const v = new Float32Array(n).fill(0.5);
+            v[at] = bad;
+            for (const opts of [{}, { scheme: 'affine' as const }, { granularity: { block: n } }, { scale: 0.1 }]) {
+              let err: unknown;
+              try {
+                e.quantize(v, opts);
+              } catch (x) {
+                err = x;
+              }
+              expect((err as SlimfitError).code).toBe('E_NONFINITE');
+              expect((err as SlimfitError).details).toEqual({ index: at });
+            }
+            for (const arr of [v, Float64Array.from(v)]) {
+              let err: unknown;
+              try {
+                e.prune(arr, { threshold: 0.1 });
+              } catch (x) {
+                err = x;
+              }
+              expect((err as SlimfitError).details).toEqual({ index: at });
+            }
+            const buf = e.memory.f32(n);
+            buf.view.set(v);
+            expect(codeOf(() => e.prune(buf, { threshold: 0.1 }))).toBe('E_NONFINITE');
+            buf.free();
+          }
+        }
+      }
       expect(codeOf(() => e.solveSPD(new Float64Array([1, NaN, NaN, 1]), [1, 1]))).toBe('E_NONFINITE');
     });
 

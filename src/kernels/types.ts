@@ -56,8 +56,10 @@ export interface Kernels {
    * out[i] = |w[i]| <= t ? 0 : w[i]  (outPtr may equal wPtr: in place).
    * If maskPtr != 0, writes a bitmask of kept weights: bit (i & 7) of byte
    * (i >> 3) is 1 when w[i] is kept; unused high bits of the last byte are 0.
-   * Returns the number kept. (F32: t is f32; the engine passes the largest f32
-   * <= the user's f64 threshold so that comparison is exact.)
+   * Returns the number kept, or -1 when any w[i] is NaN or ±Infinity (checked
+   * in the same pass; the output is then meaningless). (F32: t is f32; the
+   * engine passes the largest f32 <= the user's f64 threshold so that
+   * comparison is exact.)
    */
   pruneF32(wPtr: number, n: number, t: number, outPtr: number, maskPtr: number): number;
   pruneF64(wPtr: number, n: number, t: number, outPtr: number, maskPtr: number): number;

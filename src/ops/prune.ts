@@ -55,7 +55,6 @@ export function prune<W extends PruneInput>(core: Core, w: W, spec: ThresholdPru
   const s = new Scope(core.arena);
   try {
     const wp = s.input(w);
-    checkFinite(core, wp, n, kind, 'w');
     const maskBytes = (n + 7) >> 3;
     const mp = s.alloc(maskBytes);
     const op = out ? out.ptr : s.alloc(n * (kind === 'f32' ? 4 : 8));
@@ -63,6 +62,10 @@ export function prune<W extends PruneInput>(core: Core, w: W, spec: ThresholdPru
       kind === 'f32'
         ? core.kernels.pruneF32(wp, n, floorF32(spec.threshold), op, mp)
         : core.kernels.pruneF64(wp, n, spec.threshold, op, mp);
+    // The kernel validates in the same pass (-1: a NaN/±Infinity was seen);
+    // checkFinite then names the first one. With out === w the buffer is left
+    // pruned around the bad values.
+    if (kept < 0) checkFinite(core, wp, n, kind, 'w');
     const buf = core.arena.memory.buffer;
     const mask = new Uint8Array(buf, mp, maskBytes).slice();
     let values: Float32Array | Float64Array;

@@ -80,11 +80,16 @@ export function symmetricScale(maxAbs: number, qmax: number): number {
  * z = qmin - roundHalfEven(min / s), clamped into [qmin, qmax].
  */
 export function affineParams(min: number, max: number, qmin: number, qmax: number): { scale: number; zeroPoint: number } {
+  const scale = affineScale(min, max, qmin, qmax);
+  return { scale, zeroPoint: affineZeroPoint(min, scale, qmin, qmax) };
+}
+
+/** s = (max(max, 0) - min(min, 0)) / (qmax - qmin) as float32; 1 for an all-zero group. */
+export function affineScale(min: number, max: number, qmin: number, qmax: number): number {
   const lo = Math.min(min, 0);
   const hi = Math.max(max, 0);
-  if (hi === lo) return { scale: 1, zeroPoint: qmin };
-  const scale = Math.max(Math.fround((hi - lo) / (qmax - qmin)), MIN_SCALE);
-  return { scale, zeroPoint: affineZeroPoint(lo, scale, qmin, qmax) };
+  if (hi === lo) return 1;
+  return Math.max(Math.fround((hi - lo) / (qmax - qmin)), MIN_SCALE);
 }
 
 /** z = qmin - roundHalfEven(min(lo, 0) / s), clamped into [qmin, qmax]. */

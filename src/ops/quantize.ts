@@ -10,7 +10,7 @@ import { checkFinite, type Core } from '../engine/core.js';
 import { Scope } from '../engine/scope.js';
 import { asF32 } from './f32.js';
 import {
-  affineParams,
+  affineScale,
   affineZeroPoint,
   checkBits,
   checkScheme,
@@ -69,33 +69,44 @@ export function quantize(core: Core, w: QuantizeInput, opts: QuantizeOptions = {
   const s = new Scope(core.arena);
   try {
     const xp = isBuf ? s.input(w as F32Buffer) : s.input(asF32(w as ArrayLike<number>));
-    checkFinite(core, xp, n, 'f32', 'w (as float32)');
+    const what = 'w (as float32)';
 
+    // Symmetric validation rides on the max-abs reduction (it propagates NaN
+    // and keeps ±Infinity): finite group maxima prove finite input, and the
+    // separate scan runs only to name a bad index or when scales are given.
+    // The affine path scans first (its min/max kernels may drop a NaN).
     let scale: Float32Array;
     let zeroPoint: Int32Array | undefined;
     if (scheme === 'symmetric') {
-      if (opts.scale !== undefined) scale = explicitScales(opts.scale, groups);
-      else {
+      if (opts.scale !== undefined) {
+        scale = explicitScales(opts.scale, groups);
+        checkFinite(core, xp, n, 'f32', what);
+      } else {
         const mp = s.alloc(groups * 4);
         k.segMaxAbsF32(xp, n, seg, mp);
         const maxAbs = new Float32Array(core.arena.memory.buffer, mp, groups);
-        scale = Float32Array.from(maxAbs, (m) => symmetricScale(m, range.qmax));
+        scale = new Float32Array(groups);
+        for (let g = 0; g < groups; g++) {
+          const m = maxAbs[g]!;
+          if (m - m !== 0) checkFinite(core, xp, n, 'f32', what);
+          scale[g] = symmetricScale(m, range.qmax);
+        }
       }
     } else {
+      checkFinite(core, xp, n, 'f32', what);
       const lo = s.alloc(groups * 4);
       const hi = s.alloc(groups * 4);
       k.segMinMaxF32(xp, n, seg, lo, hi);
       const buf = core.arena.memory.buffer;
       const mins = new Float32Array(buf, lo, groups).slice();
       const maxs = new Float32Array(buf, hi, groups).slice();
-      scale = new Float32Array(groups);
-      zeroPoint = new Int32Array(groups);
-      const given = opts.scale !== undefined ? explicitScales(opts.scale, groups) : undefined;
-      const givenZ = opts.zeroPoint !== undefined ? explicitZeroPoints(opts.zeroPoint, groups, range) : undefined;
+      scale = opts.scale !== undefined ? explicitScales(opts.scale, groups) : new Float32Array(groups);
+      zeroPoint = opts.zeroPoint !== undefined ? explicitZeroPoints(opts.zeroPoint, groups, range) : new Int32Array(groups);
       for (let g = 0; g < groups; g++) {
-        const p = given ? { scale: given[g]!, zeroPoint: affineZeroPoint(mins[g]!, given[g]!, range.qmin, range.qmax) } : affineParams(mins[g]!, maxs[g]!, range.qmin, range.qmax);
-        scale[g] = p.scale;
-        zeroPoint[g] = givenZ ? givenZ[g]! : p.zeroPoint;
+        const mn = mins[g]!;
+        const mx = maxs[g]!;
+        if (opts.scale === undefined) scale[g] = affineScale(mn, mx, range.qmin, range.qmax);
+        if (opts.zeroPoint === undefined) zeroPoint[g] = affineZeroPoint(mn, scale[g]!, range.qmin, range.qmax);
       }
     }
     const sp = s.copyIn(scale);

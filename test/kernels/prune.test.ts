@@ -116,6 +116,20 @@ for (const b of BACKENDS) {
         expect(Array.from(rn.mask!)).toEqual([0xff, 0xff, 0x1f]);
       });
 
+      it(`${T}: returns -1 when any value is NaN or ±Infinity (SIMD body or tail)`, () => {
+        for (const n of [1, 15, 16, 17, 33, 1000]) {
+          for (const at of [0, n >> 1, n - 1]) {
+            for (const bad of [NaN, Infinity, -Infinity]) {
+              const w = f64 ? new Float64Array(n).fill(0.25) : new Float32Array(n).fill(0.25);
+              w[at] = bad;
+              for (const mask of [true, false]) expect(run(h, w, 0.1, { inPlace: false, mask }).kept, `n=${n} at=${at} ${bad}`).toBe(-1);
+            }
+          }
+          const ok = f64 ? new Float64Array(n).fill(f64 ? Number.MAX_VALUE : 0) : new Float32Array(n).fill(3.4028234663852886e38);
+          expect(run(h, ok, 0.1, { inPlace: false, mask: true }).kept).toBe(n);
+        }
+      });
+
       it(`${T}: hand-made mask layout`, () => {
         // kept where |w| > 0.5: indices 0, 3, 8, 9, 17
         const vals = new Array(18).fill(0.1);

@@ -235,3 +235,26 @@ describe('reduce kernels: wasm vs twin', () => {
     });
   }
 });
+
+describe('segMaxAbsF32 flags non-finite input (the engine validates quantize through it)', () => {
+  for (const b of BACKENDS) {
+    it(b, async () => {
+      const h = await kernelHarness(b);
+      for (const n of [1, 5, 16, 33, 1000]) {
+        for (const at of [0, n >> 1, n - 1]) {
+          for (const bad of [NaN, Infinity, -Infinity]) {
+            h.reset();
+            const x = new Float32Array(n).fill(-0.5);
+            x[at] = bad;
+            const xp = h.put(x);
+            const op = h.alloc(4);
+            h.k.segMaxAbsF32(xp, n, n, op);
+            const m = h.f32(op, 1)[0]!;
+            if (Number.isNaN(bad)) expect(Number.isNaN(m), `n=${n} at=${at}`).toBe(true);
+            else expect(m).toBe(Infinity);
+          }
+        }
+      }
+    });
+  }
+});

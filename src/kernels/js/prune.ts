@@ -6,7 +6,8 @@ import type { Kernels } from '../types.js';
  * Numerical contract: out[i] = |w[i]| <= t ? +0 : w[i] (kept values copied
  * bit for bit, -0 included; out may alias w); with maskPtr != 0, bit (i & 7)
  * of byte (i >> 3) is 1 for kept values and the unused high bits of the last
- * byte are 0; returns the kept count. F32: t is rounded to f32 first
+ * byte are 0; returns the kept count, or -1 when any w[i] is NaN or
+ * ±Infinity. F32: t is rounded to f32 first
  * (Math.fround), as the WASM call boundary does. Bit-identical to WASM.
  */
 export function pruneTwin(memory: WebAssembly.Memory): Pick<Kernels, 'pruneF32' | 'pruneF64'> {
@@ -17,7 +18,9 @@ export function pruneTwin(memory: WebAssembly.Memory): Pick<Kernels, 'pruneF32' 
   function prune(w: Float32Array | Float64Array, wb: Int32Array, n: number, t: number, ob: Int32Array, words: number, mask: Uint8Array | null): number {
     let kept = 0;
     let byte = 0;
+    let finite = 0; // stays 0 while every w[i] - w[i] is 0 (NaN otherwise)
     for (let i = 0; i < n; i++) {
+      finite += w[i] - w[i];
       const m = -Number(Math.abs(w[i]) > t); // -1 kept, 0 pruned (no branch)
       if (words === 1) ob[i] = wb[i] & m;
       else {
@@ -32,7 +35,7 @@ export function pruneTwin(memory: WebAssembly.Memory): Pick<Kernels, 'pruneF32' 
       }
     }
     if (mask && (n & 7) !== 0) mask[n >> 3] = byte;
-    return kept;
+    return finite === 0 ? kept : -1;
   }
 
   return {

@@ -37,7 +37,7 @@ export function reduceTwin(
       let m = 0;
       for (let i = start; i < end; i++) {
         const v = Math.abs(x[i]);
-        if (v > m) m = v;
+        if (v > m || v !== v) m = v; // NaN sticks, as in the WASM kernel
       }
       out[g] = m;
     }
