@@ -9,10 +9,10 @@ import { LinearAccumulator, linearAccumulator, linearAccumulatorFromJSON } from 
 import { polynomialDesign, type DesignMatrix } from '../src/fit/design.js';
 import { fitLinear } from '../src/fit/linear.js';
 import type { LinearModel } from '../src/fit/model.js';
-import { isSlimfitError } from '../src/errors.js';
 import type { LinAlg } from '../src/engine/linalg.js';
 import { rng } from './helpers/harness.js';
 import { linalgs } from './helpers/plain-linalg.js';
+import { expectCode } from './helpers/engines.js';
 
 function problem(seed: number, n: number, d: number, m: number) {
   const r = rng(seed);
@@ -59,17 +59,6 @@ function expectSame(a: LinearModel, b: LinearModel, tol: number): void {
   expect(rel(a.stats.rSquared, b.stats.rSquared)).toBeLessThan(tol);
   expect(a.stats.n).toBe(b.stats.n);
   expect(a.stats.dof).toBeCloseTo(b.stats.dof, 9); // non-integer with ridge
-}
-
-function expectCode(f: () => unknown, code: string): void {
-  try {
-    f();
-  } catch (e) {
-    expect(isSlimfitError(e), String(e)).toBe(true);
-    expect((e as { code: string }).code, String(e)).toBe(code);
-    return;
-  }
-  throw new Error(`expected ${code}, nothing was thrown`);
 }
 
 /** Fits via random chunks spread over `shards` accumulators, merged in a random tree with JSON hops. */

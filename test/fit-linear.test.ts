@@ -5,10 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { fitLinear } from '../src/fit/linear.js';
 import { LinearModel } from '../src/fit/model.js';
-import { isSlimfitError } from '../src/errors.js';
 import type { Matrix } from '../src/types.js';
 import { rng } from './helpers/harness.js';
 import { linalgs } from './helpers/plain-linalg.js';
+import { expectCode } from './helpers/engines.js';
 
 function randomProblem(seed: number, n: number, d: number, m = 1, opts: { offset?: number; collinear?: number } = {}) {
   const r = rng(seed);
@@ -54,17 +54,6 @@ function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let worst = 0;
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs((a[i] as number) - (b[i] as number)) / Math.max(1e-300, Math.abs(b[i] as number)));
   return worst;
-}
-
-function expectCode(f: () => unknown, code: string): void {
-  try {
-    f();
-  } catch (e) {
-    expect(isSlimfitError(e), String(e)).toBe(true);
-    expect((e as { code: string }).code, String(e)).toBe(code);
-    return;
-  }
-  throw new Error(`expected ${code}, nothing was thrown`);
 }
 
 function catchError(f: () => unknown): { code: string; details: Record<string, unknown>; message: string } {

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fitLogistic } from '../src/fit/logistic.js';
 import { LogisticModel } from '../src/fit/logistic-model.js';
-import { isSlimfitError } from '../src/errors.js';
 import { rng } from './helpers/harness.js';
 import { linalgs } from './helpers/plain-linalg.js';
+import { expectCode } from './helpers/engines.js';
 
 interface RefCase {
   name: string;
@@ -25,17 +25,6 @@ const ref = JSON.parse(readFileSync(new URL('./fixtures/logistic-ref.json', impo
 
 function rel(a: number, b: number): number {
   return Math.abs(a - b) / Math.abs(b);
-}
-
-function expectCode(f: () => unknown, code: string): void {
-  try {
-    f();
-  } catch (e) {
-    expect(isSlimfitError(e), String(e)).toBe(true);
-    expect((e as { code: string }).code, String(e)).toBe(code);
-    return;
-  }
-  throw new Error(`expected ${code}, nothing was thrown`);
 }
 
 const all = await linalgs();

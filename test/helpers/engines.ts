@@ -1,5 +1,6 @@
 /** Both public engines, for tests that run every case through each backend. */
-import { init, type Engine } from '../../src/index.js';
+import { expect } from 'vitest';
+import { init, isSlimfitError, type Engine } from '../../src/index.js';
 
 export const ENGINE_BACKENDS = ['wasm', 'js'] as const;
 
@@ -15,4 +16,16 @@ export function codeOf(fn: () => unknown): string | undefined {
     return (e as { code?: string }).code ?? `not a SlimfitError: ${String(e)}`;
   }
   return undefined;
+}
+
+/** Asserts fn throws a SlimfitError with this code. */
+export function expectCode(fn: () => unknown, code: string): void {
+  try {
+    fn();
+  } catch (e) {
+    expect(isSlimfitError(e), String(e)).toBe(true);
+    expect((e as { code: string }).code, String(e)).toBe(code);
+    return;
+  }
+  throw new Error(`expected ${code}, nothing was thrown`);
 }
