@@ -34,7 +34,12 @@
 //  Left-looking, row-blocked: rows are processed in blocks of 4; for each pair
 //  of columns (j0, j0+1) left of the block, a 4x2 register tile of dot
 //  products over the contiguous row prefixes k < j0 (8 f64x2 accumulators)
-//  followed by a 2-column triangular fix-up; then the 4x4 diagonal block.
+//  followed by a 2-column triangular fix-up; then the 4x4 diagonal block. A
+//  ragged last block (< 4 rows) runs the same tile with its missing rows
+//  aliased to its last row (same values, stored twice).
+
+/** 16 zero bytes: zero accumulators come from one load (see gram.ts ZERO). */
+const ZERO: usize = memory.data(16, 16);
 
 // @ts-ignore: decorator
 @inline function hsum(v: v128): f64 {
@@ -66,72 +71,62 @@
 export function choleskyF64(aPtr: usize, d: i32, ridge: f64): i32 {
   if (d <= 0) return -1;
   const rs = <usize>d << 3;
-  const zero = f64x2.splat(0.0);
+  const zero = v128.load(ZERO);
   for (let i0 = 0; i0 < d; i0 += 4) {
     const i1 = min(i0 + 4, d);
     const r0 = aPtr + <usize>i0 * rs;
-    if (i1 - i0 == 4) {
-      const r1 = r0 + rs, r2 = r1 + rs, r3 = r2 + rs;
-      for (let j0 = 0; j0 < i0; j0 += 2) {
-        const q0 = aPtr + <usize>j0 * rs;
-        const q1 = q0 + rs;
-        let c00 = zero, c01 = zero, c10 = zero, c11 = zero;
-        let c20 = zero, c21 = zero, c30 = zero, c31 = zero;
-        const kEnd = <usize>j0 << 3;
-        for (let kk: usize = 0; kk < kEnd; kk += 16) {
-          const y0 = v128.load(q0 + kk);
-          const y1 = v128.load(q1 + kk);
-          let x = v128.load(r0 + kk);
-          c00 = f64x2.add(c00, f64x2.mul(x, y0));
-          c01 = f64x2.add(c01, f64x2.mul(x, y1));
-          x = v128.load(r1 + kk);
-          c10 = f64x2.add(c10, f64x2.mul(x, y0));
-          c11 = f64x2.add(c11, f64x2.mul(x, y1));
-          x = v128.load(r2 + kk);
-          c20 = f64x2.add(c20, f64x2.mul(x, y0));
-          c21 = f64x2.add(c21, f64x2.mul(x, y1));
-          x = v128.load(r3 + kk);
-          c30 = f64x2.add(c30, f64x2.mul(x, y0));
-          c31 = f64x2.add(c31, f64x2.mul(x, y1));
-        }
-        // 2-column triangular fix-up
-        const jo = <usize>j0 << 3;
-        const ljj0 = load<f64>(q0 + jo);
-        const l10 = load<f64>(q1 + jo);
-        const ljj1 = load<f64>(q1 + jo, 8);
-        let v = (load<f64>(r0 + jo) - hsum(c00)) / ljj0;
-        store<f64>(r0 + jo, v);
-        store<f64>(r0 + jo, (load<f64>(r0 + jo, 8) - hsum(c01) - v * l10) / ljj1, 8);
-        v = (load<f64>(r1 + jo) - hsum(c10)) / ljj0;
-        store<f64>(r1 + jo, v);
-        store<f64>(r1 + jo, (load<f64>(r1 + jo, 8) - hsum(c11) - v * l10) / ljj1, 8);
-        v = (load<f64>(r2 + jo) - hsum(c20)) / ljj0;
-        store<f64>(r2 + jo, v);
-        store<f64>(r2 + jo, (load<f64>(r2 + jo, 8) - hsum(c21) - v * l10) / ljj1, 8);
-        v = (load<f64>(r3 + jo) - hsum(c30)) / ljj0;
-        store<f64>(r3 + jo, v);
-        store<f64>(r3 + jo, (load<f64>(r3 + jo, 8) - hsum(c31) - v * l10) / ljj1, 8);
+    // a ragged last block (< 4 rows) runs the same tile with the missing rows
+    // aliasing its last row: each tile reads all it needs before it writes,
+    // so the aliases compute and store that row's values again
+    const rl = aPtr + <usize>(i1 - 1) * rs;
+    const r1 = min(r0 + rs, rl), r2 = min(r1 + rs, rl), r3 = min(r2 + rs, rl);
+    for (let j0 = 0; j0 < i0; j0 += 2) {
+      const q0 = aPtr + <usize>j0 * rs;
+      const q1 = q0 + rs;
+      let c00 = zero, c01 = zero, c10 = zero, c11 = zero;
+      let c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+      const kEnd = <usize>j0 << 3;
+      for (let kk: usize = 0; kk < kEnd; kk += 16) {
+        const y0 = v128.load(q0 + kk);
+        const y1 = v128.load(q1 + kk);
+        let x = v128.load(r0 + kk);
+        c00 = f64x2.add(c00, f64x2.mul(x, y0));
+        c01 = f64x2.add(c01, f64x2.mul(x, y1));
+        x = v128.load(r1 + kk);
+        c10 = f64x2.add(c10, f64x2.mul(x, y0));
+        c11 = f64x2.add(c11, f64x2.mul(x, y1));
+        x = v128.load(r2 + kk);
+        c20 = f64x2.add(c20, f64x2.mul(x, y0));
+        c21 = f64x2.add(c21, f64x2.mul(x, y1));
+        x = v128.load(r3 + kk);
+        c30 = f64x2.add(c30, f64x2.mul(x, y0));
+        c31 = f64x2.add(c31, f64x2.mul(x, y1));
       }
-    } else {
-      // ragged last block (< 4 rows): one row at a time, same order
-      for (let i = i0; i < i1; i++) {
-        const ri = aPtr + <usize>i * rs;
-        for (let j0 = 0; j0 < i0; j0 += 2) {
-          const q0 = aPtr + <usize>j0 * rs;
-          const q1 = q0 + rs;
-          let c0 = zero, c1 = zero;
-          const kEnd = <usize>j0 << 3;
-          for (let kk: usize = 0; kk < kEnd; kk += 16) {
-            const x = v128.load(ri + kk);
-            c0 = f64x2.add(c0, f64x2.mul(x, v128.load(q0 + kk)));
-            c1 = f64x2.add(c1, f64x2.mul(x, v128.load(q1 + kk)));
-          }
-          const jo = <usize>j0 << 3;
-          const v = (load<f64>(ri + jo) - hsum(c0)) / load<f64>(q0 + jo);
-          store<f64>(ri + jo, v);
-          store<f64>(ri + jo, (load<f64>(ri + jo, 8) - hsum(c1) - v * load<f64>(q1 + jo)) / load<f64>(q1 + jo, 8), 8);
-        }
-      }
+      // 2-column triangular fix-up: all loads first (see the aliasing above)
+      const jo = <usize>j0 << 3;
+      const ljj0 = load<f64>(q0 + jo);
+      const l10 = load<f64>(q1 + jo);
+      const ljj1 = load<f64>(q1 + jo, 8);
+      const a00 = load<f64>(r0 + jo), a01 = load<f64>(r0 + jo, 8);
+      const a10 = load<f64>(r1 + jo), a11 = load<f64>(r1 + jo, 8);
+      const a20 = load<f64>(r2 + jo), a21 = load<f64>(r2 + jo, 8);
+      const a30 = load<f64>(r3 + jo), a31 = load<f64>(r3 + jo, 8);
+      const v0 = (a00 - hsum(c00)) / ljj0;
+      const v1 = (a10 - hsum(c10)) / ljj0;
+      const v2 = (a20 - hsum(c20)) / ljj0;
+      const v3 = (a30 - hsum(c30)) / ljj0;
+      const w0 = (a01 - hsum(c01) - v0 * l10) / ljj1;
+      const w1 = (a11 - hsum(c11) - v1 * l10) / ljj1;
+      const w2 = (a21 - hsum(c21) - v2 * l10) / ljj1;
+      const w3 = (a31 - hsum(c31) - v3 * l10) / ljj1;
+      store<f64>(r0 + jo, v0);
+      store<f64>(r0 + jo, w0, 8);
+      store<f64>(r1 + jo, v1);
+      store<f64>(r1 + jo, w1, 8);
+      store<f64>(r2 + jo, v2);
+      store<f64>(r2 + jo, w2, 8);
+      store<f64>(r3 + jo, v3);
+      store<f64>(r3 + jo, w3, 8);
     }
     // diagonal block rows i0..i1-1, columns i0..i
     for (let i = i0; i < i1; i++) {

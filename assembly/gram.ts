@@ -48,6 +48,13 @@ export function gramScratchBytes(d: i32): i32 {
   return 2 * chunkRows(d) * dp * 8 + 128;
 }
 
+/**
+ * 16 zero bytes. Accumulators start from `v128.load(ZERO)` held in a local:
+ * a literal zero vector is re-emitted by Binaryen as an 18-byte v128.const at
+ * each of its uses (here 8 per tile kernel).
+ */
+const ZERO: usize = memory.data(16, 16);
+
 /** Rows per packing block: their x rows (<= 8 * d * 8 bytes) stay in L1. */
 const PACK_ROWS: i32 = 8;
 
@@ -140,7 +147,7 @@ export function gramF64(xPtr: usize, n: i32, d: i32, yPtr: usize, m: i32, wPtr: 
   const PW: usize = wPtr ? P + <usize>nb * panelBytes : P;
   const T: usize = P + 2 * <usize>R * <usize>dp * 8; // 128-byte tile spill
   const rowBytes = <usize>d << 3;
-  const zero = f64x2.splat(0.0);
+  const zero = v128.load(ZERO);
 
   for (let r0 = 0; r0 < n; r0 += R) {
     const rc = min(R, n - r0);
@@ -259,7 +266,7 @@ export function gramF64(xPtr: usize, n: i32, d: i32, yPtr: usize, m: i32, wPtr: 
  */
 function xtyChunk(PW: usize, panelBytes: usize, span: usize, nb: i32, d: i32, yBase: usize, m: i32, xty: usize, T: usize): void {
   const ystride = <usize>m << 3;
-  const zero = f64x2.splat(0.0);
+  const zero = v128.load(ZERO);
   const m4 = m & ~3;
   for (let c0 = 0; c0 < m4; c0 += 4) {
     for (let pi = 0; pi < nb; pi++) {
@@ -298,15 +305,20 @@ function xtyChunk(PW: usize, panelBytes: usize, span: usize, nb: i32, d: i32, yB
     }
   }
   for (let c = m4; c < m; c++) {
-    let pi = 0;
-    for (; pi + 4 <= nb; pi += 4) {
+    // four panels per pass; past the last panel the offsets fall back to 0
+    // (the first panel again: its accumulators are computed and dropped)
+    for (let pi = 0; pi < nb; pi += 4) {
+      const np = min(4, nb - pi);
       let a = PW + <usize>pi * panelBytes;
       const aEnd = a + span;
-      const p1 = panelBytes, p2 = panelBytes << 1, p3 = panelBytes * 3;
+      const p1 = np > 1 ? panelBytes : 0;
+      const p2 = np > 2 ? panelBytes << 1 : 0;
+      const p3 = np > 3 ? panelBytes * 3 : 0;
       let yp = yBase + (<usize>c << 3);
       let c00 = zero, c01 = zero, c10 = zero, c11 = zero;
       let c20 = zero, c21 = zero, c30 = zero, c31 = zero;
-      while (a < aEnd) {
+      // do-while (span > 0): V8 then computes p1..p3 once, outside the loop
+      do {
         const s = v128.load64_splat(yp);
         c00 = f64x2.add(c00, f64x2.mul(v128.load(a), s));
         c01 = f64x2.add(c01, f64x2.mul(v128.load(a, 16), s));
@@ -318,36 +330,20 @@ function xtyChunk(PW: usize, panelBytes: usize, span: usize, nb: i32, d: i32, yB
         c31 = f64x2.add(c31, f64x2.mul(v128.load(a + p3, 16), s));
         a += 32;
         yp += ystride;
-      }
-      // T[q*4 + a] layout with q = 0 only, one panel at a time
+      } while (a < aEnd);
+      // panel pi + q's column lands at T + 32q: T[q*4 + a] layout read with q = 0
       v128.store(T, c00);
       v128.store(T, c01, 16);
-      flushXty(T, xty, pi << 2, min(4, d - (pi << 2)), c, 1, m);
-      v128.store(T, c10);
-      v128.store(T, c11, 16);
-      flushXty(T, xty, (pi + 1) << 2, min(4, d - ((pi + 1) << 2)), c, 1, m);
-      v128.store(T, c20);
-      v128.store(T, c21, 16);
-      flushXty(T, xty, (pi + 2) << 2, min(4, d - ((pi + 2) << 2)), c, 1, m);
-      v128.store(T, c30);
-      v128.store(T, c31, 16);
-      flushXty(T, xty, (pi + 3) << 2, min(4, d - ((pi + 3) << 2)), c, 1, m);
-    }
-    for (; pi < nb; pi++) {
-      let a = PW + <usize>pi * panelBytes;
-      const aEnd = a + span;
-      let yp = yBase + (<usize>c << 3);
-      let c0 = zero, c1 = zero;
-      while (a < aEnd) {
-        const s = v128.load64_splat(yp);
-        c0 = f64x2.add(c0, f64x2.mul(v128.load(a), s));
-        c1 = f64x2.add(c1, f64x2.mul(v128.load(a, 16), s));
-        a += 32;
-        yp += ystride;
+      v128.store(T, c10, 32);
+      v128.store(T, c11, 48);
+      v128.store(T, c20, 64);
+      v128.store(T, c21, 80);
+      v128.store(T, c30, 96);
+      v128.store(T, c31, 112);
+      for (let q = 0; q < np; q++) {
+        const i0 = (pi + q) << 2;
+        flushXty(T + (<usize>q << 5), xty, i0, min(4, d - i0), c, 1, m);
       }
-      v128.store(T, c0);
-      v128.store(T, c1, 16);
-      flushXty(T, xty, pi << 2, min(4, d - (pi << 2)), c, 1, m);
     }
   }
 }

@@ -13,70 +13,65 @@
 //    the engine passes the largest f32 <= its f64 threshold.
 // METHOD: 16 values per iteration: |w| by masking the sign bit, one compare
 //  gives an all-ones lane for kept values; out = w & keep; the compare masks'
-//  bitmask() give 16 mask bits, stored as one u16. Scalar tail.
+//  bitmask() give 16 mask bits, stored as one u16 (one loop serves both
+//  cases: without a mask the bits all go to a 16-byte sink). NaN / ±Inf:
+//  a lane-wise unsigned max of the |w| bit patterns (one instruction per
+//  vector), compared with the largest finite pattern once after the loop.
+//  Scalar tail.
+
+/** Without a mask the loop still stores its mask bits, all here (mstep 0). */
+const SINK: usize = memory.data(16, 16);
+
+// Vector constants, read from memory into locals: as literals, Binaryen
+// repeats an 18-byte v128.const at every use (and V8 may rebuild one inside
+// the loop that uses it); a load at function entry costs a few bytes, once.
+const K: usize = memory.data<u32>([
+  0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff, // |f32| mask
+  0x7f7fffff, 0x7f7fffff, 0x7f7fffff, 0x7f7fffff, // largest finite |f32| bits
+  0xffffffff, 0x7fffffff, 0xffffffff, 0x7fffffff, // |f64| mask
+  0xffffffff, 0x7fefffff, 0xffffffff, 0x7fefffff, // largest finite |f64| bits
+], 16);
 
 /** Prunes n f32 weights at threshold t; returns the kept count. */
 export function pruneF32(wPtr: usize, n: i32, t: f32, outPtr: usize, maskPtr: usize): i32 {
   const tv = f32x4.splat(t);
-  const am = i32x4.splat(0x7fffffff);
-  const big = i32x4.splat(0x7f7fffff); // largest finite |f32| bits
-  let bad = i32x4.splat(0);
+  const am = v128.load(K);
+  const big = v128.load(K, 16);
+  let top = i32x4.splat(0); // lane-wise max of the |w| bits: > big means NaN / Inf
+  let mp: usize = SINK, mstep: usize = 0;
+  if (maskPtr != 0) {
+    mp = maskPtr;
+    mstep = 2;
+  }
   let kept = 0;
   let i = 0;
-  if (maskPtr != 0) {
-    for (; i + 16 <= n; i += 16) {
-      const p = wPtr + (<usize>i << 2);
-      const o = outPtr + (<usize>i << 2);
-      const a0 = v128.load(p);
-      const a1 = v128.load(p, 16);
-      const a2 = v128.load(p, 32);
-      const a3 = v128.load(p, 48);
-      const b0 = v128.and(a0, am);
-      const k0 = f32x4.gt(b0, tv);
-      const b1 = v128.and(a1, am);
-      const k1 = f32x4.gt(b1, tv);
-      const b2 = v128.and(a2, am);
-      const k2 = f32x4.gt(b2, tv);
-      const b3 = v128.and(a3, am);
-      const k3 = f32x4.gt(b3, tv);
-      bad = v128.or(bad, v128.or(v128.or(i32x4.gt_u(b0, big), i32x4.gt_u(b1, big)), v128.or(i32x4.gt_u(b2, big), i32x4.gt_u(b3, big))));
-      v128.store(o, v128.and(a0, k0));
-      v128.store(o, v128.and(a1, k1), 16);
-      v128.store(o, v128.and(a2, k2), 32);
-      v128.store(o, v128.and(a3, k3), 48);
-      const bits = i32x4.bitmask(k0) | (i32x4.bitmask(k1) << 4) | (i32x4.bitmask(k2) << 8) | (i32x4.bitmask(k3) << 12);
-      store<u16>(maskPtr + (<usize>i >> 3), bits);
-      kept += popcnt(bits);
-    }
-  } else {
-    let c0 = i32x4.splat(0), c1 = c0;
-    for (; i + 16 <= n; i += 16) {
-      const p = wPtr + (<usize>i << 2);
-      const o = outPtr + (<usize>i << 2);
-      const a0 = v128.load(p);
-      const a1 = v128.load(p, 16);
-      const a2 = v128.load(p, 32);
-      const a3 = v128.load(p, 48);
-      const b0 = v128.and(a0, am);
-      const k0 = f32x4.gt(b0, tv);
-      const b1 = v128.and(a1, am);
-      const k1 = f32x4.gt(b1, tv);
-      const b2 = v128.and(a2, am);
-      const k2 = f32x4.gt(b2, tv);
-      const b3 = v128.and(a3, am);
-      const k3 = f32x4.gt(b3, tv);
-      bad = v128.or(bad, v128.or(v128.or(i32x4.gt_u(b0, big), i32x4.gt_u(b1, big)), v128.or(i32x4.gt_u(b2, big), i32x4.gt_u(b3, big))));
-      v128.store(o, v128.and(a0, k0));
-      v128.store(o, v128.and(a1, k1), 16);
-      v128.store(o, v128.and(a2, k2), 32);
-      v128.store(o, v128.and(a3, k3), 48);
-      // kept lanes are -1: subtracting counts them
-      c0 = i32x4.sub(c0, i32x4.add(k0, k1));
-      c1 = i32x4.sub(c1, i32x4.add(k2, k3));
-    }
-    c0 = i32x4.add(c0, c1);
-    kept = i32x4.extract_lane(c0, 0) + i32x4.extract_lane(c0, 1) + i32x4.extract_lane(c0, 2) + i32x4.extract_lane(c0, 3);
-  }
+  // do-while: V8 then hoists the splat of t out of the loop
+  if (n >= 16) do {
+    const p = wPtr + (<usize>i << 2);
+    const o = outPtr + (<usize>i << 2);
+    const a0 = v128.load(p);
+    const a1 = v128.load(p, 16);
+    const a2 = v128.load(p, 32);
+    const a3 = v128.load(p, 48);
+    const b0 = v128.and(a0, am);
+    const k0 = f32x4.gt(b0, tv);
+    const b1 = v128.and(a1, am);
+    const k1 = f32x4.gt(b1, tv);
+    const b2 = v128.and(a2, am);
+    const k2 = f32x4.gt(b2, tv);
+    const b3 = v128.and(a3, am);
+    const k3 = f32x4.gt(b3, tv);
+    top = i32x4.max_u(top, i32x4.max_u(i32x4.max_u(b0, b1), i32x4.max_u(b2, b3)));
+    v128.store(o, v128.and(a0, k0));
+    v128.store(o, v128.and(a1, k1), 16);
+    v128.store(o, v128.and(a2, k2), 32);
+    v128.store(o, v128.and(a3, k3), 48);
+    const bits = i32x4.bitmask(k0) | (i32x4.bitmask(k1) << 4) | (i32x4.bitmask(k2) << 8) | (i32x4.bitmask(k3) << 12);
+    store<u16>(mp, bits);
+    mp += mstep;
+    kept += popcnt(bits);
+    i += 16;
+  } while (i + 16 <= n);
   // scalar tail; i is a multiple of 16 here, so the mask resumes on a byte boundary
   let byte: u32 = 0;
   let tailBad = false;
@@ -93,70 +88,52 @@ export function pruneF32(wPtr: usize, n: i32, t: f32, outPtr: usize, maskPtr: us
     }
   }
   if (maskPtr != 0 && (n & 7) != 0) store<u8>(maskPtr + (<usize>n >> 3), byte);
-  return tailBad || v128.any_true(bad) ? -1 : kept;
+  // top < 2^31 per lane, so the signed compare gives the unsigned answer
+  return tailBad || v128.any_true(i32x4.gt_s(top, big)) ? -1 : kept;
 }
 
 /** Prunes n f64 weights at threshold t; returns the kept count. */
 export function pruneF64(wPtr: usize, n: i32, t: f64, outPtr: usize, maskPtr: usize): i32 {
   const tv = f64x2.splat(t);
-  const am = i64x2.splat(0x7fffffffffffffff);
-  const big = i64x2.splat(0x7fefffffffffffff); // largest finite |f64| bits
-  let bad = i64x2.splat(0);
+  const am = v128.load(K, 32);
+  const big = v128.load(K, 48);
+  // lane-wise max of the 32-bit halves of the |w| bits: a high half >= 0x7ff00000
+  // (NaN / Inf) makes its 64-bit lane > big whatever the low half holds
+  let top = i64x2.splat(0);
+  let mp: usize = SINK, mstep: usize = 0;
+  if (maskPtr != 0) {
+    mp = maskPtr;
+    mstep = 1;
+  }
   let kept = 0;
   let i = 0;
-  if (maskPtr != 0) {
-    for (; i + 8 <= n; i += 8) {
-      const p = wPtr + (<usize>i << 3);
-      const o = outPtr + (<usize>i << 3);
-      const a0 = v128.load(p);
-      const a1 = v128.load(p, 16);
-      const a2 = v128.load(p, 32);
-      const a3 = v128.load(p, 48);
-      const b0 = v128.and(a0, am);
-      const k0 = f64x2.gt(b0, tv);
-      const b1 = v128.and(a1, am);
-      const k1 = f64x2.gt(b1, tv);
-      const b2 = v128.and(a2, am);
-      const k2 = f64x2.gt(b2, tv);
-      const b3 = v128.and(a3, am);
-      const k3 = f64x2.gt(b3, tv);
-      bad = v128.or(bad, v128.or(v128.or(i64x2.gt_s(b0, big), i64x2.gt_s(b1, big)), v128.or(i64x2.gt_s(b2, big), i64x2.gt_s(b3, big))));
-      v128.store(o, v128.and(a0, k0));
-      v128.store(o, v128.and(a1, k1), 16);
-      v128.store(o, v128.and(a2, k2), 32);
-      v128.store(o, v128.and(a3, k3), 48);
-      const bits = i64x2.bitmask(k0) | (i64x2.bitmask(k1) << 2) | (i64x2.bitmask(k2) << 4) | (i64x2.bitmask(k3) << 6);
-      store<u8>(maskPtr + (<usize>i >> 3), bits);
-      kept += popcnt(bits);
-    }
-  } else {
-    let c0 = i64x2.splat(0), c1 = c0;
-    for (; i + 8 <= n; i += 8) {
-      const p = wPtr + (<usize>i << 3);
-      const o = outPtr + (<usize>i << 3);
-      const a0 = v128.load(p);
-      const a1 = v128.load(p, 16);
-      const a2 = v128.load(p, 32);
-      const a3 = v128.load(p, 48);
-      const b0 = v128.and(a0, am);
-      const k0 = f64x2.gt(b0, tv);
-      const b1 = v128.and(a1, am);
-      const k1 = f64x2.gt(b1, tv);
-      const b2 = v128.and(a2, am);
-      const k2 = f64x2.gt(b2, tv);
-      const b3 = v128.and(a3, am);
-      const k3 = f64x2.gt(b3, tv);
-      bad = v128.or(bad, v128.or(v128.or(i64x2.gt_s(b0, big), i64x2.gt_s(b1, big)), v128.or(i64x2.gt_s(b2, big), i64x2.gt_s(b3, big))));
-      v128.store(o, v128.and(a0, k0));
-      v128.store(o, v128.and(a1, k1), 16);
-      v128.store(o, v128.and(a2, k2), 32);
-      v128.store(o, v128.and(a3, k3), 48);
-      c0 = i64x2.sub(c0, i64x2.add(k0, k1));
-      c1 = i64x2.sub(c1, i64x2.add(k2, k3));
-    }
-    c0 = i64x2.add(c0, c1);
-    kept = <i32>(i64x2.extract_lane(c0, 0) + i64x2.extract_lane(c0, 1));
-  }
+  // do-while: V8 then hoists the splat of t out of the loop
+  if (n >= 8) do {
+    const p = wPtr + (<usize>i << 3);
+    const o = outPtr + (<usize>i << 3);
+    const a0 = v128.load(p);
+    const a1 = v128.load(p, 16);
+    const a2 = v128.load(p, 32);
+    const a3 = v128.load(p, 48);
+    const b0 = v128.and(a0, am);
+    const k0 = f64x2.gt(b0, tv);
+    const b1 = v128.and(a1, am);
+    const k1 = f64x2.gt(b1, tv);
+    const b2 = v128.and(a2, am);
+    const k2 = f64x2.gt(b2, tv);
+    const b3 = v128.and(a3, am);
+    const k3 = f64x2.gt(b3, tv);
+    top = i32x4.max_u(top, i32x4.max_u(i32x4.max_u(b0, b1), i32x4.max_u(b2, b3)));
+    v128.store(o, v128.and(a0, k0));
+    v128.store(o, v128.and(a1, k1), 16);
+    v128.store(o, v128.and(a2, k2), 32);
+    v128.store(o, v128.and(a3, k3), 48);
+    const bits = i64x2.bitmask(k0) | (i64x2.bitmask(k1) << 2) | (i64x2.bitmask(k2) << 4) | (i64x2.bitmask(k3) << 6);
+    store<u8>(mp, bits);
+    mp += mstep;
+    kept += popcnt(bits);
+    i += 8;
+  } while (i + 8 <= n);
   let byte: u32 = 0;
   let tailBad = false;
   for (; i < n; i++) {
@@ -172,5 +149,5 @@ export function pruneF64(wPtr: usize, n: i32, t: f64, outPtr: usize, maskPtr: us
     }
   }
   if (maskPtr != 0 && (n & 7) != 0) store<u8>(maskPtr + (<usize>n >> 3), byte);
-  return tailBad || v128.any_true(bad) ? -1 : kept;
+  return tailBad || v128.any_true(i64x2.gt_s(top, big)) ? -1 : kept;
 }

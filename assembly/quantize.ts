@@ -25,17 +25,38 @@
 //  round(v) + 0x4B400000 in the bit pattern; one integer subtract of
 //  (0x4B400000 - z) yields q. Four f32x4 -> two saturating narrows (values
 //  already in i16 range) -> & 0xff -> one unsigned narrow = 16 bytes.
-//  Segments are walked one at a time (splats hoisted per segment); packed
-//  widths quantize a block of up to 4096 values into a static byte buffer,
-//  then pack it with SIMD nibble / crumb merges. Dequantize mirrors this:
-//  unpack a block into the buffer with SIMD shifts and shuffles, then widen,
-//  subtract z, convert and multiply per segment.
+//  Segments are walked one at a time (splats hoisted per segment) by one
+//  range routine that serves both layouts: byte widths in one call over all
+//  n values, packed widths one block of up to 4096 values at a time into a
+//  static byte buffer, then packed with SIMD nibble / crumb merges.
+// METHOD (dequantize) mirrors this: unpack a block into the buffer with SIMD
+//  shifts and shuffles (always unsigned), then per segment widen, subtract
+//  z, convert and multiply. Signed values come out of the unsigned path by
+//  XORing each byte with the sign bit h of its width and subtracting z + h
+//  ((u ^ h) - h is the two's complement value of the pattern u), so there is
+//  one code path for signed and unsigned input.
 
 const BLOCK: i32 = 4096; // multiple of 64: every full block packs to whole bytes
 const BUF: usize = memory.data(BLOCK, 16);
 
 const MAGIC: f32 = 12582912.0; // 1.5 * 2^23
 const MAGIC_BITS: i32 = 0x4b400000;
+
+// Vector constants, read from memory into locals: as literals, Binaryen
+// repeats an 18-byte v128.const at every use (and V8 may rebuild one inside
+// the loop that uses it); a load at function entry costs a few bytes, once.
+const K: usize = memory.data<u32>([
+  0x4b400000, 0x4b400000, 0x4b400000, 0x4b400000, //  0: MAGIC
+  0x00ff00ff, 0x00ff00ff, 0x00ff00ff, 0x00ff00ff, // 16: 0xff per i16
+  0x000f000f, 0x000f000f, 0x000f000f, 0x000f000f, // 32: 0x0f per i16
+  0x00f000f0, 0x00f000f0, 0x00f000f0, 0x00f000f0, // 48: 0xf0 per i16
+  0x03030303, 0x03030303, 0x03030303, 0x03030303, // 64: 3 per byte
+  0x000000ff, 0x000000ff, 0x000000ff, 0x000000ff, // 80: 0xff per i32
+  0x0f0f0f0f, 0x0f0f0f0f, 0x0f0f0f0f, 0x0f0f0f0f, // 96: 0x0f per byte
+], 16);
+
+/** Sign bit of an unsigned, 2-, 4- and 8-bit stored value (dequantize). */
+const SIGN: usize = memory.data<u8>([0, 2, 8, 0x80]);
 
 // ------------------------------------------------------------------ quantize
 
@@ -55,9 +76,9 @@ const MAGIC_BITS: i32 = 0x4b400000;
   const sv = f32x4.splat(s);
   const lov = f32x4.splat(lo);
   const hiv = f32x4.splat(hi);
-  const mv = f32x4.splat(MAGIC);
+  const mv = v128.load(K);
   const ov = i32x4.splat(off);
-  const m8 = i16x8.splat(0xff);
+  const m8 = v128.load(K, 16);
   let i = 0;
   for (; i + 16 <= cnt; i += 16) {
     const p = x + (<usize>i << 2);
@@ -85,8 +106,8 @@ const MAGIC_BITS: i32 = 0x4b400000;
 /** Packs cnt bytes (low 4 bits used) two per byte: element i -> bits 4*(i&1). */
 // @ts-ignore: decorator
 @inline function pack4(src: usize, cnt: i32, out: usize): void {
-  const lo = i16x8.splat(0x0f);
-  const hi = i16x8.splat(0xf0);
+  const lo = v128.load(K, 32);
+  const hi = v128.load(K, 48);
   let i = 0;
   for (; i + 32 <= cnt; i += 32) {
     const a = v128.load(src + <usize>i);
@@ -105,9 +126,9 @@ const MAGIC_BITS: i32 = 0x4b400000;
 /** Packs cnt bytes (low 2 bits used) four per byte: element i -> bits 2*(i&3). */
 // @ts-ignore: decorator
 @inline function pack2(src: usize, cnt: i32, out: usize): void {
-  const m3 = i32x4.splat(0x03030303);
-  const mf = i32x4.splat(0x000f000f);
-  const mb = i32x4.splat(0xff);
+  const m3 = v128.load(K, 64);
+  const mf = v128.load(K, 32);
+  const mb = v128.load(K, 80);
   let i = 0;
   for (; i + 64 <= cnt; i += 64) {
     const p = src + <usize>i;
@@ -134,6 +155,27 @@ const MAGIC_BITS: i32 = 0x4b400000;
 }
 
 /**
+ * Quantizes values [b, e), b < e, of x (global indices: segment g = floor(i / seg))
+ * to bytes at out (value i at out + i - b). Not inlined: the one copy of the
+ * SIMD span serves the byte path (all of x at once) and the packed path (one
+ * BLOCK at a time), and segments are walked inside, without a call each.
+ */
+function quantRange(x: usize, b: i32, e: i32, seg: i32, scalePtr: usize, zpPtr: usize, qmin: i32, qmax: i32, out: usize): void {
+  let g = b / seg;
+  let r = b - g * seg; // offset of b inside segment g
+  let i = b;
+  do { // b < e
+    const len = min(e - i, seg - r);
+    const s = load<f32>(scalePtr + (<usize>g << 2));
+    const z = zpPtr != 0 ? load<i32>(zpPtr + (<usize>g << 2)) : 0;
+    quantSpan(x + (<usize>i << 2), len, s, z, qmin, qmax, out + <usize>(i - b));
+    i += len;
+    r = 0;
+    g++;
+  } while (i < e);
+}
+
+/**
  * Quantizes n f32 values at x into outPtr (see the contract above):
  * per segment g of `seg` values, scale f32 at scalePtr[g], zero point i32 at
  * zpPtr[g] (zpPtr = 0: all zero), clamp to [qmin, qmax], packed by `bits`.
@@ -141,39 +183,14 @@ const MAGIC_BITS: i32 = 0x4b400000;
 export function quantizeF32(xPtr: usize, n: i32, seg: i32, scalePtr: usize, zpPtr: usize, qmin: i32, qmax: i32, bits: i32, outPtr: usize): void {
   if (n <= 0 || seg < 1) return;
   if (bits >= 5) {
-    let g: usize = 0;
-    for (let start = 0; start < n; g++) {
-      const len = min(seg, n - start);
-      const s = load<f32>(scalePtr + (g << 2));
-      const z = zpPtr != 0 ? load<i32>(zpPtr + (g << 2)) : 0;
-      quantSpan(xPtr + (<usize>start << 2), len, s, z, qmin, qmax, outPtr + <usize>start);
-      start += len;
-    }
+    quantRange(xPtr, 0, n, seg, scalePtr, zpPtr, qmin, qmax, outPtr);
     return;
   }
+  // packed widths: a block of values is quantized into BUF, then packed
   const four = bits >= 3;
-  let g: usize = 0;
-  let left = min(seg, n); // values left in segment g
-  let s = load<f32>(scalePtr);
-  let z = zpPtr != 0 ? load<i32>(zpPtr) : 0;
   for (let b0 = 0; b0 < n; b0 += BLOCK) {
     const bl = min(BLOCK, n - b0);
-    let j = 0;
-    while (j < bl) {
-      const c = min(left, bl - j);
-      quantSpan(xPtr + (<usize>(b0 + j) << 2), c, s, z, qmin, qmax, BUF + <usize>j);
-      j += c;
-      left -= c;
-      if (left == 0) {
-        const rest = n - (b0 + j);
-        if (rest > 0) {
-          g++;
-          left = min(seg, rest);
-          s = load<f32>(scalePtr + (g << 2));
-          z = zpPtr != 0 ? load<i32>(zpPtr + (g << 2)) : 0;
-        }
-      }
-    }
+    quantRange(xPtr, b0, b0 + bl, seg, scalePtr, zpPtr, qmin, qmax, BUF);
     if (four) pack4(BUF, bl, outPtr + (<usize>b0 >> 1));
     else pack2(BUF, bl, outPtr + (<usize>b0 >> 2));
   }
@@ -181,87 +198,66 @@ export function quantizeF32(xPtr: usize, n: i32, seg: i32, scalePtr: usize, zpPt
 
 // ---------------------------------------------------------------- dequantize
 
-/** out[i] = f32(q[i] - z) * s for cnt byte values (i8 when sgn, else u8). */
+/**
+ * out[i] = f32(q[i] - z) * s for cnt byte values read unsigned, each XORed
+ * with h first. Signed values come out exact this way: an b-bit two's
+ * complement value with unsigned pattern u is (u ^ 2^(b-1)) - 2^(b-1), so the
+ * caller passes h = 2^(b-1) (hv: h in every byte) and z + h for z (h = 0,
+ * z: unsigned).
+ */
 // @ts-ignore: decorator
-@inline function dequantSpan(q: usize, cnt: i32, sgn: bool, s: f32, z: i32, out: usize): void {
+@inline function dequantSpan(q: usize, cnt: i32, h: i32, hv: v128, s: f32, z: i32, out: usize): void {
   const sv = f32x4.splat(s);
   const zv = i32x4.splat(z);
   let i = 0;
-  if (sgn) {
-    for (; i + 16 <= cnt; i += 16) {
-      const b = v128.load(q + <usize>i);
-      const l = i16x8.extend_low_i8x16_s(b);
-      const h = i16x8.extend_high_i8x16_s(b);
-      const o = out + (<usize>i << 2);
-      v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_low_i16x8_s(l), zv)), sv));
-      v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_high_i16x8_s(l), zv)), sv), 16);
-      v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_low_i16x8_s(h), zv)), sv), 32);
-      v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_high_i16x8_s(h), zv)), sv), 48);
-    }
-    for (; i < cnt; i++) {
-      store<f32>(out + (<usize>i << 2), <f32>(<i32>load<i8>(q + <usize>i) - z) * s);
-    }
-  } else {
-    for (; i + 16 <= cnt; i += 16) {
-      const b = v128.load(q + <usize>i);
-      const l = i16x8.extend_low_i8x16_u(b);
-      const h = i16x8.extend_high_i8x16_u(b);
-      const o = out + (<usize>i << 2);
-      v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_low_i16x8_u(l), zv)), sv));
-      v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_high_i16x8_u(l), zv)), sv), 16);
-      v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_low_i16x8_u(h), zv)), sv), 32);
-      v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_high_i16x8_u(h), zv)), sv), 48);
-    }
-    for (; i < cnt; i++) {
-      store<f32>(out + (<usize>i << 2), <f32>(<i32>load<u8>(q + <usize>i) - z) * s);
-    }
+  // do-while: the body then dominates the loop exit, so V8 hoists the splats
+  // out of it (in a while-shaped loop it recomputes them every iteration)
+  if (cnt >= 16) do {
+    const b = v128.xor(v128.load(q + <usize>i), hv);
+    const l = i16x8.extend_low_i8x16_u(b);
+    const u = i16x8.extend_high_i8x16_u(b);
+    const o = out + (<usize>i << 2);
+    v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_low_i16x8_u(l), zv)), sv));
+    v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_high_i16x8_u(l), zv)), sv), 16);
+    v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_low_i16x8_u(u), zv)), sv), 32);
+    v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_high_i16x8_u(u), zv)), sv), 48);
+    i += 16;
+  } while (i + 16 <= cnt);
+  for (; i < cnt; i++) {
+    store<f32>(out + (<usize>i << 2), <f32>((<i32>load<u8>(q + <usize>i) ^ h) - z) * s);
   }
 }
 
-/** Unpacks cnt 4-bit values (two per byte) at src into bytes at dst, sign-extended when sgn. */
+/** Unpacks cnt 4-bit values (two per byte) at src into bytes 0..15 at dst. */
 // @ts-ignore: decorator
-@inline function unpack4(src: usize, cnt: i32, sgn: bool, dst: usize): void {
+@inline function unpack4(src: usize, cnt: i32, dst: usize): void {
   let i = 0;
-  const lm = i8x16.splat(0x0f);
+  const lm = v128.load(K, 96);
   for (; i + 32 <= cnt; i += 32) {
     const v = v128.load(src + (<usize>i >> 1));
-    let lo: v128, hi: v128;
-    if (sgn) {
-      lo = i8x16.shr_s(i8x16.shl(v, 4), 4);
-      hi = i8x16.shr_s(v, 4);
-    } else {
-      lo = v128.and(v, lm);
-      hi = i8x16.shr_u(v, 4);
-    }
+    // 16-bit shifts then a byte mask: x64 has no byte shift (V8 emulates
+    // i8x16.shr_u with a 16-bit shift and a mask it rebuilds every time)
+    const lo = v128.and(v, lm);
+    const hi = v128.and(i16x8.shr_u(v, 4), lm);
     v128.store(dst + <usize>i, i8x16.shuffle(lo, hi, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23));
     v128.store(dst + <usize>i, i8x16.shuffle(lo, hi, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31), 16);
   }
   for (; i < cnt; i++) {
-    let v = (<i32>load<u8>(src + (<usize>i >> 1)) >> ((i & 1) << 2)) & 15;
-    if (sgn) v = (v << 28) >> 28;
-    store<u8>(dst + <usize>i, v);
+    store<u8>(dst + <usize>i, (<i32>load<u8>(src + (<usize>i >> 1)) >> ((i & 1) << 2)) & 15);
   }
 }
 
-/** Unpacks cnt 2-bit values (four per byte) at src into bytes at dst, sign-extended when sgn. */
+/** Unpacks cnt 2-bit values (four per byte) at src into bytes 0..3 at dst. */
 // @ts-ignore: decorator
-@inline function unpack2(src: usize, cnt: i32, sgn: bool, dst: usize): void {
+@inline function unpack2(src: usize, cnt: i32, dst: usize): void {
   let i = 0;
-  const m3 = i8x16.splat(3);
+  const m3 = v128.load(K, 64);
   for (; i + 64 <= cnt; i += 64) {
     const v = v128.load(src + (<usize>i >> 2));
-    let e0: v128, e1: v128, e2: v128, e3: v128;
-    if (sgn) {
-      e0 = i8x16.shr_s(i8x16.shl(v, 6), 6);
-      e1 = i8x16.shr_s(i8x16.shl(v, 4), 6);
-      e2 = i8x16.shr_s(i8x16.shl(v, 2), 6);
-      e3 = i8x16.shr_s(v, 6);
-    } else {
-      e0 = v128.and(v, m3);
-      e1 = v128.and(i8x16.shr_u(v, 2), m3);
-      e2 = v128.and(i8x16.shr_u(v, 4), m3);
-      e3 = i8x16.shr_u(v, 6);
-    }
+    const e0 = v128.and(v, m3); // 16-bit shifts: see unpack4
+    const e1 = v128.and(i16x8.shr_u(v, 2), m3);
+    const e2 = v128.and(i16x8.shr_u(v, 4), m3);
+    const e3 = v128.and(i16x8.shr_u(v, 6), m3);
     // bytes e0[j], e1[j] paired, then e2[j], e3[j]; then interleave the pairs
     const pl = i8x16.shuffle(e0, e1, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
     const ph = i8x16.shuffle(e0, e1, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
@@ -274,9 +270,25 @@ export function quantizeF32(xPtr: usize, n: i32, seg: i32, scalePtr: usize, zpPt
     v128.store(d, i8x16.shuffle(ph, rh, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31), 48);
   }
   for (; i < cnt; i++) {
-    let v = (<i32>load<u8>(src + (<usize>i >> 2)) >> ((i & 3) << 1)) & 3;
-    if (sgn) v = (v << 30) >> 30;
-    store<u8>(dst + <usize>i, v);
+    store<u8>(dst + <usize>i, (<i32>load<u8>(src + (<usize>i >> 2)) >> ((i & 3) << 1)) & 3);
+  }
+}
+
+/**
+ * Dequantizes the byte values for [b, e) (global indices; value i at
+ * q + i - b, XORed with h) into out (f32 i at out[i]). Not inlined, as
+ * quantRange.
+ */
+function dequantRange(q: usize, b: i32, e: i32, seg: i32, scalePtr: usize, zpPtr: usize, h: i32, hv: v128, out: usize): void {
+  let g = b / seg;
+  let r = b - g * seg;
+  for (let i = b; i < e; g++) {
+    const len = min(e - i, seg - r);
+    const s = load<f32>(scalePtr + (<usize>g << 2));
+    const z = (zpPtr != 0 ? load<i32>(zpPtr + (<usize>g << 2)) : 0) + h;
+    dequantSpan(q + <usize>(i - b), len, h, hv, s, z, out + (<usize>i << 2));
+    i += len;
+    r = 0;
   }
 }
 
@@ -286,42 +298,21 @@ export function quantizeF32(xPtr: usize, n: i32, seg: i32, scalePtr: usize, zpPt
  */
 export function dequantizeF32(qPtr: usize, n: i32, seg: i32, scalePtr: usize, zpPtr: usize, bits: i32, signed: i32, outPtr: usize): void {
   if (n <= 0 || seg < 1) return;
-  const sgn = signed != 0;
-  if (bits >= 5) {
-    let g: usize = 0;
-    for (let start = 0; start < n; g++) {
-      const len = min(seg, n - start);
-      const s = load<f32>(scalePtr + (g << 2));
-      const z = zpPtr != 0 ? load<i32>(zpPtr + (g << 2)) : 0;
-      dequantSpan(qPtr + <usize>start, len, sgn, s, z, outPtr + (<usize>start << 2));
-      start += len;
-    }
+  const byte = bits >= 5;
+  const four = bits >= 3;
+  // sign bit of the stored width (8, 4 or 2 bits): see dequantSpan; its splat
+  // is a load, which V8 leaves here instead of redoing it per segment
+  const hp = SIGN + <usize>(signed != 0 ? (byte ? 3 : four ? 2 : 1) : 0);
+  const h = <i32>load<u8>(hp);
+  const hv = v128.load8_splat(hp);
+  if (byte) {
+    dequantRange(qPtr, 0, n, seg, scalePtr, zpPtr, h, hv, outPtr);
     return;
   }
-  const four = bits >= 3;
-  let g: usize = 0;
-  let left = min(seg, n);
-  let s = load<f32>(scalePtr);
-  let z = zpPtr != 0 ? load<i32>(zpPtr) : 0;
   for (let b0 = 0; b0 < n; b0 += BLOCK) {
     const bl = min(BLOCK, n - b0);
-    if (four) unpack4(qPtr + (<usize>b0 >> 1), bl, sgn, BUF);
-    else unpack2(qPtr + (<usize>b0 >> 2), bl, sgn, BUF);
-    let j = 0;
-    while (j < bl) {
-      const c = min(left, bl - j);
-      dequantSpan(BUF + <usize>j, c, sgn, s, z, outPtr + (<usize>(b0 + j) << 2));
-      j += c;
-      left -= c;
-      if (left == 0) {
-        const rest = n - (b0 + j);
-        if (rest > 0) {
-          g++;
-          left = min(seg, rest);
-          s = load<f32>(scalePtr + (g << 2));
-          z = zpPtr != 0 ? load<i32>(zpPtr + (g << 2)) : 0;
-        }
-      }
-    }
+    if (four) unpack4(qPtr + (<usize>b0 >> 1), bl, BUF);
+    else unpack2(qPtr + (<usize>b0 >> 2), bl, BUF);
+    dequantRange(BUF, b0, b0 + bl, seg, scalePtr, zpPtr, h, hv, outPtr);
   }
 }

@@ -23,6 +23,16 @@
 //    the exact value; the tests hold them to 1e-12 relative of each other.
 //    No scaling: sum x^2 overflows to +Inf for f64 |x| beyond ~1e154.
 
+// Vector constants, read from memory into locals: as literals, Binaryen
+// repeats an 18-byte v128.const at every use (and V8 may rebuild one inside
+// the loop that uses it); a load at function entry costs a few bytes, once.
+const K: usize = memory.data<u32>([
+  0, 0, 0, 0, //                                                   0: zero
+  0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff, //              16: |f32| mask
+  0xffffffff, 0x7fffffff, 0xffffffff, 0x7fffffff, //              32: |f64| mask
+  0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, //              48: all ones
+], 16);
+
 // ---------------------------------------------------------------- min / max
 
 // @ts-ignore: decorator
@@ -74,7 +84,7 @@
   }
   if (mn == 0 || mx == 0) {
     // a zero result: settle its sign from the OR / AND of all sign bits
-    let o = i32x4.splat(0), an = i32x4.splat(-1);
+    let o = v128.load(K), an = v128.load(K, 48);
     i = 0;
     for (; i + 4 <= len; i += 4) {
       const b = v128.load(p + (<usize>i << 2));
@@ -141,7 +151,7 @@
     if (v > mx) mx = v;
   }
   if (mn == 0 || mx == 0) {
-    let o = i64x2.splat(0), an = i64x2.splat(-1);
+    let o = v128.load(K), an = v128.load(K, 48);
     i = 0;
     for (; i + 2 <= len; i += 2) {
       const b = v128.load(p + (<usize>i << 3));
@@ -191,8 +201,8 @@ export function segMinMaxF64(xPtr: usize, n: i32, seg: i32, minPtr: usize, maxPt
   // Unsigned integer max of the magnitude bits: for non-negative floats the
   // bit patterns order like the values, and every NaN pattern sorts above
   // +Infinity, so a NaN anywhere makes the result NaN (pmax would drop it).
-  const m = i32x4.splat(0x7fffffff);
-  let x0 = i32x4.splat(0), x1 = x0, x2 = x0, x3 = x0;
+  const m = v128.load(K, 16);
+  let x0 = v128.load(K), x1 = x0, x2 = x0, x3 = x0;
   let i = 0;
   for (; i + 16 <= len; i += 16) {
     const q = p + (<usize>i << 2);
@@ -217,8 +227,8 @@ export function segMinMaxF64(xPtr: usize, n: i32, seg: i32, minPtr: usize, maxPt
 
 // @ts-ignore: decorator
 @inline function maxAbsF64(p: usize, len: i32): f64 {
-  const m = i64x2.splat(0x7fffffffffffffff);
-  let x0 = f64x2.splat(0), x1 = x0, x2 = x0, x3 = x0;
+  const m = v128.load(K, 32);
+  let x0 = v128.load(K), x1 = x0, x2 = x0, x3 = x0;
   let i = 0;
   for (; i + 8 <= len; i += 8) {
     const q = p + (<usize>i << 3);
@@ -266,10 +276,10 @@ export function segMaxAbsF64(xPtr: usize, n: i32, seg: i32, outPtr: usize): void
 
 // @ts-ignore: decorator
 @inline function normF32(p: usize, len: i32, l1: bool): f64 {
-  let s0 = f64x2.splat(0), s1 = s0, s2 = s0, s3 = s0;
+  let s0 = v128.load(K), s1 = s0, s2 = s0, s3 = s0;
   let i = 0;
   if (l1) {
-    const m = i32x4.splat(0x7fffffff);
+    const m = v128.load(K, 16);
     for (; i + 8 <= len; i += 8) {
       const q = p + (<usize>i << 2);
       const a = v128.and(v128.load(q), m);
@@ -305,7 +315,7 @@ export function segMaxAbsF64(xPtr: usize, n: i32, seg: i32, outPtr: usize): void
 
 // @ts-ignore: decorator
 @inline function normF64(p: usize, len: i32, l1: bool): f64 {
-  let s0 = f64x2.splat(0), s1 = s0, s2 = s0, s3 = s0;
+  let s0 = v128.load(K), s1 = s0, s2 = s0, s3 = s0;
   let i = 0;
   if (l1) {
     for (; i + 8 <= len; i += 8) {

@@ -17,6 +17,8 @@ export interface BenchContext {
   report: Report;
   /** Whether a sub-benchmark tagged `tag` (e.g. 'prune') was asked for. */
   wants(tag: string): boolean;
+  /** Whether `tag` was named explicitly on the command line (opt-in extras that the full run skips). */
+  asked(tag: string): boolean;
   /** CPU share (%) of every timed case so far (shared across families). */
   cpuShares: number[];
   /** Progress line on stderr (tables go to stdout). */
@@ -36,7 +38,7 @@ export interface Family {
   run(ctx: BenchContext): Promise<void> | void;
 }
 
-export function makeContext(base: Omit<BenchContext, 'measure' | 'wants' | 'shareNote'>, filters: string[], family: Family): BenchContext {
+export function makeContext(base: Omit<BenchContext, 'measure' | 'wants' | 'asked' | 'shareNote'>, filters: string[], family: Family): BenchContext {
   const all = filters.length === 0 || filters.includes(family.name);
   let since: number[] = [];
   const ctx: BenchContext = {
@@ -50,6 +52,7 @@ export function makeContext(base: Omit<BenchContext, 'measure' | 'wants' | 'shar
       return `Core share while sampling: ${lo}-${hi}% over these cases (process CPU time / wall time; 100% = undisturbed, above 100% = V8 helper threads; below ~85% the wall times are inflated by other load).`;
     },
     wants: (tag: string) => all || filters.includes(tag),
+    asked: (tag: string) => filters.includes(tag),
     measure(label: string, cases: Case[]): Map<string, Timing> {
       const t0 = performance.now();
       ctx.log(`  ${label}: ${cases.length} cases ...`);

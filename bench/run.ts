@@ -20,9 +20,10 @@ import { streamFamily } from './kernels-stream.js';
 import { Report } from './report.js';
 import { sizeFamily } from './size.js';
 import { fitFamily } from './fit.js';
+import { compressFamily } from './compress.js';
 
-/** Every family, in run order. Add new ones here (e.g. the fit bench). */
-export const FAMILIES: Family[] = [sizeFamily, gramFamily, solveFamily, streamFamily, fitFamily];
+/** Every family, in run order. Add new ones here. */
+export const FAMILIES: Family[] = [sizeFamily, gramFamily, solveFamily, streamFamily, fitFamily, compressFamily];
 
 const MD = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 const JSON_OUT = fileURLToPath(new URL('./results.json', import.meta.url));

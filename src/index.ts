@@ -56,3 +56,6 @@ export {
   type CompressionReportOptions,
   type RateDistortionRow,
 } from './compress/index.js';
+
+// Files (.slim, safetensors): encode/decode in memory; Node file helpers are in ./io/files.js.
+export * from './io/index.js';

@@ -189,6 +189,29 @@ for (const b of BACKENDS) {
       });
     }
 
+    it('segments longer or shorter than the 4096-value work blocks, starting anywhere inside one', () => {
+      // the wasm kernel walks segments block by block (a segment may start
+      // mid-block and span several blocks): every width, both directions
+      const n = 3 * 4096 + 77;
+      const x = makeX(n, 4242);
+      for (const seg of [5, 4095, 4097, 5000, 9000]) {
+        for (const bits of [2, 4, 8]) {
+          const p = makeParams(x, seg, bits, 'affine', seg + bits);
+          const got = quant(h, x, p);
+          const want = oracleQ(x, p).packed;
+          const d = firstDiff(got, want);
+          if (d !== -1) expect.fail(`quantize seg=${seg} bits=${bits}: byte ${d} is ${got[d]}, want ${want[d]}`);
+          for (const signed of [true, false]) {
+            const dp = { seg, scales: p.scales, zps: p.zps, bits, signed };
+            const dq = dequant(h, got, n, dp);
+            const dwant = oracleDQ(got, n, dp);
+            const e = firstDiff(bits32(dq), bits32(dwant));
+            if (e !== -1) expect.fail(`dequantize seg=${seg} bits=${bits} signed=${signed}: element ${e >> 2} is ${dq[e >> 2]}, want ${dwant[e >> 2]}`);
+          }
+        }
+      }
+    });
+
     it('ties round to even, before the zero point is added', () => {
       const ratios = [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 3.5, -3.5, 4.5, -4.5, 10.5, -11.5];
       const even = [0, 2, 2, 0, -2, -2, 4, -4, 4, -4, 10, -12];

@@ -1,0 +1,223 @@
+/**
+ * Streaming CSV input for the command line: csv-parse reads the file in
+ * chunks (header row first), every cell of the columns in use is parsed as a
+ * number, strictly, and the first bad one is reported with its file, line and
+ * column. Rows are handed on in chunks of `chunkRows`, so a caller that
+ * accumulates (a streaming least-squares fit) never holds the whole file.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parse, CsvError } from 'csv-parse';
+import type { Matrix } from '../index.js';
+import { inputError, usage } from './errors.js';
+
+export interface CsvColumns {
+  /** The response column; omitted: no y. */
+  target?: string;
+  /** Feature columns, in this order; omitted: every column except the target. */
+  features?: readonly string[];
+  /** true: the target must be 0 or 1 (logistic regression). */
+  binaryTarget?: boolean;
+}
+
+export interface CsvChunk {
+  X: Matrix;
+  y: Float64Array | undefined;
+  /** Rows read so far, this chunk included. */
+  rowsSoFar: number;
+  /** Bytes of the file consumed so far (for progress). */
+  bytesSoFar: number;
+}
+
+export interface CsvInfo {
+  header: string[];
+  features: string[];
+  target: string | undefined;
+  rows: number;
+  bytes: number;
+}
+
+export interface CsvTable extends CsvInfo {
+  X: Matrix;
+  y: Float64Array | undefined;
+}
+
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** Levenshtein distance, for "did you mean" on a mistyped column name. */
+function distance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const t = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = t;
+    }
+  }
+  return prev[b.length]!;
+}
+
+/** "did you mean 'x'?" when one header name is close to `name`. */
+export function suggest(name: string, header: readonly string[]): string {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const h of header) {
+    const d = distance(name.toLowerCase(), h.toLowerCase());
+    if (d < bestD) [best, bestD] = [h, d];
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? ` (did you mean '${best}'?)` : '';
+}
+
+function listColumns(header: readonly string[]): string {
+  const shown = header.slice(0, 30).join(', ');
+  return header.length > 30 ? `${shown}, ... (${header.length} in all)` : shown;
+}
+
+/** Resolves the feature and target columns against the header, with errors that list what exists. */
+export function resolveColumns(file: string, header: string[], cols: CsvColumns): { features: string[]; featureIdx: number[]; targetIdx: number } {
+  const name = basename(file);
+  const seen = new Map<string, number>();
+  header.forEach((h, i) => {
+    if (h === '') throw inputError(`${name}: column ${i + 1} of the header row has no name`, 'E_CSV');
+    if (seen.has(h)) throw inputError(`${name}: column '${h}' appears twice in the header row (columns ${seen.get(h)! + 1} and ${i + 1})`, 'E_CSV');
+    seen.set(h, i);
+  });
+  const find = (c: string, role: string) => {
+    const i = seen.get(c);
+    if (i === undefined) throw inputError(`${name} has no ${role} column '${c}'${suggest(c, header)}; its columns are: ${listColumns(header)}`, 'E_COLUMN');
+    return i;
+  };
+  const targetIdx = cols.target !== undefined ? find(cols.target, 'target') : -1;
+  let features: string[];
+  if (cols.features !== undefined) {
+    features = [...cols.features];
+    const dup = features.find((f, i) => features.indexOf(f) !== i);
+    if (dup !== undefined) throw usage(`--features lists '${dup}' twice`);
+    if (cols.target !== undefined && features.includes(cols.target)) throw usage(`'${cols.target}' is the target; it cannot also be a feature`);
+  } else {
+    features = header.filter((h) => h !== cols.target);
+  }
+  if (features.length === 0) throw inputError(`${name} has no feature columns besides the target '${cols.target}'`, 'E_COLUMN');
+  const missing = features.filter((f) => !seen.has(f));
+  if (missing.length > 0) {
+    const what = missing.length === 1 ? `feature column '${missing[0]}'${suggest(missing[0]!, header)}` : `feature columns ${missing.map((m) => `'${m}'`).join(', ')}`;
+    throw inputError(`${name} has no ${what}; its columns are: ${listColumns(header)}`, 'E_COLUMN');
+  }
+  return { features, featureIdx: features.map((f) => seen.get(f)!), targetIdx };
+}
+
+function cellError(file: string, line: number, column: string, raw: string, why?: string): Error {
+  const shown = raw.length > 40 ? `${raw.slice(0, 40)}...` : raw;
+  const reason = why ?? (raw.trim() === '' ? 'empty cell (missing values are not supported: impute or drop the row)' : `'${shown}' is not a number`);
+  return inputError(`${basename(file)} line ${line}, column '${column}': ${reason}`, 'E_CSV');
+}
+
+/**
+ * Streams `file`, calling onChunk for every `chunkRows` rows (and the rest at
+ * the end). Resolves with what was read. Errors: E_CSV (line and column),
+ * E_COLUMN (lists the columns that exist), or Node's ENOENT / EACCES.
+ */
+export async function streamCsv(file: string, cols: CsvColumns, onChunk: (c: CsvChunk) => void, chunkRows = 65536): Promise<CsvInfo> {
+  const st = await stat(file);
+  if (st.isDirectory()) throw inputError(`${file} is a directory; expected a CSV file`);
+  const name = basename(file);
+  const input = createReadStream(file);
+  let bytes = 0;
+  input.on('data', (b) => (bytes += b.length));
+  const parser = input.pipe(
+    parse({ bom: true, skip_empty_lines: true, trim: true, info: true, relax_column_count: false, comment_no_infix: false }),
+  );
+  let header: string[] | undefined;
+  let featureIdx: number[] = [];
+  let targetIdx = -1;
+  let features: string[] = [];
+  let d = 0;
+  let buf = new Float64Array(0);
+  let ybuf = new Float64Array(0);
+  let k = 0;
+  let rows = 0;
+  const flush = () => {
+    if (k === 0) return;
+    onChunk({ X: { rows: k, cols: d, data: buf.subarray(0, k * d) }, y: targetIdx >= 0 ? ybuf.subarray(0, k) : undefined, rowsSoFar: rows, bytesSoFar: bytes });
+    k = 0;
+  };
+  try {
+    for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const { record, info } = rec;
+      if (header === undefined) {
+        header = record;
+        ({ features, featureIdx, targetIdx } = resolveColumns(file, header, cols));
+        d = features.length;
+        buf = new Float64Array(chunkRows * d);
+        ybuf = new Float64Array(chunkRows);
+        continue;
+      }
+      const line = info.lines;
+      for (let j = 0; j < d; j++) {
+        const raw = record[featureIdx[j]!]!;
+        if (!NUMBER.test(raw)) throw cellError(file, line, features[j]!, raw);
+        buf[k * d + j] = Number(raw);
+      }
+      if (targetIdx >= 0) {
+        const raw = record[targetIdx]!;
+        if (!NUMBER.test(raw)) throw cellError(file, line, cols.target!, raw);
+        const v = Number(raw);
+        if (cols.binaryTarget && v !== 0 && v !== 1) throw cellError(file, line, cols.target!, raw, `'${raw}' is not 0 or 1 (a logistic target must be 0/1)`);
+        ybuf[k] = v;
+      }
+      k++;
+      rows++;
+      if (k === chunkRows) flush();
+    }
+  } catch (e) {
+    input.destroy();
+    if (e instanceof CsvError) throw csvError(name, e);
+    throw e;
+  }
+  if (header === undefined) throw inputError(`${name} is empty; expected a header row, then one row per observation`, 'E_CSV');
+  if (rows === 0) throw inputError(`${name} has a header row but no data rows`, 'E_CSV');
+  flush();
+  return { header, features, target: cols.target, rows, bytes: st.size };
+}
+
+function csvError(name: string, e: CsvError): Error {
+  const ctx = e as unknown as { lines?: number; record?: string[]; code: string };
+  const line = typeof ctx.lines === 'number' ? ` line ${ctx.lines}` : '';
+  if (e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
+    const m = /expect(?:ed)? (\d+).*got (\d+)/i.exec(e.message);
+    const detail = m ? `${m[2]} fields where the header has ${m[1]}` : 'a different number of fields than the header';
+    return inputError(`${name}${line}: ${detail}`, 'E_CSV');
+  }
+  const msg = e.message.replace(/^Invalid (Record Length|Closing Quote|Opening Quote): /, '').replace(/\s+/g, ' ');
+  return inputError(`${name}${line}: unreadable CSV (${msg})`, 'E_CSV');
+}
+
+/** Reads the whole file into one matrix (rows grow by doubling). */
+export async function readCsv(file: string, cols: CsvColumns, onProgress?: (rows: number, bytes: number) => void): Promise<CsvTable> {
+  let X = new Float64Array(0);
+  let y = new Float64Array(0);
+  let n = 0;
+  let d = 0;
+  const info = await streamCsv(file, cols, (c) => {
+    d = c.X.cols;
+    const need = (n + c.X.rows) * d;
+    if (need > X.length) {
+      const nx = new Float64Array(Math.max(need, X.length * 2));
+      nx.set(X.subarray(0, n * d));
+      X = nx;
+      if (c.y) {
+        const ny = new Float64Array(Math.max(n + c.X.rows, y.length * 2));
+        ny.set(y.subarray(0, n));
+        y = ny;
+      }
+    }
+    X.set(c.X.data, n * d);
+    if (c.y) y.set(c.y, n);
+    n += c.X.rows;
+    onProgress?.(c.rowsSoFar, c.bytesSoFar);
+  });
+  return { ...info, X: { rows: n, cols: d, data: X.slice(0, n * d) }, y: info.target !== undefined ? y.slice(0, n) : undefined };
+}

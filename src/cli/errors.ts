@@ -1,0 +1,122 @@
+/**
+ * How the command line fails: one clear line on stderr ("slimfit: <what went
+ * wrong> — <what to do>"), coloured on a terminal (never when NO_COLOR is set
+ * or stderr is not a TTY), a stack trace only with --debug, and an exit code
+ * that tells scripts what kind of failure it was.
+ */
+import { isSlimfitError } from '../index.js';
+
+/** Exit codes (also listed by `slimfit --help`). */
+export const EXIT = {
+  OK: 0,
+  /** An unexpected internal error (a bug: rerun with --debug and report it). */
+  INTERNAL: 1,
+  /** Bad usage: unknown or conflicting flags, option values out of range. */
+  USAGE: 2,
+  /** Bad input: missing or unreadable file, unparsable CSV, wrong column, corrupt .slim / safetensors. */
+  INPUT: 3,
+  /** The numbers would not cooperate: singular design, separation, no convergence. */
+  COMPUTE: 4,
+  /** batch: at least one input failed (the others were written). */
+  PARTIAL: 5,
+  /** Interrupted (SIGINT); nothing partial was left behind. */
+  INTERRUPTED: 130,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** An error the CLI expected: its message is the whole story, no stack needed. */
+export class CliError extends Error {
+  readonly exitCode: ExitCode;
+  readonly code: string;
+  constructor(code: string, message: string, exitCode: ExitCode = EXIT.INPUT) {
+    super(message);
+    this.name = 'CliError';
+    this.code = code;
+    this.exitCode = exitCode;
+  }
+}
+
+export const usage = (message: string) => new CliError('E_USAGE', message, EXIT.USAGE);
+export const inputError = (message: string, code = 'E_INPUT') => new CliError(code, message, EXIT.INPUT);
+
+/** Whether to colour text written to `stream`: a TTY, NO_COLOR unset, TERM not dumb; FORCE_COLOR forces it. */
+export function useColor(stream: NodeJS.WriteStream = process.stderr): boolean {
+  const env = process.env;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== '') return true;
+  return Boolean(stream.isTTY) && env.TERM !== 'dumb';
+}
+
+const paint = (code: string) => (s: string, stream?: NodeJS.WriteStream) => (useColor(stream) ? `\x1b[${code}m${s}\x1b[0m` : s);
+export const red = paint('31');
+export const yellow = paint('33');
+export const green = paint('32');
+export const dim = paint('2');
+export const bold = paint('1');
+
+/** Node's system errors (ENOENT, EACCES, ...) as one line naming the path. */
+function systemMessage(e: NodeJS.ErrnoException): string | undefined {
+  const p = e.path ? ` ${e.path}` : '';
+  switch (e.code) {
+    case 'ENOENT':
+      return `no such file or directory:${p}`;
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied:${p}`;
+    case 'EISDIR':
+      return `is a directory, expected a file:${p}`;
+    case 'ENOTDIR':
+      return `not a directory:${p}`;
+    case 'ENOSPC':
+      return `no space left on the device while writing${p}`;
+    case 'EROFS':
+      return `read-only file system:${p}`;
+    default:
+      return undefined;
+  }
+}
+
+export interface Classified {
+  code: string;
+  message: string;
+  exitCode: ExitCode;
+  /** true: an error we did not foresee (show the stack with --debug, ask for a report). */
+  unexpected: boolean;
+}
+
+/** Turns anything thrown into a code, a one-line message and an exit code. */
+export function classify(e: unknown): Classified {
+  if (e instanceof CliError) return { code: e.code, message: e.message, exitCode: e.exitCode, unexpected: false };
+  if (isSlimfitError(e)) {
+    // SlimfitError messages start with their code ("E_FORMAT: ..."); keep the code once.
+    const message = e.message.startsWith(`${e.code}: `) ? e.message.slice(e.code.length + 2) : e.message;
+    const exitCode = e.code === 'E_FORMAT' || e.code === 'E_SHAPE' || e.code === 'E_NONFINITE' ? EXIT.INPUT : e.code === 'E_RANGE' ? EXIT.USAGE : EXIT.COMPUTE;
+    return { code: e.code, message, exitCode, unexpected: false };
+  }
+  const sys = e as NodeJS.ErrnoException;
+  if (sys && typeof sys === 'object' && typeof sys.code === 'string') {
+    const m = systemMessage(sys);
+    if (m) return { code: sys.code, message: m, exitCode: EXIT.INPUT, unexpected: false };
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return { code: 'E_INTERNAL', message: firstLine(message), exitCode: EXIT.INTERNAL, unexpected: true };
+}
+
+export function firstLine(s: string): string {
+  const i = s.indexOf('\n');
+  return i < 0 ? s : s.slice(0, i);
+}
+
+/** Writes the one line (or JSON object with --json) and returns the exit code. */
+export function reportError(e: unknown, opts: { debug?: boolean; json?: boolean; prefix?: string } = {}): ExitCode {
+  const c = classify(e);
+  const prefix = opts.prefix ?? 'slimfit';
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ ok: false, error: { code: c.code, message: c.message, exitCode: c.exitCode } })}\n`);
+  }
+  const hint = c.unexpected && !opts.debug ? dim(' (internal error: rerun with --debug for the stack trace)') : '';
+  process.stderr.write(`${prefix}: ${red('error')} ${c.code === 'E_INTERNAL' ? '' : `${dim(`[${c.code}]`)} `}${firstLine(c.message)}${hint}\n`);
+  if (opts.debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  return c.exitCode;
+}

@@ -1,0 +1,124 @@
+/**
+ * `slimfit fit data.csv --target y [--logistic] [--ridge r] [--features a,b] -o model.slim`
+ *
+ * Least squares streams the CSV through a mergeable accumulator (memory
+ * independent of the number of rows); logistic regression (IRLS) needs the
+ * rows in memory and reads them once.
+ */
+import { basename, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import type { LinearModel, LogisticModel } from '../index.js';
+import { Ctx, textTable } from './context.js';
+import { readCsv, streamCsv } from './csv.js';
+import { usage } from './errors.js';
+import { sha256File, writeModel, type ModelMeta } from './files.js';
+import { createProgress } from './progress.js';
+
+interface FitFlags {
+  target: string;
+  logistic?: boolean;
+  ridge?: string;
+  features?: string;
+  intercept: boolean;
+  output: string;
+}
+
+export function fitCommand(): Command {
+  return new Command('fit')
+    .description('fit a linear (least squares) or logistic model to a CSV file with a header row')
+    .argument('<data.csv>', 'training data: a header row, then one numeric row per observation')
+    .requiredOption('-t, --target <column>', 'the column to predict')
+    .option('--logistic', 'logistic regression (target must be 0/1), e.g. default / no default')
+    .option('--ridge <r>', 'L2 penalty on the coefficients (>= 0), in the units of the features', '0')
+    .option('--features <a,b,c>', 'feature columns to use, comma separated (default: every column except the target)')
+    .option('--no-intercept', 'fit without an intercept')
+    .requiredOption('-o, --output <model.slim>', 'where to write the fitted model')
+    .addOption(new Option('--chunk-rows <n>').hideHelp().default('65536'))
+    .action(async (file: string, flags: FitFlags & { chunkRows: string }, cmd: Command) => {
+      await runFit(Ctx.of(cmd), file, flags, Number(flags.chunkRows));
+    });
+}
+
+export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65536): Promise<void> {
+  const ridge = Number(f.ridge ?? 0);
+  if (!Number.isFinite(ridge) || ridge < 0 || (f.ridge ?? '').trim() === '') throw usage(`--ridge must be a number >= 0, got '${f.ridge}'`);
+  if (!f.output.toLowerCase().endsWith('.slim')) throw usage(`-o must name a .slim file, got '${f.output}'`);
+  if (resolve(f.output) === resolve(file)) throw usage('-o would overwrite the input file');
+  const features = f.features
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (features !== undefined && features.length === 0) throw usage('--features is empty; list column names separated by commas');
+  const cols = { target: f.target, ...(features ? { features } : {}), binaryTarget: Boolean(f.logistic) };
+
+  const engine = await ctx.engine();
+  const t0 = performance.now();
+  const size = (await stat(file)).size;
+  const mib = (b: number) => Math.round(b / 2 ** 20);
+  const bar = size > 8 * 2 ** 20 ? createProgress(`reading ${basename(file)}`, mib(size), { unit: 'MiB', quiet: ctx.progressQuiet }) : undefined;
+
+  let model: LinearModel | LogisticModel;
+  let rows: number;
+  let names: string[];
+  if (f.logistic) {
+    const t = await readCsv(file, cols, (_r, bytes) => bar?.update(mib(bytes)));
+    bar?.stop();
+    rows = t.rows;
+    names = t.features;
+    const y = t.y!;
+    let pos = 0;
+    for (let i = 0; i < y.length; i++) pos += y[i]!;
+    if (pos === 0 || pos === y.length) throw usage(`--logistic needs both classes, but every '${f.target}' value is ${pos === 0 ? 0 : 1}`);
+    model = engine.fitLogistic(t.X, y, { ridge, intercept: f.intercept });
+  } else {
+    let acc: ReturnType<typeof engine.linearAccumulator> | undefined;
+    const info = await streamCsv(
+      file,
+      cols,
+      (c) => {
+        acc ??= engine.linearAccumulator(c.X.cols, { intercept: f.intercept });
+        acc.add(c.X, c.y!);
+        bar?.update(mib(c.bytesSoFar));
+      },
+      chunkRows,
+    );
+    bar?.stop();
+    rows = info.rows;
+    names = info.features;
+    model = acc!.fit({ ridge });
+  }
+  const ms = performance.now() - t0;
+  const logistic = f.logistic === true;
+  const meta: ModelMeta = {
+    features: names,
+    target: f.target,
+    task: logistic ? 'logistic' : 'linear',
+    recipe: { command: 'fit', ridge, intercept: f.intercept, rows },
+    inputDigest: await sha256File(file),
+    inputName: basename(file),
+  };
+  const bytes = await writeModel(f.output, { kind: 'float', model, meta });
+
+  const se = model.stats.stdErrors;
+  const coefRows = names.map((n, j) => ({ feature: n, coef: model.coef[j]!, stdError: se[j]! }));
+  const stat1 = logistic
+    ? { iterations: (model as LogisticModel).stats.iterations, converged: (model as LogisticModel).stats.converged, deviance: (model as LogisticModel).stats.deviance, aic: (model as LogisticModel).stats.aic }
+    : { rSquared: (model as LinearModel).stats.rSquared as number, residualSd: (model as LinearModel).stats.residualSd as number, method: (model as LinearModel).stats.method };
+  ctx.result({ command: 'fit', output: f.output, bytes, task: meta.task, rows, features: names, intercept: model.intercept, coefficients: coefRows, stats: stat1, ms });
+
+  const head = logistic
+    ? `logistic regression (IRLS, ${stat1.iterations} iterations${(stat1 as { converged: boolean }).converged ? '' : ', NOT converged'}), deviance ${(stat1 as { deviance: number }).deviance.toFixed(1)}, AIC ${(stat1 as { aic: number }).aic.toFixed(1)}`
+    : `least squares (${(stat1 as { method: string }).method}), R² ${(stat1 as { rSquared: number }).rSquared.toFixed(4)}, residual SD ${(stat1 as { residualSd: number }).residualSd.toPrecision(4)}`;
+  ctx.print(`fitted ${f.target} on ${names.length} features, ${rows} rows: ${head}${ridge > 0 ? `, ridge ${ridge}` : ''}`);
+  const shown = coefRows.slice(0, 25);
+  const tab = textTable(
+    ['feature', 'coef', 'std err', logistic ? 'z' : 't'],
+    [
+      ...(f.intercept ? [['(intercept)', Number(model.intercept).toPrecision(6), '', '']] : []),
+      ...shown.map((r) => [r.feature, r.coef.toPrecision(6), r.stdError.toPrecision(3), (r.coef / r.stdError).toFixed(2)]),
+    ],
+  );
+  ctx.print(tab + (coefRows.length > shown.length ? `\n... ${coefRows.length - shown.length} more (see --json)` : ''));
+  ctx.print(`wrote ${f.output} (${bytes} bytes) in ${(ms / 1000).toFixed(2)} s`);
+}

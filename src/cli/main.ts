@@ -1,0 +1,100 @@
+/**
+ * The `slimfit` command: fit, compress, inspect, report, batch, demo.
+ * Exit codes: 0 ok, 1 internal error, 2 bad usage, 3 bad input, 4 numerical
+ * failure, 5 batch finished with failures, 130 interrupted.
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { batchCommand } from './batch.js';
+import { compressCommand } from './compress.js';
+import { demoCommand } from './demo.js';
+import { EXIT, reportError, red } from './errors.js';
+import { cleanupTempFiles, VERSION } from './files.js';
+import { fitCommand } from './fit.js';
+import { inspectCommand } from './inspect.js';
+import { reportCommand } from './report.js';
+
+export function buildProgram(): Command {
+  const program = new Command('slimfit')
+    .description('fit, prune and quantize linear models (credit scoring, risk, pricing) with SIMD WebAssembly kernels')
+    .version(VERSION, '-V, --version')
+    .addOption(new Option('--json', 'machine-readable output: one JSON object on stdout'))
+    .addOption(new Option('-q, --quiet', 'no progress or notes on stderr'))
+    .addOption(new Option('--debug', 'show stack traces on errors'))
+    .addOption(new Option('--no-color', 'no colours (also: NO_COLOR=1)'))
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 ok, 1 internal error, 2 bad usage, 3 bad input (missing file, bad CSV,
+wrong column, corrupt file), 4 numerical failure, 5 batch had failures, 130 interrupted.
+
+Start with:  slimfit demo`,
+    );
+  for (const cmd of [fitCommand(), compressCommand(), inspectCommand(), reportCommand(), batchCommand(), demoCommand()]) {
+    program.addCommand(cmd);
+  }
+  return program;
+}
+
+/** Commander usage errors (unknown option, missing argument, ...) as our one-line error, exit 2. */
+function configure(cmd: Command, state: { json: boolean }): void {
+  cmd.exitOverride();
+  cmd.configureOutput({
+    outputError: (str, write) => {
+      const sub = cmd.name() === 'slimfit' ? '' : ` ${cmd.name()}`;
+      const line = `${str.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim()} (see slimfit${sub} --help)`;
+      if (state.json) process.stdout.write(`${JSON.stringify({ ok: false, error: { code: 'E_USAGE', message: line, exitCode: EXIT.USAGE } })}\n`);
+      write(`slimfit: ${red('error')} ${line}\n`);
+    },
+  });
+  for (const sub of cmd.commands) configure(sub, state);
+}
+
+export async function main(argv: string[] = process.argv): Promise<number> {
+  const json = argv.includes('--json');
+  const debug = argv.includes('--debug');
+  if (argv.includes('--no-color')) process.env.NO_COLOR = '1';
+  const program = buildProgram();
+  configure(program, { json });
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    }
+    return reportError(e, { debug, json });
+  }
+}
+
+function isEntry(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+/** Runs the command as a program: process handlers, then main(), then the exit code. */
+export async function cliEntry(argv: string[] = process.argv): Promise<void> {
+  // `slimfit demo | head`: a closed pipe is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+  // Ctrl-C: outputs are written to temp files and renamed, so nothing partial
+  // exists under a final name; remove the temp files of writes in flight.
+  // (batch installs its own handler, which stops the workers first.)
+  process.on('SIGINT', () => {
+    if (process.listenerCount('SIGINT') > 1) return;
+    cleanupTempFiles();
+    process.exit(EXIT.INTERRUPTED);
+  });
+  process.exitCode = await main(argv);
+}
+
+if (isEntry()) void cliEntry();

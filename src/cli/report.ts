@@ -1,0 +1,146 @@
+/**
+ * `slimfit report model.slim --data test.csv -o report.svg [--calib train.csv]`
+ * The rate-distortion table (bytes vs AUC / MSE for every method, bit width
+ * and sparsity), printed, plus an SVG plot of it.
+ */
+import { basename, resolve } from 'node:path';
+import { Command } from 'commander';
+import type { RateDistortionRow } from '../index.js';
+import { Ctx, textTable } from './context.js';
+import { readCsv } from './csv.js';
+import { inputError, usage } from './errors.js';
+import { readModel, writeFileAtomic } from './files.js';
+import { lineChart, type ChartSeries } from './svg.js';
+
+interface ReportFlags {
+  data: string;
+  output?: string;
+  calib?: string;
+  target?: string;
+  bits: string;
+  sparsity: string;
+}
+
+export function reportCommand(): Command {
+  return new Command('report')
+    .description('rate-distortion report: what each byte saved costs in AUC (logistic) or MSE (linear) on test data')
+    .argument('<model.slim>', 'a float model written by `slimfit fit`')
+    .requiredOption('--data <test.csv>', "held-out data with the model's feature columns and its target")
+    .option('-o, --output <report.svg>', 'also write the plot as SVG')
+    .option('--calib <train.csv>', 'calibration data: adds the GPTQ / OBS rows (never pass the test data)')
+    .option('--target <column>', 'target column in --data (default: the one the model was fitted on)')
+    .option('--bits <list>', 'bit widths to try', '2,3,4,8')
+    .option('--sparsity <list>', 'sparsities to try', '0,0.5,0.75,0.9')
+    .action(async (model: string, flags: ReportFlags, c: Command) => {
+      await runReport(Ctx.of(c), model, flags);
+    });
+}
+
+function list(flag: string, v: string, check: (x: number) => boolean, what: string): number[] {
+  const out = v.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  if (out.length === 0 || out.some((x) => !Number.isFinite(x) || !check(x))) throw usage(`--${flag} must be a comma-separated list of ${what}, got '${v}'`);
+  return [...new Set(out)];
+}
+
+export function rowName(r: { method: string; bits: number | null; sparsity: number }): string {
+  if (r.method === 'float') return 'float64';
+  const q = r.bits === null ? 'float64' : `${r.bits}-bit`;
+  return `${r.method} ${q}${r.sparsity > 0 ? ` ${Math.round(r.sparsity * 100)}% pruned` : ''}`;
+}
+
+export function seriesName(method: string, sparsity: number): string {
+  const m = method === 'gptq' ? (sparsity > 0 ? 'GPTQ + OBS' : 'GPTQ') : sparsity > 0 ? 'RTN + magnitude' : 'RTN';
+  return sparsity > 0 ? `${m} ${Math.round(sparsity * 100)}% pruned` : m;
+}
+
+export interface RdPoint {
+  series: string;
+  label: string;
+  bytes: number;
+  metric: number;
+}
+
+/** The rate-distortion plot shared by `report` and the demo. */
+export function rateDistortionChart(title: string, logistic: boolean, points: RdPoint[], floatMetric: number, subtitle?: string): string {
+  const bySeries = new Map<string, ChartSeries>();
+  for (const p of points) {
+    let s = bySeries.get(p.series);
+    if (!s) bySeries.set(p.series, (s = { name: p.series, points: [] }));
+    s.points.push({ x: p.bytes, y: p.metric, label: p.label });
+  }
+  const ms = points.map((p) => p.metric).filter((v) => v > 0);
+  const yLog = !logistic && ms.length > 0 && Math.max(...ms) / Math.min(...ms) > 20;
+  return lineChart({
+    title,
+    ...(subtitle ? { subtitle } : {}),
+    xLabel: 'bytes',
+    yLabel: logistic ? 'AUC on test data (higher is better)' : 'MSE on test data (lower is better)',
+    yLog,
+    series: [...bySeries.values()],
+    reference: { y: floatMetric, label: `float64 model: ${logistic ? 'AUC' : 'MSE'} ${floatMetric.toPrecision(4)}` },
+  });
+}
+
+export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Promise<void> {
+  const bits = list('bits', f.bits, (b) => Number.isInteger(b) && b >= 2 && b <= 8, 'integers 2..8');
+  const sparsity = list('sparsity', f.sparsity, (s) => s >= 0 && s < 1, 'fractions in [0, 1)');
+  if (f.output !== undefined && !f.output.toLowerCase().endsWith('.svg')) throw usage(`-o must name an .svg file, got '${f.output}'`);
+  if (f.calib !== undefined && resolve(f.calib) === resolve(f.data)) throw usage('--calib and --data are the same file: calibrating on the test data would flatter GPTQ');
+  const src = await readModel(modelPath);
+  if (src.kind === 'compressed') throw inputError(`${basename(modelPath)} is already compressed; report on the float model it came from`);
+  const logistic = src.meta.task === 'logistic';
+  const target = f.target ?? src.meta.target;
+  if (!target) throw usage('the model does not record its target column: add --target');
+  const engine = await ctx.engine();
+  const test = await readCsv(f.data, { target, features: src.meta.features, binaryTarget: logistic });
+  const calib = f.calib !== undefined ? (await readCsv(f.calib, { features: src.meta.features })).X : undefined;
+  const t0 = performance.now();
+  const rows: RateDistortionRow[] = engine.compressionReport(src.model, test.X, test.y!, {
+    bits: [...bits].sort((a, b) => b - a),
+    sparsity: [...sparsity].sort((a, b) => a - b),
+    methods: calib ? ['rtn', 'gptq'] : ['rtn'],
+    ...(calib ? { X: calib } : {}),
+  });
+  const ms = performance.now() - t0;
+  const metric = (r: RateDistortionRow) => (logistic ? r.auc! : r.mse!);
+  const floatMetric = metric(rows[0]!);
+  const name = logistic ? 'AUC' : 'MSE';
+
+  let svgPath: string | undefined;
+  if (f.output !== undefined) {
+    const points: RdPoint[] = rows.slice(1).map((r) => ({ series: seriesName(r.method, r.sparsity), label: rowName(r), bytes: r.bytes, metric: metric(r) }));
+    const svg = rateDistortionChart(
+      `${basename(modelPath)}: ${name} vs bytes`,
+      logistic,
+      points,
+      floatMetric,
+      `${src.meta.features.length} features, ${test.rows} test rows from ${basename(f.data)}${calib ? '' : ' (add --calib for GPTQ / OBS)'}`,
+    );
+    await writeFileAtomic(f.output, svg);
+    svgPath = f.output;
+  }
+  ctx.result({ command: 'report', model: modelPath, data: f.data, task: src.meta.task, testRows: test.rows, metric: name, rows, svg: svgPath ?? null, ms });
+  ctx.print(`${basename(modelPath)} (${src.meta.task}, ${src.meta.features.length} features) on ${test.rows} rows of ${basename(f.data)}:`);
+  ctx.print(
+    textTable(
+      ['method', 'bits', 'sparsity', 'bytes', 'ratio', name, 'change vs float', 'output MSE vs float'],
+      rows.map((r) => [
+        r.method,
+        r.bits === null ? 'float64' : String(r.bits),
+        `${Math.round(r.sparsity * 100)}%`,
+        String(r.bytes),
+        `${r.ratio.toFixed(1)}x`,
+        metric(r).toFixed(4),
+        r.method === 'float' ? '-' : signed(r.deltaVsFloat),
+        r.method === 'float' ? '-' : r.outputMse.toExponential(2),
+      ]),
+    ),
+  );
+  if (!calib) ctx.print('(rtn only: add --calib train.csv for the Hessian-aware GPTQ / OBS rows)');
+  if (svgPath) ctx.print(`wrote ${svgPath}`);
+}
+
+export function signed(v: number): string {
+  if (v === 0) return '0';
+  return `${v > 0 ? '+' : ''}${Math.abs(v) >= 0.01 ? v.toFixed(4) : v.toExponential(2)}`;
+}

@@ -1,0 +1,204 @@
+/**
+ * The `slimfit` command end to end, spawned as a process against the built
+ * dist/ (npm test builds first): fit -> compress -> inspect -> report, weight
+ * files, --json, and a small demo.
+ *
+ * Tests run concurrently (vitest gives this file one worker on 2 cores); each
+ * process runs once, memoized, and a test awaits the runs it depends on.
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodeSlim } from '../src/io/slim.js';
+import { decodeSafetensors, quantizedFromSafetensors } from '../src/io/safetensors.js';
+import { init } from '../src/index.js';
+import { cliAsync, lines, makeCsv, makeSafetensors, type CliRun } from './cli-fixtures.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'slimfit-cli-'));
+const p = (name: string) => join(dir, name);
+makeCsv(p('train.csv'), 3000, 6, 1);
+makeCsv(p('test.csv'), 1000, 6, 2);
+makeSafetensors(p('w.safetensors'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const once = <T>(f: () => Promise<T>) => {
+  let v: Promise<T> | undefined;
+  return () => (v ??= f());
+};
+/** Runs after `deps` succeeded. */
+const step = (args: string[], ...deps: (() => Promise<CliRun>)[]) =>
+  once(async () => {
+    for (const d of deps) {
+      const r = await d();
+      if (r.code !== 0) throw new Error(`a prerequisite failed: ${r.stderr}`);
+    }
+    return cliAsync(args);
+  });
+
+const FEATURES = 'x1,x2,x3,x4,x5,x6';
+const fitLogit = step(['fit', p('train.csv'), '--target', 'label', '--logistic', '--features', FEATURES, '-o', p('logit.slim')]);
+const fitLin = step(['--json', 'fit', p('train.csv'), '-t', 'y', '--features', FEATURES, '--ridge', '0.1', '-o', p('lin.slim'), '--chunk-rows', '700']);
+const fitLinOneChunk = step(['--json', 'fit', p('train.csv'), '-t', 'y', '--features', FEATURES, '--ridge', '0.1', '-o', p('lin1.slim')]);
+const rtn4 = step(['compress', p('logit.slim'), '--bits', '4', '-o', p('logit-rtn4.slim')], fitLogit);
+const gptq = step(['--json', 'compress', p('logit.slim'), '--bits', '3', '--sparsity', '0.5', '--method', 'gptq', '--calib', p('train.csv'), '-o', p('logit-gptq.slim')], fitLogit);
+const inspectGptq = step(['inspect', p('logit-gptq.slim')], gptq);
+const inspectLogitJson = step(['--json', 'inspect', p('logit.slim')], fitLogit);
+const reportLin = step(['report', p('lin.slim'), '--data', p('test.csv'), '--calib', p('train.csv'), '--bits', '2,4,8', '--sparsity', '0,0.5', '-o', p('r.svg')], fitLin);
+const reportLogitJson = step(['--json', 'report', p('logit.slim'), '--data', p('test.csv')], fitLogit);
+const lin4slim = step(['compress', p('lin.slim'), '--bits', '4', '--sparsity', '0.5', '--granularity', 'block:3', '-o', p('lin4.slim')], fitLin);
+const lin4st = step(['compress', p('lin.slim'), '--bits', '4', '--sparsity', '0.5', '--granularity', 'block:3', '-o', p('lin4.safetensors')], fitLin);
+const weights = step(['--json', 'compress', p('w.safetensors'), '--bits', '4', '--granularity', 'block:32', '-o', p('wq.safetensors')]);
+const inspectWeights = step(['inspect', p('wq.safetensors')], weights);
+const weightsToSlim = step(['compress', p('w.safetensors'), '--bits', '8', '--sparsity', '0.5', '-o', p('wq.slim')]);
+const demo = step(['demo', '--rows', '6000', '--out', p('demo')]);
+const demoReport = step(['report', p('demo/teacher-default.slim'), '--data', p('demo/test.csv'), '--bits', '4', '--sparsity', '0'], demo);
+const demoJson = step(['--json', 'demo', '--rows', '20000', '--out', p('demo2'), '--no-write-csv']);
+
+describe.concurrent('slimfit fit -> compress -> inspect -> report', () => {
+  it('fits a logistic model and records features, target and the input digest', async () => {
+    const r = await fitLogit();
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/fitted label on 6 features, 3000 rows: logistic regression/);
+    expect(r.stdout).toMatch(/x6 /);
+    const d = await decodeSlim(new Uint8Array(readFileSync(p('logit.slim'))));
+    expect(d.kind).toBe('logistic');
+    expect(d.header.provenance.options).toMatchObject({ features: ['x1', 'x2', 'x3', 'x4', 'x5', 'x6'], target: 'label' });
+    expect(d.header.provenance.inputDigest).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('fits least squares by streaming (chunks smaller than the file) with --json', async () => {
+    const r = await fitLin();
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ ok: true, command: 'fit', task: 'linear', rows: 3000 });
+    expect(j.stats.rSquared).toBeGreaterThan(0.5);
+    expect(j.coefficients).toHaveLength(6);
+    const one = JSON.parse((await fitLinOneChunk()).stdout); // one chunk gives the same model
+    j.coefficients.forEach((c: { coef: number }, i: number) => expect(c.coef).toBeCloseTo(one.coefficients[i].coef, 10));
+  });
+
+  it('compresses with rtn and with gptq (calibrated), and inspects the results', async () => {
+    const r = await rtn4();
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/rtn, 4-bit per-row; coefficients 56 B -> \d+ B/);
+    const g = await gptq();
+    expect(g.code, g.stderr).toBe(0);
+    const j = JSON.parse(g.stdout);
+    expect(j).toMatchObject({ ok: true, command: 'compress', kind: 'model', recipe: 'gptq, 3-bit per-row, 50% pruned' });
+    expect(j.compressedBytes).toBeLessThan(j.floatBytes);
+    const d = await decodeSlim(new Uint8Array(readFileSync(p('logit-gptq.slim'))));
+    expect(d.kind).toBe('compressed-logistic');
+    expect(d.header.provenance.options).toMatchObject({ method: 'gptq', bits: 3, sparsity: 0.5, features: ['x1', 'x2', 'x3', 'x4', 'x5', 'x6'] });
+
+    const ins = await inspectGptq();
+    expect(ins.code, ins.stderr).toBe(0);
+    expect(ins.stdout).toMatch(/kind compressed-logistic/);
+    expect(ins.stdout).toMatch(/3-bit symmetric codes/);
+    expect(ins.stdout).toMatch(/checksum: crc32c [0-9a-f]{8} ok/);
+    expect(ins.stdout).toMatch(/values\s+U8/);
+    const ij = JSON.parse((await inspectLogitJson()).stdout);
+    expect(ij).toMatchObject({ ok: true, format: 'slim', kind: 'logistic', valid: true, checksum: { ok: true } });
+  });
+
+  it('reports the rate-distortion table and writes an SVG', async () => {
+    const r = await reportLin();
+    expect(r.code, r.stderr).toBe(0);
+    const body = lines(r.stdout);
+    expect(body[0]).toMatch(/lin\.slim \(linear, 6 features\) on 1000 rows of test\.csv/);
+    expect(body.filter((l) => /^(rtn|gptq)\s/.test(l))).toHaveLength(12); // 2 methods x 3 bits x 2 sparsities
+    const svg = readFileSync(p('r.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toMatch(/MSE on test data/);
+    expect((svg.match(/<polyline/g) ?? []).length).toBeGreaterThanOrEqual(3);
+    const j = JSON.parse((await reportLogitJson()).stdout);
+    expect(j.metric).toBe('AUC');
+    expect(j.rows[0].method).toBe('float');
+    expect(j.rows[0].auc).toBeGreaterThan(0.6);
+  });
+});
+
+describe.concurrent('slimfit compress/inspect on safetensors', () => {
+  it('exports a compressed model as safetensors that dequantizes to the same coefficients', async () => {
+    expect((await lin4slim()).code).toBe(0);
+    const r = await lin4st();
+    expect(r.code, r.stderr).toBe(0);
+    const engine = await init();
+    const q = quantizedFromSafetensors(decodeSafetensors(new Uint8Array(readFileSync(p('lin4.safetensors')))));
+    const coef = engine.dequantize(q.quantized.coef!);
+    const slim = await decodeSlim(new Uint8Array(readFileSync(p('lin4.slim'))));
+    if (slim.kind !== 'compressed-linear') throw new Error(slim.kind);
+    expect(Array.from(coef)).toEqual(Array.from(slim.model.coefficients(), (v) => Math.fround(v)));
+    expect(Array.from(q.tensors.intercept!.data as Float64Array)).toEqual(Array.from(slim.model.intercept));
+    expect(JSON.parse(q.metadata.features!)).toEqual(['x1', 'x2', 'x3', 'x4', 'x5', 'x6']);
+  });
+
+  it('quantizes every float tensor, passes others through, records the input digest', async () => {
+    const r = await weights();
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ kind: 'weights', recipe: 'rtn, 4-bit block 32' });
+    expect(j.ratio).toBeGreaterThan(5);
+    const f = decodeSafetensors(new Uint8Array(readFileSync(p('wq.safetensors'))));
+    const q = quantizedFromSafetensors(f);
+    expect(Object.keys(q.quantized).sort()).toEqual(['head.weight', 'layer1.bias', 'layer1.weight', 'layer2.weight']);
+    expect(q.quantized['layer1.weight']!.bits).toBe(4);
+    expect(q.tensors.step!.dtype).toBe('I64');
+    expect(f.metadata!.source_sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(f.metadata!.format).toBe('pt'); // the input's own metadata survives
+    const ins = await inspectWeights();
+    expect(ins.code, ins.stderr).toBe(0);
+    expect(ins.stdout).toMatch(/layer1\.weight\s+U8\s+\[1024\]\s+1024\s+4-bit symmetric codes of \[64, 32\], block 32/);
+  });
+
+  it('refuses a tensor .slim cannot hold, with one clear line and no output', async () => {
+    const r = await weightsToSlim();
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toMatch(/tensor 'step' is I64, which a \.slim file cannot hold/);
+    expect(existsSync(p('wq.slim'))).toBe(false);
+  });
+});
+
+describe.concurrent('slimfit demo', () => {
+  it('runs the main job small: one table, every method, models + report written', async () => {
+    const out = p('demo');
+    const r = await demo();
+    expect(r.code, r.stderr).toBe(0);
+    const text = r.stdout;
+    for (const m of ['float64 teacher', 'RTN 8-bit per-tensor', 'RTN 2-bit per-tensor', 'GPTQ 3-bit', 'magnitude prune 50%', 'OBS / SparseGPT prune 50%', 'OBS 50% + GPTQ 4-bit']) {
+      expect(text).toContain(`default  ${m}`);
+      expect(text).toContain(`loss     ${m}`);
+    }
+    expect(text).toMatch(/target\s+method\s+bytes\s+ratio\s+AUC \/ MSE\s+change vs float\s+time/);
+    expect(readdirSync(join(out, 'models')).filter((f) => f.endsWith('.slim')).length).toBeGreaterThanOrEqual(24);
+    for (const f of ['teacher-default.slim', 'teacher-loss.slim', 'report.svg', 'report.json', 'test.csv', 'calib.csv']) expect(existsSync(join(out, f)), f).toBe(true);
+    const svg = readFileSync(join(out, 'report.svg'), 'utf8');
+    expect(svg).toMatch(/test AUC vs bytes/);
+    expect(svg).toMatch(/test MSE vs bytes/);
+    const d = await decodeSlim(new Uint8Array(readFileSync(join(out, 'models', 'default-gptq-4bit.slim'))));
+    expect(d.kind).toBe('compressed-logistic');
+    // the files the demo writes feed the other commands
+    const rep = await demoReport();
+    expect(rep.code, rep.stderr).toBe(0);
+  });
+
+  it('--json: every compressed model is smaller, 8 bits barely move the metric, GPTQ beats RTN at 2 bits', async () => {
+    const json = JSON.parse((await demoJson()).stdout);
+    expect(json.ok).toBe(true);
+    type Row = { target: string; method: string; bytes: number; metric: number; delta: number };
+    for (const target of ['default', 'loss']) {
+      const mine = (json.results as Row[]).filter((x) => x.target === target);
+      expect(mine.length).toBeGreaterThanOrEqual(12);
+      const teacher = mine[0]!;
+      expect(teacher.method).toBe('float64 teacher');
+      for (const r of mine.slice(1)) expect(r.bytes, r.method).toBeLessThan(teacher.bytes);
+      const r8 = mine.find((r) => r.method === 'RTN 8-bit per-tensor')!;
+      expect(Math.abs(r8.delta)).toBeLessThan(target === 'default' ? 2e-3 : 0.02 * teacher.metric);
+      const rtn2 = mine.find((r) => r.method === 'RTN 2-bit per-tensor')!;
+      const gptq2 = mine.find((r) => r.method === 'GPTQ 2-bit')!;
+      expect(target === 'default' ? gptq2.metric > rtn2.metric : gptq2.metric < rtn2.metric).toBe(true);
+    }
+    expect((json.results as Row[])[0]!.metric).toBeGreaterThan(0.7); // a real scorecard: AUC well above chance
+  });
+});

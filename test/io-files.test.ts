@@ -1,0 +1,77 @@
+/** Node file helpers: atomic writes, digests, file readers that name the file in errors. */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { crc32c, decodeSlim, sha256Hex } from '../src/io/index.js';
+import { cleanupTempFiles, readFileBytes, readSafetensorsFile, readSlimFile, sha256File, tempPathFor, writeFileAtomic, writeSafetensorsFile, writeSlimFile } from '../src/io/files.js';
+import { engine } from './helpers/engines.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'slimfit-io-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const e = await engine('js');
+
+describe('files', () => {
+  it('writeFileAtomic writes, replaces, and leaves no temporary file', async () => {
+    const p = join(dir, 'out.bin');
+    await writeFileAtomic(p, Uint8Array.of(1, 2, 3));
+    expect(Array.from(readFileSync(p))).toEqual([1, 2, 3]);
+    await writeFileAtomic(p, new Uint8Array(100_000).fill(7));
+    expect(readFileSync(p).length).toBe(100_000);
+    expect(readdirSync(dir)).toEqual(['out.bin']);
+    const t = tempPathFor(p);
+    expect(t.startsWith(join(dir, '.out.bin.'))).toBe(true);
+    expect(t.endsWith('.tmp')).toBe(true);
+  });
+
+  it('a failed write leaves the target untouched and no temporary file', async () => {
+    const p = join(dir, 'missing-dir', 'x.slim');
+    await expect(writeFileAtomic(p, Uint8Array.of(1))).rejects.toThrow(/ENOENT/);
+    // renaming onto a directory fails after the temporary file was written and synced
+    const asDir = join(dir, 'adir');
+    mkdirSync(join(asDir, 'inner'), { recursive: true });
+    await expect(writeFileAtomic(asDir, Uint8Array.of(9))).rejects.toThrow();
+    const target = join(dir, 'keep.bin');
+    writeFileSync(target, 'old');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readFileSync(target, 'utf8')).toBe('old');
+    cleanupTempFiles(); // nothing in flight: a no-op
+  });
+
+  it('digests: sha256Hex and sha256File agree with the standard vectors; crc32c check value', async () => {
+    const abc = new TextEncoder().encode('abc');
+    expect(await sha256Hex(abc)).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    const p = join(dir, 'abc.txt');
+    writeFileSync(p, 'abc');
+    expect(await sha256File(p)).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    const big = new Uint8Array(3_000_001).map((_, i) => (i * 31) & 0xff);
+    writeFileSync(join(dir, 'big.bin'), big);
+    expect(await sha256File(join(dir, 'big.bin'))).toBe(await sha256Hex(big));
+    expect(await crc32c(new TextEncoder().encode('123456789'))).toBe(0xe3069283);
+    expect(await crc32c(new Uint8Array(0))).toBe(0);
+    expect(await crc32c(big.subarray(5, 1000))).toBe(await crc32c(big.slice(5, 1000)));
+  });
+
+  it('writeSlimFile / readSlimFile; errors name the file', async () => {
+    const model = e.fitLinear([[1], [2], [3]], [1, 2, 2.5]);
+    const p = join(dir, 'm.slim');
+    await writeSlimFile(p, { kind: 'linear', model }, { provenance: { inputDigest: await sha256Hex(Uint8Array.of(1)) } });
+    const back = await readSlimFile(p);
+    expect(back.kind).toBe('linear');
+    expect(back.header.provenance.inputDigest).toMatch(/^[0-9a-f]{64}$/);
+    expect((await decodeSlim(await readFileBytes(p))).kind).toBe('linear');
+    const bytes = readFileSync(p);
+    bytes[bytes.length - 10] ^= 1;
+    writeFileSync(p, bytes);
+    await expect(readSlimFile(p)).rejects.toMatchObject({ code: 'E_FORMAT', message: expect.stringContaining(`${p}: checksum mismatch`) });
+    await expect(readSlimFile(join(dir, 'nope.slim'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('writeSafetensorsFile / readSafetensorsFile', async () => {
+    const p = join(dir, 'w.safetensors');
+    await writeSafetensorsFile(p, { w: Float32Array.of(1, 2) }, { a: 'b' });
+    expect(await readSafetensorsFile(p)).toEqual({ tensors: { w: { dtype: 'F32', shape: [2], data: Float32Array.of(1, 2) } }, metadata: { a: 'b' } });
+    writeFileSync(p, Uint8Array.of(1, 2, 3));
+    await expect(readSafetensorsFile(p)).rejects.toMatchObject({ code: 'E_FORMAT', message: expect.stringContaining(`${p}: truncated`) });
+  });
+});
