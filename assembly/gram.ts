@@ -1,6 +1,9 @@
-// Gram kernel: X^T W X and X^T W Y for row-major f64 X.
+// Gram kernel: X^T W X and X^T W Y for row-major f64 X; gramCentredF64 does
+// the same for Z = (X - mu) diag(inv), centring and scaling while packing.
 //
-// NUMERICAL CONTRACT
+// NUMERICAL CONTRACT (gramCentredF64: read x[r][j] below as z[r][j] =
+// (x[r][j] - mu[j]) * inv[j], one f64 subtraction then one f64 product, as
+// the twin forms it)
 //  - Computes, and ADDS (+=) into the caller's buffers,
 //      xtx[i][j] += sum_r (w[r] * x[r][i]) * x[r][j]        (d*d, full matrix)
 //      xty[i][c] += sum_r (w[r] * x[r][i]) * y[r][c]        (d*m, when m > 0)
@@ -58,17 +61,30 @@ const ZERO: usize = memory.data(16, 16);
 /** Rows per packing block: their x rows (<= 8 * d * 8 bytes) stay in L1. */
 const PACK_ROWS: i32 = 8;
 
+/** Tail column 4*nfull + c (at src + 8c): (x - mu) * inv, or x itself when mu = 0. */
+// @ts-ignore: decorator
+@inline function centred(src: usize, c: i32, nfull: i32, mu: usize, inv: usize): f64 {
+  const v = load<f64>(src + (<usize>c << 3));
+  if (!mu) return v;
+  const j = <usize>((nfull << 2) + c) << 3;
+  return (v - load<f64>(mu + j)) * load<f64>(inv + j);
+}
+
 /**
- * Packs rows [0, rc) of x (d columns) into panels P (and w-scaled panels PW).
+ * Packs rows [0, rc) of x (d columns) into panels P (and w-scaled panels PW),
+ * each value as z = (x - mu[j]) * inv[j] when mu != 0 (else z = x: the same
+ * bits, as (x - 0) * 1 is exact, -0 included).
  * Blocks of PACK_ROWS rows, panel by panel: each panel receives a contiguous
  * burst of PACK_ROWS*32 bytes (whole cache lines) instead of one 32-byte
  * store per row scattered across all panels (which thrashes L1 sets: the
  * panels are panelBytes apart, a multiple of 4 KiB).
  */
-function pack(x: usize, rc: i32, d: i32, w: usize, P: usize, PW: usize, panelBytes: usize): void {
+function pack(x: usize, rc: i32, d: i32, w: usize, P: usize, PW: usize, panelBytes: usize, mu: usize, inv: usize): void {
   const rowBytes = <usize>d << 3;
   const nfull = d >> 2;
   const rem = d & 3;
+  const zero = v128.load(ZERO);
+  const one = f64x2.splat(1.0);
   for (let rb = 0; rb < rc; rb += PACK_ROWS) {
     const re = min(rb + PACK_ROWS, rc);
     const xb = x + <usize>rb * rowBytes;
@@ -78,10 +94,15 @@ function pack(x: usize, rc: i32, d: i32, w: usize, P: usize, PW: usize, panelByt
         let src = xb + (<usize>p << 5);
         let dp0 = P + <usize>p * panelBytes + ob;
         let dq0 = PW + <usize>p * panelBytes + ob;
+        const cb = <usize>p << 5;
+        const m0 = mu ? v128.load(mu + cb) : zero;
+        const m1 = mu ? v128.load(mu + cb, 16) : zero;
+        const s0 = mu ? v128.load(inv + cb) : one;
+        const s1 = mu ? v128.load(inv + cb, 16) : one;
         for (let r = rb; r < re; r++) {
           const ws = v128.load64_splat(w + (<usize>r << 3));
-          const v0 = v128.load(src);
-          const v1 = v128.load(src, 16);
+          const v0 = f64x2.mul(f64x2.sub(v128.load(src), m0), s0);
+          const v1 = f64x2.mul(f64x2.sub(v128.load(src, 16), m1), s1);
           v128.store(dp0, v0);
           v128.store(dp0, v1, 16);
           v128.store(dq0, f64x2.mul(ws, v0));
@@ -98,7 +119,7 @@ function pack(x: usize, rc: i32, d: i32, w: usize, P: usize, PW: usize, panelByt
         for (let r = rb; r < re; r++) {
           const wsc = load<f64>(w + (<usize>r << 3));
           for (let c = 0; c < 4; c++) {
-            const v: f64 = c < rem ? load<f64>(src + (<usize>c << 3)) : 0.0;
+            const v: f64 = c < rem ? centred(src, c, nfull, mu, inv) : 0.0;
             store<f64>(dp0 + (<usize>c << 3), v);
             store<f64>(dq0 + (<usize>c << 3), wsc * v);
           }
@@ -111,9 +132,14 @@ function pack(x: usize, rc: i32, d: i32, w: usize, P: usize, PW: usize, panelByt
       for (let p = 0; p < nfull; p++) {
         let src = xb + (<usize>p << 5);
         let dp0 = P + <usize>p * panelBytes + ob;
+        const cb = <usize>p << 5;
+        const m0 = mu ? v128.load(mu + cb) : zero;
+        const m1 = mu ? v128.load(mu + cb, 16) : zero;
+        const s0 = mu ? v128.load(inv + cb) : one;
+        const s1 = mu ? v128.load(inv + cb, 16) : one;
         for (let r = rb; r < re; r++) {
-          v128.store(dp0, v128.load(src));
-          v128.store(dp0, v128.load(src, 16), 16);
+          v128.store(dp0, f64x2.mul(f64x2.sub(v128.load(src), m0), s0));
+          v128.store(dp0, f64x2.mul(f64x2.sub(v128.load(src, 16), m1), s1), 16);
           src += rowBytes;
           dp0 += 32;
         }
@@ -123,7 +149,7 @@ function pack(x: usize, rc: i32, d: i32, w: usize, P: usize, PW: usize, panelByt
         let dp0 = P + <usize>nfull * panelBytes + ob;
         for (let r = rb; r < re; r++) {
           for (let c = 0; c < 4; c++) {
-            const v: f64 = c < rem ? load<f64>(src + (<usize>c << 3)) : 0.0;
+            const v: f64 = c < rem ? centred(src, c, nfull, mu, inv) : 0.0;
             store<f64>(dp0 + (<usize>c << 3), v);
           }
           src += rowBytes;
@@ -138,6 +164,18 @@ function pack(x: usize, rc: i32, d: i32, w: usize, P: usize, PW: usize, panelByt
  * xtx += X^T W X and (m > 0) xty += X^T W Y. See the contract at the top.
  */
 export function gramF64(xPtr: usize, n: i32, d: i32, yPtr: usize, m: i32, wPtr: usize, xtxPtr: usize, xtyPtr: usize, scratchPtr: usize): void {
+  gram(xPtr, n, d, 0, 0, yPtr, m, wPtr, xtxPtr, xtyPtr, scratchPtr);
+}
+
+/**
+ * The same for Z = (X - mu) diag(inv) (mu, inv: d f64 each), formed while
+ * packing: xtx += Z^T W Z, xty += Z^T W Y. No centred copy of X is built.
+ */
+export function gramCentredF64(xPtr: usize, n: i32, d: i32, muPtr: usize, invPtr: usize, yPtr: usize, m: i32, wPtr: usize, xtxPtr: usize, xtyPtr: usize, scratchPtr: usize): void {
+  gram(xPtr, n, d, muPtr, invPtr, yPtr, m, wPtr, xtxPtr, xtyPtr, scratchPtr);
+}
+
+function gram(xPtr: usize, n: i32, d: i32, mu: usize, inv: usize, yPtr: usize, m: i32, wPtr: usize, xtxPtr: usize, xtyPtr: usize, scratchPtr: usize): void {
   if (n <= 0 || d <= 0) return;
   const R = chunkRows(d);
   const nb = (d + 3) >> 2;
@@ -151,7 +189,7 @@ export function gramF64(xPtr: usize, n: i32, d: i32, yPtr: usize, m: i32, wPtr: 
 
   for (let r0 = 0; r0 < n; r0 += R) {
     const rc = min(R, n - r0);
-    pack(xPtr + <usize>r0 * rowBytes, rc, d, wPtr ? wPtr + (<usize>r0 << 3) : 0, P, PW, panelBytes);
+    pack(xPtr + <usize>r0 * rowBytes, rc, d, wPtr ? wPtr + (<usize>r0 << 3) : 0, P, PW, panelBytes, mu, inv);
     const span = <usize>rc << 5;
 
     for (let pi = 0; pi < nb; pi++) {

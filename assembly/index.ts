@@ -8,3 +8,5 @@ export * from './prune';
 export * from './select';
 export * from './quantize';
 export * from './finite';
+export * from './colstats';
+export * from './nm';

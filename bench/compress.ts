@@ -11,9 +11,13 @@
  *    scale pass, no copies. Scales are returned as a small JS array.
  *  - copying: the public API on a JS-heap Float32Array (copy in, codes copied
  *    out); wasm engine only, one row for information.
- *  - N:M: `engine.prune(w, { nm: [2, 4], shape })` on a JS-heap Float32Array,
- *    returning a SparseTensor (bitmask + packed survivors). The N:M selection
- *    and packing are plain TS in both engines, so wasm / js is ~1x by design.
+ *  - N:M kernel: `engine.kernels.nmPruneF32` (2:4 along rows of 1000) on an
+ *    `engine.memory.f32` buffer, writing the bitmask and the packed survivors
+ *    into linear-memory buffers: the selection, packing and finite check in
+ *    one pass (the wasm SIMD kernel vs its pure-TS twin, both bit-identical).
+ *  - N:M heap: the public `engine.prune(w, { nm: [2, 4], shape })` on a
+ *    JS-heap Float32Array, returning a SparseTensor (copy in, the kernel,
+ *    mask and survivors copied out), both engines.
  *
  * GB/s counts the logical bytes read + written once: quantize 4n + n·bits/8 +
  * 4·groups (float32 scales); N:M prune 4n read + (n·N/M)·4 packed survivors +
@@ -55,13 +59,19 @@ interface Side {
   x: F32Buffer;
   q8: I8Buffer;
   q4: U8Buffer;
+  /** N:M 2:4 outputs: n/2 packed survivors and the n-bit mask. */
+  nmOut: F32Buffer;
+  nmMask: U8Buffer;
 }
 
 function side(e: Engine, host: Float32Array, n: number): Side {
-  const s: Side = { e, x: e.memory.f32(n), q8: e.memory.i8(n), q4: e.memory.u8(Math.ceil(n / 2)) };
+  const s: Side = { e, x: e.memory.f32(n), q8: e.memory.i8(n), q4: e.memory.u8(Math.ceil(n / 2)), nmOut: e.memory.f32(n / 2), nmMask: e.memory.u8(Math.ceil(n / 8)) };
   s.x.view.set(host); // view derived after the last allocation
   return s;
 }
+
+/** The N:M 2:4 kernel alone, rows of COLS, on linear-memory buffers; returns the kept count. */
+const nmKernel = (s: Side, n: number): number => s.e.kernels.nmPruneF32(s.x.ptr, n, COLS, 2, 4, s.nmOut.ptr, s.nmMask.ptr);
 
 const zeroCopy = (s: Side, o: QOp, n: number): QuantizedTensor => s.e.quantize(s.x, { bits: o.bits, granularity: o.gran(n), out: o.bits === 8 ? s.q8 : s.q4 });
 
@@ -106,13 +116,20 @@ function throughput(ctx: BenchContext, rows: string[][]): void {
       }
       if (wantNM) {
         try {
+          // kernel: mask and packed survivors bit-identical across backends
+          const kw = nmKernel(W, n);
+          const kj = nmKernel(J, n);
+          const same = bytesEqual(W.nmOut.view, J.nmOut.view) && bytesEqual(W.nmMask.view, J.nmMask.view);
+          ctx.report.check(FAMILY, `n=${sizeLabel(n)} prune 2:4 kernel`, kw === n / 2 && kj === kw && same, `kept ${kw} vs ${kj} of ${n}, mask and survivors ${same ? 'equal' : 'DIFFER'}`);
           const a = ctx.wasm.prune(host, { nm: [2, 4], shape: nmShape });
           const b = ctx.js.prune(host, { nm: [2, 4], shape: nmShape });
-          const ok = a.kept === b.kept && a.kept === n / 2 && bytesEqual(a.data, b.data) && a.format === b.format;
+          const ok = a.kept === b.kept && a.kept === n / 2 && bytesEqual(a.data, b.data) && a.format === b.format && bytesEqual(a.data, W.nmOut.view);
           ctx.report.check(FAMILY, `n=${sizeLabel(n)} prune 2:4`, ok, `kept ${a.kept} vs ${b.kept} of ${n} (${a.format}, ${a.bytes} bytes), values ${bytesEqual(a.data, b.data) ? 'equal' : 'DIFFER'}`);
         } catch (e) {
           ctx.report.check(FAMILY, `n=${sizeLabel(n)} prune 2:4`, false, `threw: ${(e as Error).message}`);
         }
+        cases.push({ id: 'nmk.wasm', fn: () => void nmKernel(W, n), ...thr });
+        cases.push({ id: 'nmk.js', fn: () => void nmKernel(J, n), ...slowJs });
         cases.push({ id: 'nm.wasm', fn: () => void ctx.wasm.prune(host, { nm: [2, 4], shape: nmShape }), ...thr });
         cases.push({ id: 'nm.js', fn: () => void ctx.js.prune(host, { nm: [2, 4], shape: nmShape }), ...slowJs });
       }
@@ -151,9 +168,12 @@ function throughput(ctx: BenchContext, rows: string[][]): void {
           if (tc) row(`quantize ${o.label}`, 'copying', qBytes(o, n), tc, undefined, 'quantize');
         });
       }
-      if (wantNM) row('prune N:M 2:4 → SparseTensor (bitmask + packed)', 'heap', 4 * n + 2 * n + n / 8, t.get('nm.wasm')!, t.get('nm.js'), 'prune');
+      if (wantNM) {
+        row('prune N:M 2:4 kernel (bitmask + packed survivors)', 'kernel', 4 * n + 2 * n + n / 8, t.get('nmk.wasm')!, t.get('nmk.js'), 'prune');
+        row('prune N:M 2:4 → SparseTensor (bitmask + packed)', 'heap', 4 * n + 2 * n + n / 8, t.get('nm.wasm')!, t.get('nm.js'), 'prune');
+      }
     } finally {
-      for (const s of [W, J]) for (const b of [s.x, s.q8, s.q4]) b.free();
+      for (const s of [W, J]) for (const b of [s.x, s.q8, s.q4, s.nmOut, s.nmMask]) b.free();
     }
   }
 }
@@ -277,7 +297,7 @@ export const compressFamily: Family = {
         family: FAMILY,
         title: 'compression throughput: block / per-channel quantize, N:M prune (float32 weights ~ N(0, 1))',
         notes: [
-          'zero-copy: input and codes in linear memory (`engine.memory` buffers, `out` option); copying: public API on a JS-heap Float32Array (wasm engine only); heap: N:M prune on a JS-heap Float32Array returning a SparseTensor (selection and packing are plain TS in both engines).',
+          'zero-copy: input and codes in linear memory (`engine.memory` buffers, `out` option); copying: public API on a JS-heap Float32Array (wasm engine only); kernel: `engine.kernels.nmPruneF32` alone on linear-memory buffers (wasm SIMD kernel vs its TS twin); heap: the public N:M prune on a JS-heap Float32Array returning a SparseTensor (copy in, kernel, copies out).',
           'GB/s counts bytes read + written once (f32 = 4 B, int8 = 1 B, int4 = 0.5 B, one f32 scale per group; N:M: 4n read, n/2 packed f32 survivors + n/8 mask written). "x copy" = t(`dst.set(src)` of n float32 on the JS heap) / t(op), same process, interleaved: 1.0x = as fast as one copy of the input.',
           ctx.shareNote(),
         ].filter(Boolean),

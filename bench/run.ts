@@ -21,9 +21,10 @@ import { Report } from './report.js';
 import { sizeFamily } from './size.js';
 import { fitFamily } from './fit.js';
 import { compressFamily } from './compress.js';
+import { batchFamily } from './batch.js';
 
 /** Every family, in run order. Add new ones here. */
-export const FAMILIES: Family[] = [sizeFamily, gramFamily, solveFamily, streamFamily, fitFamily, compressFamily];
+export const FAMILIES: Family[] = [sizeFamily, gramFamily, solveFamily, streamFamily, fitFamily, compressFamily, batchFamily];
 
 const MD = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 const JSON_OUT = fileURLToPath(new URL('./results.json', import.meta.url));

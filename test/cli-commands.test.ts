@@ -6,11 +6,11 @@
  * Tests run concurrently (vitest gives this file one worker on 2 cores); each
  * process runs once, memoized, and a test awaits the runs it depends on.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeSlim } from '../src/io/slim.js';
+import { decodeSlim, encodeSlim } from '../src/io/slim.js';
 import { decodeSafetensors, quantizedFromSafetensors } from '../src/io/safetensors.js';
 import { init } from '../src/index.js';
 import { cliAsync, lines, makeCsv, makeSafetensors, type CliRun } from './cli-fixtures.js';
@@ -20,6 +20,7 @@ const p = (name: string) => join(dir, name);
 makeCsv(p('train.csv'), 3000, 6, 1);
 makeCsv(p('test.csv'), 1000, 6, 2);
 makeSafetensors(p('w.safetensors'));
+makeSafetensors(p('wf.safetensors'), 3, { floatsOnly: true });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const once = <T>(f: () => Promise<T>) => {
@@ -39,7 +40,8 @@ const step = (args: string[], ...deps: (() => Promise<CliRun>)[]) =>
 const FEATURES = 'x1,x2,x3,x4,x5,x6';
 const fitLogit = step(['fit', p('train.csv'), '--target', 'label', '--logistic', '--features', FEATURES, '-o', p('logit.slim')]);
 const fitLin = step(['--json', 'fit', p('train.csv'), '-t', 'y', '--features', FEATURES, '--ridge', '0.1', '-o', p('lin.slim'), '--chunk-rows', '700']);
-const fitLinOneChunk = step(['--json', 'fit', p('train.csv'), '-t', 'y', '--features', FEATURES, '--ridge', '0.1', '-o', p('lin1.slim')]);
+// every column but the target and the excluded one: the same six features as --features FEATURES
+const fitLinOneChunk = step(['--json', 'fit', p('train.csv'), '-t', 'y', '--exclude', 'label', '--ridge', '0.1', '-o', p('lin1.slim')]);
 const rtn4 = step(['compress', p('logit.slim'), '--bits', '4', '-o', p('logit-rtn4.slim')], fitLogit);
 const gptq = step(['--json', 'compress', p('logit.slim'), '--bits', '3', '--sparsity', '0.5', '--method', 'gptq', '--calib', p('train.csv'), '-o', p('logit-gptq.slim')], fitLogit);
 const inspectGptq = step(['inspect', p('logit-gptq.slim')], gptq);
@@ -51,6 +53,7 @@ const lin4st = step(['compress', p('lin.slim'), '--bits', '4', '--sparsity', '0.
 const weights = step(['--json', 'compress', p('w.safetensors'), '--bits', '4', '--granularity', 'block:32', '-o', p('wq.safetensors')]);
 const inspectWeights = step(['inspect', p('wq.safetensors')], weights);
 const weightsToSlim = step(['compress', p('w.safetensors'), '--bits', '8', '--sparsity', '0.5', '-o', p('wq.slim')]);
+const prunedToSlim = step(['compress', p('wf.safetensors'), '--sparsity', '0.5', '-o', p('wf-pruned.slim')]);
 const demo = step(['demo', '--rows', '6000', '--out', p('demo')]);
 const demoReport = step(['report', p('demo/teacher-default.slim'), '--data', p('demo/test.csv'), '--bits', '4', '--sparsity', '0'], demo);
 const demoJson = step(['--json', 'demo', '--rows', '20000', '--out', p('demo2'), '--no-write-csv']);
@@ -63,7 +66,9 @@ describe.concurrent('slimfit fit -> compress -> inspect -> report', () => {
     expect(r.stdout).toMatch(/x6 /);
     const d = await decodeSlim(new Uint8Array(readFileSync(p('logit.slim'))));
     expect(d.kind).toBe('logistic');
-    expect(d.header.provenance.options).toMatchObject({ features: ['x1', 'x2', 'x3', 'x4', 'x5', 'x6'], target: 'label' });
+    // feature and target names sit in the header's own members, where docs/FORMAT.md tells other readers to look
+    expect(d.header.features).toEqual(['x1', 'x2', 'x3', 'x4', 'x5', 'x6']);
+    expect(d.header.targets).toEqual(['label']);
     expect(d.header.provenance.inputDigest).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -74,7 +79,8 @@ describe.concurrent('slimfit fit -> compress -> inspect -> report', () => {
     expect(j).toMatchObject({ ok: true, command: 'fit', task: 'linear', rows: 3000 });
     expect(j.stats.rSquared).toBeGreaterThan(0.5);
     expect(j.coefficients).toHaveLength(6);
-    const one = JSON.parse((await fitLinOneChunk()).stdout); // one chunk gives the same model
+    const one = JSON.parse((await fitLinOneChunk()).stdout); // one chunk (and --exclude label) gives the same model
+    expect(one.features).toEqual(['x1', 'x2', 'x3', 'x4', 'x5', 'x6']);
     j.coefficients.forEach((c: { coef: number }, i: number) => expect(c.coef).toBeCloseTo(one.coefficients[i].coef, 10));
   });
 
@@ -89,7 +95,9 @@ describe.concurrent('slimfit fit -> compress -> inspect -> report', () => {
     expect(j.compressedBytes).toBeLessThan(j.floatBytes);
     const d = await decodeSlim(new Uint8Array(readFileSync(p('logit-gptq.slim'))));
     expect(d.kind).toBe('compressed-logistic');
-    expect(d.header.provenance.options).toMatchObject({ method: 'gptq', bits: 3, sparsity: 0.5, features: ['x1', 'x2', 'x3', 'x4', 'x5', 'x6'] });
+    expect(d.header.provenance.options).toMatchObject({ method: 'gptq', bits: 3, sparsity: 0.5 });
+    expect(d.header.features).toEqual(['x1', 'x2', 'x3', 'x4', 'x5', 'x6']);
+    expect(d.header.targets).toEqual(['label']);
 
     const ins = await inspectGptq();
     expect(ins.code, ins.stderr).toBe(0);
@@ -115,6 +123,24 @@ describe.concurrent('slimfit fit -> compress -> inspect -> report', () => {
     expect(j.metric).toBe('AUC');
     expect(j.rows[0].method).toBe('float');
     expect(j.rows[0].auc).toBeGreaterThan(0.6);
+  });
+});
+
+// A model file from before the CLI wrote header.features / targets: names only in provenance.options.
+const legacy = once(async () => {
+  const engine = await init();
+  const model = engine.fitLinear([[1, 0], [0, 1], [1, 1], [2, 1], [1, 3]], [1, 2, 3, 4, 6]);
+  writeFileSync(p('legacy.slim'), await encodeSlim({ kind: 'linear', model }, { provenance: { options: { command: 'fit', features: ['a', 'b'], target: 'y' } } }));
+  return cliAsync(['compress', p('legacy.slim'), '--bits', '8', '-o', p('legacy8.slim')]);
+});
+
+describe.concurrent('model files from other versions', () => {
+  it('feature names kept in provenance.options (older files) are still read, and written to the header', async () => {
+    const r = await legacy();
+    expect(r.code, r.stderr).toBe(0);
+    const d = await decodeSlim(new Uint8Array(readFileSync(p('legacy8.slim'))));
+    expect(d.header.features).toEqual(['a', 'b']);
+    expect(d.header.targets).toEqual(['y']);
   });
 });
 
@@ -149,6 +175,17 @@ describe.concurrent('slimfit compress/inspect on safetensors', () => {
     const ins = await inspectWeights();
     expect(ins.code, ins.stderr).toBe(0);
     expect(ins.stdout).toMatch(/layer1\.weight\s+U8\s+\[1024\]\s+1024\s+4-bit symmetric codes of \[64, 32\], block 32/);
+  });
+
+  it('pruned weights in .slim keep their shape ([rows, cols], stored sparsely)', async () => {
+    const r = await prunedToSlim();
+    expect(r.code, r.stderr).toBe(0);
+    const d = await decodeSlim(new Uint8Array(readFileSync(p('wf-pruned.slim'))));
+    if (d.kind !== 'tensors') throw new Error(d.kind);
+    const w1 = d.tensors['layer1.weight'] as { shape: number[]; kept: number };
+    expect(w1.shape).toEqual([64, 32]);
+    expect(w1.kept).toBe(1024);
+    expect((d.tensors['layer1.bias'] as { shape: number[] }).shape).toEqual([64]);
   });
 
   it('refuses a tensor .slim cannot hold, with one clear line and no output', async () => {

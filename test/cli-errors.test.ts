@@ -33,7 +33,13 @@ beforeAll(async () => {
   writeFileSync(p('dup.csv'), 'a,b,a\n1,2,3\n');
   writeFileSync(p('separable.csv'), `x,label\n${Array.from({ length: 40 }, (_, i) => `${i - 19.5},${i >= 20 ? 1 : 0}`).join('\n')}\n`);
   writeFileSync(p('binary.slim'), Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37) & 255)));
+  writeFileSync(p('huge-cell.csv'), withCell(9, 3, '1e400'));
+  writeFileSync(p('multiline.csv'), good.slice(0, 3).join('\n') + '\n"1.5\n",2,3,4,5,1\n');
+  writeFileSync(p('semicolon.csv'), good.slice(0, 5).map((l) => l.replaceAll(',', ';')).join('\n'));
+  writeFileSync(p('constant.csv'), 'a,b,y\n1,2,3\n1,5,5\n1,1,4\n1,3,2\n1,2,1\n');
   mkdirSync(p('folder.csv'));
+  mkdirSync(p('folder.slim'));
+  writeFileSync(p('plain-file'), 'not a folder\n');
   const r = cli(['fit', p('train.csv'), '-t', 'y', '--features', 'x1,x2,x3,x4', '-o', p('m.slim')]);
   if (r.code !== 0) throw new Error(r.stderr);
   const m = readFileSync(p('m.slim'));
@@ -49,6 +55,8 @@ beforeAll(async () => {
   copyFileSync(p('m.slim'), p('renamed.safetensors'));
   const c8 = cli(['compress', p('m.slim'), '--bits', '8', '-o', p('c8.slim')]);
   if (c8.code !== 0) throw new Error(c8.stderr);
+  const wq = cli(['compress', p('w.safetensors'), '--bits', '4', '-o', p('wq.safetensors')]);
+  if (wq.code !== 0) throw new Error(wq.stderr);
   const rs = await cliAll(cases, 4);
   rs.forEach((r, i) => results.set(i, r));
 });
@@ -95,13 +103,18 @@ describe('CSV input', () => {
   it('an unclosed quote', fails(fit('quote.csv'), 3, /quote\.csv.*unreadable CSV/));
   it('an empty file', fails(fit('empty.csv'), 3, /empty\.csv is empty; expected a header row/));
   it('a header without rows', fails(fit('header-only.csv'), 3, /has a header row but no data rows/));
+  it('a number beyond float64 names the line and the column', fails(fit('huge-cell.csv', '--features', 'x1,x2,x3,x4'), 3, /huge-cell\.csv line 9, column 'x4': '1e400' is out of the float64 range/));
+  it('a quoted cell with a line break stays on one line', fails(fit('multiline.csv', '--features', 'x1,x2,x3,x4'), 3, /multiline\.csv line 5, column 'x1': '1\.5\\n' is not a number/));
+  it('a ;-separated file gets a hint', fails(fit('semicolon.csv'), 3, /has no target column 'y'.*looks ;-separated; slimfit reads comma-separated CSV/));
   it('duplicate column names', fails(['fit', p('dup.csv'), '-t', 'b', '-o', p('o.slim')], 3, /column 'a' appears twice/));
   it('a wrong target column lists what exists and suggests', fails(fit('train.csv').map((a) => (a === 'y' ? 'yy' : a)), 3, /has no target column 'yy' \(did you mean 'y'\?\); its columns are: x1, x2, x3, x4, y, label/));
+  it('a wrong --exclude column', fails(fit('train.csv', '--exclude', 'lable'), 3, /has no excluded column 'lable' \(did you mean 'label'\?\)/));
   it('a wrong feature column', fails(fit('train.csv', '--features', 'x1,income'), 3, /has no feature column 'income'; its columns are: x1, x2/));
 });
 
 describe('numerics', () => {
-  it('perfect separation in logistic regression exits 4 with a hint', fails(['fit', p('separable.csv'), '-t', 'label', '--logistic', '-o', p('o.slim')], 4, /\[E_SEPARATION\].*ridge/i));
+  it('perfect separation in logistic regression exits 4 with a hint', fails(['fit', p('separable.csv'), '-t', 'label', '--logistic', '-o', p('o.slim')], 4, /\[E_SEPARATION\].*add --ridge 1e-3/));
+  it('a constant column is named by its header, the fix by its flags', fails(['fit', p('constant.csv'), '-t', 'y', '-o', p('o.slim')], 4, /\[E_SINGULAR\] 'a' \(= 1\) is constant.*--no-intercept, or add --ridge/));
 });
 
 describe('flags', () => {
@@ -122,6 +135,12 @@ describe('flags', () => {
   it('report calibrated on the test data', fails(['report', p('m.slim'), '--data', p('train.csv'), '--calib', p('train.csv')], 2, /same file/));
   it('batch -o naming a file', fails(['batch', p('m.slim'), '--bits', '4', '-o', p('x.slim')], 2, /-o names a folder/));
   it('demo --rows too small', fails(['demo', '--rows', '12', '--out', p('d')], 2, /--rows must be an integer from 2000/));
+  it('-o into a missing folder fails before the work, naming the folder (not a temp file)', fails(['fit', p('train.csv'), '-t', 'y', '-o', p('no-such-dir/m.slim')], 3, /\[E_OUTPUT\] cannot write .*no-such-dir\/m\.slim: the folder .*no-such-dir does not exist \(create it first\)$/));
+  it('-o naming a folder', fails(['compress', p('m.slim'), '--bits', '4', '-o', p('folder.slim')], 3, /\[E_OUTPUT\] cannot write .*folder\.slim: .*is a folder/));
+  it('-o under a file', fails(['report', p('m.slim'), '--data', p('train.csv'), '-o', p('plain-file/r.svg')], 3, /\[E_OUTPUT\] .*plain-file is not a folder/));
+  it('batch -o over the inputs: one line, before any progress', fails(['batch', p('m.slim'), '--bits', '4', '-o', dir], 2, /is where the inputs are/));
+  it('batch with a missing --calib: one line', fails(['batch', p('m.slim'), '--bits', '4', '--method', 'gptq', '--calib', p('nope.csv'), '-o', p('bc')], 3, /no such file or directory: .*nope\.csv/));
+  it('batch -o naming an existing file', fails(['batch', p('m.slim'), '--bits', '4', '-o', p('plain-file')], 2, /-o .*plain-file is a file; batch writes into a folder/));
   it('batch --workers 0', fails(['batch', p('m.slim'), '--bits', '4', '-o', p('bo'), '--workers', '0'], 2, /--workers must be an integer from 1 to 256/));
 });
 
@@ -147,6 +166,7 @@ describe('corrupt and wrong files', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/kind linear/);
   });
+  it('compressing already quantized weights (their scales would be re-quantized)', fails(['compress', p('wq.safetensors'), '--bits', '4', '-o', p('wq2.safetensors')], 3, /wq\.safetensors already holds quantized tensors \('.*', slimfit convention\)/));
   it('compressing an already compressed model', fails(['compress', p('c8.slim'), '--bits', '4', '-o', p('c4.slim')], 3, /c8\.slim is already compressed/));
 });
 
@@ -167,6 +187,27 @@ describe('output modes', () => {
     const u = jsonUsage();
     expect(u.code).toBe(2);
     expect(JSON.parse(u.stdout)).toMatchObject({ ok: false, error: { code: 'E_USAGE' } });
+  });
+  const help = run(['compress', '--help']);
+  it("a command's --help also lists the global flags", () => {
+    const r = help();
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Global Options:[\s\S]*--json[\s\S]*--debug/);
+  });
+  const noCommand = run(['--json']);
+  it('--json without a command still answers in JSON', () => {
+    const r = noCommand();
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: 'E_USAGE', exitCode: 2 } });
+  });
+  const quietBatch = run(['-q', 'batch', p('m.slim'), p('truncated.slim'), '--bits', '4', '-w', '1', '-o', p('bq')]);
+  it('batch -q still names the input that failed, once', () => {
+    const r = quietBatch();
+    expect(r.code, r.stderr).toBe(5);
+    const err = lines(r.stderr);
+    expect(err).toHaveLength(2);
+    expect(err[0]).toMatch(/^failed truncated\.slim: truncated \.slim file/);
+    expect(err[1]).toMatch(/^batch: 1 written, 0 skipped \(up to date\), 1 failed of 2/);
   });
   const plain = run(fit('nope.csv'));
   const forced = run(fit('nope.csv'), { NO_COLOR: '', FORCE_COLOR: '1' });

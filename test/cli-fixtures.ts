@@ -55,8 +55,12 @@ export async function makeModels(dir: string, count: number, d: number, seed = 7
   return paths;
 }
 
-/** A small weights file: two F32 layers with biases, an F64 tensor and an I64 step counter (passed through). */
-export function makeSafetensors(path: string, seed = 3): void {
+/**
+ * A small weights file: two F32 layers with biases, an F64 tensor and an I64
+ * step counter (passed through; `floatsOnly` leaves it out, since a .slim
+ * file cannot hold I64).
+ */
+export function makeSafetensors(path: string, seed = 3, opts: { floatsOnly?: boolean } = {}): void {
   const u = rng(seed);
   const z = normal(u);
   const f32 = (n: number) => Float32Array.from({ length: n }, () => z() * 0.1);
@@ -66,7 +70,7 @@ export function makeSafetensors(path: string, seed = 3): void {
       'layer1.bias': { shape: [64], data: f32(64) },
       'layer2.weight': { shape: [16, 64], data: f32(16 * 64) },
       'head.weight': { shape: [3, 16], data: Float64Array.from({ length: 48 }, () => z()) },
-      step: { shape: [1], data: BigInt64Array.of(1234n) },
+      ...(opts.floatsOnly ? {} : { step: { shape: [1], data: BigInt64Array.of(1234n) } }),
     },
     { format: 'pt', note: 'made by test/cli-fixtures.ts' },
   );

@@ -3,6 +3,7 @@ import { pruneBySpec, pruneGlobal } from '../src/compress/prune-spec.js';
 import { SparseTensor } from '../src/compress/sparse-tensor.js';
 import { rng, normal } from '../src/random.js';
 import { engine } from './helpers/engines.js';
+import { nmReferenceMask } from './helpers/nm-reference.js';
 
 const engines = [await engine('wasm'), await engine('js')];
 
@@ -153,6 +154,62 @@ describe('pruneBySpec', () => {
           }
           expect(got).toEqual(want.sort((a, b) => a - b));
         }
+      }
+    }
+  });
+
+  it('{ nm } through the kernel: bit-identical to the replaced TS selection, typed arrays and engine.memory buffers, both engines', () => {
+    // The TS selection the nmPrune kernels replaced: test/helpers/nm-reference.ts.
+    const oldMask = nmReferenceMask;
+    const rows = 37;
+    const cols = 27; // runs of 4 and 8 end mid-row
+    const base = randn(rows * cols, 12);
+    for (let i = 0; i < base.length; i += 5) base[i] = i % 2 ? -0.5 : 0.5; // ties
+    for (let i = 3; i < base.length; i += 11) base[i] = i % 2 ? -0 : 0;
+    for (const e of engines) {
+      for (const w of [base, Float32Array.from(base)]) {
+        for (const [nk, m] of [[2, 4], [4, 8], [1, 4], [3, 8], [2, 3], [8, 16]] as [number, number][]) {
+          for (const shape of [undefined, [rows, cols] as [number, number]]) {
+            const want = oldMask(w, nk, m, shape ? cols : w.length);
+            const t = e.prune(w, { nm: [nk, m], shape });
+            expect(same(t.mask, want), `${e.backend} ${nk}:${m} ${shape ? 'rows' : 'flat'} mask`).toBe(true);
+            const dense = t.toDense();
+            expect(same(dense, Array.from(w, (v, i) => (bit(want, i) ? v : 0))), 'survivors, bit for bit').toBe(true);
+            // zero-copy input: the same tensor from an engine.memory buffer, which is left untouched
+            const live = e.arena.liveBlocks;
+            const buf = w instanceof Float32Array ? e.memory.f32(w.length) : e.memory.f64(w.length);
+            buf.view.set(w);
+            const tb = w instanceof Float32Array ? e.prune(buf as ReturnType<typeof e.memory.f32>, { nm: [nk, m], shape }) : e.prune(buf as ReturnType<typeof e.memory.f64>, { nm: [nk, m], shape });
+            expect(tb.data.constructor).toBe(w.constructor);
+            expect(same(tb.mask, want) && same(tb.data, t.data) && tb.format === t.format, 'buffer input').toBe(true);
+            expect(same(buf.view, w), 'buffer untouched').toBe(true);
+            buf.free();
+            expect(e.arena.liveBlocks, 'temporaries released').toBe(live);
+          }
+        }
+      }
+    }
+  });
+
+  it('{ nm }: a NaN / ±Infinity is found in the kernel pass and named (E_NONFINITE with its index)', () => {
+    for (const e of engines) {
+      for (const at of [0, 13, 99]) {
+        const w = new Float32Array(100).fill(0.5);
+        w[at] = at === 13 ? -Infinity : NaN;
+        let err: unknown;
+        try {
+          e.prune(w, { nm: [2, 4], shape: [10, 10] });
+        } catch (x) {
+          err = x;
+        }
+        expect((err as { code?: string }).code).toBe('E_NONFINITE');
+        expect((err as { details?: { index?: number } }).details?.index).toBe(at);
+        const live = e.arena.liveBlocks;
+        const buf = e.memory.f32(100);
+        buf.view.set(w);
+        expect(() => e.prune(buf, { nm: [2, 4] })).toThrow(/non-finite/);
+        buf.free();
+        expect(e.arena.liveBlocks).toBe(live);
       }
     }
   });

@@ -104,6 +104,8 @@ async function runOne({ input, output }: BatchJob, task: BatchTask): Promise<Bat
     return { status: 'written', input, output, summary };
   } catch (e) {
     const c = classify(e);
-    return { status: 'failed', input, output, code: c.code, message: `${basename(input)}: ${c.message}`, exitCode: c.exitCode };
+    const name = basename(input);
+    const message = c.message.startsWith(`${name}:`) || c.message.startsWith(`${name} `) ? c.message : `${name}: ${c.message}`;
+    return { status: 'failed', input, output, code: c.code, message, exitCode: c.exitCode };
   }
 }

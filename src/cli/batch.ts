@@ -318,6 +318,10 @@ export async function runBatchCommand(ctx: Ctx, patterns: string[], f: BatchFlag
   if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw usage(`--workers must be an integer from 1 to 256, got '${f.workers}'`);
   if (kindOfPath(f.output) !== undefined) throw usage(`-o names a folder for batch, got the file name '${f.output}'`);
   const inputs = await expandInputs(patterns, { recursive: Boolean(f.recursive) });
+  // Errors about the whole run come before any output: colliding names, -o over the inputs, -o not a folder, no --calib.
+  planOutputs(inputs, f.output);
+  if (recipe.calib !== undefined && (await stat(recipe.calib)).isDirectory()) throw inputError(`--calib ${recipe.calib} is a directory; expected a CSV file`);
+  if ((await stat(f.output).catch(() => undefined))?.isDirectory() === false) throw usage(`-o ${f.output} is a file; batch writes into a folder`);
   const ac = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
@@ -340,7 +344,11 @@ export async function runBatchCommand(ctx: Ctx, patterns: string[], f: BatchFlag
       fsync: Boolean(f.fsync),
       signal: ac.signal,
       onProgress: (p) => {
-        if (p.last.status === 'failed') bar.log(`${red('failed')} ${p.last.message}`);
+        if (p.last.status === 'failed') {
+          // A failure is reported even under --quiet (not under --json: it is in the result).
+          if (!ctx.progressQuiet) bar.log(`${red('failed')} ${p.last.message}`);
+          else if (!ctx.json) process.stderr.write(`${red('failed')} ${p.last.message}\n`);
+        }
         bar.update(p.done, basename(p.last.input));
       },
     });

@@ -8,7 +8,7 @@ import type { CompressedLinearModel, Engine, Matrix } from '../index.js';
 import { Ctx, formatBytes } from './context.js';
 import { readCsv } from './csv.js';
 import { inputError, usage } from './errors.js';
-import { decodeModel, kindOfPath, readInput, sha256Bytes, sha256File, writeFileAtomic, writeModel, type SlimModel } from './files.js';
+import { checkOutputPath, decodeModel, kindOfPath, readInput, sha256Bytes, sha256File, writeFileAtomic, writeModel, type SlimModel } from './files.js';
 import { addRecipeOptions, applyRecipe, describeRecipe, parseRecipe, recipeDigest, recipeRecord, type Recipe, type RecipeFlags } from './recipe.js';
 import { compressedModelToSafetensors, compressWeightsFile, META_INPUT_DIGEST, META_RECIPE, META_RECIPE_DIGEST, META_SOURCE } from './weights.js';
 
@@ -112,6 +112,7 @@ export async function runCompress(ctx: Ctx, input: string, flags: RecipeFlags & 
   if (inKind === undefined) throw usage(`don't know how to read '${input}': expected a .slim model or a .safetensors file`);
   if (outKind === undefined) throw usage(`-o must end in .slim or .safetensors, got '${flags.output}'`);
   if (resolve(input) === resolve(flags.output)) throw usage('-o would overwrite the input file; pick another name');
+  checkOutputPath(flags.output);
   const engine = await ctx.engine();
   let s: CompressSummary;
   if (inKind === 'slim') {

@@ -15,8 +15,10 @@ import { inputError, usage } from './errors.js';
 export interface CsvColumns {
   /** The response column; omitted: no y. */
   target?: string;
-  /** Feature columns, in this order; omitted: every column except the target. */
+  /** Feature columns, in this order; omitted: every column except the target (and `exclude`). */
   features?: readonly string[];
+  /** Columns that are not features (ids, other targets), when `features` is omitted. */
+  exclude?: readonly string[];
   /** true: the target must be 0 or 1 (logistic regression). */
   binaryTarget?: boolean;
 }
@@ -44,6 +46,7 @@ export interface CsvTable extends CsvInfo {
 }
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const OUT_OF_RANGE = (raw: string) => `'${printable(raw)}' is out of the float64 range`;
 
 /** Levenshtein distance, for "did you mean" on a mistyped column name. */
 function distance(a: string, b: string): number {
@@ -71,6 +74,13 @@ export function suggest(name: string, header: readonly string[]): string {
   return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? ` (did you mean '${best}'?)` : '';
 }
 
+/** A one-column header holding ';' or tabs: the file is not comma-separated. */
+function delimiterHint(header: readonly string[]): string {
+  if (header.length !== 1) return '';
+  const sep = header[0]!.includes(';') ? ';' : header[0]!.includes('\t') ? 'tab' : undefined;
+  return sep ? ` (the file looks ${sep}-separated; slimfit reads comma-separated CSV)` : '';
+}
+
 function listColumns(header: readonly string[]): string {
   const shown = header.slice(0, 30).join(', ');
   return header.length > 30 ? `${shown}, ... (${header.length} in all)` : shown;
@@ -87,7 +97,7 @@ export function resolveColumns(file: string, header: string[], cols: CsvColumns)
   });
   const find = (c: string, role: string) => {
     const i = seen.get(c);
-    if (i === undefined) throw inputError(`${name} has no ${role} column '${c}'${suggest(c, header)}; its columns are: ${listColumns(header)}`, 'E_COLUMN');
+    if (i === undefined) throw inputError(`${name} has no ${role} column '${c}'${suggest(c, header)}; its columns are: ${listColumns(header)}${delimiterHint(header)}`, 'E_COLUMN');
     return i;
   };
   const targetIdx = cols.target !== undefined ? find(cols.target, 'target') : -1;
@@ -98,19 +108,35 @@ export function resolveColumns(file: string, header: string[], cols: CsvColumns)
     if (dup !== undefined) throw usage(`--features lists '${dup}' twice`);
     if (cols.target !== undefined && features.includes(cols.target)) throw usage(`'${cols.target}' is the target; it cannot also be a feature`);
   } else {
-    features = header.filter((h) => h !== cols.target);
+    const drop = new Set(cols.exclude ?? []);
+    for (const c of drop) find(c, 'excluded');
+    features = header.filter((h) => h !== cols.target && !drop.has(h));
   }
-  if (features.length === 0) throw inputError(`${name} has no feature columns besides the target '${cols.target}'`, 'E_COLUMN');
+  if (features.length === 0) throw inputError(`${name} has no feature columns besides the target '${cols.target}'${cols.exclude?.length ? ' and the excluded ones' : ''}`, 'E_COLUMN');
   const missing = features.filter((f) => !seen.has(f));
   if (missing.length > 0) {
-    const what = missing.length === 1 ? `feature column '${missing[0]}'${suggest(missing[0]!, header)}` : `feature columns ${missing.map((m) => `'${m}'`).join(', ')}`;
-    throw inputError(`${name} has no ${what}; its columns are: ${listColumns(header)}`, 'E_COLUMN');
+    const hint = delimiterHint(header);
+    const listed = missing.slice(0, 8).map((m) => `'${m}'`).join(', ');
+    const what =
+      missing.length === 1
+        ? `feature column '${missing[0]}'${suggest(missing[0]!, header)}`
+        : missing.length === features.length && missing.length > 8
+          ? `feature columns at all: none of the ${features.length} wanted (${listed}, ...)`
+          : `feature columns ${listed}${missing.length > 8 ? `, ... (${missing.length} missing)` : ''}`;
+    throw inputError(`${name} has no ${what}; its columns are: ${listColumns(header)}${hint}`, 'E_COLUMN');
   }
   return { features, featureIdx: features.map((f) => seen.get(f)!), targetIdx };
 }
 
+/** A cell or field as it can be shown on one line: control characters escaped, at most 40 characters. */
+export function printable(raw: string): string {
+  // eslint-disable-next-line no-control-regex
+  const s = raw.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return s.length > 40 ? `${s.slice(0, 40)}...` : s;
+}
+
 function cellError(file: string, line: number, column: string, raw: string, why?: string): Error {
-  const shown = raw.length > 40 ? `${raw.slice(0, 40)}...` : raw;
+  const shown = printable(raw);
   const reason = why ?? (raw.trim() === '' ? 'empty cell (missing values are not supported: impute or drop the row)' : `'${shown}' is not a number`);
   return inputError(`${basename(file)} line ${line}, column '${column}': ${reason}`, 'E_CSV');
 }
@@ -158,13 +184,14 @@ export async function streamCsv(file: string, cols: CsvColumns, onChunk: (c: Csv
       const line = info.lines;
       for (let j = 0; j < d; j++) {
         const raw = record[featureIdx[j]!]!;
-        if (!NUMBER.test(raw)) throw cellError(file, line, features[j]!, raw);
-        buf[k * d + j] = Number(raw);
+        const v = Number(raw);
+        if (!NUMBER.test(raw) || !Number.isFinite(v)) throw cellError(file, line, features[j]!, raw, NUMBER.test(raw) ? OUT_OF_RANGE(raw) : undefined);
+        buf[k * d + j] = v;
       }
       if (targetIdx >= 0) {
         const raw = record[targetIdx]!;
-        if (!NUMBER.test(raw)) throw cellError(file, line, cols.target!, raw);
         const v = Number(raw);
+        if (!NUMBER.test(raw) || !Number.isFinite(v)) throw cellError(file, line, cols.target!, raw, NUMBER.test(raw) ? OUT_OF_RANGE(raw) : undefined);
         if (cols.binaryTarget && v !== 0 && v !== 1) throw cellError(file, line, cols.target!, raw, `'${raw}' is not 0 or 1 (a logistic target must be 0/1)`);
         ybuf[k] = v;
       }
@@ -191,7 +218,19 @@ function csvError(name: string, e: CsvError): Error {
     const detail = m ? `${m[2]} fields where the header has ${m[1]}` : 'a different number of fields than the header';
     return inputError(`${name}${line}: ${detail}`, 'E_CSV');
   }
-  const msg = e.message.replace(/^Invalid (Record Length|Closing Quote|Opening Quote): /, '').replace(/\s+/g, ' ');
+  // csv-parse quotes the offending value (JSON-escaped, possibly long or binary): keep the message short.
+  const msg = e.message
+    .replace(/^Invalid (Record Length|Closing Quote|Opening Quote): /, '')
+    .replace(/, value is (".*")$/s, (_m, v: string) => {
+      let raw = v;
+      try {
+        raw = JSON.parse(v) as string;
+      } catch {
+        /* keep as is */
+      }
+      return `, value is '${printable(raw)}'`;
+    })
+    .replace(/\s+/g, ' ');
   return inputError(`${name}${line}: unreadable CSV (${msg})`, 'E_CSV');
 }
 

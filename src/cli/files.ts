@@ -5,13 +5,13 @@
  */
 import { closeSync, createReadStream, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { tempPathFor } from '../io/files.js';
 import { createSha256, sha256Hex } from '../io/checksum.js';
 import { CompressedLinearModel, LinearModel, LogisticModel, SlimfitError, isSlimfitError } from '../index.js';
 import { decodeSlim, encodeSlim, type DecodedSlim, type SlimContent } from '../io/slim.js';
 import { SLIMFIT_VERSION } from '../io/version.js';
-import { inputError } from './errors.js';
+import { CliError, EXIT, inputError } from './errors.js';
 
 export const VERSION = SLIMFIT_VERSION;
 
@@ -84,6 +84,48 @@ export function cleanupTempFiles(): void {
   inFlight.clear();
 }
 
+/**
+ * Fails fast, before any work, when `path` cannot be written as an output:
+ * its folder is missing or is not a folder, or `path` itself is a folder.
+ * (Otherwise the error would surface only at the end, naming the temp file.)
+ */
+export function checkOutputPath(path: string): void {
+  const dir = dirname(path);
+  let st: ReturnType<typeof statSync> | undefined;
+  try {
+    st = statSync(dir);
+  } catch {
+    throw outputError(path, `the folder ${dir} does not exist (create it first)`);
+  }
+  if (!st.isDirectory()) throw outputError(path, `${dir} is not a folder`);
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw outputError(path, `${path} is a folder; name a file`);
+}
+
+function outputError(path: string, why: string): CliError {
+  return new CliError('E_OUTPUT', `cannot write ${path}: ${why}`, EXIT.INPUT);
+}
+
+/** A failed write as one line about `path`, never about the temp file it went through. */
+function writeError(e: unknown, path: string): unknown {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return outputError(path, `the folder ${dirname(path)} does not exist`);
+    case 'EISDIR':
+      return outputError(path, `${path} is a folder; name a file`);
+    case 'EACCES':
+    case 'EPERM':
+      return outputError(path, `permission denied in ${dirname(path)}`);
+    case 'EROFS':
+      return outputError(path, 'read-only file system');
+    case 'ENOSPC':
+      return outputError(path, 'no space left on the device');
+    default:
+      return e;
+  }
+}
+
 function writeFileAtomicSync(path: string, bytes: Uint8Array | string, fsync: boolean): void {
   const tmp = tempPathFor(path);
   let fd: number | undefined;
@@ -98,7 +140,7 @@ function writeFileAtomicSync(path: string, bytes: Uint8Array | string, fsync: bo
   } catch (e) {
     if (fd !== undefined) closeSync(fd);
     rmSync(tmp, { force: true });
-    throw e;
+    throw writeError(e, path);
   } finally {
     inFlight.delete(tmp);
   }
@@ -127,7 +169,7 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string, 
   } catch (e) {
     await fh?.close().catch(() => {});
     await rm(tmp, { force: true }).catch(() => {});
-    throw e;
+    throw writeError(e, path);
   } finally {
     inFlight.delete(tmp);
   }
@@ -135,10 +177,15 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string, 
 
 // ---------------------------------------------------------------- .slim models (src/io/slim.ts)
 
-/** What the CLI records in provenance.options besides the recipe. */
+/**
+ * What the CLI records in provenance.options besides the recipe. Feature and
+ * target names go in the header's own `features` / `targets` members (where
+ * FORMAT.md tells other readers to look); files written before that kept them
+ * here, and are still read.
+ */
 interface CliOptions extends Record<string, unknown> {
-  features: string[];
-  target: string | null;
+  features?: string[];
+  target?: string | null;
   recipeDigest?: string;
 }
 
@@ -150,8 +197,11 @@ function slimKind(m: SlimModel): SlimContent {
 /** The bytes of a model file. */
 export async function encodeModel(m: SlimModel): Promise<Uint8Array> {
   if (m.meta.features.length !== m.model.d) throw new SlimfitError('E_SHAPE', `${m.meta.features.length} feature names for a model with ${m.model.d} features`);
-  const options: CliOptions = { ...m.meta.recipe, features: m.meta.features, target: m.meta.target, ...(m.meta.recipeDigest ? { recipeDigest: m.meta.recipeDigest } : {}) };
+  const options: CliOptions = { ...m.meta.recipe, ...(m.meta.recipeDigest ? { recipeDigest: m.meta.recipeDigest } : {}) };
+  const outputs = (m.model as { outputs?: number }).outputs ?? 1;
   return encodeSlim(slimKind(m), {
+    features: m.meta.features,
+    ...(m.meta.target !== null && outputs === 1 ? { targets: [m.meta.target] } : {}),
     provenance: { ...(m.meta.inputDigest ? { inputDigest: m.meta.inputDigest } : {}), ...(m.meta.inputName ? { source: m.meta.inputName } : {}), options },
   });
 }
@@ -160,10 +210,12 @@ function metaOf(d: DecodedSlim, name: string): ModelMeta {
   const o = (d.header.provenance.options ?? {}) as Partial<CliOptions>;
   const { features, target, recipeDigest, ...recipe } = o;
   const dim = d.kind === 'tensors' ? 0 : d.model.d;
-  const names = Array.isArray(features) && features.length === dim && features.every((f) => typeof f === 'string') ? features : Array.from({ length: dim }, (_, j) => `x${j + 1}`);
+  const listed = d.header.features ?? features;
+  const names = Array.isArray(listed) && listed.length === dim && listed.every((f) => typeof f === 'string') ? listed : Array.from({ length: dim }, (_, j) => `x${j + 1}`);
+  const tgt = d.header.targets?.length === 1 ? d.header.targets[0] : target;
   const meta: ModelMeta = {
     features: names,
-    target: typeof target === 'string' ? target : null,
+    target: typeof tgt === 'string' ? tgt : null,
     task: d.kind === 'logistic' || d.kind === 'compressed-logistic' ? 'logistic' : 'linear',
     recipe,
   };

@@ -1,5 +1,5 @@
 /**
- * `slimfit fit data.csv --target y [--logistic] [--ridge r] [--features a,b] -o model.slim`
+ * `slimfit fit data.csv --target y [--logistic] [--ridge r] [--features a,b | --exclude c,d] -o model.slim`
  *
  * Least squares streams the CSV through a mergeable accumulator (memory
  * independent of the number of rows); logistic regression (IRLS) needs the
@@ -8,11 +8,11 @@
 import { basename, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import type { LinearModel, LogisticModel } from '../index.js';
+import { isSlimfitError, SlimfitError, type LinearModel, type LogisticModel } from '../index.js';
 import { Ctx, textTable } from './context.js';
 import { readCsv, streamCsv } from './csv.js';
 import { usage } from './errors.js';
-import { sha256File, writeModel, type ModelMeta } from './files.js';
+import { checkOutputPath, sha256File, writeModel, type ModelMeta } from './files.js';
 import { createProgress } from './progress.js';
 
 interface FitFlags {
@@ -20,6 +20,7 @@ interface FitFlags {
   logistic?: boolean;
   ridge?: string;
   features?: string;
+  exclude?: string;
   intercept: boolean;
   output: string;
 }
@@ -32,6 +33,7 @@ export function fitCommand(): Command {
     .option('--logistic', 'logistic regression (target must be 0/1), e.g. default / no default')
     .option('--ridge <r>', 'L2 penalty on the coefficients (>= 0), in the units of the features', '0')
     .option('--features <a,b,c>', 'feature columns to use, comma separated (default: every column except the target)')
+    .addOption(new Option('--exclude <a,b,c>', 'columns that are not features (ids, other targets), comma separated').conflicts('features'))
     .option('--no-intercept', 'fit without an intercept')
     .requiredOption('-o, --output <model.slim>', 'where to write the fitted model')
     .addOption(new Option('--chunk-rows <n>').hideHelp().default('65536'))
@@ -40,17 +42,39 @@ export function fitCommand(): Command {
     });
 }
 
+/**
+ * The engine's fit errors (E_SINGULAR, E_SEPARATION, ...) speak the API (0-based column
+ * indices, `ridge > 0`, `intercept: false`); on the command line they name the
+ * CSV columns and the flags.
+ */
+export function cliFitError(e: unknown, names: readonly string[]): unknown {
+  if (!isSlimfitError(e)) return e;
+  const msg = e.message
+    .replace(/^E_[A-Z]+: /, '')
+    .replace(/\bcolumn\(s\)/g, 'feature(s)')
+    .replace(/\bcolumn (\d+)/g, (m, j: string) => (names[+j] !== undefined ? `'${names[+j]}'` : m))
+    .replace(/\bfit with intercept: false\b/g, 'fit with --no-intercept')
+    .replace(/\bpass ridge > 0( \(e\.g\. ([^)]+)\))?/g, (_m, _g, eg?: string) => `add --ridge ${eg ?? '1e-3'} (any value > 0)`)
+    .replace(/\bor check y\b/g, 'or check the target column');
+  return new SlimfitError(e.code, msg, e.details as Record<string, unknown> | undefined);
+}
+
 export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65536): Promise<void> {
   const ridge = Number(f.ridge ?? 0);
   if (!Number.isFinite(ridge) || ridge < 0 || (f.ridge ?? '').trim() === '') throw usage(`--ridge must be a number >= 0, got '${f.ridge}'`);
   if (!f.output.toLowerCase().endsWith('.slim')) throw usage(`-o must name a .slim file, got '${f.output}'`);
   if (resolve(f.output) === resolve(file)) throw usage('-o would overwrite the input file');
+  checkOutputPath(f.output);
   const features = f.features
     ?.split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
   if (features !== undefined && features.length === 0) throw usage('--features is empty; list column names separated by commas');
-  const cols = { target: f.target, ...(features ? { features } : {}), binaryTarget: Boolean(f.logistic) };
+  const exclude = f.exclude
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const cols = { target: f.target, ...(features ? { features } : {}), ...(exclude ? { exclude } : {}), binaryTarget: Boolean(f.logistic) };
 
   const engine = await ctx.engine();
   const t0 = performance.now();
@@ -70,7 +94,11 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
     let pos = 0;
     for (let i = 0; i < y.length; i++) pos += y[i]!;
     if (pos === 0 || pos === y.length) throw usage(`--logistic needs both classes, but every '${f.target}' value is ${pos === 0 ? 0 : 1}`);
-    model = engine.fitLogistic(t.X, y, { ridge, intercept: f.intercept });
+    try {
+      model = engine.fitLogistic(t.X, y, { ridge, intercept: f.intercept });
+    } catch (e) {
+      throw cliFitError(e, names);
+    }
   } else {
     let acc: ReturnType<typeof engine.linearAccumulator> | undefined;
     const info = await streamCsv(
@@ -86,7 +114,11 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
     bar?.stop();
     rows = info.rows;
     names = info.features;
-    model = acc!.fit({ ridge });
+    try {
+      model = acc!.fit({ ridge });
+    } catch (e) {
+      throw cliFitError(e, names);
+    }
   }
   const ms = performance.now() - t0;
   const logistic = f.logistic === true;

@@ -27,7 +27,7 @@ function describeModel(info: SlimInfo): string[] {
   const m = info.model ?? {};
   const o = info.provenance.options ?? {};
   const lines: string[] = [];
-  const feats = Array.isArray(o.features) ? (o.features as string[]) : [];
+  const feats = info.features ?? (Array.isArray(o.features) ? (o.features as string[]) : []);
   const d = typeof m.d === 'number' ? m.d : feats.length;
   if (info.kind === 'tensors') return [`${info.tensors.length} tensors`];
   const task = info.kind.includes('logistic') ? 'logistic regression' : 'least squares';
@@ -40,7 +40,8 @@ function describeModel(info: SlimInfo): string[] {
     lines.push(`${task} model (float64): ${d} coefficients + intercept`);
   }
   if (feats.length) lines.push(`features: ${feats.slice(0, 12).join(', ')}${feats.length > 12 ? `, ... (${feats.length})` : ''}`);
-  if (typeof o.target === 'string') lines.push(`target: ${o.target}`);
+  const target = info.targets?.join(', ') ?? o.target;
+  if (typeof target === 'string') lines.push(`target${info.targets && info.targets.length > 1 ? 's' : ''}: ${target}`);
   return lines;
 }
 

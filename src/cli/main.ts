@@ -32,6 +32,8 @@ wrong column, corrupt file), 4 numerical failure, 5 batch had failures, 130 inte
 Start with:  slimfit demo`,
     );
   for (const cmd of [fitCommand(), compressCommand(), inspectCommand(), reportCommand(), batchCommand(), demoCommand()]) {
+    // `slimfit fit --help` also lists --json, --quiet, --debug (they work after the command name too).
+    cmd.configureHelp({ showGlobalOptions: true });
     program.addCommand(cmd);
   }
   return program;
@@ -63,7 +65,12 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version end here too, with exit code 0.
-      return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+      if (e.exitCode === 0) return EXIT.OK;
+      // No command at all: commander printed the help (on stderr) without an error line.
+      if (json && e.code === 'commander.help') {
+        process.stdout.write(`${JSON.stringify({ ok: false, error: { code: 'E_USAGE', message: 'no command given (see slimfit --help)', exitCode: EXIT.USAGE } })}\n`);
+      }
+      return EXIT.USAGE;
     }
     return reportError(e, { debug, json });
   }

@@ -9,7 +9,7 @@ import type { RateDistortionRow } from '../index.js';
 import { Ctx, textTable } from './context.js';
 import { readCsv } from './csv.js';
 import { inputError, usage } from './errors.js';
-import { readModel, writeFileAtomic } from './files.js';
+import { checkOutputPath, readModel, writeFileAtomic } from './files.js';
 import { lineChart, type ChartSeries } from './svg.js';
 
 interface ReportFlags {
@@ -85,6 +85,7 @@ export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Pr
   const bits = list('bits', f.bits, (b) => Number.isInteger(b) && b >= 2 && b <= 8, 'integers 2..8');
   const sparsity = list('sparsity', f.sparsity, (s) => s >= 0 && s < 1, 'fractions in [0, 1)');
   if (f.output !== undefined && !f.output.toLowerCase().endsWith('.svg')) throw usage(`-o must name an .svg file, got '${f.output}'`);
+  if (f.output !== undefined) checkOutputPath(f.output);
   if (f.calib !== undefined && resolve(f.calib) === resolve(f.data)) throw usage('--calib and --data are the same file: calibrating on the test data would flatter GPTQ');
   const src = await readModel(modelPath);
   if (src.kind === 'compressed') throw inputError(`${basename(modelPath)} is already compressed; report on the float model it came from`);

@@ -17,7 +17,7 @@ import { encodeSlim, type SlimTensorInput } from '../io/slim.js';
 import { SLIM_DTYPES } from '../io/slim-header.js';
 import type { NumericArray } from '../io/binary.js';
 import type { CompressSummary } from './compress.js';
-import { usage } from './errors.js';
+import { inputError, usage } from './errors.js';
 import { kindOfPath, prefixed, readInput, sha256Bytes, writeFileAtomic, type ModelMeta } from './files.js';
 import { describeRecipe, recipeDigest, recipeRecord, type Recipe } from './recipe.js';
 
@@ -96,6 +96,9 @@ export async function compressWeightsFile(
   const name = basename(input);
   const bytes = opts.inputBytes ?? (await readInput(input));
   const file = decode(bytes, name);
+  // Codes written under the naming convention (by slimfit compress) are not weights: their scales would be re-quantized.
+  const already = Object.keys(file.metadata ?? {}).find((k) => /^slimfit\..+\.bits$/.test(k));
+  if (already !== undefined) throw inputError(`${name} already holds quantized tensors ('${already.slice(8, -5)}', slimfit convention); compress the float weights instead`);
   const note = opts.log ?? (() => {});
   const outKind = kindOfPath(output);
   const out: Record<string, SlimTensorInput | QuantizedTensor | SafetensorsTensorInput> = {};
@@ -119,7 +122,9 @@ export async function compressWeightsFile(
     let dense: Float32Array | Float64Array = w;
     let sparse: SparseTensor<Float32Array | Float64Array> | undefined;
     if (recipe.sparsity !== undefined) {
-      sparse = engine.prune(w, { sparsity: recipe.sparsity });
+      // Keep a 2-D tensor's [rows, cols] on the sparse tensor (a .slim sparse tensor is [n] or [rows, cols]).
+      const rc = t.shape.length === 2 && t.shape[0]! > 0 && t.shape[1]! > 0 ? ([t.shape[0]!, t.shape[1]!] as [number, number]) : undefined;
+      sparse = engine.prune(w, { sparsity: recipe.sparsity, ...(rc ? { shape: rc } : {}) });
       dense = sparse.toDense();
     }
     if (recipe.bits !== undefined) {
@@ -131,10 +136,11 @@ export async function compressWeightsFile(
       for (let i = 0; i < n; i++) se += (back[i]! - w[i]!) ** 2;
     } else {
       // Pruned only: .slim stores the survivors sparsely; safetensors has no sparse layout, so zeros go dense.
-      if (outKind === 'slim') {
+      if (outKind === 'slim' && t.shape.length <= 2 && t.shape.length >= 1) {
         out[tname] = sparse!;
         compressedBytes += sparse!.bytes;
       } else {
+        if (outKind === 'slim') note(`${tname}: a ${t.shape.length}-D tensor is stored dense (.slim sparse tensors are 1-D or 2-D)`);
         out[tname] = { shape: t.shape, data: dense };
         compressedBytes += dense.byteLength;
       }

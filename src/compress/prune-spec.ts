@@ -8,8 +8,10 @@ import { SlimfitError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
 import { assertFinite, assertOption } from '../validate.js';
 import { SparseTensor, type FloatArray } from './sparse-tensor.js';
-import { nmMask, removedCount, topKMask, type Segment } from './select.js';
-import { prune as thresholdPrune } from '../ops/prune.js';
+import { removedCount, topKMask, type Segment } from './select.js';
+import { kindOf, prune as thresholdPrune, type PruneInput } from '../ops/prune.js';
+import { pruneNM } from '../ops/prune-nm.js';
+import type { F32Buffer } from '../engine/buffers.js';
 
 /**
  * Unstructured pruning by importance. Per-weight scores: 'magnitude' and 'l1'
@@ -34,8 +36,10 @@ export interface StructuredPruneSpec {
 
 /**
  * N:M semi-structured: keep the n largest |w| of every m consecutive weights
- * (2:4, 4:8). With `shape`, runs restart at each row; a trailing run shorter
- * than m keeps min(n, its length).
+ * (2:4, 4:8), ties to the lower index. With `shape`, runs restart at each
+ * row; a trailing run shorter than m keeps min(n, its length). Runs in the
+ * engine's nmPrune kernel; w may also be an engine.memory f32/f64 buffer
+ * (read in place).
  */
 export interface NMPruneSpec {
   nm: [number, number];
@@ -77,6 +81,8 @@ function checkShape(shape: unknown, n: number, required: boolean): [number, numb
 
 /** Prunes w by a sparsity, structure or N:M spec; the result stores only the survivors. */
 export function pruneBySpec<W extends PruneWeights>(engine: Engine, w: W, spec: PruneSpec): SparseTensor<W> {
+  // N:M validates w in its kernel's single pass (no separate finite scan).
+  if (typeof spec === 'object' && spec !== null && 'nm' in spec) return pruneNMBySpec(engine, w, spec) as SparseTensor<W>;
   checkWeights(w);
   if (typeof spec !== 'object' || spec === null) throw new SlimfitError('E_RANGE', 'prune needs a spec such as { sparsity: 0.5 } or { nm: [2, 4] }');
   const n = w.length;
@@ -85,12 +91,6 @@ export function pruneBySpec<W extends PruneWeights>(engine: Engine, w: W, spec: 
     const shape = checkShape(spec.shape, n, false);
     const r = thresholdPrune(engine, w, { threshold: spec.threshold });
     return SparseTensor.fromDense(r.values as W, r.mask, shape ?? [n]);
-  }
-  if ('nm' in spec) {
-    const [nk, m] = checkNM(spec.nm);
-    const shape = checkShape(spec.shape, n, false);
-    nmMask(w, nk, m, shape ? shape[1] : n, mask);
-    return SparseTensor.fromDense(w, mask, shape ?? [n]);
   }
   if ('structured' in spec) {
     const sparsity = checkSparsity(spec.sparsity);
@@ -124,6 +124,16 @@ export function pruneBySpec<W extends PruneWeights>(engine: Engine, w: W, spec: 
     return SparseTensor.fromDense(w, mask, shape ?? [n]);
   }
   throw new SlimfitError('E_RANGE', 'unknown prune spec: use { threshold }, { sparsity }, { structured, sparsity, shape } or { nm: [n, m] }');
+}
+
+/** N:M pruning of a typed array or an engine.memory f32/f64 buffer; the kernel packs the survivors. */
+export function pruneNMBySpec<W extends PruneInput>(engine: Engine, w: W, spec: NMPruneSpec): SparseTensor<W extends Float32Array | F32Buffer ? Float32Array : Float64Array> {
+  kindOf(w, 'w');
+  const [nk, m] = checkNM(spec.nm);
+  const n = w.length;
+  const shape = n > 0 ? checkShape(spec.shape, n, false) : undefined;
+  const r = pruneNM(engine, w, nk, m, shape ? shape[1] : n);
+  return SparseTensor.fromPacked(r.data, r.mask, n, shape ?? [n]);
 }
 
 export function checkNM(nm: unknown): [number, number] {

@@ -59,36 +59,26 @@ function kthLargest(engine: Engine, scores: Float32Array | Float64Array, segment
 }
 
 /**
- * N:M selection: in every run of m consecutive scores (runs restart at each
- * row when `rowLen` is given) keep the n largest |score|, ties to the lower index. A
- * trailing run shorter than m keeps min(n, its length): every m-window then
- * holds at most n survivors, which is the N:M constraint.
+ * N:M selection on scores through the engine's nmPrune kernel (the packed
+ * survivors are discarded): in every run of m consecutive scores (runs
+ * restart at each row of rowLen) the n largest |score| survive, ties to the
+ * lower index; a trailing run shorter than m keeps min(n, its length), so
+ * every m-window holds at most n survivors. Writes all of `mask`
+ * (ceil(len / 8) bytes). Scores are computed, not user input: ±Infinity
+ * ranks above every finite score, so the kernel's non-finite flag is ignored.
  */
-export function nmMask(scores: Float32Array | Float64Array, n: number, m: number, rowLen: number, mask: Uint8Array): void {
-  // Top-n of each run by insertion into a small buffer (runs are short: 4, 8, 16):
-  // scanning in index order and moving only past strictly smaller scores keeps
-  // the lower index first among equals.
-  const top = new Int32Array(n);
-  for (let r0 = 0; r0 < scores.length; r0 += rowLen) {
-    const r1 = Math.min(scores.length, r0 + rowLen);
-    for (let g0 = r0; g0 < r1; g0 += m) {
-      const g1 = Math.min(r1, g0 + m);
-      let size = 0;
-      for (let i = g0; i < g1; i++) {
-        const v = Math.abs(scores[i]!);
-        if (size === n && !(v > Math.abs(scores[top[n - 1]!]!))) continue;
-        let p = size < n ? size++ : n - 1;
-        while (p > 0 && v > Math.abs(scores[top[p - 1]!]!)) {
-          top[p] = top[p - 1]!;
-          p--;
-        }
-        top[p] = i;
-      }
-      for (let j = 0; j < size; j++) {
-        const i = top[j]!;
-        mask[i >> 3]! |= 1 << (i & 7);
-      }
-    }
+export function nmMask(engine: Engine, scores: Float64Array, n: number, m: number, rowLen: number, mask: Uint8Array): void {
+  const len = scores.length;
+  if (len === 0) return;
+  const scope = new Scope(engine.arena);
+  try {
+    const sp = scope.copyIn(scores);
+    const mp = scope.alloc(mask.length);
+    const op = scope.alloc(len * 8); // survivors: at most len
+    engine.kernels.nmPruneF64(sp, len, rowLen, n, m, op, mp);
+    mask.set(engine.arena.bytes(mp, mask.length));
+  } finally {
+    scope.release();
   }
 }
 

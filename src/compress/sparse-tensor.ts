@@ -58,6 +58,22 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
    */
   static fromDense<T extends FloatArray>(dense: T, keepMask: Uint8Array, shape?: number[]): SparseTensor<T> {
     const n = dense.length;
+    if (keepMask.length !== (n + 7) >> 3) throw new SlimfitError('E_SHAPE', `mask must have ${(n + 7) >> 3} bytes for ${n} values`);
+    let kept = 0;
+    for (let i = 0; i < n; i++) kept += (keepMask[i >> 3]! >> (i & 7)) & 1;
+    const Ctor = dense.constructor as { new (n: number): T };
+    const data = new Ctor(kept);
+    let j = 0;
+    for (let i = 0; i < n; i++) if ((keepMask[i >> 3]! >> (i & 7)) & 1) data[j++] = dense[i]!;
+    return SparseTensor.fromPacked(data, keepMask, n, shape);
+  }
+
+  /**
+   * As fromDense, from survivors already packed in index order (`data`, one
+   * per set bit of keepMask, e.g. from the N:M kernel) over n logical
+   * elements. Takes ownership of `data`.
+   */
+  static fromPacked<T extends FloatArray>(data: T, keepMask: Uint8Array, n: number, shape?: number[]): SparseTensor<T> {
     const shp = shape ?? [n];
     if (shp.reduce((a, b) => a * b, 1) !== n || shp.length < 1 || shp.length > 2) {
       throw new SlimfitError('E_SHAPE', `shape ${JSON.stringify(shp)} does not describe ${n} values as [n] or [rows, cols]`);
@@ -65,13 +81,8 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
     if (keepMask.length !== (n + 7) >> 3) throw new SlimfitError('E_SHAPE', `mask must have ${(n + 7) >> 3} bytes for ${n} values`);
     const rows = shp.length === 2 ? shp[0]! : 1;
     const cols = shp.length === 2 ? shp[1]! : n;
-    let kept = 0;
-    for (let i = 0; i < n; i++) kept += (keepMask[i >> 3]! >> (i & 7)) & 1;
-    const Ctor = dense.constructor as { new (n: number): T };
-    const data = new Ctor(kept);
-    let j = 0;
-    for (let i = 0; i < n; i++) if ((keepMask[i >> 3]! >> (i & 7)) & 1) data[j++] = dense[i]!;
-    const eb = dense.BYTES_PER_ELEMENT;
+    const kept = data.length;
+    const eb = data.BYTES_PER_ELEMENT;
     const idxBytes = cols <= 65536 ? 2 : 4;
     const bitmaskBytes = ((n + 7) >> 3) + kept * eb;
     const csrBytes = (rows + 1) * 4 + kept * idxBytes + kept * eb;

@@ -152,17 +152,23 @@ function sparseGPT(
       if ('nm' in target && (i - i1) % target.nm[1] === 0) {
         const [nk, m] = target.nm;
         const g2 = Math.min(i2, i + m);
-        const scores = new Float64Array(g2 - i);
-        const keep = new Uint8Array((g2 - i + 7) >> 3);
+        const gw = g2 - i;
+        // this run of every row at once: rows of gw scores, one kernel call
+        const scores = new Float64Array(rows * gw);
+        const keep = new Uint8Array((rows * gw + 7) >> 3);
         for (let r = 0; r < rows; r++) {
           for (let j = i; j < g2; j++) {
             const u = U[j * cols + j]!;
             const w = W[r * cols + j]!;
-            scores[j - i] = (w * w) / (u * u);
+            scores[r * gw + j - i] = (w * w) / (u * u);
           }
-          keep.fill(0);
-          nmMask(scores, nk, m, g2 - i, keep);
-          for (let j = i; j < g2; j++) pruned[r * cols + j] = (keep[(j - i) >> 3]! >> ((j - i) & 7)) & 1 ? 0 : 1;
+        }
+        nmMask(engine, scores, nk, m, gw, keep);
+        for (let r = 0; r < rows; r++) {
+          for (let j = i; j < g2; j++) {
+            const b = r * gw + j - i;
+            pruned[r * cols + j] = (keep[b >> 3]! >> (b & 7)) & 1 ? 0 : 1;
+          }
         }
       }
       const uii = U[i * cols + i]!;
@@ -190,7 +196,7 @@ function sparseGPT(
 function magnitudeBaseline(engine: Engine, w: Float64Array, rows: number, cols: number, target: { removeTotal: number } | { nm: [number, number] }): Float64Array {
   const n = rows * cols;
   const keep = new Uint8Array((n + 7) >> 3);
-  if ('nm' in target) nmMask(w, target.nm[0], target.nm[1], cols, keep);
+  if ('nm' in target) nmMask(engine, w, target.nm[0], target.nm[1], cols, keep);
   else topKMask(engine, w, [{ off: 0, len: n, k: n - target.removeTotal }], keep);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) if ((keep[i >> 3]! >> (i & 7)) & 1) out[i] = w[i]!;

@@ -12,8 +12,10 @@ import type { Core } from './core.js';
 import type { LinAlg } from './linalg.js';
 import { gram, type GramOptions, type GramResult, type GramX } from '../ops/gram.js';
 import { solveSPD, type SolveOptions } from '../ops/solve.js';
+import { columnStats, type ColumnStats } from '../ops/column-stats.js';
+import { centredGram } from '../ops/centred-gram.js';
 import { prune, type PruneInput, type PruneResult, type ThresholdPruneSpec } from '../ops/prune.js';
-import { pruneBySpec, pruneGlobal, type GlobalPruneOptions, type PruneSpec } from '../compress/prune-spec.js';
+import { pruneBySpec, pruneGlobal, pruneNMBySpec, type GlobalPruneOptions, type NMPruneSpec, type PruneSpec } from '../compress/prune-spec.js';
 import type { SparseTensor } from '../compress/sparse-tensor.js';
 import { quantizeWith, type QuantizeWithOptions, type QuantizeWithResult } from '../compress/quantize-with.js';
 import { quantizeGPTQ, type GPTQOptions, type GPTQResult } from '../compress/gptq.js';
@@ -21,7 +23,7 @@ import { pruneSparseGPT, type SparseGPTOptions, type SparseGPTResult } from '../
 import { compressModel, type CompressedLinearModel, type CompressModelOptions, type LinearModelLike } from '../compress/model.js';
 import { compressionReport, type CompressionReportOptions, type RateDistortionRow } from '../compress/rate-distortion.js';
 import { dequantize, quantize, type DequantizeOptions, type QuantizeInput, type QuantizeOptions } from '../ops/quantize.js';
-import type { F32Buffer } from './buffers.js';
+import type { F32Buffer, F64Buffer } from './buffers.js';
 import { warmUp } from './warmup.js';
 import { fitLinear, type FitLinearOptions } from '../fit/linear.js';
 import type { LinearModel } from '../fit/model.js';
@@ -64,17 +66,31 @@ export class Engine implements LinAlg, Core {
     return solveSPD(this, A, b, opts);
   }
 
+  /** @internal Fitting's column statistics pass (LinAlg). */
+  columnStats(X: Matrix, w?: Float64Array): ColumnStats {
+    return columnStats(this, X, w);
+  }
+
+  /** @internal Fitting's centred normal-equations pass (LinAlg). */
+  centredGram(X: Matrix, mu: Float64Array, inv: Float64Array, Y: Float64Array, m: number, w?: Float64Array): { xtx: Float64Array; xty: Float64Array } {
+    return centredGram(this, X, mu, inv, Y, m, w);
+  }
+
   /**
    * Prunes w. Specs: `{ threshold }` (zero every |w| <= t, the article's rule),
    * `{ sparsity, importance, scope }` (keep exactly the top 1 - sparsity),
    * `{ structured: 'rows' | 'cols', norm, sparsity, shape }`, `{ nm: [n, m] }`.
    * Typed-array input gives a SparseTensor (compact bitmask or CSR storage, plus
    * `values`/`mask`/`kept`); a linear-memory buffer or an `out` buffer takes the
-   * zero-copy threshold path and gives `{ values, mask, kept }`.
+   * zero-copy threshold path and gives `{ values, mask, kept }`, except with
+   * `{ nm }`, which reads the buffer in place and gives a SparseTensor.
    */
   prune<W extends Float32Array | Float64Array>(w: W, spec: PruneSpec): SparseTensor<W>;
+  prune<W extends F32Buffer | F64Buffer>(w: W, spec: NMPruneSpec): SparseTensor<W extends F32Buffer ? Float32Array : Float64Array>;
   prune<W extends PruneInput>(w: W, spec: ThresholdPruneSpec): PruneResult<W extends Float32Array | F32Buffer ? Float32Array : Float64Array>;
   prune(w: PruneInput, spec: PruneSpec | ThresholdPruneSpec): SparseTensor<Float32Array | Float64Array> | PruneResult<Float32Array | Float64Array> {
+    // N:M reads a linear-memory buffer in place and returns a SparseTensor
+    if (w instanceof WasmBuffer && typeof spec === 'object' && spec !== null && 'nm' in spec) return pruneNMBySpec(this, w, spec);
     if (w instanceof WasmBuffer || (typeof spec === 'object' && spec !== null && 'out' in spec && spec.out !== undefined)) {
       return prune(this, w, spec as ThresholdPruneSpec);
     }

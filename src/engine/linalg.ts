@@ -1,4 +1,5 @@
 import type { Matrix } from '../types.js';
+import type { ColumnStats } from '../ops/column-stats.js';
 
 /**
  * The slice of the engine that model fitting builds on. `Engine` implements it
@@ -18,4 +19,15 @@ export interface LinAlg {
    * the Cholesky factorisation meets a non-positive pivot.
    */
   solveSPD(A: Float64Array, b: Float64Array, opts?: { ridge?: number }): Float64Array;
+  /**
+   * Per column, over rows with w > 0 (every row when unweighted): sum w x,
+   * min, max. A NaN/Inf in such a row makes its column's sum non-finite.
+   */
+  columnStats(X: Matrix, w?: Float64Array): ColumnStats;
+  /**
+   * Z^T W Z (d*d, full symmetric) and Z^T W Y (d*m) for Z = (X - mu) diag(inv),
+   * each z = (x - mu_j) * inv_j in f64. Y is n*m row-major; inputs validated
+   * and finite.
+   */
+  centredGram(X: Matrix, mu: Float64Array, inv: Float64Array, Y: Float64Array, m: number, w?: Float64Array): { xtx: Float64Array; xty: Float64Array };
 }

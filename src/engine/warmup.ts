@@ -28,6 +28,8 @@ export function warmUp(core: Core): void {
       k.findNonFiniteF64(x, n * d);
       k.findNonFiniteF32(f, n);
       k.gramF64(x, n, d, y, 1, 0, a, b, scratch);
+      k.gramCentredF64(x, n, d, y, y, y, 1, 0, a, b, scratch);
+      k.colStatsF64(x, n, d, 0, sc, sc + 64, sc + 128);
       k.choleskyF64(a, d, 1);
       k.cholSolveF64(a, d, b, 1);
       k.segMaxAbsF32(f, n, 16, sc);
@@ -36,6 +38,8 @@ export function warmUp(core: Core): void {
       k.segNormF32(f, n, 16, 2, x);
       k.pruneF32(f, n, 0.5, f, mask);
       k.pruneF64(x, n, 0.5, x, mask);
+      k.nmPruneF32(f, n, 16, 2, 4, sc, mask);
+      k.nmPruneF64(x, n, 16, 2, 4, y, mask);
       k.kthAbsF32(f, n, 3, sc);
       new Float32Array(core.arena.memory.buffer, sc, 4).fill(1);
       k.quantizeF32(f, n, n, sc, 0, -128, 127, 8, q);

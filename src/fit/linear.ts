@@ -3,8 +3,9 @@
  * accurate when it must be.
  *
  * Paths (stats.method):
- *  - 'cholesky'            centred, power-of-two-scaled X^T W X via la.gram,
- *                          la.solveSPD. Relative error ~ cond * 1e-16.
+ *  - 'cholesky'            centred, power-of-two-scaled X^T W X via
+ *                          la.centredGram, la.solveSPD. Relative error ~
+ *                          cond * 1e-16.
  *  - 'cholesky+refine'     the same factorisation as preconditioner for
  *                          iterative refinement with double-double residuals
  *                          of the original data: coefficients to ~1e-15
@@ -18,10 +19,12 @@
  * (or on Cholesky breakdown) goes double-double. cond is stats.condition, the
  * exact cond_1 of the equilibrated centred normal matrix.
  * Cost (n = 1e5, wasm engine, CPU ms on a loaded 2-vCPU box; d = 16 / 64):
- * la.gram alone 3.5 / 27; 'cholesky' 16-22 / 68-81 (summary pass, centred
- * copy, solve, stats); 'cholesky+refine' (2 passes of ~50 flops per X entry
- * in plain JS) 75 / 309, ~3.5x; 'dd-cholesky+refine' (plain-JS DD Gram, ~25
- * flops per row and column pair) 166-195 / 1440, ~9x / ~20x the fast path.
+ * 'cholesky' 6-8 / 32-43: la.columnStats (SIMD summary pass, ~1.3 / 6)
+ * and la.centredGram (centres while packing, ~2.5 / 24), both including the
+ * copy of X into linear memory, then solve and stats; 'cholesky+refine' (2
+ * passes of ~50 flops per X entry in plain JS) 75 / 309; 'dd-cholesky+refine'
+ * (plain-JS DD Gram, ~25 flops per row and column pair) 160-210 / 1400-1600,
+ * ~30x the fast path.
  */
 import { isSlimfitError, SlimfitError } from '../errors.js';
 import type { LinAlg } from '../engine/linalg.js';
@@ -87,7 +90,7 @@ export function fitLinear(la: LinAlg, Xin: DesignInput, y: ArrayLike<number> | M
   const R = toResponse(y, n);
   const m = R.m;
   const w = options.weights !== undefined ? toWeights(options.weights, n) : undefined;
-  const sum = summarize(X, R.Y, m, w, intercept);
+  const sum = summarize(la, X, R.Y, m, w, intercept);
   const off = intercept ? 1 : 0;
   if (ridge === 0) {
     if (sum.n < d + off) throwTooFewRows(sum.n, d, intercept);

@@ -58,7 +58,7 @@ export function fitLogistic(la: LinAlg, Xin: MatrixInput, yin: ArrayLike<number>
     if (v !== 0 && v !== 1) throw new SlimfitError('E_RANGE', `y[${i}] is ${v}; logistic regression needs outcomes 0 or 1`, { index: i });
   }
   const w = options.weights !== undefined ? toWeights(options.weights, n) : undefined;
-  const sum = summarize(X, y, 1, w, true);
+  const sum = summarize(la, X, y, 1, w, true);
   const off = intercept ? 1 : 0;
   const p = d + off;
   if (ridge === 0) {

@@ -109,7 +109,7 @@ export function chunkMoments(
   const { rows: n, cols: d, data } = X;
   const q = d + m;
   const out = emptyMoments(q);
-  const sum = summarize(X, Y, m, w, true);
+  const sum = summarize(la, X, Y, m, w, true);
   if (sum.n === 0) return out;
   const mu = new Float64Array(q);
   mu.set(sum.mu);

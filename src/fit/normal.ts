@@ -7,8 +7,8 @@
  *   A = sum_i w_i z_i z_i^T  (d*d),  c = sum_i w_i z_i (y_i - muY)  (d*m)
  * and theta_j = b_j * s_j. Centring removes the intercept's collinearity with
  * every column (Longley: cond(X^T X) 1.9e9 raw-scaled -> 1.2e4 centred).
- * X is streamed through a reused block buffer so the centred copy never
- * exceeds ~2 MB (at least 1024 rows) whatever n.
+ * z is formed inside the gram kernel while it packs rows (la.centredGram), so
+ * no centred copy of X exists; X streams through ~1 MiB of linear memory.
  *
  * Solve: A + diag(ridge / s^2) is equilibrated by powers of two D (unit-ish
  * diagonal), then one la.solveSPD call with right-hand sides [D c | I] gives
@@ -35,9 +35,7 @@ export interface NormalSystem {
   sumW: number;
 }
 
-const BLOCK_VALUES = 1 << 18; // 2 MB of centred rows per la.gram call
-
-/** Forms the centred scaled normal system from data in row blocks via la.gram. */
+/** Forms the centred scaled normal system from data: one la.centredGram pass (the kernel centres and scales as it packs rows). */
 export function dataNormalSystem(
   la: LinAlg,
   X: Matrix,
@@ -49,47 +47,21 @@ export function dataNormalSystem(
   muY: Float64Array,
   sumW: number,
 ): NormalSystem {
-  const { rows: n, cols: d, data } = X;
-  const A = new Float64Array(d * d);
-  const c = new Float64Array(d * m);
+  const n = X.rows;
+  const inv = s.map((v) => 1 / v); // exact: s are powers of two
+  // y - muY is only n*m values: centred here, with yy = sum w (y - muY)^2
+  const Yc = new Float64Array(n * m);
   const yy = new Float64Array(m);
-  const inv = s.map((v) => 1 / v);
-  const block = Math.max(1, Math.min(n, Math.max(1024, Math.floor(BLOCK_VALUES / d))));
-  const Z = new Float64Array(block * d);
-  const Yc = new Float64Array(block * m);
-  for (let r0 = 0; r0 < n; r0 += block) {
-    const rows = Math.min(block, n - r0);
-    centreBlock(data, d, r0, rows, mu, inv, Z);
-    centreBlock(Y, m, r0, rows, muY, undefined, Yc);
-    for (let i = 0; i < rows; i++) {
-      const wi = w ? (w[r0 + i] as number) : 1;
-      for (let k = 0; k < m; k++) yy[k] += wi * (Yc[i * m + k] as number) * (Yc[i * m + k] as number);
-    }
-    const Zm: Matrix = { rows, cols: d, data: rows === block ? Z : Z.subarray(0, rows * d) };
-    const Yv = rows === block ? Yc : Yc.subarray(0, rows * m);
-    const yArg: Float64Array | Matrix = m === 1 ? Yv : { rows, cols: m, data: Yv };
-    const g = w ? la.gram(Zm, yArg, { weights: w.subarray(r0, r0 + rows) }) : la.gram(Zm, yArg);
-    for (let t = 0; t < d * d; t++) A[t] += g.xtx[t] as number;
-    const xty = g.xty as Float64Array;
-    for (let t = 0; t < d * m; t++) c[t] += xty[t] as number;
-  }
-  return { d, m, mu, s, muY, A, c, yy, sumW };
-}
-
-/** out[i, j] = (src[r0 + i, j] - mu[j]) * inv[j] for `rows` rows of width c (kept small so V8 optimises it at once). */
-function centreBlock(src: Float64Array, c: number, r0: number, rows: number, mu: Float64Array, inv: Float64Array | undefined, out: Float64Array): void {
-  const base = r0 * c;
-  if (inv) {
-    for (let i = 0; i < rows; i++) {
-      const o = i * c;
-      for (let j = 0; j < c; j++) out[o + j] = ((src[base + o + j] as number) - (mu[j] as number)) * (inv[j] as number);
-    }
-  } else {
-    for (let i = 0; i < rows; i++) {
-      const o = i * c;
-      for (let j = 0; j < c; j++) out[o + j] = (src[base + o + j] as number) - (mu[j] as number);
+  for (let i = 0; i < n; i++) {
+    const wi = w ? (w[i] as number) : 1;
+    for (let k = 0; k < m; k++) {
+      const v = (Y[i * m + k] as number) - (muY[k] as number);
+      Yc[i * m + k] = v;
+      yy[k] += wi * v * v;
     }
   }
+  const g = la.centredGram(X, mu, inv, Yc, m, w);
+  return { d: X.cols, m, mu, s, muY, A: g.xtx, c: g.xty, yy, sumW };
 }
 
 /** ridge / s_j^2: the penalty ridge * b_j^2 in z-units (theta_j = b_j s_j). */

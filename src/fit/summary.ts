@@ -1,7 +1,8 @@
 /**
- * One O(n*d) pass over the data: positive-weight row count, weight sum,
- * centring constants, power-of-two column scales, constant-column detection,
- * and (for callers that deferred it) the finiteness check of X's scanned rows.
+ * One O(n*d) pass over the data (la.columnStats: a SIMD kernel on the engine):
+ * positive-weight row count, weight sum, centring constants, power-of-two
+ * column scales, constant-column detection, and (for callers that deferred
+ * it) the finiteness check of X's scanned rows.
  *
  * The centring constants are the weighted column means rounded to float64;
  * they need not be exact: every later step either works "about mu" or (the
@@ -9,6 +10,7 @@
  * two (exact to apply and undo) of the order of each column's range, so that
  * squares neither overflow nor underflow.
  */
+import type { LinAlg } from '../engine/linalg.js';
 import type { Matrix } from '../types.js';
 import { assertFinite } from '../validate.js';
 import { pow2Near } from './dd.js';
@@ -29,21 +31,10 @@ export interface ColumnSummary {
   constantValue: Map<number, number>;
 }
 
-function scanRow(data: Float64Array, o: number, d: number, wi: number, sum: Float64Array, mn: Float64Array, mx: Float64Array): void {
-  for (let j = 0; j < d; j++) {
-    const v = data[o + j] as number;
-    sum[j] += wi * v;
-    if (v < (mn[j] as number)) mn[j] = v;
-    if (v > (mx[j] as number)) mx[j] = v;
-  }
-}
-
-export function summarize(X: Matrix, Y: Float64Array, m: number, w: Float64Array | undefined, center: boolean): ColumnSummary {
+export function summarize(la: LinAlg, X: Matrix, Y: Float64Array, m: number, w: Float64Array | undefined, center: boolean): ColumnSummary {
   const { rows: n, cols: d, data } = X;
-  const sum = new Float64Array(d);
+  const { sum, min: mn, max: mx } = la.columnStats(X, w);
   const sumY = new Float64Array(m);
-  const mn = new Float64Array(d).fill(Infinity);
-  const mx = new Float64Array(d).fill(-Infinity);
   let sumW = 0;
   let npos = 0;
   if (w) {
@@ -52,13 +43,11 @@ export function summarize(X: Matrix, Y: Float64Array, m: number, w: Float64Array
       if (!(wi > 0)) continue;
       npos++;
       sumW += wi;
-      scanRow(data, i * d, d, wi, sum, mn, mx);
       for (let k = 0; k < m; k++) sumY[k] += wi * (Y[i * m + k] as number);
     }
   } else {
     npos = n;
     sumW = n;
-    for (let i = 0; i < n; i++) scanRow(data, i * d, d, 1, sum, mn, mx);
     for (let t = 0; t < n * m; t++) sumY[t % m] += Y[t] as number;
   }
   // a NaN/Inf anywhere in a scanned row makes its column sum non-finite (a

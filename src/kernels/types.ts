@@ -27,6 +27,21 @@ export interface Kernels {
    * W: n f64 row weights, or wPtr = 0 for all ones.
    */
   gramF64(xPtr: number, n: number, d: number, yPtr: number, m: number, wPtr: number, xtxPtr: number, xtyPtr: number, scratchPtr: number): void;
+  /**
+   * gramF64 of Z = (X - mu) diag(inv), z = (x - mu[j]) * inv[j] formed in f64
+   * exactly as the twin forms it, while packing (no centred copy of X).
+   * mu, inv: d f64 each; scratch as gramF64 (gramScratchBytes(d)).
+   */
+  gramCentredF64(xPtr: number, n: number, d: number, muPtr: number, invPtr: number, yPtr: number, m: number, wPtr: number, xtxPtr: number, xtyPtr: number, scratchPtr: number): void;
+
+  /**
+   * Column statistics of X (n*d f64 row-major), ACCUMULATED into d f64 each:
+   * over rows with w[r] > 0 (all rows when wPtr = 0), sum[j] += w[r] * x[r][j]
+   * (x[r][j] unweighted), min[j] / max[j] by compare-and-select (NaN never
+   * selected; it and ±Inf make the sum non-finite). Bit-identical across
+   * backends (one running sum per column in row order).
+   */
+  colStatsF64(xPtr: number, n: number, d: number, wPtr: number, sumPtr: number, minPtr: number, maxPtr: number): void;
 
   /**
    * In-place Cholesky A + ridge*I = L L^T of a d*d f64 row-major SPD matrix.
@@ -63,6 +78,20 @@ export interface Kernels {
    */
   pruneF32(wPtr: number, n: number, t: number, outPtr: number, maskPtr: number): number;
   pruneF64(wPtr: number, n: number, t: number, outPtr: number, maskPtr: number): number;
+
+  /**
+   * N:M semi-structured pruning. Rows of rowLen (<= 0 or > n: one row; the
+   * last may be shorter), runs of m from each row's start (the last run of a
+   * row may be shorter); a run keeps its min(keep, len) largest |w|, ties to
+   * the lower index (-0 ties +0). Writes the mask (layout as pruneF32, all
+   * ceil(n/8) bytes) and the survivors packed in index order, bit for bit,
+   * exactly `kept` values (out must not overlap w). Returns kept (the sum
+   * over runs of min(keep, len)), or -1 when any w[i] is NaN or ±Infinity
+   * (the outputs are still written in bounds). Bit-identical across backends
+   * for NaN-free input.
+   */
+  nmPruneF32(wPtr: number, n: number, rowLen: number, keep: number, m: number, outPtr: number, maskPtr: number): number;
+  nmPruneF64(wPtr: number, n: number, rowLen: number, keep: number, m: number, outPtr: number, maskPtr: number): number;
 
   /**
    * The k-th largest |w| (1 <= k <= n), exact, O(n) expected, no full sort.

@@ -7,8 +7,32 @@ import type { LinAlg } from '../../src/engine/linalg.js';
 import type { Matrix } from '../../src/types.js';
 
 export function plainLinAlg(): LinAlg {
-  return {
+  const la: LinAlg = {
     backend: 'js',
+    columnStats(X: Matrix, w?: Float64Array) {
+      const { rows: n, cols: d, data } = X;
+      const sum = new Float64Array(d);
+      const min = new Float64Array(d).fill(Infinity);
+      const max = new Float64Array(d).fill(-Infinity);
+      for (let i = 0; i < n; i++) {
+        const wi = w ? (w[i] as number) : 1;
+        if (!(wi > 0)) continue;
+        for (let j = 0; j < d; j++) {
+          const v = data[i * d + j] as number;
+          sum[j] += wi * v;
+          if (v < (min[j] as number)) min[j] = v;
+          if (v > (max[j] as number)) max[j] = v;
+        }
+      }
+      return { sum, min, max };
+    },
+    centredGram(X: Matrix, mu: Float64Array, inv: Float64Array, Y: Float64Array, m: number, w?: Float64Array) {
+      const { rows: n, cols: d, data } = X;
+      const Z = new Float64Array(n * d);
+      for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) Z[i * d + j] = ((data[i * d + j] as number) - (mu[j] as number)) * (inv[j] as number);
+      const g = la.gram({ rows: n, cols: d, data: Z }, { rows: n, cols: m, data: Y }, w ? { weights: w } : undefined);
+      return { xtx: g.xtx, xty: g.xty ?? new Float64Array(0) };
+    },
     gram(X: Matrix, y?: Float64Array | Matrix, opts?: { weights?: Float64Array }) {
       const { rows: n, cols: d, data } = X;
       const w = opts?.weights;
@@ -67,6 +91,7 @@ export function plainLinAlg(): LinAlg {
       return X;
     },
   };
+  return la;
 }
 
 export interface NamedLinAlg {

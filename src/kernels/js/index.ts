@@ -3,9 +3,11 @@ import { gramTwin } from './gram.js';
 import { choleskyTwin } from './cholesky.js';
 import { reduceTwin } from './reduce.js';
 import { pruneTwin } from './prune.js';
+import { nmTwin } from './nm.js';
 import { selectTwin } from './select.js';
 import { quantizeTwin } from './quantize.js';
 import { finiteTwin } from './finite.js';
+import { colStatsTwin } from './colstats.js';
 
 /**
  * The pure-TS twin of the WebAssembly module: same ABI (pointers into the same
@@ -19,8 +21,10 @@ export function createJsKernels(memory: WebAssembly.Memory): Kernels {
     ...choleskyTwin(memory),
     ...reduceTwin(memory),
     ...pruneTwin(memory),
+    ...nmTwin(memory),
     ...selectTwin(memory),
     ...quantizeTwin(memory),
     ...finiteTwin(memory),
+    ...colStatsTwin(memory),
   };
 }
