@@ -49,8 +49,8 @@ const ZERO: usize = memory.data(16, 16);
 /** dot(p[0..K), q[0..K)) with two f64x2 accumulators; lane sums then tail. */
 // @ts-ignore: decorator
 @inline function dot(p: usize, q: usize, K: i32): f64 {
-  let acc0 = f64x2.splat(0.0);
-  let acc1 = f64x2.splat(0.0);
+  let acc0 = v128.load(ZERO);
+  let acc1 = acc0;
   const end4 = p + (<usize>(K & ~3) << 3);
   while (p < end4) {
     acc0 = f64x2.add(acc0, f64x2.mul(v128.load(p), v128.load(q)));
@@ -153,6 +153,7 @@ export function choleskyF64(aPtr: usize, d: i32, ridge: f64): i32 {
 export function cholSolveF64(lPtr: usize, d: i32, bPtr: usize, k: i32): void {
   if (d <= 0 || k <= 0) return;
   const rs = <usize>d << 3;
+  const zero = v128.load(ZERO);
   if (k == 1) {
     // forward: z[i] = (b[i] - L[i][0..i) . z[0..i)) / L[i][i]
     for (let i = 0; i < d; i++) {
@@ -189,7 +190,7 @@ export function cholSolveF64(lPtr: usize, d: i32, bPtr: usize, k: i32): void {
     const inv = load<f64>(ri + (<usize>i << 3));
     let c = 0;
     for (; c + 4 <= k; c += 4) {
-      let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0);
+      let a0 = zero, a1 = zero;
       let bj = bPtr + (<usize>c << 3);
       for (let j = 0; j < i; j++) {
         const s = v128.load64_splat(ri + (<usize>j << 3));
@@ -203,7 +204,7 @@ export function cholSolveF64(lPtr: usize, d: i32, bPtr: usize, k: i32): void {
       v128.store(o, f64x2.div(f64x2.sub(v128.load(o, 16), a1), dv), 16);
     }
     for (; c < k2; c += 2) {
-      let a0 = f64x2.splat(0.0);
+      let a0 = zero;
       let bj = bPtr + (<usize>c << 3);
       for (let j = 0; j < i; j++) {
         a0 = f64x2.add(a0, f64x2.mul(v128.load64_splat(ri + (<usize>j << 3)), v128.load(bj)));

@@ -6,8 +6,11 @@
 const F32_EXP: u32 = 0x7f800000;
 const F64_EXP: u64 = 0x7ff0000000000000;
 
+/** The exponent masks as vectors, loaded once (a v128.const literal is repeated at each use). */
+const EXP: usize = memory.data<u64>([0x7f8000007f800000, 0x7f8000007f800000, F64_EXP, F64_EXP], 16);
+
 export function findNonFiniteF32(x: usize, n: i32): i32 {
-  const exp = i32x4.splat(F32_EXP);
+  const exp = v128.load(EXP);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const bits = v128.and(v128.load(x + (<usize>i << 2)), exp);
@@ -20,7 +23,7 @@ export function findNonFiniteF32(x: usize, n: i32): i32 {
 }
 
 export function findNonFiniteF64(x: usize, n: i32): i32 {
-  const exp = i64x2.splat(F64_EXP);
+  const exp = v128.load(EXP, 16);
   let i = 0;
   for (; i + 2 <= n; i += 2) {
     const bits = v128.and(v128.load(x + (<usize>i << 3)), exp);

@@ -70,10 +70,15 @@ const PACK_ROWS: i32 = 8;
   return (v - load<f64>(mu + j)) * load<f64>(inv + j);
 }
 
+/** 1.0: the weight of every row when no weights are given (read with stride 0). */
+const ONE: usize = memory.data<f64>([1.0]);
+
 /**
- * Packs rows [0, rc) of x (d columns) into panels P (and w-scaled panels PW),
+ * Packs rows [0, rc) of x (d columns) into panels P and w-scaled panels PW,
  * each value as z = (x - mu[j]) * inv[j] when mu != 0 (else z = x: the same
- * bits, as (x - 0) * 1 is exact, -0 included).
+ * bits, as (x - 0) * 1 is exact, -0 included). Without weights (w = 0) PW is
+ * P and the weight reads as 1.0 (stride 0): the second store rewrites the
+ * same bits (1 * z = z exactly), so one loop serves both cases.
  * Blocks of PACK_ROWS rows, panel by panel: each panel receives a contiguous
  * burst of PACK_ROWS*32 bytes (whole cache lines) instead of one 32-byte
  * store per row scattered across all panels (which thrashes L1 sets: the
@@ -84,77 +89,56 @@ function pack(x: usize, rc: i32, d: i32, w: usize, P: usize, PW: usize, panelByt
   const nfull = d >> 2;
   const rem = d & 3;
   const zero = v128.load(ZERO);
-  const one = f64x2.splat(1.0);
+  const one = v128.load64_splat(ONE);
+  const wstep: usize = w ? 8 : 0;
+  const w0 = w ? w : ONE;
   for (let rb = 0; rb < rc; rb += PACK_ROWS) {
     const re = min(rb + PACK_ROWS, rc);
     const xb = x + <usize>rb * rowBytes;
     const ob = <usize>rb << 5;
-    if (w) {
-      for (let p = 0; p < nfull; p++) {
-        let src = xb + (<usize>p << 5);
-        let dp0 = P + <usize>p * panelBytes + ob;
-        let dq0 = PW + <usize>p * panelBytes + ob;
-        const cb = <usize>p << 5;
-        const m0 = mu ? v128.load(mu + cb) : zero;
-        const m1 = mu ? v128.load(mu + cb, 16) : zero;
-        const s0 = mu ? v128.load(inv + cb) : one;
-        const s1 = mu ? v128.load(inv + cb, 16) : one;
-        for (let r = rb; r < re; r++) {
-          const ws = v128.load64_splat(w + (<usize>r << 3));
-          const v0 = f64x2.mul(f64x2.sub(v128.load(src), m0), s0);
-          const v1 = f64x2.mul(f64x2.sub(v128.load(src, 16), m1), s1);
-          v128.store(dp0, v0);
-          v128.store(dp0, v1, 16);
+    const wb = w0 + <usize>rb * wstep;
+    for (let p = 0; p < nfull; p++) {
+      let src = xb + (<usize>p << 5);
+      let dp0 = P + <usize>p * panelBytes + ob;
+      let dq0 = PW + <usize>p * panelBytes + ob;
+      let wp = wb;
+      const cb = <usize>p << 5;
+      const m0 = mu ? v128.load(mu + cb) : zero;
+      const m1 = mu ? v128.load(mu + cb, 16) : zero;
+      const s0 = mu ? v128.load(inv + cb) : one;
+      const s1 = mu ? v128.load(inv + cb, 16) : one;
+      for (let r = rb; r < re; r++) {
+        const v0 = f64x2.mul(f64x2.sub(v128.load(src), m0), s0);
+        const v1 = f64x2.mul(f64x2.sub(v128.load(src, 16), m1), s1);
+        v128.store(dp0, v0);
+        v128.store(dp0, v1, 16);
+        if (w) {
+          const ws = v128.load64_splat(wp);
           v128.store(dq0, f64x2.mul(ws, v0));
           v128.store(dq0, f64x2.mul(ws, v1), 16);
-          src += rowBytes;
-          dp0 += 32;
-          dq0 += 32;
         }
+        src += rowBytes;
+        dp0 += 32;
+        dq0 += 32;
+        wp += wstep;
       }
-      if (rem) {
-        let src = xb + (<usize>nfull << 5);
-        let dp0 = P + <usize>nfull * panelBytes + ob;
-        let dq0 = PW + <usize>nfull * panelBytes + ob;
-        for (let r = rb; r < re; r++) {
-          const wsc = load<f64>(w + (<usize>r << 3));
-          for (let c = 0; c < 4; c++) {
-            const v: f64 = c < rem ? centred(src, c, nfull, mu, inv) : 0.0;
-            store<f64>(dp0 + (<usize>c << 3), v);
-            store<f64>(dq0 + (<usize>c << 3), wsc * v);
-          }
-          src += rowBytes;
-          dp0 += 32;
-          dq0 += 32;
+    }
+    if (rem) {
+      let src = xb + (<usize>nfull << 5);
+      let dp0 = P + <usize>nfull * panelBytes + ob;
+      let dq0 = PW + <usize>nfull * panelBytes + ob;
+      let wp = wb;
+      for (let r = rb; r < re; r++) {
+        const wsc = load<f64>(wp);
+        for (let c = 0; c < 4; c++) {
+          const v: f64 = c < rem ? centred(src, c, nfull, mu, inv) : 0.0;
+          store<f64>(dp0 + (<usize>c << 3), v);
+          store<f64>(dq0 + (<usize>c << 3), wsc * v);
         }
-      }
-    } else {
-      for (let p = 0; p < nfull; p++) {
-        let src = xb + (<usize>p << 5);
-        let dp0 = P + <usize>p * panelBytes + ob;
-        const cb = <usize>p << 5;
-        const m0 = mu ? v128.load(mu + cb) : zero;
-        const m1 = mu ? v128.load(mu + cb, 16) : zero;
-        const s0 = mu ? v128.load(inv + cb) : one;
-        const s1 = mu ? v128.load(inv + cb, 16) : one;
-        for (let r = rb; r < re; r++) {
-          v128.store(dp0, f64x2.mul(f64x2.sub(v128.load(src), m0), s0));
-          v128.store(dp0, f64x2.mul(f64x2.sub(v128.load(src, 16), m1), s1), 16);
-          src += rowBytes;
-          dp0 += 32;
-        }
-      }
-      if (rem) {
-        let src = xb + (<usize>nfull << 5);
-        let dp0 = P + <usize>nfull * panelBytes + ob;
-        for (let r = rb; r < re; r++) {
-          for (let c = 0; c < 4; c++) {
-            const v: f64 = c < rem ? centred(src, c, nfull, mu, inv) : 0.0;
-            store<f64>(dp0 + (<usize>c << 3), v);
-          }
-          src += rowBytes;
-          dp0 += 32;
-        }
+        src += rowBytes;
+        dp0 += 32;
+        dq0 += 32;
+        wp += wstep;
       }
     }
   }
@@ -298,51 +282,14 @@ function gram(xPtr: usize, n: i32, d: i32, mu: usize, inv: usize, yPtr: usize, m
 }
 
 /**
- * xty += (packed, weighted chunk)^T Y for one chunk: Y columns in groups of 4
- * (a 4x4 register tile per panel, like the gram tiles), then the remaining
- * columns one at a time across groups of 4 panels (8 independent accumulators).
+ * xty += (packed, weighted chunk)^T Y for one chunk: Y columns one at a time
+ * across groups of 4 panels (8 independent accumulators). Each entry is one
+ * running sum over the chunk's rows in row order, whatever the tiling.
  */
 function xtyChunk(PW: usize, panelBytes: usize, span: usize, nb: i32, d: i32, yBase: usize, m: i32, xty: usize, T: usize): void {
   const ystride = <usize>m << 3;
   const zero = v128.load(ZERO);
-  const m4 = m & ~3;
-  for (let c0 = 0; c0 < m4; c0 += 4) {
-    for (let pi = 0; pi < nb; pi++) {
-      let a = PW + <usize>pi * panelBytes;
-      const aEnd = a + span;
-      let yp = yBase + (<usize>c0 << 3);
-      let c00 = zero, c01 = zero, c10 = zero, c11 = zero;
-      let c20 = zero, c21 = zero, c30 = zero, c31 = zero;
-      while (a < aEnd) {
-        const a0 = v128.load(a);
-        const a1 = v128.load(a, 16);
-        let s = v128.load64_splat(yp);
-        c00 = f64x2.add(c00, f64x2.mul(a0, s));
-        c01 = f64x2.add(c01, f64x2.mul(a1, s));
-        s = v128.load64_splat(yp, 8);
-        c10 = f64x2.add(c10, f64x2.mul(a0, s));
-        c11 = f64x2.add(c11, f64x2.mul(a1, s));
-        s = v128.load64_splat(yp, 16);
-        c20 = f64x2.add(c20, f64x2.mul(a0, s));
-        c21 = f64x2.add(c21, f64x2.mul(a1, s));
-        s = v128.load64_splat(yp, 24);
-        c30 = f64x2.add(c30, f64x2.mul(a0, s));
-        c31 = f64x2.add(c31, f64x2.mul(a1, s));
-        a += 32;
-        yp += ystride;
-      }
-      v128.store(T, c00);
-      v128.store(T, c01, 16);
-      v128.store(T, c10, 32);
-      v128.store(T, c11, 48);
-      v128.store(T, c20, 64);
-      v128.store(T, c21, 80);
-      v128.store(T, c30, 96);
-      v128.store(T, c31, 112);
-      flushXty(T, xty, pi << 2, min(4, d - (pi << 2)), c0, 4, m);
-    }
-  }
-  for (let c = m4; c < m; c++) {
+  for (let c = 0; c < m; c++) {
     // four panels per pass; past the last panel the offsets fall back to 0
     // (the first panel again: its accumulators are computed and dropped)
     for (let pi = 0; pi < nb; pi += 4) {

@@ -24,40 +24,38 @@
 //  of a run are a permutation of 0..len-1 (integer keys: a total order, NaN
 //  patterns included), so each run keeps exactly min(keep, len) and the
 //  packed output never outgrows its exact size.
-//  - SIMD, for a row's whole runs when m is a multiple of the lane count
-//    (4 f32 / 2 f64) and m <= 32, while their 16-byte stores stay inside
-//    out: each run member j is broadcast and compared with a vector of keys:
-//    j left of the vector's lanes counts with >=, right of them with >,
-//    inside it with >= on the lanes right of j and > elsewhere (lane j
-//    itself: key > key is 0). kept = rank < keep; bitmask() gives the mask
-//    bits; a swizzle table packs the kept lanes to the front for one 16-byte
-//    store. f32 2:4-style (m = 4) and 4:8-style (m = 8) runs have their own
-//    unrolled loops (broadcasts by shuffle; >= as key + 1 > key, keys clamped
-//    below 2^31 - 1). Each loop is its own small function: inside the one
-//    big kernel, V8 compiled the same loop 3-4x slower.
+//  - SIMD, for a row's whole runs when m is even and m <= 32, while their
+//    16-byte stores stay inside out (f32: and while its 8-byte over-read of
+//    the last run stays inside w): keys sit in i64 lanes, two per vector
+//    (f32 keys zero-extended by a swizzle), so one loop serves f32 and f64.
+//    Each run member j is broadcast and compared with a vector of keys: j
+//    left of the vector's lanes counts with >=, right of them with >, inside
+//    it with >= on lane 1 and > on lane 0 (lane j itself: key > key is 0).
+//    kept = rank < keep; bitmask() gives the mask bits; PACK4 packs the kept
+//    lanes to the front for one 16-byte store. f32 runs of m = 4 (2:4, the
+//    common case) have their own 4-lane loop (broadcasts by shuffle; >= as
+//    key + 1 > key, keys clamped below 2^31 - 1).
 //  - Scalar, for the rest (row tails, other m): runs of len <= 64 rank
 //    pairwise (O(len^2)); longer runs find the keep-th largest key t bit by
 //    bit from the top (count of keys >= a candidate prefix; stops early when
 //    exactly `keep` are >=), then keep keys > t and the first (keep - count
 //    above t) keys == t: O(len * bits).
 //  Mask bits stream through a 64-bit accumulator flushed 32 bits at a time.
-import { PACK2, PACK4 } from './lanes';
+import { ABS, PACK4 } from './lanes';
 
 // Vector constants, read from memory into locals (as literals Binaryen
-// repeats a v128.const at every use). TIE rows t: all ones on the lanes right
-// of lane t (where a broadcast member t of the same vector counts with >=).
+// repeats a v128.const at every use). The i32 TIE rows t (all ones on the
+// lanes right of lane t, where a broadcast member t of the same vector counts
+// with >=) are unaligned 16-byte windows of 4 zero then 4 all-ones words:
+// t = 0 at K32 + 12, t = 1 at + 8 (also the i64 row t = 0), t = 2 at + 4;
+// K32 + 0 is zero.
 const K32: usize = memory.data<u32>([
-  0, 0xffffffff, 0xffffffff, 0xffffffff, // TIE t = 0
-  0, 0, 0xffffffff, 0xffffffff, // t = 1
-  0, 0, 0, 0xffffffff, // t = 2
-  0, 0, 0, 0, // t = 3
-  0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff, // |f32| mask
-  0x7f800001, 0x7f800001, 0x7f800001, 0x7f800001, // NaN keys clamp here: above ±Inf, key + 1 < 2^31
+  0, 0, 0, 0, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff,
+  0x7f800001, 0x7f800001, 0x7f800001, 0x7f800001, // 32: NaN keys clamp here: above ±Inf, key + 1 < 2^31
+  0x7fffffff, 0, 0x7fffffff, 0, // 48: |f32| mask of a zero-extended f32 in an i64 lane
 ], 16);
-const K64: usize = memory.data<u64>([
-  0, 0xffffffffffffffff, 0, 0, // TIE t = 0, 1
-  0x7fffffffffffffff, 0x7fffffffffffffff, // |f64| mask
-], 16);
+/** Swizzle giving f32 values 0, 1 zero-extended in i64 lanes (index >= 16 gives 0); f64 uses PACK4's identity entry (15). */
+const CTL: usize = memory.data<u8>([0, 1, 2, 3, 255, 255, 255, 255, 4, 5, 6, 7, 255, 255, 255, 255], 16);
 
 /** Longest run ranked by the SIMD path (its cost grows with m per value). */
 const SIMD_MAX_M: i32 = 32;
@@ -72,7 +70,7 @@ let cO: usize = 0;
 let cAcc: u64 = 0;
 let cNb: u32 = 0;
 let cMp: usize = 0;
-let cTop: v128 = i64x2.splat(0);
+let cTop: v128;
 
 /** Survivors of n values: the sum over runs of min(keep, len). */
 // @ts-ignore: decorator
@@ -89,38 +87,23 @@ let cTop: v128 = i64x2.splat(0);
   return f32 ? <u64>(load<u32>(p) & 0x7fffffff) : load<u64>(p) & 0x7fffffffffffffff;
 }
 
-/**
- * Minus the rank contribution of the 4 members in vector s (f32 keys) to the
- * lanes of a: member j beats lane i when s_j > a_i, or s_j == a_i where tj is
- * all ones (adding 1 to s_j there turns >= into >). `mixed` false: tj are
- * all zero (members right of every lane).
- */
-// @ts-ignore: decorator
-@inline function rank4(s: v128, a: v128, t0: v128, t1: v128, t2: v128, t3: v128, mixed: bool): v128 {
-  let s0 = i32x4.shuffle(s, s, 0, 0, 0, 0);
-  let s1 = i32x4.shuffle(s, s, 1, 1, 1, 1);
-  let s2 = i32x4.shuffle(s, s, 2, 2, 2, 2);
-  let s3 = i32x4.shuffle(s, s, 3, 3, 3, 3);
-  if (mixed) {
-    s0 = i32x4.sub(s0, t0);
-    s1 = i32x4.sub(s1, t1);
-    s2 = i32x4.sub(s2, t2);
-    s3 = i32x4.sub(s3, t3);
-  }
-  return i32x4.add(i32x4.add(i32x4.gt_s(s0, a), i32x4.gt_s(s1, a)), i32x4.add(i32x4.gt_s(s2, a), i32x4.gt_s(s3, a)));
-}
-
-/** f32, m = 4 (2:4, 1:4, 3:4): `count` whole runs from gp. nkv = splat(-keep). */
-function runs4F32(gp: usize, count: i32, nkv: v128): void {
+/** f32, m = 4 (2:4, 1:4, 3:4): `count` whole runs from gp, `keep` per run. */
+function runs4F32(gp: usize, count: i32, keep: i32): void {
   let o = cO, acc = cAcc, nb = cNb, mp = cMp, top = cTop;
-  const t0 = v128.load(K32), t1 = v128.load(K32, 16), t2 = v128.load(K32, 32), t3 = v128.load(K32, 48);
-  const absMask = v128.load(K32, 64), nanKey = v128.load(K32, 80);
+  const t0 = v128.load(K32, 12), t1 = v128.load(K32, 8), t2 = v128.load(K32, 4);
+  const absMask = v128.load(ABS), nanKey = v128.load(K32, 32);
+  const nkv = i32x4.splat(-keep);
   for (let i = 0; i < count; i++, gp += 16) {
     const x = v128.load(gp);
     const a = i32x4.min_u(v128.and(x, absMask), nanKey);
     top = i32x4.max_u(top, a);
+    // member j beats lane i when a_j > a_i, or a_j == a_i where tj is all ones
+    // (a_j + 1 > a_i there: >=); t3 is all zero
+    const r = i32x4.add(
+      i32x4.add(i32x4.gt_s(i32x4.sub(i32x4.shuffle(a, a, 0, 0, 0, 0), t0), a), i32x4.gt_s(i32x4.sub(i32x4.shuffle(a, a, 1, 1, 1, 1), t1), a)),
+      i32x4.add(i32x4.gt_s(i32x4.sub(i32x4.shuffle(a, a, 2, 2, 2, 2), t2), a), i32x4.gt_s(i32x4.shuffle(a, a, 3, 3, 3, 3), a)));
     // rank < keep  <=>  -rank > -keep
-    const bits = i32x4.bitmask(i32x4.gt_s(rank4(a, a, t0, t1, t2, t3, true), nkv));
+    const bits = i32x4.bitmask(i32x4.gt_s(r, nkv));
     v128.store(o, i8x16.swizzle(x, v128.load(PACK4 + (<usize>bits << 4))));
     o += <usize>popcnt(bits) << 2;
     acc |= <u64>bits << nb;
@@ -135,71 +118,41 @@ function runs4F32(gp: usize, count: i32, nkv: v128): void {
   cO = o; cAcc = acc; cNb = nb; cMp = mp; cTop = top;
 }
 
-/** f32, m = 8 (4:8, 2:8, ...): `count` whole runs from gp. */
-function runs8F32(gp: usize, count: i32, nkv: v128): void {
+/**
+ * Any m that is a multiple of 2, m <= 32, either type: `count` whole runs
+ * from gp. Keys sit in i64 lanes, two per vector (f32 keys zero-extended by a
+ * swizzle), so one body serves f32 and f64. f32 reads 8 bytes past the last
+ * run (the caller leaves the array's last values to the scalar path).
+ */
+function runsSimd(gp: usize, count: i32, m: i32, keep: i32, f32: bool): void {
+  const ES: usize = f32 ? 4 : 8;
   let o = cO, acc = cAcc, nb = cNb, mp = cMp, top = cTop;
-  const t0 = v128.load(K32), t1 = v128.load(K32, 16), t2 = v128.load(K32, 32), t3 = v128.load(K32, 48);
-  const absMask = v128.load(K32, 64), nanKey = v128.load(K32, 80);
-  const z = i32x4.splat(0), ones = i32x4.splat(-1);
-  for (let i = 0; i < count; i++, gp += 32) {
-    const x = v128.load(gp);
-    const y = v128.load(gp, 16);
-    const a = i32x4.min_u(v128.and(x, absMask), nanKey);
-    const b = i32x4.min_u(v128.and(y, absMask), nanKey);
-    top = i32x4.max_u(top, i32x4.max_u(a, b));
-    // members of a are left of b's lanes (>=), members of b right of a's (>)
-    const ra = i32x4.add(rank4(a, a, t0, t1, t2, t3, true), rank4(b, a, z, z, z, z, false));
-    const rb = i32x4.add(rank4(b, b, t0, t1, t2, t3, true), rank4(a, b, ones, ones, ones, ones, true));
-    const ba = i32x4.bitmask(i32x4.gt_s(ra, nkv));
-    const bb = i32x4.bitmask(i32x4.gt_s(rb, nkv));
-    v128.store(o, i8x16.swizzle(x, v128.load(PACK4 + (<usize>ba << 4))));
-    o += <usize>popcnt(ba) << 2;
-    v128.store(o, i8x16.swizzle(y, v128.load(PACK4 + (<usize>bb << 4))));
-    o += <usize>popcnt(bb) << 2;
-    acc |= <u64>(ba | (bb << 4)) << nb;
-    nb += 8;
-    if (nb >= 32) {
-      store<u32>(mp, <u32>acc);
-      mp += 4;
-      acc >>= 32;
-      nb -= 32;
-    }
-  }
-  cO = o; cAcc = acc; cNb = nb; cMp = mp; cTop = top;
-}
-
-/** Any m that is a multiple of the lane count, m <= 32: `count` whole runs from gp. */
-function runsSimd<T>(gp: usize, count: i32, m: i32, nkv: v128): void {
-  const F32 = sizeof<T>() == 4;
-  const ES: usize = sizeof<T>();
-  const L: i32 = F32 ? 4 : 2;
-  let o = cO, acc = cAcc, nb = cNb, mp = cMp, top = cTop;
-  const K = F32 ? K32 : K64;
-  const absMask = v128.load(K, F32 ? 64 : 32);
-  for (let i = 0; i < count; i++, gp += <usize>m * ES) {
+  const km = f32 ? v128.load(K32, 48) : v128.load(ABS, 16);
+  const ctl = v128.load(f32 ? CTL : PACK4 + 240);
+  const tie = v128.load(K32, 8);
+  const zero = v128.load(K32);
+  const nkv = i64x2.splat(-keep);
+  const step = <usize>m * ES;
+  for (let i = 0; i < count; i++, gp += step) {
     let gbits: u32 = 0; // bit i = run member i kept
-    for (let p = 0; p < m; p += L) {
-      const a = v128.and(v128.load(gp + <usize>p * ES), absMask);
+    let xp = gp;
+    for (let p = 0; p < m; p += 2, xp += ES << 1) {
+      const x = v128.load(xp);
+      const a = v128.and(i8x16.swizzle(x, ctl), km);
       top = i32x4.max_u(top, a);
-      let r = i32x4.splat(0); // minus the rank: compare masks are -1 per win
-      let j = 0;
-      for (; j < p; j++) {
-        const s = v128.and(F32 ? v128.load32_splat(gp + (<usize>j << 2)) : v128.load64_splat(gp + (<usize>j << 3)), absMask);
-        r = F32 ? i32x4.add(r, i32x4.ge_s(s, a)) : i64x2.add(r, i64x2.ge_s(s, a));
-      }
-      for (let t = 0; t < L; t++, j++) {
-        const s = v128.and(F32 ? v128.load32_splat(gp + (<usize>j << 2)) : v128.load64_splat(gp + (<usize>j << 3)), absMask);
-        const tm = v128.load(K + (<usize>t << 4));
-        r = F32
-          ? i32x4.add(r, v128.bitselect(i32x4.ge_s(s, a), i32x4.gt_s(s, a), tm))
-          : i64x2.add(r, v128.bitselect(i64x2.ge_s(s, a), i64x2.gt_s(s, a), tm));
-      }
-      for (; j < m; j++) {
-        const s = v128.and(F32 ? v128.load32_splat(gp + (<usize>j << 2)) : v128.load64_splat(gp + (<usize>j << 3)), absMask);
-        r = F32 ? i32x4.add(r, i32x4.gt_s(s, a)) : i64x2.add(r, i64x2.gt_s(s, a));
-      }
-      const bits: u32 = F32 ? i32x4.bitmask(i32x4.gt_s(r, nkv)) : i64x2.bitmask(i64x2.gt_s(r, nkv));
-      v128.store(o, i8x16.swizzle(v128.load(gp + <usize>p * ES), v128.load((F32 ? PACK4 : PACK2) + (<usize>bits << 4))));
+      let r = zero; // minus the rank: compare masks are -1 per win
+      let sp = gp;
+      // members left of the vector win with >=, member p (left of lane 1) with
+      // >= on lane 1 and > on lane 0, members right of lane 0 with >
+      for (; sp < xp; sp += ES) r = i64x2.add(r, i64x2.ge_s(v128.and(v128.load64_splat(sp), km), a));
+      const s = v128.and(v128.load64_splat(sp), km);
+      r = i64x2.add(r, v128.bitselect(i64x2.ge_s(s, a), i64x2.gt_s(s, a), tie));
+      for (sp += ES; sp < gp + step; sp += ES) r = i64x2.add(r, i64x2.gt_s(v128.and(v128.load64_splat(sp), km), a));
+      const kv = i64x2.gt_s(r, nkv);
+      const bits: u32 = i64x2.bitmask(kv);
+      // PACK4 entry: f32 lanes 0, 1 of x by bits; f64 lanes as 32-bit pairs
+      const e: u32 = f32 ? bits : i32x4.bitmask(kv);
+      v128.store(o, i8x16.swizzle(x, v128.load(PACK4 + (<usize>e << 4))));
       o += <usize>popcnt(bits) * ES;
       gbits |= bits << <u32>p;
     }
@@ -221,19 +174,17 @@ function runsSimd<T>(gp: usize, count: i32, m: i32, nkv: v128): void {
 function nmPrune(wPtr: usize, n: i32, rowLen: i32, keep: i32, m: i32, outPtr: usize, maskPtr: usize, es: usize): i32 {
   const F32 = es == 4;
   const ES = es;
-  const L: i32 = F32 ? 4 : 2;
   if (n <= 0) return 0;
   if (rowLen <= 0 || rowLen > n) rowLen = n;
   const oEnd = outPtr + <usize>keptCount(n, rowLen, keep, m) * ES;
   const MAXFIN: u64 = F32 ? 0x7f7fffff : 0x7fefffffffffffff;
-  const nkv = F32 ? i32x4.splat(-keep) : i64x2.splat(-keep);
-  const simd = m % L == 0 && m <= SIMD_MAX_M && keep < m;
+  const simd = (m & 1) == 0 && m <= SIMD_MAX_M && keep < m;
   let bad = false;
   cO = outPtr;
   cAcc = 0;
   cNb = 0;
   cMp = maskPtr;
-  cTop = i64x2.splat(0);
+  cTop = v128.load(K32);
   for (let r0 = 0; r0 < n; r0 += rowLen) {
     const r1 = min(n, r0 + rowLen);
     let g = r0;
@@ -243,10 +194,12 @@ function nmPrune(wPtr: usize, n: i32, rowLen: i32, keep: i32, m: i32, outPtr: us
       let cnt = (r1 - g) / m;
       const room = <i32>((<isize>oEnd - <isize>cO - 16) / <isize>ES) / keep;
       if (cnt > room) cnt = max(0, room);
-      if (F32 && m == 4) runs4F32(wPtr + (<usize>g << 2), cnt, nkv);
-      else if (F32 && m == 8) runs8F32(wPtr + (<usize>g << 2), cnt, nkv);
-      else if (F32) runsSimd<f32>(wPtr + (<usize>g << 2), cnt, m, nkv);
-      else runsSimd<f64>(wPtr + (<usize>g << 3), cnt, m, nkv);
+      if (F32 && m == 4) runs4F32(wPtr + (<usize>g << 2), cnt, keep);
+      else {
+        // f32 reads 8 bytes past its last run: keep them inside w
+        if (F32 && r1 + 2 > n) cnt = min(cnt, max(0, (n - 2 - g) / m));
+        runsSimd(wPtr + <usize>g * ES, cnt, m, keep, F32);
+      }
       g += cnt * m;
     }
     let o = cO, acc = cAcc, nb = cNb, mp = cMp;
@@ -315,8 +268,8 @@ function nmPrune(wPtr: usize, n: i32, rowLen: i32, keep: i32, m: i32, outPtr: us
   }
   const top = cTop;
   const vbad = F32
-    ? v128.any_true(i32x4.gt_s(top, i32x4.splat(0x7f7fffff)))
-    : v128.any_true(i64x2.gt_s(top, i64x2.splat(0x7fefffffffffffff)));
+    ? v128.any_true(i32x4.gt_s(top, v128.load(ABS, 32)))
+    : v128.any_true(i64x2.gt_s(top, v128.load(ABS, 48)));
   return bad || vbad ? -1 : <i32>((cO - outPtr) / ES);
 }
 

@@ -19,24 +19,51 @@
 //  vector), compared with the largest finite pattern once after the loop.
 //  Scalar tail.
 
+import { ABS } from './lanes';
+
 /** Without a mask the loop still stores its mask bits, all here (mstep 0). */
 const SINK: usize = memory.data(16, 16);
 
 // Vector constants, read from memory into locals: as literals, Binaryen
 // repeats an 18-byte v128.const at every use (and V8 may rebuild one inside
 // the loop that uses it); a load at function entry costs a few bytes, once.
-const K: usize = memory.data<u32>([
-  0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff, // |f32| mask
-  0x7f7fffff, 0x7f7fffff, 0x7f7fffff, 0x7f7fffff, // largest finite |f32| bits
-  0xffffffff, 0x7fffffff, 0xffffffff, 0x7fffffff, // |f64| mask
-  0xffffffff, 0x7fefffff, 0xffffffff, 0x7fefffff, // largest finite |f64| bits
-], 16);
+// They are lanes.ts's ABS table: sign masks, then the largest finite
+// magnitudes' bit patterns.
+
+/**
+ * The scalar tail [i, n) of either type (es = 4: f32, 8: f64), i a multiple
+ * of 8: |w| > t compared in f64 (exact for f32 w and t), kept values copied
+ * bit for bit. Returns the count kept, or -1 - count when some tail value
+ * is NaN or ±Infinity.
+ */
+function pruneTail(wPtr: usize, i: i32, n: i32, t: f64, outPtr: usize, maskPtr: usize, es: usize): i32 {
+  const f32 = es == 4;
+  let kept = 0;
+  let byte: u32 = 0;
+  let bad = false;
+  for (; i < n; i++) {
+    const q = <usize>i * es;
+    const v = f32 ? <f64>load<f32>(wPtr + q) : load<f64>(wPtr + q);
+    const keep = abs(v) > t;
+    bad = bad || !isFinite(v);
+    if (f32) store<u32>(outPtr + q, keep ? load<u32>(wPtr + q) : 0);
+    else store<u64>(outPtr + q, keep ? load<u64>(wPtr + q) : 0);
+    kept += <i32>keep;
+    byte |= (<u32>keep) << (<u32>i & 7);
+    if ((i & 7) == 7) {
+      if (maskPtr != 0) store<u8>(maskPtr + (<usize>i >> 3), byte);
+      byte = 0;
+    }
+  }
+  if (maskPtr != 0 && (n & 7) != 0) store<u8>(maskPtr + (<usize>n >> 3), byte);
+  return bad ? -1 - kept : kept;
+}
 
 /** Prunes n f32 weights at threshold t; returns the kept count. */
 export function pruneF32(wPtr: usize, n: i32, t: f32, outPtr: usize, maskPtr: usize): i32 {
   const tv = f32x4.splat(t);
-  const am = v128.load(K);
-  const big = v128.load(K, 16);
+  const am = v128.load(ABS);
+  const big = v128.load(ABS, 32);
   let top = i32x4.splat(0); // lane-wise max of the |w| bits: > big means NaN / Inf
   let mp: usize = SINK, mstep: usize = 0;
   if (maskPtr != 0) {
@@ -73,30 +100,17 @@ export function pruneF32(wPtr: usize, n: i32, t: f32, outPtr: usize, maskPtr: us
     i += 16;
   } while (i + 16 <= n);
   // scalar tail; i is a multiple of 16 here, so the mask resumes on a byte boundary
-  let byte: u32 = 0;
-  let tailBad = false;
-  for (; i < n; i++) {
-    const v = load<f32>(wPtr + (<usize>i << 2));
-    const keep = abs<f32>(v) > t;
-    if ((reinterpret<u32>(v) & 0x7fffffff) > 0x7f7fffff) tailBad = true;
-    store<f32>(outPtr + (<usize>i << 2), select<f32>(v, 0, keep));
-    kept += <i32>keep;
-    byte |= (<u32>keep) << (<u32>i & 7);
-    if ((i & 7) == 7) {
-      if (maskPtr != 0) store<u8>(maskPtr + (<usize>i >> 3), byte);
-      byte = 0;
-    }
-  }
-  if (maskPtr != 0 && (n & 7) != 0) store<u8>(maskPtr + (<usize>n >> 3), byte);
+  const tail = pruneTail(wPtr, i, n, t, outPtr, maskPtr, 4);
+  kept += <i32>tail;
   // top < 2^31 per lane, so the signed compare gives the unsigned answer
-  return tailBad || v128.any_true(i32x4.gt_s(top, big)) ? -1 : kept;
+  return tail < 0 || v128.any_true(i32x4.gt_s(top, big)) ? -1 : kept;
 }
 
 /** Prunes n f64 weights at threshold t; returns the kept count. */
 export function pruneF64(wPtr: usize, n: i32, t: f64, outPtr: usize, maskPtr: usize): i32 {
   const tv = f64x2.splat(t);
-  const am = v128.load(K, 32);
-  const big = v128.load(K, 48);
+  const am = v128.load(ABS, 16);
+  const big = v128.load(ABS, 48);
   // lane-wise max of the 32-bit halves of the |w| bits: a high half >= 0x7ff00000
   // (NaN / Inf) makes its 64-bit lane > big whatever the low half holds
   let top = i64x2.splat(0);
@@ -134,20 +148,7 @@ export function pruneF64(wPtr: usize, n: i32, t: f64, outPtr: usize, maskPtr: us
     kept += popcnt(bits);
     i += 8;
   } while (i + 8 <= n);
-  let byte: u32 = 0;
-  let tailBad = false;
-  for (; i < n; i++) {
-    const v = load<f64>(wPtr + (<usize>i << 3));
-    const keep = abs<f64>(v) > t;
-    if ((reinterpret<u64>(v) & 0x7fffffffffffffff) > 0x7fefffffffffffff) tailBad = true;
-    store<f64>(outPtr + (<usize>i << 3), select<f64>(v, 0, keep));
-    kept += <i32>keep;
-    byte |= (<u32>keep) << (<u32>i & 7);
-    if ((i & 7) == 7) {
-      if (maskPtr != 0) store<u8>(maskPtr + (<usize>i >> 3), byte);
-      byte = 0;
-    }
-  }
-  if (maskPtr != 0 && (n & 7) != 0) store<u8>(maskPtr + (<usize>n >> 3), byte);
-  return tailBad || v128.any_true(i64x2.gt_s(top, big)) ? -1 : kept;
+  const tail = pruneTail(wPtr, i, n, t, outPtr, maskPtr, 8);
+  kept += <i32>tail;
+  return tail < 0 || v128.any_true(i64x2.gt_s(top, big)) ? -1 : kept;
 }

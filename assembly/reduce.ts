@@ -23,17 +23,48 @@
 //    the exact value; the tests hold them to 1e-12 relative of each other.
 //    No scaling: sum x^2 overflows to +Inf for f64 |x| beyond ~1e154.
 
+import { ABS } from './lanes';
+
 // Vector constants, read from memory into locals: as literals, Binaryen
 // repeats an 18-byte v128.const at every use (and V8 may rebuild one inside
 // the loop that uses it); a load at function entry costs a few bytes, once.
+// (The sign masks are lanes.ts's ABS.)
 const K: usize = memory.data<u32>([
   0, 0, 0, 0, //                                                   0: zero
-  0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff, //              16: |f32| mask
-  0xffffffff, 0x7fffffff, 0xffffffff, 0x7fffffff, //              32: |f64| mask
-  0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, //              48: all ones
+  0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, //              16: all ones
 ], 16);
 
 // ---------------------------------------------------------------- min / max
+
+/**
+ * Sign bits of len values at p (es = 4: f32, 8: f64): bit 31 of the low
+ * word = OR of all sign bits, bit 31 of the high word = AND of them. A zero
+ * minimum is -0 iff some value has its sign bit set (only -0 can, then); a
+ * zero maximum is -0 iff every value has it.
+ */
+function zeroSigns(p: usize, len: i32, es: usize): u64 {
+  const bytes = <usize>len * es;
+  let o = v128.load(K), an = v128.load(K, 16);
+  let i: usize = 0;
+  for (; i + 16 <= bytes; i += 16) {
+    const b = v128.load(p + i);
+    o = v128.or(o, b);
+    an = v128.and(an, b);
+  }
+  // the sign bits sit at bit 31 of each 32-bit lane (f32) or of each odd lane (f64)
+  let orb = i32x4.extract_lane(o, 1) | i32x4.extract_lane(o, 3);
+  let andb = i32x4.extract_lane(an, 1) & i32x4.extract_lane(an, 3);
+  if (es == 4) {
+    orb |= i32x4.extract_lane(o, 0) | i32x4.extract_lane(o, 2);
+    andb &= i32x4.extract_lane(an, 0) & i32x4.extract_lane(an, 2);
+  }
+  for (; i < bytes; i += es) {
+    const b = load<i32>(p + i + es - 4);
+    orb |= b;
+    andb &= b;
+  }
+  return (<u64>(<u32>andb) << 32) | <u64>(<u32>orb);
+}
 
 // @ts-ignore: decorator
 @inline function minMaxF32(p: usize, len: i32, minOut: usize, maxOut: usize): void {
@@ -84,22 +115,9 @@ const K: usize = memory.data<u32>([
   }
   if (mn == 0 || mx == 0) {
     // a zero result: settle its sign from the OR / AND of all sign bits
-    let o = v128.load(K), an = v128.load(K, 48);
-    i = 0;
-    for (; i + 4 <= len; i += 4) {
-      const b = v128.load(p + (<usize>i << 2));
-      o = v128.or(o, b);
-      an = v128.and(an, b);
-    }
-    let orb = i32x4.extract_lane(o, 0) | i32x4.extract_lane(o, 1) | i32x4.extract_lane(o, 2) | i32x4.extract_lane(o, 3);
-    let andb = i32x4.extract_lane(an, 0) & i32x4.extract_lane(an, 1) & i32x4.extract_lane(an, 2) & i32x4.extract_lane(an, 3);
-    for (; i < len; i++) {
-      const b = load<i32>(p + (<usize>i << 2));
-      orb |= b;
-      andb &= b;
-    }
-    if (mn == 0) mn = reinterpret<f32>(orb & 0x80000000);
-    if (mx == 0) mx = reinterpret<f32>(andb & 0x80000000);
+    const sg = zeroSigns(p, len, 4);
+    if (mn == 0) mn = reinterpret<f32>(<u32>sg & 0x80000000);
+    if (mx == 0) mx = reinterpret<f32>(<u32>(sg >>> 32) & 0x80000000);
   }
   store<f32>(minOut, mn);
   store<f32>(maxOut, mx);
@@ -151,22 +169,9 @@ const K: usize = memory.data<u32>([
     if (v > mx) mx = v;
   }
   if (mn == 0 || mx == 0) {
-    let o = v128.load(K), an = v128.load(K, 48);
-    i = 0;
-    for (; i + 2 <= len; i += 2) {
-      const b = v128.load(p + (<usize>i << 3));
-      o = v128.or(o, b);
-      an = v128.and(an, b);
-    }
-    let orb = i64x2.extract_lane(o, 0) | i64x2.extract_lane(o, 1);
-    let andb = i64x2.extract_lane(an, 0) & i64x2.extract_lane(an, 1);
-    for (; i < len; i++) {
-      const b = load<i64>(p + (<usize>i << 3));
-      orb |= b;
-      andb &= b;
-    }
-    if (mn == 0) mn = reinterpret<f64>(orb & 0x8000000000000000);
-    if (mx == 0) mx = reinterpret<f64>(andb & 0x8000000000000000);
+    const sg = zeroSigns(p, len, 8);
+    if (mn == 0) mn = reinterpret<f64>(<u64>(<u32>sg & 0x80000000) << 32);
+    if (mx == 0) mx = reinterpret<f64>(<u64>(<u32>(sg >>> 32) & 0x80000000) << 32);
   }
   store<f64>(minOut, mn);
   store<f64>(maxOut, mx);
@@ -183,15 +188,30 @@ export function segMinMaxF32(xPtr: usize, n: i32, seg: i32, minPtr: usize, maxPt
   }
 }
 
-/** Per segment g: min[g] = min x, max[g] = max x (f64 in, f64 out). */
-export function segMinMaxF64(xPtr: usize, n: i32, seg: i32, minPtr: usize, maxPtr: usize): void {
+/** A segment's f64 min and max when only max |x| is wanted (segMaxAbsF64). */
+const MM: usize = memory.data(16, 16);
+
+/**
+ * Per segment g: absPtr = 0: min[g], max[g]; else out[g] = max |x| =
+ * max(|min x|, |max x|) (exact), through MM. One body serves segMinMaxF64
+ * and segMaxAbsF64 (the engine's paths call neither).
+ */
+function segMinMax64(xPtr: usize, n: i32, seg: i32, minPtr: usize, maxPtr: usize, absPtr: usize): void {
   if (seg < 1) return;
   let g: usize = 0;
   for (let start = 0; start < n; g++) {
     const len = min(seg, n - start);
-    minMaxF64(xPtr + (<usize>start << 3), len, minPtr + (g << 3), maxPtr + (g << 3));
+    const mo = absPtr ? MM : minPtr + (g << 3);
+    const xo = absPtr ? MM + 8 : maxPtr + (g << 3);
+    minMaxF64(xPtr + (<usize>start << 3), len, mo, xo);
+    if (absPtr) store<f64>(absPtr + (g << 3), max(abs(load<f64>(MM)), abs(load<f64>(MM, 8))));
     start += len;
   }
+}
+
+/** Per segment g: min[g] = min x, max[g] = max x (f64 in, f64 out). */
+export function segMinMaxF64(xPtr: usize, n: i32, seg: i32, minPtr: usize, maxPtr: usize): void {
+  segMinMax64(xPtr, n, seg, minPtr, maxPtr, 0);
 }
 
 // ------------------------------------------------------------------ max |x|
@@ -201,7 +221,7 @@ export function segMinMaxF64(xPtr: usize, n: i32, seg: i32, minPtr: usize, maxPt
   // Unsigned integer max of the magnitude bits: for non-negative floats the
   // bit patterns order like the values, and every NaN pattern sorts above
   // +Infinity, so a NaN anywhere makes the result NaN (pmax would drop it).
-  const m = v128.load(K, 16);
+  const m = v128.load(ABS);
   let x0 = v128.load(K), x1 = x0, x2 = x0, x3 = x0;
   let i = 0;
   for (; i + 16 <= len; i += 16) {
@@ -225,31 +245,6 @@ export function segMinMaxF64(xPtr: usize, n: i32, seg: i32, minPtr: usize, maxPt
   return reinterpret<f32>(mx);
 }
 
-// @ts-ignore: decorator
-@inline function maxAbsF64(p: usize, len: i32): f64 {
-  const m = v128.load(K, 32);
-  let x0 = v128.load(K), x1 = x0, x2 = x0, x3 = x0;
-  let i = 0;
-  for (; i + 8 <= len; i += 8) {
-    const q = p + (<usize>i << 3);
-    x0 = f64x2.pmax(x0, v128.and(v128.load(q), m));
-    x1 = f64x2.pmax(x1, v128.and(v128.load(q, 16), m));
-    x2 = f64x2.pmax(x2, v128.and(v128.load(q, 32), m));
-    x3 = f64x2.pmax(x3, v128.and(v128.load(q, 48), m));
-  }
-  for (; i + 2 <= len; i += 2) {
-    x0 = f64x2.pmax(x0, v128.and(v128.load(p + (<usize>i << 3)), m));
-  }
-  x0 = f64x2.pmax(f64x2.pmax(x0, x1), f64x2.pmax(x2, x3));
-  x0 = f64x2.pmax(x0, v128.shuffle<u64>(x0, x0, 1, 0));
-  let mx = f64x2.extract_lane(x0, 0);
-  for (; i < len; i++) {
-    const v = abs<f64>(load<f64>(p + (<usize>i << 3)));
-    if (v > mx) mx = v;
-  }
-  return mx;
-}
-
 /** Per segment g: out[g] = max |x| (f32 in, f32 out). */
 export function segMaxAbsF32(xPtr: usize, n: i32, seg: i32, outPtr: usize): void {
   if (seg < 1) return;
@@ -261,77 +256,46 @@ export function segMaxAbsF32(xPtr: usize, n: i32, seg: i32, outPtr: usize): void
   }
 }
 
-/** Per segment g: out[g] = max |x| (f64 in, f64 out). */
+/** Per segment g: out[g] = max |x| (f64 in, f64 out), through segMinMax64. */
 export function segMaxAbsF64(xPtr: usize, n: i32, seg: i32, outPtr: usize): void {
-  if (seg < 1) return;
-  let g: usize = 0;
-  for (let start = 0; start < n; g++) {
-    const len = min(seg, n - start);
-    store<f64>(outPtr + (g << 3), maxAbsF64(xPtr + (<usize>start << 3), len));
-    start += len;
-  }
+  segMinMax64(xPtr, n, seg, 0, 0, outPtr);
 }
 
 // -------------------------------------------------------------------- norms
 
-// @ts-ignore: decorator
-@inline function normF32(p: usize, len: i32, l1: bool): f64 {
+/**
+ * sum |x| (l1) or sqrt(sum x^2) of len values at p (es = 4: f32, widened
+ * exactly; 8: f64). Eight partial sums: block i (8 values) adds values
+ * 2q, 2q+1 to s_q (q = 0..3) as two f64 lanes; then (s0 + s1) + (s2 + s3),
+ * lane 0 + lane 1, then the tail in order. One body for both types and
+ * both norms (not hot: the engine's paths do not call the norms).
+ */
+function norm(p: usize, len: i32, l1: bool, es: usize): f64 {
+  const f32 = es == 4;
   let s0 = v128.load(K), s1 = s0, s2 = s0, s3 = s0;
   let i = 0;
-  if (l1) {
-    const m = v128.load(K, 16);
-    for (; i + 8 <= len; i += 8) {
-      const q = p + (<usize>i << 2);
-      const a = v128.and(v128.load(q), m);
-      const b = v128.and(v128.load(q, 16), m);
-      s0 = f64x2.add(s0, f64x2.promote_low_f32x4(a));
-      s1 = f64x2.add(s1, f64x2.promote_low_f32x4(v128.shuffle<u32>(a, a, 2, 3, 2, 3)));
-      s2 = f64x2.add(s2, f64x2.promote_low_f32x4(b));
-      s3 = f64x2.add(s3, f64x2.promote_low_f32x4(v128.shuffle<u32>(b, b, 2, 3, 2, 3)));
+  for (; i + 8 <= len; i += 8) {
+    const q = p + (<usize>i << (f32 ? 2 : 3));
+    let a: v128, b: v128, c: v128, d: v128;
+    if (f32) {
+      const x = v128.load(q);
+      const y = v128.load(q, 16);
+      a = f64x2.promote_low_f32x4(x);
+      b = f64x2.promote_low_f32x4(v128.shuffle<u32>(x, x, 2, 3, 2, 3));
+      c = f64x2.promote_low_f32x4(y);
+      d = f64x2.promote_low_f32x4(v128.shuffle<u32>(y, y, 2, 3, 2, 3));
+    } else {
+      a = v128.load(q);
+      b = v128.load(q, 16);
+      c = v128.load(q, 32);
+      d = v128.load(q, 48);
     }
-  } else {
-    for (; i + 8 <= len; i += 8) {
-      const q = p + (<usize>i << 2);
-      const a = v128.load(q);
-      const b = v128.load(q, 16);
-      const a0 = f64x2.promote_low_f32x4(a);
-      const a1 = f64x2.promote_low_f32x4(v128.shuffle<u32>(a, a, 2, 3, 2, 3));
-      const b0 = f64x2.promote_low_f32x4(b);
-      const b1 = f64x2.promote_low_f32x4(v128.shuffle<u32>(b, b, 2, 3, 2, 3));
-      s0 = f64x2.add(s0, f64x2.mul(a0, a0));
-      s1 = f64x2.add(s1, f64x2.mul(a1, a1));
-      s2 = f64x2.add(s2, f64x2.mul(b0, b0));
-      s3 = f64x2.add(s3, f64x2.mul(b1, b1));
-    }
-  }
-  s0 = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
-  let s = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
-  for (; i < len; i++) {
-    const v = <f64>load<f32>(p + (<usize>i << 2));
-    s += l1 ? abs(v) : v * v;
-  }
-  return l1 ? s : sqrt(s);
-}
-
-// @ts-ignore: decorator
-@inline function normF64(p: usize, len: i32, l1: bool): f64 {
-  let s0 = v128.load(K), s1 = s0, s2 = s0, s3 = s0;
-  let i = 0;
-  if (l1) {
-    for (; i + 8 <= len; i += 8) {
-      const q = p + (<usize>i << 3);
-      s0 = f64x2.add(s0, f64x2.abs(v128.load(q)));
-      s1 = f64x2.add(s1, f64x2.abs(v128.load(q, 16)));
-      s2 = f64x2.add(s2, f64x2.abs(v128.load(q, 32)));
-      s3 = f64x2.add(s3, f64x2.abs(v128.load(q, 48)));
-    }
-  } else {
-    for (; i + 8 <= len; i += 8) {
-      const q = p + (<usize>i << 3);
-      const a = v128.load(q);
-      const b = v128.load(q, 16);
-      const c = v128.load(q, 32);
-      const d = v128.load(q, 48);
+    if (l1) {
+      s0 = f64x2.add(s0, f64x2.abs(a));
+      s1 = f64x2.add(s1, f64x2.abs(b));
+      s2 = f64x2.add(s2, f64x2.abs(c));
+      s3 = f64x2.add(s3, f64x2.abs(d));
+    } else {
       s0 = f64x2.add(s0, f64x2.mul(a, a));
       s1 = f64x2.add(s1, f64x2.mul(b, b));
       s2 = f64x2.add(s2, f64x2.mul(c, c));
@@ -341,32 +305,31 @@ export function segMaxAbsF64(xPtr: usize, n: i32, seg: i32, outPtr: usize): void
   s0 = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
   let s = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
   for (; i < len; i++) {
-    const v = load<f64>(p + (<usize>i << 3));
+    const q = p + <usize>i * es;
+    const v = f32 ? <f64>load<f32>(q) : load<f64>(q);
     s += l1 ? abs(v) : v * v;
   }
   return l1 ? s : sqrt(s);
 }
 
-/** Per segment g: out[g] = p == 1 ? sum |x| : sqrt(sum x^2) (f32 in, f64 out). */
-export function segNormF32(xPtr: usize, n: i32, seg: i32, p: i32, outPtr: usize): void {
+/** Per segment g: out[g] = p == 1 ? sum |x| : sqrt(sum x^2) (es = 4: f32 in, 8: f64 in; f64 out). */
+function segNorm(xPtr: usize, n: i32, seg: i32, p: i32, outPtr: usize, es: usize): void {
   if (seg < 1) return;
   const l1 = p == 1;
   let g: usize = 0;
   for (let start = 0; start < n; g++) {
     const len = min(seg, n - start);
-    store<f64>(outPtr + (g << 3), normF32(xPtr + (<usize>start << 2), len, l1));
+    store<f64>(outPtr + (g << 3), norm(xPtr + <usize>start * es, len, l1, es));
     start += len;
   }
 }
 
+/** Per segment g: out[g] = p == 1 ? sum |x| : sqrt(sum x^2) (f32 in, f64 out). */
+export function segNormF32(xPtr: usize, n: i32, seg: i32, p: i32, outPtr: usize): void {
+  segNorm(xPtr, n, seg, p, outPtr, 4);
+}
+
 /** Per segment g: out[g] = p == 1 ? sum |x| : sqrt(sum x^2) (f64 in, f64 out). */
 export function segNormF64(xPtr: usize, n: i32, seg: i32, p: i32, outPtr: usize): void {
-  if (seg < 1) return;
-  const l1 = p == 1;
-  let g: usize = 0;
-  for (let start = 0; start < n; g++) {
-    const len = min(seg, n - start);
-    store<f64>(outPtr + (g << 3), normF64(xPtr + (<usize>start << 3), len, l1));
-    start += len;
-  }
+  segNorm(xPtr, n, seg, p, outPtr, 8);
 }

@@ -29,7 +29,7 @@
 //  plain radix select runs on all of w. Either way the result is exact; the
 //  sample only decides the speed (one pass instead of two and a scatter).
 
-import { PACK2, PACK4 } from './lanes';
+import { ABS, PACK4 } from './lanes';
 
 const HIST: usize = memory.data(2048 * 4, 16);
 
@@ -61,23 +61,35 @@ const SAMPLE_MIN_N: i32 = 1 << 17;
 }
 
 /**
- * Bit pattern of the k-th largest of (src[i] & 0x7fffffff), i < cnt, 1 <= k <= cnt.
- * Candidates are compacted into scratch; src may equal scratch.
+ * Bit pattern of the k-th largest key among cnt elements at src, 1 <= k <= cnt;
+ * es = 4 (f32) or 8 (f64); key = the element's bit pattern with the sign
+ * cleared. Digits come from 32-bit words: the (high) word, bits 30..20,
+ * 19..10, 9..0 (the f32 word, the f64 high word), then for f64 the low word,
+ * bits 31..21, 20..10, 9..0 (by then every candidate shares the high word).
+ * Candidates are compacted into scratch as keys; src may equal scratch.
  */
-function radix32(src: usize, cnt: i32, k: i32, scratch: usize): u32 {
-  let prefix: u32 = 0;
-  for (let level = 0; level < 3; level++) {
-    const shift: u32 = level == 0 ? 20 : level == 1 ? 10 : 0;
-    const nb = level == 0 ? 2048 : 1024;
+function radix(src: usize, cnt: i32, k: i32, scratch: usize, es: usize): u64 {
+  const f64 = es == 8;
+  let hiP: u32 = 0;
+  let loP: u32 = 0;
+  const levels = f64 ? 6 : 3;
+  for (let level = 0; level < levels; level++) {
+    const low = level >= 3;
+    const sl = level - (low ? 3 : 0);
+    const shift: u32 = sl == 0 ? (low ? 21 : 20) : sl == 1 ? 10 : 0;
+    const nb = sl == 0 || (low && sl == 1) ? 2048 : 1024;
     const dm: u32 = <u32>nb - 1;
+    // the digit's word: the high word (offset es - 4) first, then the low word
+    const off: usize = low ? 0 : es - 4;
     clearHist(nb);
     let i = 0;
+    let p = src + off;
+    const es2 = es << 1, es3 = es2 + es, es4 = es << 2;
     for (; i + 4 <= cnt; i += 4) {
-      const p = src + (<usize>i << 2);
-      const d0 = ((load<u32>(p) & 0x7fffffff) >>> shift) & dm;
-      const d1 = ((load<u32>(p, 4) & 0x7fffffff) >>> shift) & dm;
-      const d2 = ((load<u32>(p, 8) & 0x7fffffff) >>> shift) & dm;
-      const d3 = ((load<u32>(p, 12) & 0x7fffffff) >>> shift) & dm;
+      const d0 = (load<u32>(p) >>> shift) & dm;
+      const d1 = (load<u32>(p + es) >>> shift) & dm;
+      const d2 = (load<u32>(p + es2) >>> shift) & dm;
+      const d3 = (load<u32>(p + es3) >>> shift) & dm;
       const h0 = HIST + (<usize>d0 << 2);
       store<u32>(h0, load<u32>(h0) + 1);
       const h1 = HIST + (<usize>d1 << 2);
@@ -86,77 +98,42 @@ function radix32(src: usize, cnt: i32, k: i32, scratch: usize): u32 {
       store<u32>(h2, load<u32>(h2) + 1);
       const h3 = HIST + (<usize>d3 << 2);
       store<u32>(h3, load<u32>(h3) + 1);
+      p += es4;
     }
     for (; i < cnt; i++) {
-      const d = ((load<u32>(src + (<usize>i << 2)) & 0x7fffffff) >>> shift) & dm;
-      const h = HIST + (<usize>d << 2);
+      const h = HIST + (<usize>((load<u32>(p) >>> shift) & dm) << 2);
       store<u32>(h, load<u32>(h) + 1);
+      p += es;
     }
     const bk = pickBucket(nb, k);
     const b = <u32>(bk >>> 32);
     k = <i32>(<u32>bk);
-    prefix |= b << shift;
-    if (level == 2) break;
+    if (low) loP |= b << shift;
+    else hiP |= b << shift;
+    if (level == levels - 1) break;
     const c = load<i32>(HIST + (<usize>b << 2));
     if (c != cnt) {
       // compact the chosen bucket into scratch (j <= i, so in place is safe)
       let j = 0;
-      for (i = 0; i < cnt; i++) {
-        const a = load<u32>(src + (<usize>i << 2)) & 0x7fffffff;
-        store<u32>(scratch + (<usize>j << 2), a);
-        j += <i32>(((a >>> shift) & dm) == b);
+      if (f64) {
+        for (i = 0; i < cnt; i++) {
+          const a = load<u64>(src + (<usize>i << 3)) & 0x7fffffffffffffff;
+          store<u64>(scratch + (<usize>j << 3), a);
+          j += <i32>(((<u32>(a >>> (low ? 0 : 32)) >>> shift) & dm) == b);
+        }
+      } else {
+        for (i = 0; i < cnt; i++) {
+          const a = load<u32>(src + (<usize>i << 2)) & 0x7fffffff;
+          store<u32>(scratch + (<usize>j << 2), a);
+          j += <i32>(((a >>> shift) & dm) == b);
+        }
       }
       src = scratch;
       cnt = c;
     }
-    if (cnt == 1) return load<u32>(src) & 0x7fffffff;
+    if (cnt == 1) return f64 ? load<u64>(src) & 0x7fffffffffffffff : <u64>(load<u32>(src) & 0x7fffffff);
   }
-  return prefix;
-}
-
-/** As radix32 for 64-bit patterns (f64): bit pattern of the k-th largest of src[i] & 0x7fff...f. */
-function radix64(src: usize, cnt: i32, k: i32, scratch: usize): u64 {
-  let prefix: u64 = 0;
-  for (let level = 0; level < 6; level++) {
-    // bit 63 is the sign: high word digits 62..52, 51..42, 41..32; low word 31..21, 20..10, 9..0
-    const shift: u64 = level == 0 ? 52 : level == 1 ? 42 : level == 2 ? 32 : level == 3 ? 21 : level == 4 ? 10 : 0;
-    const nb = level == 0 || level == 3 || level == 4 ? 2048 : 1024;
-    const dm: u64 = <u64>nb - 1;
-    clearHist(nb);
-    let i = 0;
-    for (; i + 2 <= cnt; i += 2) {
-      const p = src + (<usize>i << 3);
-      const d0 = <usize>(((load<u64>(p) & 0x7fffffffffffffff) >>> shift) & dm);
-      const d1 = <usize>(((load<u64>(p, 8) & 0x7fffffffffffffff) >>> shift) & dm);
-      const h0 = HIST + (d0 << 2);
-      store<u32>(h0, load<u32>(h0) + 1);
-      const h1 = HIST + (d1 << 2);
-      store<u32>(h1, load<u32>(h1) + 1);
-    }
-    for (; i < cnt; i++) {
-      const d = <usize>(((load<u64>(src + (<usize>i << 3)) & 0x7fffffffffffffff) >>> shift) & dm);
-      const h = HIST + (d << 2);
-      store<u32>(h, load<u32>(h) + 1);
-    }
-    const bk = pickBucket(nb, k);
-    const b = bk >>> 32;
-    k = <i32>(<u32>bk);
-    prefix |= b << shift;
-    if (level == 5) break;
-    const c = load<i32>(HIST + (<usize>b << 2));
-    if (c != cnt) {
-      let j = 0;
-      for (i = 0; i < cnt; i++) {
-        const a = load<u64>(src + (<usize>i << 3)) & 0x7fffffffffffffff;
-        store<u64>(scratch + (<usize>j << 3), a);
-        j += <i32>(((a >>> shift) & dm) == b);
-      }
-      src = scratch;
-      cnt = c;
-    }
-    if (cnt == 1) return load<u64>(src) & 0x7fffffffffffffff;
-  }
-  return prefix;
+  return f64 ? (<u64>hiP << 32) | <u64>loP : <u64>hiP;
 }
 
 /**
@@ -174,135 +151,139 @@ function radix64(src: usize, cnt: i32, k: i32, scratch: usize): u64 {
   return (<u64>(<u32>hiRank) << 32) | <u64>(<u32>loRank);
 }
 
-/** The k-th largest |w| of n f32 values (1 <= k <= n), exact. */
-export function kthAbsF32(wPtr: usize, n: i32, k: i32, scratchPtr: usize): f32 {
-  if (k < 1 || k > n) return NaN;
-  if (n < SAMPLE_MIN_N) return reinterpret<f32>(radix32(wPtr, n, k, scratchPtr));
+/** Key bits of the k-th largest |w| of n values (1 <= k <= n; es = 4: f32, 8: f64), exact. */
+function kth(wPtr: usize, n: i32, k: i32, scratchPtr: usize, es: usize): u64 {
+  const f64 = es == 8;
+  if (n < SAMPLE_MIN_N) return radix(wPtr, n, k, scratchPtr, es);
   // strided sample, twice (each selection compacts its copy in place)
   const m = sampleSize(n);
   const stride = n / m;
-  const s2 = scratchPtr + (<usize>m << 2);
-  for (let t = 0; t < m; t++) {
-    const a = load<u32>(wPtr + (<usize>(t * stride + (stride >> 1)) << 2)) & 0x7fffffff;
-    store<u32>(scratchPtr + (<usize>t << 2), a);
-    store<u32>(s2 + (<usize>t << 2), a);
+  const s2 = scratchPtr + <usize>m * es;
+  const half = stride >> 1;
+  if (f64) {
+    for (let t = 0; t < m; t++) {
+      const a = load<u64>(wPtr + (<usize>(t * stride + half) << 3)) & 0x7fffffffffffffff;
+      store<u64>(scratchPtr + (<usize>t << 3), a);
+      store<u64>(s2 + (<usize>t << 3), a);
+    }
+  } else {
+    for (let t = 0; t < m; t++) {
+      const a = load<u32>(wPtr + (<usize>(t * stride + half) << 2)) & 0x7fffffff;
+      store<u32>(scratchPtr + (<usize>t << 2), a);
+      store<u32>(s2 + (<usize>t << 2), a);
+    }
   }
   const br = bracket(n, k, m);
   const hiRank = <i32>(br >>> 32);
   const loRank = <i32>(<u32>br);
-  const hi: u32 = hiRank >= 1 ? radix32(scratchPtr, m, hiRank, scratchPtr) : 0x7f800000; // +Inf: above every finite |w|
-  const lo: u32 = loRank <= m ? radix32(s2, m, loRank, s2) : 0;
+  // no upper bound: +Inf, above every finite |w|
+  const hi: u64 = hiRank >= 1 ? radix(scratchPtr, m, hiRank, scratchPtr, es) : f64 ? 0x7ff0000000000000 : 0x7f800000;
+  const lo: u64 = loRank <= m ? radix(s2, m, loRank, s2, es) : 0;
   // one pass: count |w| > hi, compact lo <= |w| <= hi into scratch
-  const am = i32x4.splat(0x7fffffff);
-  const hv = f32x4.splat(reinterpret<f32>(hi));
-  const lv = f32x4.splat(reinterpret<f32>(lo));
-  let above = i32x4.splat(0);
   let j = 0;
   let i = 0;
-  for (; i + 16 <= n; i += 16) {
-    const p = wPtr + (<usize>i << 2);
-    const a0 = v128.and(v128.load(p), am);
-    const a1 = v128.and(v128.load(p, 16), am);
-    const a2 = v128.and(v128.load(p, 32), am);
-    const a3 = v128.and(v128.load(p, 48), am);
-    const g0 = f32x4.gt(a0, hv);
-    const g1 = f32x4.gt(a1, hv);
-    const g2 = f32x4.gt(a2, hv);
-    const g3 = f32x4.gt(a3, hv);
-    above = i32x4.sub(above, i32x4.add(i32x4.add(g0, g1), i32x4.add(g2, g3)));
-    const r0 = v128.andnot(f32x4.ge(a0, lv), g0);
-    const r1 = v128.andnot(f32x4.ge(a1, lv), g1);
-    const r2 = v128.andnot(f32x4.ge(a2, lv), g2);
-    const r3 = v128.andnot(f32x4.ge(a3, lv), g3);
-    if (v128.any_true(v128.or(v128.or(r0, r1), v128.or(r2, r3)))) {
-      // j <= i: the 16-byte stores stay inside scratch[0..n)
-      let bm = i32x4.bitmask(r0);
-      v128.store(scratchPtr + (<usize>j << 2), i8x16.swizzle(a0, v128.load(PACK4 + (<usize>bm << 4))));
-      j += popcnt(bm);
-      bm = i32x4.bitmask(r1);
-      v128.store(scratchPtr + (<usize>j << 2), i8x16.swizzle(a1, v128.load(PACK4 + (<usize>bm << 4))));
-      j += popcnt(bm);
-      bm = i32x4.bitmask(r2);
-      v128.store(scratchPtr + (<usize>j << 2), i8x16.swizzle(a2, v128.load(PACK4 + (<usize>bm << 4))));
-      j += popcnt(bm);
-      bm = i32x4.bitmask(r3);
-      v128.store(scratchPtr + (<usize>j << 2), i8x16.swizzle(a3, v128.load(PACK4 + (<usize>bm << 4))));
-      j += popcnt(bm);
+  let cntAbove = 0;
+  if (f64) {
+    const am = v128.load(ABS, 16);
+    const hv = f64x2.splat(reinterpret<f64>(hi));
+    const lv = f64x2.splat(reinterpret<f64>(lo));
+    let above = i64x2.splat(0);
+    for (; i + 8 <= n; i += 8) {
+      const p = wPtr + (<usize>i << 3);
+      const a0 = v128.and(v128.load(p), am);
+      const a1 = v128.and(v128.load(p, 16), am);
+      const a2 = v128.and(v128.load(p, 32), am);
+      const a3 = v128.and(v128.load(p, 48), am);
+      const g0 = f64x2.gt(a0, hv);
+      const g1 = f64x2.gt(a1, hv);
+      const g2 = f64x2.gt(a2, hv);
+      const g3 = f64x2.gt(a3, hv);
+      above = i64x2.sub(above, i64x2.add(i64x2.add(g0, g1), i64x2.add(g2, g3)));
+      const r0 = v128.andnot(f64x2.ge(a0, lv), g0);
+      const r1 = v128.andnot(f64x2.ge(a1, lv), g1);
+      const r2 = v128.andnot(f64x2.ge(a2, lv), g2);
+      const r3 = v128.andnot(f64x2.ge(a3, lv), g3);
+      if (v128.any_true(v128.or(v128.or(r0, r1), v128.or(r2, r3)))) {
+        // j <= i: the 16-byte stores stay inside scratch[0..n); a 64-bit
+        // lane's compare mask sets two 32-bit lanes, so PACK4 packs it
+        let bm = i32x4.bitmask(r0);
+        v128.store(scratchPtr + (<usize>j << 3), i8x16.swizzle(a0, v128.load(PACK4 + (<usize>bm << 4))));
+        j += popcnt(bm) >> 1;
+        bm = i32x4.bitmask(r1);
+        v128.store(scratchPtr + (<usize>j << 3), i8x16.swizzle(a1, v128.load(PACK4 + (<usize>bm << 4))));
+        j += popcnt(bm) >> 1;
+        bm = i32x4.bitmask(r2);
+        v128.store(scratchPtr + (<usize>j << 3), i8x16.swizzle(a2, v128.load(PACK4 + (<usize>bm << 4))));
+        j += popcnt(bm) >> 1;
+        bm = i32x4.bitmask(r3);
+        v128.store(scratchPtr + (<usize>j << 3), i8x16.swizzle(a3, v128.load(PACK4 + (<usize>bm << 4))));
+        j += popcnt(bm) >> 1;
+      }
+    }
+    cntAbove = <i32>(i64x2.extract_lane(above, 0) + i64x2.extract_lane(above, 1));
+    for (; i < n; i++) {
+      const a = load<u64>(wPtr + (<usize>i << 3)) & 0x7fffffffffffffff;
+      cntAbove += <i32>(a > hi);
+      store<u64>(scratchPtr + (<usize>j << 3), a);
+      j += <i32>(a >= lo && a <= hi);
+    }
+  } else {
+    const am = v128.load(ABS);
+    const hv = f32x4.splat(reinterpret<f32>(<u32>hi));
+    const lv = f32x4.splat(reinterpret<f32>(<u32>lo));
+    let above = i32x4.splat(0);
+    for (; i + 16 <= n; i += 16) {
+      const p = wPtr + (<usize>i << 2);
+      const a0 = v128.and(v128.load(p), am);
+      const a1 = v128.and(v128.load(p, 16), am);
+      const a2 = v128.and(v128.load(p, 32), am);
+      const a3 = v128.and(v128.load(p, 48), am);
+      const g0 = f32x4.gt(a0, hv);
+      const g1 = f32x4.gt(a1, hv);
+      const g2 = f32x4.gt(a2, hv);
+      const g3 = f32x4.gt(a3, hv);
+      above = i32x4.sub(above, i32x4.add(i32x4.add(g0, g1), i32x4.add(g2, g3)));
+      const r0 = v128.andnot(f32x4.ge(a0, lv), g0);
+      const r1 = v128.andnot(f32x4.ge(a1, lv), g1);
+      const r2 = v128.andnot(f32x4.ge(a2, lv), g2);
+      const r3 = v128.andnot(f32x4.ge(a3, lv), g3);
+      if (v128.any_true(v128.or(v128.or(r0, r1), v128.or(r2, r3)))) {
+        // j <= i: the 16-byte stores stay inside scratch[0..n)
+        let bm = i32x4.bitmask(r0);
+        v128.store(scratchPtr + (<usize>j << 2), i8x16.swizzle(a0, v128.load(PACK4 + (<usize>bm << 4))));
+        j += popcnt(bm);
+        bm = i32x4.bitmask(r1);
+        v128.store(scratchPtr + (<usize>j << 2), i8x16.swizzle(a1, v128.load(PACK4 + (<usize>bm << 4))));
+        j += popcnt(bm);
+        bm = i32x4.bitmask(r2);
+        v128.store(scratchPtr + (<usize>j << 2), i8x16.swizzle(a2, v128.load(PACK4 + (<usize>bm << 4))));
+        j += popcnt(bm);
+        bm = i32x4.bitmask(r3);
+        v128.store(scratchPtr + (<usize>j << 2), i8x16.swizzle(a3, v128.load(PACK4 + (<usize>bm << 4))));
+        j += popcnt(bm);
+      }
+    }
+    cntAbove = i32x4.extract_lane(above, 0) + i32x4.extract_lane(above, 1) + i32x4.extract_lane(above, 2) + i32x4.extract_lane(above, 3);
+    for (; i < n; i++) {
+      const a = <u64>(load<u32>(wPtr + (<usize>i << 2)) & 0x7fffffff);
+      cntAbove += <i32>(a > hi);
+      store<u32>(scratchPtr + (<usize>j << 2), <u32>a);
+      j += <i32>(a >= lo && a <= hi);
     }
   }
-  let cntAbove = i32x4.extract_lane(above, 0) + i32x4.extract_lane(above, 1) + i32x4.extract_lane(above, 2) + i32x4.extract_lane(above, 3);
-  for (; i < n; i++) {
-    const a = load<u32>(wPtr + (<usize>i << 2)) & 0x7fffffff;
-    cntAbove += <i32>(a > hi);
-    store<u32>(scratchPtr + (<usize>j << 2), a);
-    j += <i32>(a >= lo && a <= hi);
-  }
   const kk = k - cntAbove;
-  if (kk >= 1 && kk <= j) return reinterpret<f32>(radix32(scratchPtr, j, kk, scratchPtr));
-  return reinterpret<f32>(radix32(wPtr, n, k, scratchPtr)); // the sample misled: exact fallback
+  if (kk >= 1 && kk <= j) return radix(scratchPtr, j, kk, scratchPtr, es);
+  return radix(wPtr, n, k, scratchPtr, es); // the sample misled: exact fallback
+}
+
+/** The k-th largest |w| of n f32 values (1 <= k <= n), exact. */
+export function kthAbsF32(wPtr: usize, n: i32, k: i32, scratchPtr: usize): f32 {
+  if (k < 1 || k > n) return NaN;
+  return reinterpret<f32>(<u32>kth(wPtr, n, k, scratchPtr, 4));
 }
 
 /** The k-th largest |w| of n f64 values (1 <= k <= n), exact. */
 export function kthAbsF64(wPtr: usize, n: i32, k: i32, scratchPtr: usize): f64 {
   if (k < 1 || k > n) return NaN;
-  if (n < SAMPLE_MIN_N) return reinterpret<f64>(radix64(wPtr, n, k, scratchPtr));
-  const m = sampleSize(n);
-  const stride = n / m;
-  const s2 = scratchPtr + (<usize>m << 3);
-  for (let t = 0; t < m; t++) {
-    const a = load<u64>(wPtr + (<usize>(t * stride + (stride >> 1)) << 3)) & 0x7fffffffffffffff;
-    store<u64>(scratchPtr + (<usize>t << 3), a);
-    store<u64>(s2 + (<usize>t << 3), a);
-  }
-  const br = bracket(n, k, m);
-  const hiRank = <i32>(br >>> 32);
-  const loRank = <i32>(<u32>br);
-  const hi: u64 = hiRank >= 1 ? radix64(scratchPtr, m, hiRank, scratchPtr) : 0x7ff0000000000000;
-  const lo: u64 = loRank <= m ? radix64(s2, m, loRank, s2) : 0;
-  const am = i64x2.splat(0x7fffffffffffffff);
-  const hv = f64x2.splat(reinterpret<f64>(hi));
-  const lv = f64x2.splat(reinterpret<f64>(lo));
-  let above = i64x2.splat(0);
-  let j = 0;
-  let i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const p = wPtr + (<usize>i << 3);
-    const a0 = v128.and(v128.load(p), am);
-    const a1 = v128.and(v128.load(p, 16), am);
-    const a2 = v128.and(v128.load(p, 32), am);
-    const a3 = v128.and(v128.load(p, 48), am);
-    const g0 = f64x2.gt(a0, hv);
-    const g1 = f64x2.gt(a1, hv);
-    const g2 = f64x2.gt(a2, hv);
-    const g3 = f64x2.gt(a3, hv);
-    above = i64x2.sub(above, i64x2.add(i64x2.add(g0, g1), i64x2.add(g2, g3)));
-    const r0 = v128.andnot(f64x2.ge(a0, lv), g0);
-    const r1 = v128.andnot(f64x2.ge(a1, lv), g1);
-    const r2 = v128.andnot(f64x2.ge(a2, lv), g2);
-    const r3 = v128.andnot(f64x2.ge(a3, lv), g3);
-    if (v128.any_true(v128.or(v128.or(r0, r1), v128.or(r2, r3)))) {
-      let bm = i64x2.bitmask(r0);
-      v128.store(scratchPtr + (<usize>j << 3), i8x16.swizzle(a0, v128.load(PACK2 + (<usize>bm << 4))));
-      j += popcnt(bm);
-      bm = i64x2.bitmask(r1);
-      v128.store(scratchPtr + (<usize>j << 3), i8x16.swizzle(a1, v128.load(PACK2 + (<usize>bm << 4))));
-      j += popcnt(bm);
-      bm = i64x2.bitmask(r2);
-      v128.store(scratchPtr + (<usize>j << 3), i8x16.swizzle(a2, v128.load(PACK2 + (<usize>bm << 4))));
-      j += popcnt(bm);
-      bm = i64x2.bitmask(r3);
-      v128.store(scratchPtr + (<usize>j << 3), i8x16.swizzle(a3, v128.load(PACK2 + (<usize>bm << 4))));
-      j += popcnt(bm);
-    }
-  }
-  let cntAbove = <i32>(i64x2.extract_lane(above, 0) + i64x2.extract_lane(above, 1));
-  for (; i < n; i++) {
-    const a = load<u64>(wPtr + (<usize>i << 3)) & 0x7fffffffffffffff;
-    cntAbove += <i32>(a > hi);
-    store<u64>(scratchPtr + (<usize>j << 3), a);
-    j += <i32>(a >= lo && a <= hi);
-  }
-  const kk = k - cntAbove;
-  if (kk >= 1 && kk <= j) return reinterpret<f64>(radix64(scratchPtr, j, kk, scratchPtr));
-  return reinterpret<f64>(radix64(wPtr, n, k, scratchPtr));
+  return reinterpret<f64>(kth(wPtr, n, k, scratchPtr, 8));
 }

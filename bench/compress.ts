@@ -3,7 +3,14 @@
  * throughput, wasm-simd vs the JS twin and against copy bandwidth; GPTQ and
  * SparseGPT / OBS time for d = 64, 256, 1024.
  * (Part of the bench program: `npm run bench -- compress`, or a part:
- * `npm run bench -- blockquant`, `nm`, `gptq`, `sparsegpt`.)
+ * `npm run bench -- blockquant`, `nm`, `gptq`, `sparsegpt`, `predict`.)
+ *
+ * predict: CompressedLinearModel.predict (integer codes times features, one
+ * multiplication by the scale per group; pruned weights skipped) against
+ * dequantize-once-then-float-predict (c.coefficients(), then
+ * LinearModel.predict's float64 dot products) and against the float model
+ * itself, on n row-major float64 rows. Plain TS in both engines (no kernel),
+ * so one backend.
  *
  * Throughput paths:
  *  - zero-copy: input in an `engine.memory.f32` buffer, codes written into an
@@ -25,7 +32,7 @@
  * `Float32Array.prototype.set`, the same baseline as the stream family) /
  * t(op), measured in the same group, interleaved with the ops.
  */
-import type { Engine, F32Buffer, I8Buffer, Matrix, QuantizedTensor, U8Buffer } from '../src/index.js';
+import { LinearModel, type CompressModelOptions, type Engine, type F32Buffer, type I8Buffer, type Matrix, type QuantizedTensor, type U8Buffer } from '../src/index.js';
 import type { Granularity } from '../src/types.js';
 import type { BenchContext, Family } from './context.js';
 import { busyRatioNote, fillNormal, fmtMs, fmtNum, fmtPct, fmtRatio, notes, sizeLabel, type Case, type Timing } from './harness.js';
@@ -274,6 +281,78 @@ function hessianAware(ctx: BenchContext, gRows: string[][], sRows: string[][]): 
   }
 }
 
+const PREDICT_CONFIGS: { label: string; opts: CompressModelOptions }[] = [
+  { label: '4-bit symmetric, blocks of 32', opts: { quantize: { bits: 4, granularity: { block: 32 } } } },
+  { label: '8-bit symmetric, per tensor', opts: { quantize: { bits: 8, granularity: 'tensor' } } },
+  { label: '50% pruned (magnitude) + 4-bit, blocks of 32', opts: { prune: { sparsity: 0.5 }, quantize: { bits: 4, granularity: { block: 32 } } } },
+];
+
+function floatModel(d: number, coef: Float64Array, intercept: number): LinearModel {
+  return new LinearModel({ d, outputs: 1, coef, intercept, fitIntercept: true, stats: {} as never });
+}
+
+function predictBench(ctx: BenchContext, rows: string[][]): void {
+  if (!ctx.wants('predict')) return;
+  const n = ctx.quick ? 10_000 : 100_000;
+  for (const d of [64, 1024]) {
+    const X = { rows: n, cols: d, data: new Float64Array(n * d) };
+    fillNormal(X.data, 7100 + d);
+    const coef = new Float64Array(d);
+    fillNormal(coef, 7200 + d);
+    const model = floatModel(d, coef, 0.5);
+    const slow = { minSamples: 5, maxSamples: ctx.quick ? 5 : 15, budgetMs: ctx.quick ? ctx.timing.budgetMs : 2000 };
+    const cases: Case[] = [{ id: 'float', fn: () => void model.predict(X), ...slow }];
+    const made = PREDICT_CONFIGS.map((cfg, k) => {
+      const c = ctx.wasm.compressModel(model, cfg.opts);
+      const deq = floatModel(d, c.coefficients(), c.intercept[0]!);
+      // Agreement, with compressModel's stated tolerance: dequantize rounds each (q - z) s to float32
+      // (relative 2^-24 per weight), predict keeps the products exact in float64, so per row
+      // |compressed - dequantized| <= 2^-23 * sum_j |w_j x_j| (one ulp of float32 of slack).
+      const a = c.predict(X);
+      const b = deq.predict(X);
+      const eff = c.coefficients();
+      let worst = 0;
+      for (let i = 0; i < n; i++) {
+        let mag = 0;
+        for (let j = 0; j < d; j++) mag += Math.abs(eff[j]! * X.data[i * d + j]!);
+        worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / (2 ** -23 * mag + 1e-300));
+      }
+      ctx.report.check(FAMILY, `predict d=${d} ${cfg.label}`, worst <= 1, `compressed vs dequantize-then-predict: worst |diff| = ${worst.toExponential(2)} of the bound 2^-23 sum|w x| over ${n} rows`);
+      cases.push({ id: `c${k}`, fn: () => void c.predict(X), ...slow });
+      cases.push({ id: `d${k}`, fn: () => void floatModel(d, c.coefficients(), c.intercept[0]!).predict(X), ...slow });
+      cases.push({ id: `q${k}`, fn: () => void c.coefficients(), minSamples: 5, maxSamples: 15 });
+      return { cfg, c, worst };
+    });
+    const t = ctx.measure(`predict d=${d} n=${sizeLabel(n)}`, cases);
+    const tf = t.get('float')!;
+    ctx.report.record({ family: FAMILY, case: 'predict: float model (LinearModel)', backend: 'js', params: { d, n }, timing: tf, derived: { rowsPerS: (n / tf.medianMs) * 1e3 } });
+    rows.push([String(d), sizeLabel(n), 'float64 model (no compression)', `${d}`, fmtMs(tf.medianMs), '—', '—', '—', '1.00x', '—', fmtPct(tf.spreadPct)]);
+    made.forEach(({ cfg, c, worst }, k) => {
+      const tc = t.get(`c${k}`)!;
+      const td = t.get(`d${k}`)!;
+      const tq = t.get(`q${k}`)!;
+      const vsDeq = td.medianMs / tc.medianMs;
+      const vsFloat = tf.medianMs / tc.medianMs;
+      ctx.report.record({ family: FAMILY, case: `predict: compressed ${cfg.label}`, backend: 'js', params: { d, n }, timing: tc, derived: { rowsPerS: (n / tc.medianMs) * 1e3, xDequantizeThenPredict: vsDeq, xFloat: vsFloat, worstVsTolerance: worst } });
+      ctx.report.record({ family: FAMILY, case: `predict: dequantize + float predict ${cfg.label}`, backend: 'js', params: { d, n }, timing: td, derived: { dequantizeMs: tq.medianMs } });
+      rows.push([
+        String(d),
+        sizeLabel(n),
+        cfg.label,
+        String(c.report().kept),
+        fmtMs(tc.medianMs),
+        fmtMs(td.medianMs),
+        fmtMs(tq.medianMs),
+        fmtRatio(vsDeq),
+        fmtRatio(vsFloat),
+        worst.toExponential(1),
+        `${fmtPct(tc.spreadPct)} / ${fmtPct(td.spreadPct)}`,
+      ]);
+      ctx.report.ratio(`predict d=${d} n=${sizeLabel(n)} ${cfg.label}: compressed ${fmtMs(tc.medianMs)} vs dequantize+predict ${fmtMs(td.medianMs)} (${fmtRatio(vsDeq)}), vs float model ${fmtMs(tf.medianMs)} (${fmtRatio(vsFloat)})`);
+    });
+  }
+}
+
 function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) return Infinity;
   let num = 0;
@@ -287,8 +366,8 @@ function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 export const compressFamily: Family = {
   name: FAMILY,
-  tags: ['blockquant', 'nm', 'gptq', 'sparsegpt', 'compression'],
-  description: 'block / per-channel quantize and N:M prune throughput vs twin and copy; GPTQ and SparseGPT/OBS time',
+  tags: ['blockquant', 'nm', 'gptq', 'sparsegpt', 'predict', 'compression'],
+  description: 'block / per-channel quantize and N:M prune throughput vs twin and copy; GPTQ and SparseGPT/OBS time; compressed-model predict',
   run(ctx: BenchContext): void {
     const rows: string[][] = [];
     throughput(ctx, rows);
@@ -326,6 +405,21 @@ export const compressFamily: Family = {
         notes: ["'auto' runs exact greedy OBS while rows·d³ <= 2^27 and rows·d² <= 2^22, else SparseGPT with 128-column blocks; the method column is the one its report names.", hNote].filter(Boolean),
         columns: ['d', 'rows', 'method', 'wasm', 'js twin', 'js / wasm', 'Hessian loss: magnitude / this', 'result equal (wasm, js)', 'spread (wasm)'],
         rows: sRows,
+      });
+    }
+    const pRows: string[][] = [];
+    predictBench(ctx, pRows);
+    if (pRows.length) {
+      ctx.report.table({
+        family: FAMILY,
+        title: 'CompressedLinearModel.predict vs dequantize-then-predict vs the float model (one output; median time per call)',
+        notes: [
+          'X: n x d row-major Float64Array ~ N(0, 1); model coefficients ~ N(0, 1), intercept 0.5. compressed: `c.predict(X)` from the integer codes (sum of (q - z) x per group of kept weights, times the group scale once; pruned weights skipped). dequantize + predict: `c.coefficients()` (dequantize to float64, dense with zeros where pruned) then `LinearModel.predict` (float64 dot products over all d), timed together; the dequantize alone is its own column. float: the uncompressed `LinearModel.predict`. All plain TS (no wasm kernel), so one backend.',
+          '"x" columns = t(other) / t(compressed): above 1.00x the compressed path is faster. worst / tol: the largest |compressed - dequantized| over the rows as a fraction of the stated tolerance 2^-23 sum_j |w_j x_j| (<= 1 passes).',
+          ctx.shareNote(),
+        ].filter(Boolean),
+        columns: ['d', 'n', 'model', 'kept', 'compressed', 'dequantize + predict', 'dequantize alone', 'x dequantize+predict', 'x float model', 'worst / tol', 'spread (compressed / deq)'],
+        rows: pRows,
       });
     }
   },

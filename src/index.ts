@@ -8,7 +8,7 @@ export type { MatrixInput } from './validate.js';
 export type { GramOptions, GramResult, BufferMatrix } from './ops/gram.js';
 export type { SolveOptions } from './ops/solve.js';
 export type { ThresholdPruneSpec, PruneResult, PruneInput } from './ops/prune.js';
-export type { QuantizeOptions, DequantizeOptions, QuantizeInput } from './ops/quantize.js';
+export type { QuantizeOptions, DequantizeOptions, QuantizeInput, QuantizedInput } from './ops/quantize.js';
 export {
   LinearModel,
   LinearAccumulator,

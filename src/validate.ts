@@ -27,6 +27,33 @@ export function assertFinite(a: ArrayLike<number>, what: string, cols?: number):
   }
 }
 
+/** A short description of a bad value for messages: `null`, `"1" (a string)`, `[object Object]`, ... */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'string') return `${JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}...` : v)} (a string)`;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${String(v)}${typeof v === 'number' ? '' : ` (a ${typeof v})`}`;
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  return Object.prototype.toString.call(v);
+}
+
+/**
+ * An options argument: undefined and null both mean "all defaults" ({});
+ * anything else that is not a plain object (a number, string, array) is E_RANGE.
+ */
+export function toOptions<T extends object>(o: T | null | undefined, what = 'options'): T {
+  if (o === undefined || o === null) return {} as T;
+  if (typeof o !== 'object' || Array.isArray(o)) {
+    throw new SlimfitError('E_RANGE', `${what} must be an object such as { ridge: 0.1 } (or omitted), got ${describeValue(o)}`);
+  }
+  return o;
+}
+
+/** Throws E_NONFINITE for an element of a plain array that is not a number (null, a string, ...). */
+function notANumber(v: unknown, where: string): never {
+  throw new SlimfitError('E_NONFINITE', `${where} is ${describeValue(v)}, not a number; every value must be a finite number`);
+}
+
 function assertCount(v: number, what: string): void {
   if (!Number.isInteger(v) || v < 0) throw new SlimfitError('E_SHAPE', `${what} must be a non-negative integer, got ${v}`);
 }
@@ -50,20 +77,42 @@ export function toMatrix(x: MatrixInput, what: string, opts: { allowEmpty?: bool
     m = x;
   } else if (Array.isArray(x)) {
     const rows = x.length;
-    const cols = rows > 0 ? (x[0] as readonly number[]).length : 0;
+    const first: unknown = x[0];
+    if (rows > 0 && !Array.isArray(first)) {
+      const hint =
+        typeof first === 'number'
+          ? ` (it looks like a flat list of values; for one column wrap each value in its own row: [[${x
+              .slice(0, 3)
+              .map((v) => String(v))
+              .join('], [')}]${rows > 3 ? ', ...' : ''}])`
+          : '';
+      throw new SlimfitError(
+        'E_SHAPE',
+        `${what} must be a matrix — { rows, cols, data: Float64Array } or number[][] (an array of rows) — but ${what}[0] is ${describeValue(first)}${hint}`,
+        { row: 0 },
+      );
+    }
+    const cols = rows > 0 ? (first as readonly number[]).length : 0;
     const data = new Float64Array(rows * cols);
     for (let i = 0; i < rows; i++) {
-      const r = x[i] as readonly number[];
-      if (!Array.isArray(r) || r.length !== cols) {
-        throw new SlimfitError('E_SHAPE', `${what} is ragged: row 0 has ${cols} values but row ${i} has ${Array.isArray(r) ? r.length : 'none'}`, {
+      const r: unknown = x[i];
+      if (!Array.isArray(r)) {
+        throw new SlimfitError('E_SHAPE', `${what}[${i}] is ${describeValue(r)}; every row of ${what} must be an array of ${cols} number(s)`, { row: i });
+      }
+      if (r.length !== cols) {
+        throw new SlimfitError('E_SHAPE', `${what} is ragged: row 0 has ${cols} values but row ${i} has ${r.length}; every row needs the same number of columns`, {
           row: i,
         });
       }
-      for (let j = 0; j < cols; j++) data[i * cols + j] = r[j] as number;
+      for (let j = 0; j < cols; j++) {
+        const v: unknown = r[j];
+        if (typeof v !== 'number') notANumber(v, `${what}[${i}][${j}]`);
+        data[i * cols + j] = v;
+      }
     }
     m = { rows, cols, data };
   } else {
-    throw new SlimfitError('E_SHAPE', `${what} must be number[][] or { rows, cols, data: Float64Array }`);
+    throw new SlimfitError('E_SHAPE', `${what} must be a matrix — { rows, cols, data: Float64Array } or number[][] (an array of rows) — got ${describeValue(x)}`);
   }
   if (!opts.allowEmpty && (m.rows === 0 || m.cols === 0)) {
     throw new SlimfitError('E_SHAPE', `${what} is empty (${m.rows} x ${m.cols}); it needs at least one row and one column`);
@@ -76,10 +125,24 @@ export function toMatrix(x: MatrixInput, what: string, opts: { allowEmpty?: bool
 /** A vector argument as Float64Array (copied only if it is not one already). */
 export function toVector(v: ArrayLike<number>, what: string, expectedLength?: number): Float64Array {
   if (v === null || typeof v !== 'object' || typeof (v as ArrayLike<number>).length !== 'number') {
-    throw new SlimfitError('E_SHAPE', `${what} must be an array of numbers`);
+    throw new SlimfitError('E_SHAPE', `${what} must be an array of numbers, got ${describeValue(v)}`);
   }
   if (expectedLength !== undefined && v.length !== expectedLength) {
     throw new SlimfitError('E_SHAPE', `${what} has length ${v.length} but ${expectedLength} was expected`);
+  }
+  if (!ArrayBuffer.isView(v)) {
+    // plain arrays: Float64Array.from would turn null into 0 and "1" into 1
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (typeof x !== 'number') {
+        if (Array.isArray(x)) {
+          throw new SlimfitError('E_SHAPE', `${what}[${i}] is an array; ${what} must be a flat array of numbers`, { index: i });
+        }
+        notANumber(x, `${what}[${i}]`);
+      }
+    }
+  } else if (v instanceof BigInt64Array || v instanceof BigUint64Array || v instanceof DataView) {
+    throw new SlimfitError('E_SHAPE', `${what} must be an array of numbers or a number typed array, got ${describeValue(v)}`);
   }
   const out = v instanceof Float64Array ? v : Float64Array.from(v);
   assertFinite(out, what);

@@ -59,6 +59,8 @@ describe('Arena (the linear-memory owner)', () => {
     } catch (e) {
       expect((e as SlimfitError).code).toBe('E_MEMORY');
     }
+    // exact bytes, not "1.00 GiB exceeds the 1 GiB limit"
+    expect(() => a.alloc(MAX_ALLOC_BYTES + 1)).toThrow(/a single buffer of 1073741825 bytes \(1\.00 GiB\) exceeds the WebAssembly limit of 1073741824 bytes/);
     const p = a.alloc(64);
     a.release(p);
     expect(() => a.release(p)).toThrow(/E_MEMORY/);

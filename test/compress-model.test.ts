@@ -91,20 +91,98 @@ describe('compressModel', () => {
     expect(nm.report().ratio).toBeGreaterThan(1.5);
   });
 
-  it("'gptq' with calibration data beats 'rtn' on held-out outputs (3 bits; 50% sparsity)", () => {
+  it("'gptq' with calibration data beats 'rtn' with the same data on held-out outputs (4 bits; 50% sparsity)", () => {
+    // Both get the same intercept correction from Xcal (the features have means 1 + 0.2 j), so this compares
+    // the weights alone. Measured for this model: rtn/gptq output MSE 3.1x at 4 bits, 15.2x at 50%, 16.0x at
+    // 50% + 4 bits. Not asserted at 3 bits: with d = 16 and one scale, GPTQ's greedy rounding often lands on
+    // RTN's codes (measured 0.93x for this model, 1.0x-10.6x over models 6-10); compress-hessian.test.ts
+    // covers 2-4 bits at d = 64.
     const model = linearModel(d, 1, 6);
     const ref = model.predict(Xtest);
-    for (const o of [{ quantize: { bits: 3 } }, { prune: { sparsity: 0.5 } }, { quantize: { bits: 4 }, prune: { sparsity: 0.5 } }] as const) {
-      const rtn = outputMse(compressModel(e, model, { ...o, method: 'rtn' }).predict(Xtest), ref);
+    for (const o of [{ quantize: { bits: 4 } }, { prune: { sparsity: 0.5 } }, { quantize: { bits: 4 }, prune: { sparsity: 0.5 } }] as const) {
+      const r = compressModel(e, model, { ...o, method: 'rtn', X: Xcal });
+      expect(r.report().interceptCorrected).toBe(true);
+      const rtn = outputMse(r.predict(Xtest), ref);
       const g = compressModel(e, model, { ...o, method: 'gptq', X: Xcal });
       const gptq = outputMse(g.predict(Xtest), ref);
       expect(gptq * 2).toBeLessThan(rtn);
       expect(g.report().interceptShift[0]).not.toBe(0); // the mean shift moved into the intercept
+      expect(g.report().interceptCorrected).toBe(true);
     }
     const joint = compressModel(e, model, { quantize: { bits: 4 }, prune: { sparsity: 0.5 }, method: 'gptq', X: Xcal });
     expect(joint.report().kept).toBe(8);
     expect(joint.coefficients().filter((v) => v !== 0).length).toBeLessThanOrEqual(8);
     expect(joint.report().prune!.method).toBe('obs');
+  });
+
+  it("'rtn' with calibration X gets the same intercept correction as 'gptq'; without X nothing changes", () => {
+    for (const outputs of [1, 3]) {
+      const model = linearModel(d, outputs, 6);
+      const ref = model.predict(Xtest);
+      for (const o of [{ quantize: { bits: 3 } }, { prune: { sparsity: 0.5 } }, { quantize: { bits: 2, granularity: { block: 8 } }, prune: { nm: [2, 4] as [number, number] } }] as const) {
+        const plain = compressModel(e, model, o);
+        const withX = compressModel(e, model, { ...o, X: Xcal });
+        // same weights either way: X only moves the intercept
+        expect(withX.coefficients()).toEqual(plain.coefficients());
+        expect(withX.bytes).toBe(plain.bytes);
+        // without X: the model's own intercept, no correction reported
+        expect(plain.report().interceptCorrected).toBe(false);
+        expect(Array.from(plain.report().interceptShift)).toEqual(new Array(outputs).fill(0));
+        expect(Array.from(plain.intercept)).toEqual(outputs === 1 ? [0.5] : Array.from(model.intercept as Float64Array));
+        // with X: b_k + mean(Xcal) . (w_k - w'_k), computed here independently
+        const eff = plain.coefficients();
+        for (let k = 0; k < outputs; k++) {
+          let shift = 0;
+          for (let j = 0; j < d; j++) {
+            let mean = 0;
+            for (let i = 0; i < Xcal.rows; i++) mean += Xcal.data[i * d + j]!;
+            shift += (mean / Xcal.rows) * (model.coef[j * outputs + k]! - eff[j * outputs + k]!);
+          }
+          const b = outputs === 1 ? 0.5 : (model.intercept as Float64Array)[k]!;
+          expect(withX.report().interceptShift[k]).toBeCloseTo(shift, 10);
+          expect(withX.intercept[k]).toBeCloseTo(b + shift, 10);
+        }
+        expect(withX.report().interceptCorrected).toBe(true);
+        // on held-out rows from the same (non-centred) distribution the correction helps
+        expect(outputMse(withX.predict(Xtest), ref)).toBeLessThan(outputMse(plain.predict(Xtest), ref));
+      }
+      // a model without an intercept has nothing to correct
+      const noB = linearModel(d, outputs, 6, false);
+      expect(compressModel(e, noB, { quantize: { bits: 3 }, X: Xcal }).report().interceptCorrected).toBe(false);
+    }
+  });
+
+  it('prune specs: threshold and structured cols are honoured, not turned into something else', () => {
+    const model = linearModel(d, 1, 8);
+    const absW = Array.from(model.coef, Math.abs);
+    const t = [...absW].sort((a, b) => a - b)[5]!; // 6 weights have |w| <= t
+    const thr = compressModel(e, model, { prune: { threshold: t } });
+    expect(thr.report().kept).toBe(d - 6);
+    const coefT = thr.coefficients();
+    for (let j = 0; j < d; j++) expect(coefT[j]).toBe(absW[j]! <= t ? 0 : model.coef[j]);
+    const gThr = compressModel(e, model, { method: 'gptq', prune: { threshold: t }, X: Xcal });
+    expect(gThr.report().kept).toBe(d - 6);
+    expect(gThr.report().prune!.reason).toContain('threshold');
+    // one output: structured cols (whole features) is magnitude pruning of single weights, for any norm
+    for (const norm of [1, 2] as const) {
+      const sc = compressModel(e, model, { prune: { structured: 'cols', norm, sparsity: 0.25 } });
+      expect(sc.coefficients()).toEqual(compressModel(e, model, { prune: { sparsity: 0.25 } }).coefficients());
+    }
+    // several outputs: whole features go, across every output
+    const multi = linearModel(d, 3, 9);
+    const sc3 = compressModel(e, multi, { prune: { structured: 'cols', sparsity: 0.25 } });
+    expect(sc3.report().kept).toBe(3 * (d - 4));
+    const c3 = sc3.coefficients();
+    const norms = Array.from({ length: d }, (_, j) => multi.coef[j * 3]! ** 2 + multi.coef[j * 3 + 1]! ** 2 + multi.coef[j * 3 + 2]! ** 2);
+    const dropped = norms.map((v, j) => [v, j] as const).sort((a, b) => a[0] - b[0]).slice(0, 4).map(([, j]) => j);
+    for (let j = 0; j < d; j++) for (let k = 0; k < 3; k++) expect(c3[j * 3 + k] === 0).toBe(dropped.includes(j));
+    // refused clearly instead of silently doing something else
+    expect(codeOf(() => compressModel(e, multi, { method: 'gptq', prune: { structured: 'cols', sparsity: 0.25 }, X: Xcal }))).toBe('E_RANGE');
+    expect(codeOf(() => compressModel(e, model, { prune: { structured: 'rows', sparsity: 0.25 } as never }))).toBe('E_RANGE');
+    expect(codeOf(() => compressModel(e, model, { prune: { sparsity: 0.5, scope: 'row' } as never }))).toBe('E_RANGE');
+    expect(codeOf(() => compressModel(e, model, { prune: { threshold: -1 } }))).toBe('E_RANGE');
+    expect(codeOf(() => compressModel(e, model, { method: 'gptq', prune: { threshold: 1e9 }, X: Xcal }))).toBe('E_RANGE');
+    expect(codeOf(() => compressModel(e, model, { prune: {} as never }))).toBe('E_RANGE');
   });
 
   it('bad input', () => {
@@ -126,7 +204,7 @@ describe('compressionReport', () => {
     const model = linearModel(d, 1, 13);
     const z = normal(rng(14));
     const ytest = Float64Array.from(model.predict(Xt), (v) => v + 0.3 * z());
-    const rows = compressionReport(e, model, Xt, ytest, { bits: [3, 8, null], sparsity: [0, 0.5], X: Xcal });
+    const rows = compressionReport(e, model, Xt, ytest, { bits: [4, 8, null], sparsity: [0, 0.5], X: Xcal });
     expect(rows.length).toBe(1 + 2 * (3 * 2 - 1));
     expect(rows[0]!.method).toBe('float');
     expect(rows[0]!.mse).toBeCloseTo(0.09, 1);
@@ -135,9 +213,11 @@ describe('compressionReport', () => {
       expect(r.deltaVsFloat).toBeCloseTo(r.mse! - rows[0]!.mse!, 12);
     }
     const find = (method: string, bits: number | null, sparsity: number) => rows.find((r) => r.method === method && r.bits === bits && r.sparsity === sparsity)!;
-    expect(find('gptq', 3, 0).outputMse).toBeLessThan(find('rtn', 3, 0).outputMse);
-    expect(find('gptq', null, 0.5).outputMse).toBeLessThan(find('rtn', null, 0.5).outputMse);
-    expect(find('rtn', 8, 0).outputMse).toBeLessThan(find('rtn', 3, 0).outputMse);
+    // Both methods get X's intercept correction. Measured output MSE, rtn vs gptq: 4 bits 3.2e-2 vs 7.5e-3,
+    // 50% pruned 0.227 vs 0.041. (At 3 bits this 12-weight model rounds identically under both: 2.43e-2.)
+    expect(find('gptq', 4, 0).outputMse * 2).toBeLessThan(find('rtn', 4, 0).outputMse);
+    expect(find('gptq', null, 0.5).outputMse * 2).toBeLessThan(find('rtn', null, 0.5).outputMse);
+    expect(find('rtn', 8, 0).outputMse).toBeLessThan(find('rtn', 4, 0).outputMse);
   });
 
   it('logistic: scored by AUC', () => {

@@ -43,8 +43,9 @@ describe('SparseTensor storage', () => {
       const kept = keptIdx(mask, n).length;
       const bitmaskBytes = Math.ceil(n / 8) + 4 * kept;
       const csrBytes = (rows + 1) * 4 + 2 * kept + 4 * kept;
-      expect(t.bytes).toBe(Math.min(bitmaskBytes, csrBytes));
-      expect(t.format).toBe(bitmaskBytes <= csrBytes ? 'bitmask' : 'csr');
+      expect(t.bytes).toBe(Math.min(bitmaskBytes, csrBytes, 4 * n));
+      expect(t.format).toBe(4 * n < Math.min(bitmaskBytes, csrBytes) ? 'dense' : bitmaskBytes <= csrBytes ? 'bitmask' : 'csr');
+      expect(t.bytes).toBeLessThanOrEqual(t.denseBytes);
       expect(t.kept).toBe(kept);
       expect(t.denseBytes).toBe(4 * n);
       const back = t.toDense();
@@ -53,6 +54,52 @@ describe('SparseTensor storage', () => {
       expect(same(t.mask, mask)).toBe(true);
       expect(same(t.values, back)).toBe(true);
     }
+  });
+
+  it('is never larger than the dense tensor: a dense format when almost nothing is pruned', () => {
+    // the audit's case: nothing pruned, so the bitmask (1 byte) was pure overhead: 33 > 32 bytes
+    const t0 = pruneBySpec(engines[0]!, Float64Array.of(0, 1, 2, 0), { sparsity: 0 });
+    expect(t0.kept).toBe(4); // kept zeros stay kept
+    expect(t0.format).toBe('dense');
+    expect(t0.bytes).toBe(32);
+    expect(t0.denseBytes).toBe(32);
+    expect(Array.from(t0.toDense())).toEqual([0, 1, 2, 0]);
+    // every count of pruned elements over f32 and f64, flat and 2-D: bytes <= denseBytes, and dense exactly when it is smaller
+    for (const [n, shape] of [[64, undefined], [100, [10, 10]], [257, undefined]] as const) {
+      for (const Ctor of [Float32Array, Float64Array]) {
+        const eb = Ctor.BYTES_PER_ELEMENT;
+        for (let pruned = 0; pruned <= Math.min(n, 12); pruned++) {
+          const dense = new Ctor(n);
+          for (let i = 0; i < n; i++) dense[i] = (i % 5) - 2; // includes kept zeros
+          const mask = new Uint8Array((n + 7) >> 3);
+          for (let i = pruned; i < n; i++) mask[i >> 3]! |= 1 << (i & 7); // the first `pruned` are removed
+          const t = SparseTensor.fromDense(dense, mask, shape ? [...shape] : undefined);
+          const kept = n - pruned;
+          const rows = shape ? shape[0] : 1;
+          const bitmaskBytes = ((n + 7) >> 3) + kept * eb;
+          const csrBytes = (rows + 1) * 4 + kept * (2 + eb);
+          expect(t.bytes).toBeLessThanOrEqual(t.denseBytes);
+          expect(t.format).toBe(n * eb < Math.min(bitmaskBytes, csrBytes) ? 'dense' : bitmaskBytes <= csrBytes ? 'bitmask' : 'csr');
+          expect(t.kept).toBe(kept);
+          expect(same(t.mask, mask)).toBe(true);
+          const want = dense.slice();
+          want.fill(0, 0, pruned);
+          expect(same(t.toDense(), want)).toBe(true);
+          expect(t.data.length).toBe(kept); // survivors stay packed in memory
+          // the file encoding: pruned -> -0.0, kept zeros -> +0.0, read back exactly
+          if (t.format === 'dense') {
+            const enc = t.denseWithMarkers();
+            for (let i = 0; i < n; i++) expect(Object.is(enc[i], i < pruned ? -0 : dense[i] === 0 ? 0 : dense[i])).toBe(true);
+            const back = SparseTensor.fromDenseWithMarkers(enc, kept, shape ? [...shape] : undefined)!;
+            expect([back.format, back.kept, same(back.mask, mask), same(back.data, t.data)]).toEqual(['dense', kept, true, true]);
+            expect(SparseTensor.fromDenseWithMarkers(enc, kept - 1)).toBeUndefined();
+          }
+        }
+      }
+    }
+    // compressed models keep an index-only tensor: never 'dense' (the model's own 'dense' index means all kept)
+    const idx = SparseTensor.fromDense(new Float32Array(64), Uint8Array.from({ length: 8 }, (_, i) => (i === 0 ? 0xfe : 0xff)), [1, 64], { dense: false });
+    expect(idx.format).toBe('bitmask');
   });
 
   it('uses 32-bit column indices beyond 65536 columns, and handles nothing kept', () => {
@@ -247,6 +294,19 @@ describe('pruneGlobal', () => {
       expect(got).toEqual(keptIdx(one.mask, 87));
       expect(res[0]!.shape).toEqual([5, 10]);
       expect(res[1]!.sparsity).toBeGreaterThan(0.9);
+    }
+  });
+});
+
+describe('SparseTensor v0 compatibility fields', () => {
+  it('values and mask are built once: the same arrays on every access, toDense() an independent copy', () => {
+    const w = Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i));
+    for (const e of engines) {
+      const r = e.prune(w, { threshold: 0.5 });
+      expect(r.values).toBe(r.values);
+      expect(r.mask).toBe(r.mask);
+      expect(r.toDense()).not.toBe(r.values);
+      expect(Array.from(r.toDense())).toEqual(Array.from(r.values));
     }
   });
 });

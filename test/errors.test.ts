@@ -95,6 +95,28 @@ for (const backend of ENGINE_BACKENDS) {
       expect(codeOf(() => e.gram([[1], [2]], [1, 2], { weights: [0, 0] }))).toBe('E_RANGE');
     });
 
+    it('null and missing arguments: E_SHAPE for a missing X, null options mean defaults, a null option value is E_RANGE', async () => {
+      const e = await engine(backend);
+      expect(codeOf(() => e.gram(null as never))).toBe('E_SHAPE');
+      expect(codeOf(() => e.gram(undefined as never))).toBe('E_SHAPE');
+      expect(codeOf(() => e.gram({ rows: 1, cols: 1, data: null as never }))).toBe('E_SHAPE');
+      // null options = omitted
+      expect(Array.from(e.gram([[1], [2]], [1, 2], null).xtx)).toEqual([5]);
+      expect(Array.from(e.solveSPD([[4]], [8], null))).toEqual([2]);
+      expect(e.quantize([1, 2], null).bits).toBe(8);
+      expect(Array.from(e.dequantize(e.quantize([7]), null))).toEqual([7]);
+      // null option values are bad values, not "use the default"
+      const w = new Float32Array([1, 2, 3, 4]);
+      for (const bad of [{ scheme: null }, { granularity: null }, { bits: null }, { scale: null }, { scheme: 'affine', zeroPoint: null }]) {
+        expect(codeOf(() => e.quantize(w, bad as never)), JSON.stringify(bad)).toBe('E_RANGE');
+      }
+      expect(codeOf(() => e.quantize(w, { scale: 'big' as never }))).toBe('E_RANGE');
+      expect(codeOf(() => e.solveSPD([[2]], [4], { ridge: null as never }))).toBe('E_RANGE');
+      // b as number[][] is a shape error, not a non-finite one
+      expect(codeOf(() => e.solveSPD([[2, 0], [0, 2]], [[1, 0], [0, 1]] as never))).toBe('E_SHAPE');
+      expect(codeOf(() => e.solveSPD([[2, 0], [0, 2]], [[1], [2]] as never))).toBe('E_SHAPE');
+    });
+
     it('E_SINGULAR names the pivot', async () => {
       const e = await engine(backend);
       const err = (() => {
@@ -108,9 +130,10 @@ for (const backend of ENGINE_BACKENDS) {
       expect(err?.details).toEqual({ pivot: 1 });
     });
 
-    it('E_MEMORY: beyond 1 GiB per buffer', async () => {
+    it('E_MEMORY: beyond 1 GiB per buffer, with the exact byte counts', async () => {
       const e = await engine(backend);
       expect(codeOf(() => e.memory.f64(2 ** 27 + 1))).toBe('E_MEMORY');
+      expect(() => e.memory.u8(2 ** 30 + 1)).toThrow(/1073741825 bytes .*1073741824 bytes/);
     });
   });
 }

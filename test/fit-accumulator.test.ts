@@ -185,3 +185,191 @@ describe.each(all)('linearAccumulator ($name)', ({ la }) => {
     expect(e.details.columns).toEqual([1]);
   });
 });
+
+function errorOf(fn: () => unknown): { code: string; message: string; details: Record<string, unknown> } {
+  try {
+    fn();
+  } catch (e) {
+    return e as { code: string; message: string; details: Record<string, unknown> };
+  }
+  throw new Error('expected a throw, nothing was thrown');
+}
+
+/** n rows, 4 columns each 1000 + U(-1, 1), column 1 = column 0 + eps U(-1, 1); y linear + noise. cond ~ 6 / eps^2. */
+function nearCollinear(seed: number, eps: number, n = 500): { X: number[][]; y: number[] } {
+  const r = rng(seed);
+  const X: number[][] = [];
+  const y: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const row = Array.from({ length: 4 }, () => 1000 + (2 * r() - 1));
+    row[1] = (row[0] as number) + eps * (2 * r() - 1);
+    X.push(row);
+    y.push(1.5 * (row[0] as number) - 0.5 * (row[1] as number) + 2 * (row[2] as number) - (row[3] as number) + 0.01 * (2 * r() - 1));
+  }
+  return { X, y };
+}
+
+describe.each(all)("linearAccumulator with 'fast' (float64) moments ($name)", ({ la }) => {
+  it('refuses designs float64 moments cannot resolve (cond > 1e10) whatever accuracy fit() is asked for, naming the columns', () => {
+    for (const eps of [1e-5, 1e-7]) {
+      // cond ~4e10 and ~4e14: a double-double solve of these moments used to return coefficients wrong in the 6th / 3rd digit as 'dd-cholesky'
+      const { X, y } = nearCollinear(7, eps);
+      const acc = linearAccumulator(la, 4).add(X, y);
+      for (const accuracy of [undefined, 'auto', 'fast', 'accurate'] as const) {
+        const e = errorOf(() => acc.fit(accuracy ? { accuracy } : {}));
+        expect(e.code, `eps ${eps}, ${accuracy}`).toBe('E_SINGULAR');
+        expect(e.details.columns).toEqual([0, 1]);
+        expect(e.message).toMatch(/float64 moments/);
+        expect(e.message).toContain("{ accuracy: 'accurate' }");
+        expect(e.message).toContain('ridge > 0');
+      }
+    }
+  });
+
+  it("reports the float64 solve it ran ('cholesky') and is as accurate as float64 moments allow", () => {
+    const { X, y } = nearCollinear(7, 1e-3); // cond ~4e6: beyond 'auto''s 1e6, within 1e10
+    const truth = fitLinear(la, X, y, { accuracy: 'accurate' });
+    const acc = linearAccumulator(la, 4).add(X.slice(0, 200), y.slice(0, 200)).add(X.slice(200), y.slice(200));
+    for (const accuracy of ['auto', 'fast', 'accurate'] as const) {
+      const m = acc.fit({ accuracy });
+      expect(m.stats.method).toBe('cholesky');
+      expect(m.stats.condition).toBeGreaterThan(1e6);
+      expect(rel(m.coef, truth.coef)).toBeLessThan(1e-8); // ~cond * 1e-16 (measured 2e-10)
+    }
+  });
+
+  it('fits ill-conditioned designs normally with ridge > 0', () => {
+    const { X, y } = nearCollinear(7, 1e-7);
+    const acc = linearAccumulator(la, 4).add(X.slice(0, 123), y.slice(0, 123)).add(X.slice(123), y.slice(123));
+    const m = acc.fit({ ridge: 0.5 });
+    expect(m.stats.method).toBe('cholesky');
+    expect(rel(m.coef, fitLinear(la, X, y, { ridge: 0.5 }).coef)).toBeLessThan(1e-10);
+  });
+
+  it("'accurate' moments keep the double-double path on the same designs", () => {
+    const { X, y } = nearCollinear(7, 1e-7);
+    const acc = linearAccumulator(la, 4, { accuracy: 'accurate' }).add(X.slice(0, 250), y.slice(0, 250)).add(X.slice(250), y.slice(250));
+    const m = acc.fit();
+    expect(m.stats.method).toBe('dd-cholesky');
+    expect(rel(m.coef, fitLinear(la, X, y, { accuracy: 'accurate' }).coef)).toBeLessThan(1e-12);
+  });
+
+  it("statistics hold ~1e-16 / (1 - R^2) relative across chunkings (NIST Pontius: 1 - R^2 = 1e-7), coefficients ~1e-12", () => {
+    const pontius = nistSet('Pontius');
+    const X = polynomialDesign(
+      pontius.x.map((r) => r[0] as number),
+      2,
+    );
+    const Y = Float64Array.from(pontius.y);
+    const one = fitLinear(la, X, Y);
+    const bound = 10 * (Number.EPSILON / (1 - (one.stats.rSquared as number)));
+    for (let seed = 0; seed < 8; seed++) {
+      const m = shardedFit(la, 300 + seed, X, Y, 1, undefined, { shards: 1 + (seed % 3) }).fit();
+      expect(rel(m.coef, one.coef)).toBeLessThan(1e-12);
+      expect(rel(m.stats.residualSd, one.stats.residualSd)).toBeLessThan(bound); // measured up to 1.7e-9
+      expect(rel(m.stats.stdErrors, one.stats.stdErrors)).toBeLessThan(bound);
+    }
+  });
+});
+
+interface NistSet {
+  name: string;
+  model: string;
+  degree: number | null;
+  x: number[][];
+  y: number[];
+}
+function nistSet(name: string): NistSet {
+  const nist = JSON.parse(readFileSync(new URL('./fixtures/nist-strd-lls.json', import.meta.url), 'utf8')) as { sets: NistSet[] };
+  return nist.sets.find((s) => s.name === name)!;
+}
+
+describe.each(all)("linearAccumulator with 'accurate' moments: the 1e-12 streaming contract on NIST ($name)", ({ la }) => {
+  for (const name of ['Pontius', 'Longley']) {
+    it(`${name}: any chunking and merge order matches the one-shot fit to 1e-12 in coefficients and statistics`, () => {
+      const s = nistSet(name);
+      const X: DesignMatrix =
+        s.model === 'polynomial'
+          ? polynomialDesign(
+              s.x.map((r) => r[0] as number),
+              s.degree as number,
+            )
+          : { rows: s.x.length, cols: (s.x[0] as number[]).length, data: Float64Array.from(s.x.flat()) };
+      const Y = Float64Array.from(s.y);
+      const oneAccurate = fitLinear(la, X, Y, { accuracy: 'accurate' });
+      const oneAuto = fitLinear(la, X, Y);
+      for (let seed = 0; seed < 10; seed++) {
+        const acc = shardedFit(la, 400 + seed, X, Y, 1, undefined, { shards: 1 + (seed % 4), accuracy: 'accurate' });
+        expect(acc.n).toBe(s.y.length);
+        // like with like: the double-double solve of DD moments vs the one-shot accurate path (measured <= 3e-16)
+        const m = acc.fit({ accuracy: 'accurate' });
+        expect(m.stats.method).toBe('dd-cholesky');
+        expectSame(m, oneAccurate, 1e-12);
+        expect(rel(m.stats.interceptStdError, oneAccurate.stats.interceptStdError)).toBeLessThan(1e-12);
+        // default fit() ('cholesky' on these well-conditioned designs): statistics to 1e-12 too (measured <= 2e-13);
+        // its coefficients, like the one-shot 'cholesky', carry ~cond * 1e-16 (measured up to 3.4e-12 vs the one-shot)
+        const d = acc.fit();
+        expect(rel(d.stats.residualSd, oneAuto.stats.residualSd)).toBeLessThan(1e-12);
+        expect(rel(d.stats.stdErrors, oneAuto.stats.stdErrors)).toBeLessThan(1e-12);
+        expect(rel(d.stats.rSquared, oneAuto.stats.rSquared)).toBeLessThan(1e-12);
+      }
+    });
+  }
+});
+
+describe.each(all)('linearAccumulator settings and JSON checks ($name)', ({ la }) => {
+  it('validates its options at creation: weights and intercept must be booleans; null options mean defaults', () => {
+    const e = errorOf(() => linearAccumulator(la, 3, { weights: [1, 2, 3] as never }));
+    expect(e.code).toBe('E_RANGE');
+    expect(e.message).toMatch(/weights must be true or false/);
+    expectCode(() => linearAccumulator(la, 3, { intercept: 'no' as never }), 'E_RANGE');
+    expectCode(() => linearAccumulator(la, 3, { intercept: 0 as never }), 'E_RANGE');
+    expectCode(() => linearAccumulator(la, 3, 5 as never), 'E_RANGE');
+    const acc = linearAccumulator(la, 1, null);
+    expect(acc.intercept).toBe(true);
+    acc.add([[1], [2], [3]], [1, 2, 4]);
+    expect(acc.fit(null).coef.length).toBe(1);
+  });
+
+  it('says all rows had zero weight (not "empty") when every added row had weight 0', () => {
+    const acc = linearAccumulator(la, 2, { weights: true });
+    acc.add([[1, 2], [3, 4]], [1, 2], [0, 0]);
+    const e = errorOf(() => acc.fit());
+    expect(e.code).toBe('E_RANGE');
+    expect(e.message).toMatch(/all 2 row\(s\) added so far had weight 0/);
+    const other = linearAccumulator(la, 2, { weights: true }).add([[5, 6]], [3], [0]);
+    expect(errorOf(() => linearAccumulator(la, 2, { weights: true }).merge(other).fit()).message).toMatch(/had weight 0/);
+    expect(errorOf(() => linearAccumulator(la, 2).fit()).message).toMatch(/empty/);
+  });
+
+  it('fromJSON rejects tampered moments with E_FORMAT saying what is wrong', () => {
+    const acc = linearAccumulator(la, 2).add([[1, 2], [2, 1], [3, 5], [4, 4], [5, 7], [6, 5]], [1, 2, 3, 5, 4, 6]);
+    const j = acc.toJSON();
+    const q = 3;
+    const bad = (patch: (c: typeof j) => void, re: RegExp) => {
+      const c = JSON.parse(JSON.stringify(j)) as typeof j;
+      patch(c);
+      const e = errorOf(() => linearAccumulatorFromJSON(la, c));
+      expect(e.code, e.message).toBe('E_FORMAT');
+      expect(e.message).toMatch(re);
+    };
+    bad((c) => (c.n = 1000), /weight sum must equal n/);
+    bad((c) => (c.sumW = [-6, 0]), /sumW/);
+    bad((c) => (c.sumW = ['NaN', 0]), /sumW/);
+    bad((c) => (c.comoments.hi[0] = -1), /diagonal co-moments .* cannot be negative/);
+    bad((c) => (c.mean.hi[1] = 'Infinity'), /mean\.hi\[1\] is Infinity/);
+    bad((c) => (c.mean.lo[0] = 'NaN'), /mean\.lo\[0\] is NaN/);
+    bad((c) => (c.comoments.hi[1] = (c.comoments.hi[1] as number) + 1), /not symmetric/);
+    bad((c) => (c.comoments.lo[q + 2] = 'NaN'), /comoments\.lo/);
+    bad((c) => (c.intercept = 'false' as never), /booleans/);
+    const w = linearAccumulator(la, 2, { weights: true }).add([[1, 2], [2, 1], [3, 5]], [1, 2, 3], [0.5, 1, 2]);
+    const wj = w.toJSON();
+    expect(linearAccumulatorFromJSON(la, wj).toJSON()).toEqual(wj); // weighted: sumW != n is legitimate
+    const e = errorOf(() => linearAccumulatorFromJSON(la, { ...wj, sumW: [-3.5, 0] }));
+    expect(e.code).toBe('E_FORMAT');
+    // legitimate JSON still round-trips exactly, fast and accurate
+    expect(linearAccumulatorFromJSON(la, JSON.stringify(j)).toJSON()).toEqual(j);
+    const a = linearAccumulator(la, 2, { accuracy: 'accurate' }).add([[1, 2], [2, 1], [3, 5], [4, 4]], [1, 2, 3, 5]).add([[1e8, 1e-8]], [7]);
+    expect(linearAccumulatorFromJSON(la, JSON.stringify(a.toJSON())).toJSON()).toEqual(a.toJSON());
+  });
+});

@@ -258,6 +258,36 @@ describe.each(all)('fitLinear ($name)', ({ la }) => {
     expectCode(() => LinearModel.fromJSON({ ...j, coef: [1, 2] }), 'E_FORMAT');
   });
 
+  it('fromJSON rejects tampered models with E_FORMAT saying what is wrong', () => {
+    const { X, Y } = randomProblem(19, 30, 3, 1);
+    const m = fitLinear(la, X, Y);
+    const j = m.toJSON();
+    const noInt = fitLinear(la, X, Y, { intercept: false }).toJSON();
+    const reject = (bad: unknown, re: RegExp) => {
+      const e = catchError(() => LinearModel.fromJSON(bad as never));
+      expect(e.code, e.message).toBe('E_FORMAT');
+      expect(e.message).toMatch(re);
+    };
+    reject({ ...j, fitIntercept: 'false' }, /fitIntercept must be true or false/);
+    reject({ ...j, fitIntercept: 1 }, /fitIntercept must be true or false/);
+    reject({ ...noInt, intercept: [2.5] }, /fitIntercept is false/);
+    reject({ ...j, stats: { ...j.stats, n: -5 } }, /stats\.n/);
+    reject({ ...j, stats: { ...j.stats, n: 'NaN' } }, /stats\.n/);
+    reject({ ...j, stats: { ...j.stats, n: 2.5 } }, /stats\.n/);
+    reject({ ...j, coef: ['NaN', 1, 2] }, /coef\[0\] is NaN/);
+    reject({ ...j, intercept: ['Infinity'] }, /intercept\[0\] is Infinity/);
+    reject({ ...j, stats: { ...j.stats, refinementSteps: 'two' } }, /refinementSteps/);
+    reject({ ...j, stats: { ...j.stats, refinementSteps: -1 } }, /refinementSteps/);
+    reject({ ...j, stats: { ...j.stats, dof: 'NaN' } }, /stats\.dof/);
+    // legitimate JSON, including NaN statistics and no intercept, still round-trips exactly
+    expect(LinearModel.fromJSON(JSON.stringify(noInt)).toJSON()).toEqual(noInt);
+    const tiny = fitLinear(la, [[1], [2]], [1, 3]).toJSON(); // dof 0: NaN residual SD, "NaN" strings
+    expect(tiny.stats.residualSd).toEqual(['NaN']);
+    expect(LinearModel.fromJSON(JSON.stringify(tiny)).toJSON()).toEqual(tiny);
+    const ridged = fitLinear(la, [[1, 2], [2, 1]], [1, 3], { ridge: 0.5 }).toJSON(); // dof < 0 with ridge
+    expect(LinearModel.fromJSON(JSON.stringify(ridged)).toJSON()).toEqual(ridged);
+  });
+
   describe('singular designs: E_SINGULAR naming the columns, unless ridge > 0', () => {
     const r = rng(10);
     const n = 30;
@@ -329,5 +359,51 @@ describe.each(all)('fitLinear ($name)', ({ la }) => {
     expectCode(() => fitLinear(la, X, [[1, 2], [3, 4]]), 'E_SHAPE');
     const m = fitLinear(la, X, y);
     expectCode(() => m.predict([[1, 2, 3]]), 'E_SHAPE');
+  });
+
+  it('malformed X, y and options are SlimfitErrors that say what to fix, never TypeErrors', () => {
+    const X = [
+      [1, 2],
+      [3, 4],
+      [5, 7],
+      [1, 0],
+    ];
+    const y = [1, 2, 3, 4];
+    const says = (fn: () => unknown, code: string, re: RegExp) => {
+      const e = catchError(fn);
+      expect(e.code, e.message).toBe(code);
+      expect(e.message).toMatch(re);
+    };
+    says(() => fitLinear(la, [null, [1]] as never, [1, 2]), 'E_SHAPE', /X\[0\] is null/);
+    says(() => fitLinear(la, [[1], null] as never, [1, 2]), 'E_SHAPE', /X\[1\] is null; every row of X must be an array/);
+    says(() => fitLinear(la, [1, 2, 3] as never, [1, 2, 3]), 'E_SHAPE', /X must be a matrix .*number\[\]\[\].*\[\[1\], \[2\], \[3\]\]/);
+    says(() => fitLinear(la, 'abc' as never, [1, 2, 3]), 'E_SHAPE', /X must be a matrix/);
+    says(() => fitLinear(la, [[1, '2'], [3, 4]] as never, [1, 2]), 'E_NONFINITE', /X\[0\]\[1\] is "2" \(a string\), not a number/);
+    says(() => fitLinear(la, [[1], [2]], [null, 1] as never), 'E_NONFINITE', /y\[0\] is null, not a number/);
+    says(() => fitLinear(la, X, ['1', 2, 3, 4] as never), 'E_NONFINITE', /y\[0\] is "1" \(a string\), not a number/);
+    says(() => fitLinear(la, X, [1, 2, undefined, 4] as never), 'E_NONFINITE', /y\[2\] is undefined/);
+    says(() => fitLinear(la, X, y, { weights: [1, '1', 1, 1] as never }), 'E_NONFINITE', /weights\[1\]/);
+    says(() => fitLinear(la, X, y, 'fast' as never), 'E_RANGE', /options must be an object/);
+    // null options mean the defaults, as undefined does
+    const a = fitLinear(la, X, y, null);
+    expect(Array.from(a.coef)).toEqual(Array.from(fitLinear(la, X, y).coef));
+    expect(fitLinear(la, X, y, { ridge: null as never, intercept: undefined }).fitIntercept).toBe(true);
+  });
+});
+
+describe.each(['wasm', 'js'] as const)('engine (%s): gram and solveSPD share the validators', (backend) => {
+  it('malformed X / y / b and null options: SlimfitErrors, not TypeErrors', async () => {
+    const { init } = await import('../src/engine/init.js');
+    const e = await init({ backend });
+    expectCode(() => e.gram([null, [1]] as never), 'E_SHAPE');
+    expectCode(() => e.gram([1, 2, 3] as never), 'E_SHAPE');
+    expectCode(() => e.gram([[1], [2]], [null, 1] as never), 'E_NONFINITE');
+    expectCode(() => e.gram([[1], [2]], ['1', 2] as never), 'E_NONFINITE');
+    expect(Array.from(e.gram([[1], [2]], [1, 2], null as never).xtx)).toEqual([5]);
+    expectCode(() => e.gram([[1], [2]], [1, 2], 3 as never), 'E_RANGE');
+    expectCode(() => e.solveSPD([[2, 0], null] as never, [1, 1]), 'E_SHAPE');
+    expectCode(() => e.solveSPD([[2, 0], [0, 2]], ['1', 1] as never), 'E_NONFINITE');
+    const x = e.solveSPD([[2, 0], [0, 2]], [1, 1], null as never);
+    expect(Math.abs((x[0] as number) - 0.5)).toBeLessThan(1e-15);
   });
 });

@@ -95,6 +95,30 @@ describe.each(all)('fitLogistic ($name)', ({ la }) => {
     expectCode(() => fitLogistic(la, [[1], [2], [3]], [1, 1, 1]), 'E_SEPARATION'); // one class only
   });
 
+  it('a single class with an intercept -> E_SEPARATION up front, with or without ridge (ridge does not penalise the intercept)', () => {
+    const X = [[-1], [0.5], [2], [3], [-2]];
+    for (const cls of [0, 1]) {
+      const y = X.map(() => cls);
+      for (const ridge of [0, 0.1, 10]) {
+        let err: { code?: string; message?: string } | undefined;
+        try {
+          fitLogistic(la, X, y, { ridge });
+        } catch (e) {
+          err = e as { code: string; message: string };
+        }
+        expect(err?.code, `class ${cls}, ridge ${ridge}`).toBe('E_SEPARATION');
+        expect(err?.message).toContain(`y has only one class (all ${cls})`);
+        expect(err?.message).toContain('nothing to separate');
+      }
+    }
+    // one class among the rows with positive weight
+    expectCode(() => fitLogistic(la, X, [0, 0, 1, 0, 0], { ridge: 1, weights: [1, 1, 0, 1, 1] }), 'E_SEPARATION');
+    // without an intercept ridge penalises every coefficient: a finite fit
+    const m = fitLogistic(la, X, [0, 0, 0, 0, 0], { intercept: false, ridge: 1 });
+    expect(m.stats.converged).toBe(true);
+    expectCode(() => fitLogistic(la, X, [0, 0, 0, 0, 0], { intercept: false }), 'E_SEPARATION');
+  });
+
   it('quasi-complete separation -> E_SEPARATION', () => {
     // x <= 0 always 0; x > 0 mixed
     const X = [[-2], [-1], [0], [1], [1], [2], [2], [3]];
@@ -129,6 +153,11 @@ describe.each(all)('fitLogistic ($name)', ({ la }) => {
     const noInt = fitLogistic(la, c.X, c.y, { intercept: false });
     expect(Number.isNaN(LogisticModel.fromJSON(JSON.stringify(noInt)).stats.interceptStdError)).toBe(true);
     expectCode(() => LogisticModel.fromJSON('{"format":"slimfit.linear"}'), 'E_FORMAT');
+    const j = m.toJSON();
+    expectCode(() => LogisticModel.fromJSON({ ...j, fitIntercept: 'false' as never }), 'E_FORMAT');
+    expectCode(() => LogisticModel.fromJSON({ ...j, coef: j.coef.map(() => 'NaN') }), 'E_FORMAT');
+    expectCode(() => LogisticModel.fromJSON({ ...noInt.toJSON(), intercept: 0.5 }), 'E_FORMAT');
+    expectCode(() => LogisticModel.fromJSON({ ...j, stats: { ...j.stats, converged: 'yes' as never } }), 'E_FORMAT');
   });
 
   it('rejects bad input', () => {
@@ -143,6 +172,13 @@ describe.each(all)('fitLogistic ($name)', ({ la }) => {
     expectCode(() => fitLogistic(la, X, [0, 1, 0, 1], { weights: [1, 1, -1, 1] }), 'E_RANGE');
     expectCode(() => fitLogistic(la, [[1, 2], [2, 4], [3, 6], [4, 8.5], [5, 10]], [0, 1, 0, 1, 1]), 'E_SINGULAR');
     expectCode(() => fitLogistic(la, [[1, 2], [2, 2], [3, 2], [4, 2]], [0, 1, 0, 1]), 'E_SINGULAR');
+    // the shared validators: malformed X / y are SlimfitErrors, not TypeErrors; null options mean defaults
+    expectCode(() => fitLogistic(la, [null, [1]] as never, [0, 1]), 'E_SHAPE');
+    expectCode(() => fitLogistic(la, [1, 2, 3, 4] as never, [0, 1, 0, 1]), 'E_SHAPE');
+    expectCode(() => fitLogistic(la, X, [null, 1, 0, 1] as never), 'E_NONFINITE');
+    expectCode(() => fitLogistic(la, X, ['0', 1, 0, 1] as never), 'E_NONFINITE');
+    expect(fitLogistic(la, X, [0, 1, 0, 1], null).stats.n).toBe(4);
+    expectCode(() => fitLogistic(la, X, [0, 1, 0, 1], 'fast' as never), 'E_RANGE');
   });
 
   it('reports non-convergence when maxIter is too small', () => {

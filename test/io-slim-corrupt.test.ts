@@ -402,6 +402,29 @@ describe('.slim: tensors content', () => {
     }
   });
 
+  it('sparse dense format: -0.0 marks the pruned elements; a count that disagrees with kept is refused', async () => {
+    const keep = new Uint8Array(8).fill(0xff);
+    keep[1] = 0xfd; // element 9 pruned of 64
+    const s = SparseTensor.fromDense(Float32Array.from({ length: 64 }, (_, i) => (i % 3 === 0 ? 0 : i)), keep, [8, 8]);
+    expect(s.format).toBe('dense');
+    const p = parse(await encodeSlim({ kind: 'tensors', tensors: { s } }));
+    expect((p.header as any).objects[0]).toMatchObject({ type: 'sparse', format: 'dense', kept: 63 });
+    const entry = (p.header.tensors as { name: string; shape: number[]; offsets: [number, number] }[]).find((t) => t.name === 's')!;
+    expect(entry.shape).toEqual([64]);
+    expect((p.header.tensors as unknown[]).length).toBe(1); // no mask, no CSR
+    const at = (i: number) => entry.offsets[0] + 4 * i + 3; // high byte of float32 element i (little-endian)
+    expect([p.data[at(9)], p.data[at(0)]]).toEqual([0x80, 0x00]); // pruned -0.0, kept +0.0
+    const q = structuredClone(p);
+    q.data[at(9)] = 0x00; // the pruned element now reads as a kept +0.0
+    await expectFormat(await build(q), /is "dense" with kept 63, so exactly 1 of its 64 values must be -0.0/);
+    const q2 = structuredClone(p);
+    q2.data[at(3)] = 0x80; // a kept zero now reads as pruned
+    await expectFormat(await build(q2), /exactly 1 of its 64 values must be -0.0/);
+    const q3 = structuredClone(p);
+    (q3.header as any).objects[0].kept = 64;
+    await expectFormat(await build(q3), /exactly 0 of its 64 values must be -0.0/);
+  });
+
   it('sparse bitmask with bits set past the end, or a wrong count', async () => {
     const s = SparseTensor.fromDense(Float64Array.of(1, 2, 3, 4, 5), Uint8Array.of(0b10101), [5]);
     const p = parse(await encodeSlim({ kind: 'tensors', tensors: { s } }));

@@ -205,6 +205,21 @@ describe('.slim round trips', () => {
     expect(csr.format).toBe('csr');
     tensors['sparse.csr'] = csr;
     tensors['sparse.csr1d'] = SparseTensor.fromDense(big, sparseKeep);
+    // one of 64 pruned: the bitmask (8 bytes) costs more than the 4 bytes saved, so it is stored dense;
+    // kept zeros (every 4th value) must come back kept, the pruned one pruned
+    // (f64 needs 128 elements: at 64 the 8-byte bitmask exactly ties the 8 bytes saved, and ties go to the bitmask)
+    for (const [eb, n] of [[4, 64], [8, 128]] as const) {
+      const nearlyAll = new Uint8Array(n / 8).fill(0xff);
+      nearlyAll[2] = 0xfb; // element 18 pruned
+      const vals = eb === 4 ? new Float32Array(n) : new Float64Array(n);
+      for (let i = 0; i < n; i++) vals[i] = i % 4 === 0 ? 0 : i / 3;
+      const dn = SparseTensor.fromDense(vals, nearlyAll, [n / 8, 8]);
+      expect([dn.format, dn.kept, dn.bytes]).toEqual(['dense', n - 1, n * eb]);
+      tensors[`sparse.dense${eb * 8}`] = dn;
+    }
+    const allKept = SparseTensor.fromDense(Float64Array.of(0, 1, 2, 0), new Uint8Array([0x0f]));
+    expect(allKept.format).toBe('dense');
+    tensors['sparse.denseAllKept'] = allKept;
     tensors['dense.f64'] = { shape: [2, 3], data: Float64Array.of(1, -0, NaN, Infinity, 5e-324, -1e308) };
     tensors['dense.f32'] = Float32Array.of(1.5, -2);
     tensors['dense.i32'] = { shape: [3], data: Int32Array.of(-(2 ** 31), 0, 2 ** 31 - 1) };

@@ -190,7 +190,8 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
     rows.push({ target: tg.target, method: 'float64 teacher', family: 'float64', file: teacherFile, bytes: floatBytes, ratio: 1, metric: floatMetric, delta: 0, ms: tg.fitMs });
     for (const m of list) {
       const start = performance.now();
-      const c = engine.compressModel(tg.model, m.opts.method === 'gptq' ? { ...m.opts, X: Xcal } : m.opts);
+      // every method gets the calibration rows: GPTQ / OBS for H, and RTN / magnitude too for the same intercept correction
+      const c = engine.compressModel(tg.model, { ...m.opts, X: Xcal });
       const ms = performance.now() - start;
       const metric = tg.score(c.predict(Xte));
       const file = join('models', `${tg.target}-${m.file}.slim`);
@@ -259,6 +260,7 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
       'bytes = what the file stores for the coefficients: packed codes + scales + bitmask of kept weights + float64 intercept.',
       '3-bit codes are packed 2 per byte like 4-bit ones, so they take the same bytes. Per-tensor = one scale for the model.',
       `GPTQ / OBS calibrate on ${Xcal.rows} training rows (never test rows); their time includes forming the Hessian.`,
+      'Every method, RTN and magnitude too, moves the intercept by the calibration mean of the weight change.',
     ].join('\n'),
   );
   ctx.print('');

@@ -22,33 +22,63 @@ export interface CalibrationHessian {
   mean: Float64Array | undefined;
 }
 
-export function calibrationHessian(engine: Engine, model: LinearModelLike, X: MatrixInput, logistic: boolean): CalibrationHessian {
-  const M = toMatrix(X, 'X');
-  const d = model.d;
-  if (M.cols !== d) throw new SlimfitError('E_SHAPE', `calibration X has ${M.cols} columns but the model has ${d}`);
+/**
+ * The float model's per-row weights on X: p (1 - p) for a logistic model
+ * (floored at 1e-12), undefined (all 1) for a linear one.
+ */
+function rowWeights(model: LinearModelLike, M: { rows: number; data: Float64Array }, d: number, logistic: boolean): Float64Array | undefined {
+  if (!logistic) return undefined;
   const n = M.rows;
-  let weights: Float64Array | undefined;
-  if (logistic) {
-    const b0 = typeof model.intercept === 'number' ? model.intercept : model.intercept[0]!;
-    weights = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let t = b0;
-      for (let j = 0; j < d; j++) t += M.data[i * d + j]! * model.coef[j]!;
-      const p = 1 / (1 + Math.exp(-t));
-      weights[i] = Math.max(p * (1 - p), 1e-12);
-    }
+  const b0 = typeof model.intercept === 'number' ? model.intercept : model.intercept[0]!;
+  const weights = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let t = b0;
+    for (let j = 0; j < d; j++) t += M.data[i * d + j]! * model.coef[j]!;
+    const p = 1 / (1 + Math.exp(-t));
+    weights[i] = Math.max(p * (1 - p), 1e-12);
   }
+  return weights;
+}
+
+function checkedX(model: LinearModelLike, X: MatrixInput) {
+  const M = toMatrix(X, 'X');
+  if (M.cols !== model.d) throw new SlimfitError('E_SHAPE', `calibration X has ${M.cols} columns but the model has ${model.d}`);
+  return M;
+}
+
+function columnMeans(M: { rows: number; data: Float64Array }, d: number, weights: Float64Array | undefined): Float64Array {
+  const n = M.rows;
+  const mean = new Float64Array(d);
+  let sw = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = weights ? weights[i]! : 1;
+    sw += wi;
+    for (let j = 0; j < d; j++) mean[j]! += wi * M.data[i * d + j]!;
+  }
+  for (let j = 0; j < d; j++) mean[j]! /= sw;
+  return mean;
+}
+
+/**
+ * Only the mean that calibrationHessian centres X with (weighted by p(1 - p)
+ * for logistic), for the intercept correction of round-to-nearest: the
+ * same correction GPTQ gets, without forming H. Undefined without an intercept.
+ */
+export function calibrationMean(model: LinearModelLike, X: MatrixInput, logistic: boolean): Float64Array | undefined {
+  if (!model.fitIntercept) return undefined;
+  const M = checkedX(model, X);
+  return columnMeans(M, model.d, rowWeights(model, M, model.d, logistic));
+}
+
+export function calibrationHessian(engine: Engine, model: LinearModelLike, X: MatrixInput, logistic: boolean): CalibrationHessian {
+  const M = checkedX(model, X);
+  const d = model.d;
+  const n = M.rows;
+  const weights = rowWeights(model, M, d, logistic);
   let data = M.data;
   let mean: Float64Array | undefined;
   if (model.fitIntercept) {
-    mean = new Float64Array(d);
-    let sw = 0;
-    for (let i = 0; i < n; i++) {
-      const wi = weights ? weights[i]! : 1;
-      sw += wi;
-      for (let j = 0; j < d; j++) mean[j]! += wi * M.data[i * d + j]!;
-    }
-    for (let j = 0; j < d; j++) mean[j]! /= sw;
+    mean = columnMeans(M, d, weights);
     data = new Float64Array(M.data.length);
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = M.data[i * d + j]! - mean[j]!;
   }

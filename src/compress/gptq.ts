@@ -105,7 +105,8 @@ export function quantizeGPTQ(engine: Engine, W: Matrix | MatrixInput, H: Hessian
   const blockSize = opts.blockSize ?? 128;
   assertOption(blockSize, 'blockSize', 1, 2 ** 31 - 1, { integer: true });
   const damp = checkDamp(opts.damp ?? 0.01);
-  const actOrder = opts.actOrder ?? false;
+  const actOrder = opts.actOrder === undefined ? false : opts.actOrder;
+  if (typeof actOrder !== 'boolean') throw new SlimfitError('E_RANGE', `actOrder must be true or false, got ${JSON.stringify(actOrder)}`);
   const calibration = checkCalibration(opts.calibration ?? 'minmax');
   const granularity = canonicalGranularity(opts.granularity ?? 'row', rows, cols);
   const n = rows * cols;

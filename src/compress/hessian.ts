@@ -94,14 +94,31 @@ export function prepare(engine: Engine, W: Matrix, H: Float64Array, damp: number
   const f = inverseUpperFactor(engine, Hp, cols, ridge);
   if ('pivot' in f) {
     const pivot = perm[f.pivot]!;
+    const hint = suggestDamp(engine, Hp, cols, trace, damp);
     throw new SlimfitError(
       'E_SINGULAR',
-      `H + ${damp} * mean(diag H) * I is not positive definite (Cholesky fails at column ${pivot}: H is indefinite there, or that feature is a linear combination of others); increase damp (e.g. 0.1) or remove collinear features`,
+      `H + ${damp} * mean(diag H) * I is not positive definite (Cholesky fails at column ${pivot}: H is indefinite there, or that feature is a linear combination of others); ${hint} or remove collinear features`,
       { pivot },
     );
   }
   dead.sort((a, b) => a - b);
   return { rows, cols, W: Wp, Hinv: wantInverse ? upperGram(f.U, cols) : undefined, U: f.U, ridge, dead };
+}
+
+/** Largest damp checkDamp accepts. */
+const MAX_DAMP = 1e6;
+
+/**
+ * A damp larger than the one that failed which does make H + damp * mean(diag H) * I
+ * factor: tries 10x steps (from 0.001 when damp is 0) and returns the first that works,
+ * so the hint is checked, not guessed. Runs only on the error path.
+ */
+function suggestDamp(engine: Engine, Hp: Float64Array, cols: number, trace: number, damp: number): string {
+  for (let c = damp > 0 ? damp * 10 : 0.001; c <= MAX_DAMP; c *= 10) {
+    const cand = Number(c.toPrecision(1));
+    if (!('pivot' in inverseUpperFactor(engine, Hp, cols, (cand * trace) / cols))) return `increase damp to ${cand} (checked: H + ${cand} * mean(diag H) * I factors)`;
+  }
+  return `no damp up to ${MAX_DAMP} makes it factor (H is far from positive semidefinite: is it X^T X?); fix H`;
 }
 
 /** The identity order, or columns by decreasing H_ii (GPTQ's act-order), ties to the lower index. */

@@ -7,17 +7,20 @@
  * (q - z) s to float32 (relative 2^-24 per weight), this sums in float64.
  *
  * Methods: 'rtn' is the naive baseline (magnitude pruning, round-to-nearest
- * quantization, no data); 'gptq' needs calibration data X (or H): pruning by
- * pruneSparseGPT (exact OBS for small d), then GPTQ holding pruned weights at
- * 0, then — when X is given and the model has an intercept — the intercept
- * moves by mean(X) . (w - w') to absorb the mean shift of the outputs.
+ * quantization; data optional); 'gptq' needs calibration data X (or H):
+ * pruning by pruneSparseGPT (exact OBS for small d), then GPTQ holding pruned
+ * weights at 0. For both, when X (or a calibrationHessian) is given and the
+ * model has an intercept, the intercept moves by mean(X) . (w - w') to absorb
+ * the mean shift of the outputs (the same mean for both methods:
+ * p(1-p)-weighted for logistic), so 'rtn' with X is the fair baseline for
+ * 'gptq' on non-centred features. Without X, 'rtn' uses no data at all.
  */
 import { SlimfitError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
 import type { QuantScheme } from '../types.js';
-import { toMatrix, type MatrixInput } from '../validate.js';
+import { assertOption, toMatrix, type MatrixInput } from '../validate.js';
 import type { Calibration } from './calibrate.js';
-import { calibrationHessian, type CalibrationHessian } from './calib-hessian.js';
+import { calibrationHessian, calibrationMean, type CalibrationHessian } from './calib-hessian.js';
 import { quantizeGPTQ, type GPTQReport } from './gptq.js';
 import { checkH } from './hessian.js';
 import { packCodes, unpackCodes } from './pack.js';
@@ -52,11 +55,23 @@ export interface CompressModelOptions {
     seed?: number;
     actOrder?: boolean;
   };
-  /** Prune the coefficients first: a sparsity in [0, 1) over all of them, or N:M along each output's coefficients. */
-  prune?: { sparsity: number } | { nm: [number, number] };
-  /** Calibration data (n x d) for 'gptq': H = X^T X (centred with an intercept; p(1-p)-weighted for logistic). */
+  /**
+   * Prune the coefficients first:
+   *  - { sparsity } in [0, 1) over all of them ('rtn': by magnitude; 'gptq': OBS / SparseGPT picks);
+   *  - { threshold }: the article's rule, every |w| <= threshold ('rtn': exactly those; 'gptq': that many
+   *    weights, chosen and compensated by OBS / SparseGPT — report().prune.reason says so);
+   *  - { structured: 'cols', norm?, sparsity }: whole features (columns of the outputs x d matrix) by their
+   *    L1 / L2 norm over the outputs. For a one-output model a feature is one weight, so this is
+   *    magnitude pruning ('rtn') or OBS ('gptq') of single weights; with several outputs 'gptq' refuses it;
+   *  - { nm: [n, m] } along each output's coefficients.
+   */
+  prune?: { sparsity: number } | { threshold: number } | { structured: 'cols'; norm?: 1 | 2; sparsity: number } | { nm: [number, number] };
+  /**
+   * Calibration data (n x d). 'gptq': H = X^T X (centred with an intercept; p(1-p)-weighted for logistic),
+   * and the intercept correction. 'rtn': only the intercept correction (column means of X).
+   */
   X?: MatrixInput;
-  /** Or the d x d Hessian directly (no intercept correction). */
+  /** Or the d x d Hessian directly (no intercept correction; 'rtn' ignores it). */
   H?: Float64Array;
   /** Or both, as calibrationHessian(engine, model, X, logistic) returns them (reuse across calls). */
   hessian?: CalibrationHessian;
@@ -80,6 +95,13 @@ export interface CompressedModelReport {
   quantize: QuantReport | GPTQReport | undefined;
   /** Intercept shift applied (per output), 0 when none. */
   interceptShift: Float64Array;
+  /**
+   * Whether the intercept was corrected by mean(X) . (w - w') (calibration X or a hessian with
+   * means was given and the model has an intercept), for either method. Always set by report()
+   * (optional in the type only so that older readers' report objects still type-check); for a model
+   * read from a file it is derived from interceptShift (some shift is non-zero).
+   */
+  interceptCorrected?: boolean;
 }
 
 export class CompressedLinearModel {
@@ -116,6 +138,7 @@ export class CompressedLinearModel {
     scale?: Float32Array;
     zeroPoint?: Int32Array;
     groupSize: number;
+    /** interceptCorrected defaults to "some interceptShift is non-zero" (models read from files). */
     report: Omit<CompressedModelReport, 'bytes' | 'floatBytes' | 'ratio' | 'kept'>;
   }) {
     const { d, outputs: m, keep } = init;
@@ -157,12 +180,14 @@ export class CompressedLinearModel {
       this.rowStart[k + 1] = p;
     }
     this.values = init.codes ? packCodes(keptCodes, init.bits!, init.scheme!) : keptVals;
-    this.index = SparseTensor.fromDense(new Float32Array(n), keep, [m, d]);
+    // Only the index: the values are stored as codes, so the 'dense' format (every value) does not apply.
+    this.index = SparseTensor.fromDense(new Float32Array(n), keep, [m, d], { dense: false });
     const indexBytes = kept === n ? 0 : this.index.bytes - this.index.data.byteLength;
     const groups = init.scale ? init.scale.length : 0;
     const bytes = indexBytes + this.values.byteLength + 4 * groups + (init.zeroPoint ? groups : 0) + 8 * m;
     const floatBytes = 8 * n + 8 * m;
-    this.rep = { ...init.report, kept, bytes, floatBytes, ratio: floatBytes / bytes };
+    const interceptCorrected = init.report.interceptCorrected ?? init.report.interceptShift.some((v) => v !== 0);
+    this.rep = { ...init.report, interceptCorrected, kept, bytes, floatBytes, ratio: floatBytes / bytes };
   }
 
   /** Storage bytes (see report().bytes). */
@@ -170,8 +195,8 @@ export class CompressedLinearModel {
     return this.rep.bytes;
   }
 
-  report(): CompressedModelReport {
-    return this.rep;
+  report(): CompressedModelReport & { interceptCorrected: boolean } {
+    return this.rep as CompressedModelReport & { interceptCorrected: boolean };
   }
 
   /**
@@ -253,7 +278,11 @@ export function compressModel(engine: Engine, model: LinearModelLike, opts: Comp
     } else if (opts.X !== undefined) ({ H, mean } = calibrationHessian(engine, model, opts.X, logistic));
     else if (opts.H !== undefined) H = checkH(opts.H, d);
     else throw new SlimfitError('E_RANGE', "method 'gptq' needs calibration data: pass X (n x d), H (d x d) or hessian");
-  }
+  } else if (opts.hessian !== undefined) {
+    // 'rtn': only the mean (the same correction 'gptq' applies); H is not used.
+    mean = opts.hessian.mean;
+    if (mean !== undefined && (!(mean instanceof Float64Array) || mean.length !== d)) throw new SlimfitError('E_SHAPE', `hessian.mean must be a Float64Array of ${d} values`);
+  } else if (opts.X !== undefined) mean = calibrationMean(model, opts.X, logistic);
 
   // 1. prune
   let W: Float64Array = W0;
@@ -261,16 +290,36 @@ export function compressModel(engine: Engine, model: LinearModelLike, opts: Comp
   let pruneReport: SparseGPTReport | undefined;
   let sparsity = 0;
   if (opts.prune !== undefined) {
-    const spec = opts.prune;
-    if ('nm' in spec) checkNM(spec.nm);
-    else checkSparsity(spec.sparsity);
+    const spec = modelPruneSpec(opts.prune, m, method);
     if (method === 'gptq') {
-      const r = pruneSparseGPT(engine, { rows: m, cols: d, data: W0 }, H!, { ...spec, ...(opts.damp !== undefined ? { damp: opts.damp } : {}) });
+      // Hessian-aware pruning takes a count (sparsity) or N:M; a threshold fixes the count.
+      let sgSpec: { sparsity: number } | { nm: [number, number] };
+      let note = '';
+      if (spec.kind === 'nm') sgSpec = { nm: spec.nm };
+      else if (spec.kind === 'threshold') {
+        let below = 0;
+        for (let i = 0; i < n; i++) if (Math.abs(W0[i]!) <= spec.threshold) below++;
+        if (below === n) throw new SlimfitError('E_RANGE', `prune.threshold ${spec.threshold} removes all ${n} weights; method 'gptq' keeps at least one (use a smaller threshold)`);
+        sgSpec = { sparsity: below / n };
+        note = `; threshold ${spec.threshold}: ${below} of ${n} weights have |w| <= it, so that many were removed, chosen by the Hessian`;
+      } else sgSpec = { sparsity: spec.sparsity };
+      if (spec.kind === 'structured') note = '; structured cols on one output: each feature is one weight';
+      const r = pruneSparseGPT(engine, { rows: m, cols: d, data: W0 }, H!, { ...sgSpec, ...(opts.damp !== undefined ? { damp: opts.damp } : {}) });
       W = r.tensor.toDense();
       keep = r.tensor.mask;
-      pruneReport = r.report;
+      pruneReport = note ? { ...r.report, reason: r.report.reason + note } : r.report;
     } else {
-      const t = pruneBySpec(engine, W0, 'nm' in spec ? { nm: spec.nm, shape: [m, d] } : { sparsity: spec.sparsity });
+      const t = pruneBySpec(
+        engine,
+        W0,
+        spec.kind === 'nm'
+          ? { nm: spec.nm, shape: [m, d] }
+          : spec.kind === 'threshold'
+            ? { threshold: spec.threshold }
+            : spec.kind === 'structured'
+              ? { structured: 'cols', norm: spec.norm, sparsity: spec.sparsity, shape: [m, d] }
+              : { sparsity: spec.sparsity },
+      );
       W = t.toDense();
       keep = t.mask;
     }
@@ -365,6 +414,49 @@ export function compressModel(engine: Engine, model: LinearModelLike, opts: Comp
       prune: pruneReport,
       quantize: quantReport,
       interceptShift: shift,
+      interceptCorrected: mean !== undefined,
     },
   });
+}
+
+type ModelPrune =
+  | { kind: 'sparsity'; sparsity: number }
+  | { kind: 'threshold'; threshold: number }
+  | { kind: 'structured'; norm: 1 | 2; sparsity: number }
+  | { kind: 'nm'; nm: [number, number] };
+
+/** Validates compressModel's prune spec; every accepted spec is honoured, anything else is an E_RANGE. */
+function modelPruneSpec(spec: unknown, outputs: number, method: 'rtn' | 'gptq'): ModelPrune {
+  if (typeof spec !== 'object' || spec === null) throw new SlimfitError('E_RANGE', 'prune must be { sparsity }, { threshold }, { structured: \'cols\', sparsity } or { nm: [n, m] }');
+  const o = spec as Record<string, unknown>;
+  const allowed = (keys: string[]) => {
+    const extra = Object.keys(o).filter((k) => !keys.includes(k) && o[k] !== undefined);
+    if (extra.length > 0) throw new SlimfitError('E_RANGE', `prune: unsupported option(s) ${extra.join(', ')} with ${keys[0]} (compressModel prunes the coefficients as one outputs x d matrix)`);
+  };
+  if ('nm' in o) {
+    allowed(['nm']);
+    return { kind: 'nm', nm: checkNM(o.nm) };
+  }
+  if ('structured' in o) {
+    allowed(['structured', 'norm', 'sparsity']);
+    if (o.structured !== 'cols') {
+      throw new SlimfitError('E_RANGE', `prune.structured must be 'cols' (whole features) for a model; 'rows' would remove whole outputs. Got ${JSON.stringify(o.structured)}`);
+    }
+    const norm = o.norm ?? 2;
+    if (norm !== 1 && norm !== 2) throw new SlimfitError('E_RANGE', `prune.norm must be 1 or 2, got ${String(norm)}`);
+    if (method === 'gptq' && outputs > 1) {
+      throw new SlimfitError('E_RANGE', `structured 'cols' pruning with method 'gptq' needs a one-output model (OBS / SparseGPT remove single weights); this model has ${outputs} outputs: use method 'rtn' or { sparsity }`);
+    }
+    return { kind: 'structured', norm, sparsity: checkSparsity(o.sparsity) };
+  }
+  if ('threshold' in o) {
+    allowed(['threshold']);
+    assertOption(o.threshold as number, 'prune.threshold', 0, Infinity);
+    return { kind: 'threshold', threshold: o.threshold as number };
+  }
+  if ('sparsity' in o) {
+    allowed(['sparsity']);
+    return { kind: 'sparsity', sparsity: checkSparsity(o.sparsity) };
+  }
+  throw new SlimfitError('E_RANGE', `prune must be { sparsity }, { threshold }, { structured: 'cols', sparsity } or { nm: [n, m] }, got keys ${JSON.stringify(Object.keys(o))}`);
 }

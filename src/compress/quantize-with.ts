@@ -24,8 +24,14 @@ export interface QuantizeWithOptions {
   bits?: number;
   /** 'symmetric' (default; zero point 0) or 'affine' (unsigned with a zero point; zero stays exact). */
   scheme?: QuantScheme;
-  /** 'tensor' (default), { axis: 0, shape: [rows, cols] } or { block: B } (B divides the length; 32, 64, 128 are usual). */
-  granularity?: Granularity;
+  /**
+   * 'tensor' (default), { axis: 0, shape: [rows, cols] } or { block: B } (B divides the length; 32, 64, 128
+   * are usual). 'row' (one scale per row, as quantizeGPTQ and compressModel take it) needs `shape`, and so does
+   * { axis: 0 } without a shape; both mean { axis: 0, shape }.
+   */
+  granularity?: Granularity | 'row' | { axis: 0 };
+  /** [rows, cols] of w (row-major), for granularity 'row'. */
+  shape?: [number, number];
   /** Default 'half-even' (ONNX). See rounding.ts. */
   rounding?: Rounding;
   /** Seed of the 'stochastic' rounding draws (default 0). */
@@ -79,7 +85,7 @@ export function quantizeWith(engine: Engine, w: ArrayLike<number>, opts: Quantiz
   assertFinite(w, 'w');
   const x = w instanceof Float32Array ? w : new Float32Array(w as ArrayLike<number>);
   if (x !== w) assertFinite(x, 'w (as float32)'); // finite f64 beyond float32 range overflows to Infinity
-  const granularity = opts.granularity ?? 'tensor';
+  const granularity = rowGranularity(opts.granularity ?? 'tensor', opts.shape, n);
   const { seg, groups } = groupsOf(granularity, n);
   const range = quantRange(bits, scheme);
   if (opts.zeroPoint !== undefined && scheme === 'symmetric') {
@@ -148,4 +154,19 @@ export function quantizeWith(engine: Engine, w: ArrayLike<number>, opts: Quantiz
       ratio: bytesBefore / bytesAfter,
     },
   };
+}
+
+/** 'row' and { axis: 0 } without a shape become { axis: 0, shape } from opts.shape; anything else passes through. */
+function rowGranularity(g: Granularity | 'row' | { axis: 0 }, shape: [number, number] | undefined, n: number): Granularity {
+  const isRow = g === 'row' || (typeof g === 'object' && g !== null && 'axis' in g && (g as { shape?: unknown }).shape === undefined);
+  if (!isRow) {
+    if (shape !== undefined) throw new SlimfitError('E_RANGE', "shape is only used with granularity 'row' (or { axis: 0 }); for { axis: 0, shape } give the shape there");
+    return g as Granularity;
+  }
+  if (g !== 'row' && (g as { axis: unknown }).axis !== 0) return g as Granularity; // groupsOf names the bad axis
+  if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((v) => Number.isInteger(v) && v > 0)) {
+    throw new SlimfitError('E_SHAPE', `granularity 'row' needs shape: [rows, cols] of w (w is flat), got ${JSON.stringify(shape)}`);
+  }
+  if (shape[0] * shape[1] !== n) throw new SlimfitError('E_SHAPE', `shape [${shape[0]}, ${shape[1]}] holds ${shape[0] * shape[1]} values but w has ${n}`);
+  return { axis: 0, shape: [shape[0], shape[1]] };
 }

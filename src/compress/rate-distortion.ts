@@ -17,7 +17,7 @@ export interface CompressionReportOptions {
   sparsity?: number[];
   /** Default ['rtn'], plus 'gptq' when X or H is given. */
   methods?: ('rtn' | 'gptq')[];
-  /** Calibration data for 'gptq' (never the test data). */
+  /** Calibration data (never the test data): H for 'gptq', and the intercept correction of both methods. */
   X?: MatrixInput;
   H?: Float64Array;
   scheme?: 'symmetric' | 'affine';
@@ -97,7 +97,8 @@ export function compressionReport(engine: Engine, model: LinearModelLike, Xtest:
       for (const sparsity of sparsities) {
         if (bits === null && sparsity === 0) continue;
         const o: CompressModelOptions = { method };
-        if (hessian) o.hessian = hessian;
+        if (hessian) o.hessian = hessian; // both methods: 'rtn' takes only its mean (the intercept correction)
+        else if (opts.X !== undefined) o.X = opts.X; // 'rtn' only: the mean of X, no H formed
         else if (opts.H !== undefined) o.H = opts.H;
         if (bits !== null) o.quantize = { bits, ...(opts.scheme ? { scheme: opts.scheme } : {}), ...(opts.granularity ? { granularity: opts.granularity } : {}) };
         if (sparsity > 0) o.prune = { sparsity };

@@ -5,14 +5,27 @@
  *    element i survives (the layout of engine.prune's mask), or
  *  - 'csr': row pointers (rows + 1, u32) and column indices (u16 when
  *    cols <= 65536, else u32) for a [rows, cols] tensor (a 1-D tensor is one row),
- * whichever takes fewer bytes (ties go to the bitmask). Surviving values are
- * packed in index order, in the element type of the input (f32 or f64).
+ *  - 'dense': no index at all, every element stored (pruned ones as 0), when
+ *    that is strictly smaller than both: when so few elements are pruned that
+ *    their bytes do not pay for the bitmask (fewer than n/32 of f32, n/64 of
+ *    f64). A .slim file writes pruned elements as -0.0 there (kept zeros as
+ *    +0.0), so the keep-mask survives at no cost (docs/FORMAT.md).
+ * whichever takes fewest bytes (ties go to the bitmask, then CSR), so `bytes`
+ * never exceeds `denseBytes`. Surviving values are packed in index order, in
+ * the element type of the input (f32 or f64), in every format; in memory the
+ * 'dense' format keeps its bitmask too (`mask`, `kept` and `toDense` work alike).
  * Bitmask costs 1 bit per element; CSR costs 16-32 bits per survivor, so CSR
  * wins below roughly 1/16 - 1/32 density.
  */
 import { SlimfitError } from '../errors.js';
 
-export type SparseFormat = 'bitmask' | 'csr';
+export type SparseFormat = 'bitmask' | 'csr' | 'dense';
+
+/** Options of SparseTensor.fromDense / fromPacked. */
+export interface SparseLayoutOptions {
+  /** Allow the 'dense' format (default true). An index-only use (values stored elsewhere) passes false. */
+  dense?: boolean;
+}
 export type FloatArray = Float32Array | Float64Array;
 
 export class SparseTensor<T extends FloatArray = FloatArray> {
@@ -26,7 +39,7 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
   readonly length: number;
   /** The surviving values, packed in index order (length `kept`). */
   readonly data: T;
-  /** 'bitmask' format: ceil(n/8) bytes; undefined for CSR. */
+  /** 'bitmask' and 'dense' formats: ceil(n/8) bytes (for 'dense' in memory only); undefined for CSR. */
   readonly bitmask: Uint8Array | undefined;
   /** 'csr' format: rows + 1 offsets into `data`; undefined for bitmask. */
   readonly rowPtr: Uint32Array | undefined;
@@ -56,7 +69,7 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
    * layout), choosing the smaller of the two formats. Kept entries are stored
    * even when their value is 0; entries outside the mask are dropped.
    */
-  static fromDense<T extends FloatArray>(dense: T, keepMask: Uint8Array, shape?: number[]): SparseTensor<T> {
+  static fromDense<T extends FloatArray>(dense: T, keepMask: Uint8Array, shape?: number[], opts?: SparseLayoutOptions): SparseTensor<T> {
     const n = dense.length;
     if (keepMask.length !== (n + 7) >> 3) throw new SlimfitError('E_SHAPE', `mask must have ${(n + 7) >> 3} bytes for ${n} values`);
     let kept = 0;
@@ -65,7 +78,7 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
     const data = new Ctor(kept);
     let j = 0;
     for (let i = 0; i < n; i++) if ((keepMask[i >> 3]! >> (i & 7)) & 1) data[j++] = dense[i]!;
-    return SparseTensor.fromPacked(data, keepMask, n, shape);
+    return SparseTensor.fromPacked(data, keepMask, n, shape, opts);
   }
 
   /**
@@ -73,7 +86,7 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
    * per set bit of keepMask, e.g. from the N:M kernel) over n logical
    * elements. Takes ownership of `data`.
    */
-  static fromPacked<T extends FloatArray>(data: T, keepMask: Uint8Array, n: number, shape?: number[]): SparseTensor<T> {
+  static fromPacked<T extends FloatArray>(data: T, keepMask: Uint8Array, n: number, shape?: number[], opts?: SparseLayoutOptions): SparseTensor<T> {
     const shp = shape ?? [n];
     if (shp.reduce((a, b) => a * b, 1) !== n || shp.length < 1 || shp.length > 2) {
       throw new SlimfitError('E_SHAPE', `shape ${JSON.stringify(shp)} does not describe ${n} values as [n] or [rows, cols]`);
@@ -86,10 +99,12 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
     const idxBytes = cols <= 65536 ? 2 : 4;
     const bitmaskBytes = ((n + 7) >> 3) + kept * eb;
     const csrBytes = (rows + 1) * 4 + kept * idxBytes + kept * eb;
-    if (bitmaskBytes <= csrBytes) {
+    const denseBytes = n * eb;
+    const dense = (opts?.dense ?? true) && denseBytes < Math.min(bitmaskBytes, csrBytes);
+    if (dense || bitmaskBytes <= csrBytes) {
       const m = keepMask.slice();
       if (n & 7) m[m.length - 1]! &= (1 << (n & 7)) - 1; // unused high bits are 0
-      return new SparseTensor(shp.slice(), 'bitmask', data, m, undefined, undefined);
+      return new SparseTensor(shp.slice(), dense ? 'dense' : 'bitmask', data, m, undefined, undefined);
     }
     const rowPtr = new Uint32Array(rows + 1);
     const colIdx = idxBytes === 2 ? new Uint16Array(kept) : new Uint32Array(kept);
@@ -104,9 +119,10 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
     return new SparseTensor(shp.slice(), 'csr', data, undefined, rowPtr, colIdx);
   }
 
-  /** Storage bytes: index structure plus packed values (what a file would hold). */
+  /** Storage bytes: index structure plus packed values, or every value for 'dense' (what a file would hold); never above denseBytes. */
   get bytes(): number {
     const vb = this.data.byteLength;
+    if (this.format === 'dense') return this.denseBytes;
     if (this.format === 'bitmask') return this.bitmask!.byteLength + vb;
     return this.rowPtr!.byteLength + this.colIdx!.byteLength + vb;
   }
@@ -125,7 +141,7 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
   toDense(): T {
     const Ctor = this.data.constructor as { new (n: number): T };
     const out = new Ctor(this.length);
-    if (this.format === 'bitmask') {
+    if (this.format !== 'csr') {
       const m = this.bitmask!;
       let j = 0;
       for (let i = 0; i < this.length; i++) if ((m[i >> 3]! >> (i & 7)) & 1) out[i] = this.data[j++]!;
@@ -138,14 +154,26 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
     return out;
   }
 
-  /** Compatibility with engine.prune's result: the dense values (a fresh copy). */
+  private denseCache: T | undefined;
+  private maskCache: Uint8Array | undefined;
+
+  /**
+   * Compatibility with engine.prune's v0 result `{ values, mask, kept }`: the
+   * dense values, built on first access and then the same array every time
+   * (so `r.values[i]` in a loop is not quadratic). Writing to it does not
+   * change this tensor; toDense() gives an independent copy.
+   */
   get values(): T {
-    return this.toDense();
+    return (this.denseCache ??= this.toDense());
   }
 
-  /** Compatibility with engine.prune's result: the keep-bitmask (a fresh copy in either format). */
+  /** Compatibility with engine.prune's v0 result: the keep-bitmask, built once (see values). */
   get mask(): Uint8Array {
-    if (this.format === 'bitmask') return this.bitmask!.slice();
+    return (this.maskCache ??= this.buildMask());
+  }
+
+  private buildMask(): Uint8Array {
+    if (this.format !== 'csr') return this.bitmask!.slice();
     const m = new Uint8Array((this.length + 7) >> 3);
     const cols = this.shape.length === 2 ? this.shape[1]! : this.length;
     const rp = this.rowPtr!;
@@ -157,5 +185,42 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
       }
     }
     return m;
+  }
+
+  /**
+   * The 'dense' file encoding: all n values, pruned elements as -0.0 and kept
+   * zeros as +0.0 (so a reader recovers the keep-mask from the sign of zeros).
+   */
+  denseWithMarkers(): T {
+    const out = this.toDense();
+    const m = this.bitmask ?? this.mask;
+    for (let i = 0; i < this.length; i++) {
+      if ((m[i >> 3]! >> (i & 7)) & 1) {
+        if (out[i] === 0) out[i] = 0; // a kept -0.0 is stored as +0.0
+      } else out[i] = -0;
+    }
+    return out;
+  }
+
+  /**
+   * Reads the 'dense' file encoding back (see denseWithMarkers): the keep-mask
+   * is every element that is not -0.0. Returns undefined when the number of
+   * -0.0 entries is not length - kept (a corrupt file).
+   */
+  static fromDenseWithMarkers<T extends FloatArray>(values: T, kept: number, shape?: number[]): SparseTensor<T> | undefined {
+    const n = values.length;
+    const mask = new Uint8Array((n + 7) >> 3);
+    let count = 0;
+    const dense = values.slice() as T;
+    for (let i = 0; i < n; i++) {
+      const v = values[i]!;
+      if (v === 0 && 1 / v < 0) dense[i] = 0;
+      else {
+        mask[i >> 3]! |= 1 << (i & 7);
+        count++;
+      }
+    }
+    if (count !== kept) return undefined;
+    return SparseTensor.fromDense(dense, mask, shape);
   }
 }

@@ -62,7 +62,7 @@ export class Arena {
     if (bytes > MAX_ALLOC_BYTES) {
       throw new SlimfitError(
         'E_MEMORY',
-        `a single buffer of ${fmt(bytes)} exceeds the 1 GiB WebAssembly limit per allocation; split the data into chunks (e.g. linearAccumulator for fitting)`,
+        `a single buffer of ${fmt(bytes)} exceeds the WebAssembly limit of ${fmt(MAX_ALLOC_BYTES)} per allocation; split the data into chunks (e.g. linearAccumulator for fitting)`,
         { bytes },
       );
     }
@@ -168,8 +168,9 @@ export class Arena {
   }
 }
 
+/** Exact bytes, with a rounded size beside them for large counts ("1073741825 bytes (1.00 GiB)"). */
 function fmt(bytes: number): string {
-  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
-  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  if (bytes >= 2 ** 30) return `${bytes} bytes (${(bytes / 2 ** 30).toFixed(2)} GiB)`;
+  if (bytes >= 2 ** 20) return `${bytes} bytes (${(bytes / 2 ** 20).toFixed(1)} MiB)`;
   return `${bytes} bytes`;
 }

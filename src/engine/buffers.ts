@@ -81,6 +81,48 @@ export class WasmBuffer<K extends ElementKind = ElementKind> {
   }
 }
 
+/** What a caller requires of a buffer it was handed (all optional). */
+export interface BufferWant {
+  /** Accepted element kinds (the first is named in messages). */
+  kinds?: readonly ElementKind[];
+  /** Exact element count. */
+  length?: number;
+  /** Minimum element count (when a prefix is used). */
+  minLength?: number;
+}
+
+/**
+ * @internal The one check every operation runs on an engine.memory buffer it
+ * is handed, as input or as `out`, before any byte is read or written:
+ * a WasmBuffer (E_SHAPE), allocated by THIS engine (E_MEMORY: every init()
+ * backend owns a separate linear memory, so another engine's pointer points
+ * at unrelated bytes here), not freed (E_MEMORY), of an accepted kind and
+ * length (E_SHAPE). Returns its byte offset in this engine's memory.
+ */
+export function bufferPtr(arena: Arena, b: unknown, what: string, want: BufferWant = {}): number {
+  const kinds = want.kinds;
+  const len = want.length ?? want.minLength;
+  const wanted = `an engine.memory.${kinds ? kinds.join('/') : '<kind>'}(${len ?? 'n'}) buffer`;
+  if (!(b instanceof WasmBuffer)) throw new SlimfitError('E_SHAPE', `${what} must be ${wanted}, got ${Object.prototype.toString.call(b)}`);
+  if (!b.ownedBy(arena)) {
+    throw new SlimfitError(
+      'E_MEMORY',
+      `${what} belongs to another engine (each init() backend owns a separate linear memory); allocate it with this engine's engine.memory`,
+    );
+  }
+  if (b.freed || !arena.isLive(b.ptr)) throw new SlimfitError('E_MEMORY', `${what} was freed; allocate a new one with engine.memory`);
+  if (kinds && !kinds.includes(b.kind)) throw new SlimfitError('E_SHAPE', `${what} is an engine.memory.${b.kind} buffer; it must be ${wanted}`);
+  if ((want.length !== undefined && b.length !== want.length) || (want.minLength !== undefined && b.length < want.minLength)) {
+    throw new SlimfitError('E_SHAPE', `${what} holds ${b.length} values; it must be ${want.minLength !== undefined ? 'at least ' : ''}${wanted}`);
+  }
+  return b.ptr;
+}
+
+/** Whether byte ranges [a, a + an) and [b, b + bn) share a byte. */
+export function overlaps(a: number, an: number, b: number, bn: number): boolean {
+  return an > 0 && bn > 0 && a < b + bn && b < a + an;
+}
+
 export type F32Buffer = WasmBuffer<'f32'>;
 export type F64Buffer = WasmBuffer<'f64'>;
 export type I8Buffer = WasmBuffer<'i8'>;

@@ -10,8 +10,8 @@ import { Arena } from './arena.js';
 import { MemoryApi, WasmBuffer } from './buffers.js';
 import type { Core } from './core.js';
 import type { LinAlg } from './linalg.js';
-import { gram, type GramOptions, type GramResult, type GramX } from '../ops/gram.js';
-import { solveSPD, type SolveOptions } from '../ops/solve.js';
+import { gram, type GramOptions, type GramResult, type GramX, type GramY } from '../ops/gram.js';
+import { solveSPD, type SolveA, type SolveB, type SolveOptions } from '../ops/solve.js';
 import { columnStats, type ColumnStats } from '../ops/column-stats.js';
 import { centredGram } from '../ops/centred-gram.js';
 import { prune, type PruneInput, type PruneResult, type ThresholdPruneSpec } from '../ops/prune.js';
@@ -22,7 +22,7 @@ import { quantizeGPTQ, type GPTQOptions, type GPTQResult } from '../compress/gpt
 import { pruneSparseGPT, type SparseGPTOptions, type SparseGPTResult } from '../compress/sparsegpt.js';
 import { compressModel, type CompressedLinearModel, type CompressModelOptions, type LinearModelLike } from '../compress/model.js';
 import { compressionReport, type CompressionReportOptions, type RateDistortionRow } from '../compress/rate-distortion.js';
-import { dequantize, quantize, type DequantizeOptions, type QuantizeInput, type QuantizeOptions } from '../ops/quantize.js';
+import { dequantize, quantize, type DequantizeOptions, type QuantizedInput, type QuantizeInput, type QuantizeOptions } from '../ops/quantize.js';
 import type { F32Buffer, F64Buffer } from './buffers.js';
 import { warmUp } from './warmup.js';
 import { fitLinear, type FitLinearOptions } from '../fit/linear.js';
@@ -56,13 +56,20 @@ export class Engine implements LinAlg, Core {
     warmUp(this);
   }
 
-  /** X^T W X (d*d, full symmetric) and X^T W y; X row-major { rows, cols, data } or number[][]. */
-  gram(X: GramX | Matrix, y?: ArrayLike<number> | MatrixInput, opts?: GramOptions): GramResult {
+  /**
+   * X^T W X (d*d, full symmetric) and X^T W y; X row-major { rows, cols, data } or number[][].
+   * X's data, y and weights may be engine.memory.f64 buffers (read in place);
+   * `out: { xtx?, xty? }` writes the results into buffers.
+   */
+  gram(X: GramX | Matrix, y?: GramY, opts?: GramOptions | null): GramResult {
     return gram(this, X, y, opts);
   }
 
-  /** Solves (A + ridge I) x = b for SPD A by Cholesky; b may hold k right-hand sides (d*k row-major). */
-  solveSPD(A: Float64Array | MatrixInput, b: ArrayLike<number>, opts?: SolveOptions): Float64Array {
+  /**
+   * Solves (A + ridge I) x = b for SPD A by Cholesky; b may hold k right-hand sides (d*k row-major).
+   * A and b may be engine.memory.f64 buffers (read in place, never modified); `out` takes the solution.
+   */
+  solveSPD(A: SolveA, b: SolveB, opts?: SolveOptions | null): Float64Array {
     return solveSPD(this, A, b, opts);
   }
 
@@ -103,7 +110,7 @@ export class Engine implements LinAlg, Core {
   }
 
   /** Quantizes to 2..8-bit integers (ONNX QuantizeLinear rule, round half to even). */
-  quantize(w: QuantizeInput, opts?: QuantizeOptions): QuantizedTensor {
+  quantize(w: QuantizeInput, opts?: QuantizeOptions | null): QuantizedTensor {
     return quantize(this, w, opts);
   }
 
@@ -136,8 +143,8 @@ export class Engine implements LinAlg, Core {
     return compressionReport(this, model, Xtest, ytest, opts);
   }
 
-  /** (q - z) * s back to float32. */
-  dequantize(q: QuantizedTensor, opts?: DequantizeOptions): Float32Array {
+  /** (q - z) * s back to float32; q.data may be an engine.memory i8/u8 buffer (e.g. quantize's out), read in place. */
+  dequantize(q: QuantizedInput, opts?: DequantizeOptions | null): Float32Array {
     return dequantize(this, q, opts);
   }
 

@@ -2,9 +2,8 @@
  * Temporaries for one API call: every block allocated through a Scope is
  * released by `release()`, which callers run in `finally`.
  */
-import { SlimfitError } from '../errors.js';
 import type { Arena } from './arena.js';
-import { WasmBuffer } from './buffers.js';
+import { bufferPtr, WasmBuffer } from './buffers.js';
 
 export type NumericArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int32Array;
 
@@ -32,16 +31,21 @@ export class Scope {
     return p;
   }
 
+  /** A temporary copy of `bytes` already in linear memory at `ptr` (memory to memory, no JS-heap copy). */
+  cloneIn(ptr: number, bytes: number): number {
+    const p = this.alloc(bytes);
+    // View derived after the allocation: growth cannot have detached it.
+    new Uint8Array(this.arena.memory.buffer).copyWithin(p, ptr, ptr + bytes);
+    return p;
+  }
+
   /**
    * The pointer of an input without copying when it already lives in this
    * linear memory (a WasmBuffer of this engine, or a view of memory.buffer);
    * otherwise a temporary copy.
    */
-  input(a: NumericArray | WasmBuffer): number {
-    if (a instanceof WasmBuffer) {
-      if (!a.ownedBy(this.arena)) throw new SlimfitError('E_MEMORY', 'this buffer belongs to another engine; allocate it with this engine.memory');
-      return a.ptr;
-    }
+  input(a: NumericArray | WasmBuffer, what = 'this buffer'): number {
+    if (a instanceof WasmBuffer) return bufferPtr(this.arena, a, what);
     if (a.buffer === this.arena.memory.buffer) return a.byteOffset;
     return this.copyIn(a);
   }

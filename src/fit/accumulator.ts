@@ -3,17 +3,26 @@
  * count, weight sum, means and centred co-moments of [x, y] (moments.ts) —
  * O((d+m)^2) numbers however many rows — so shards fitted in other processes
  * or machines combine exactly: toJSON() on one side, fromJSON() + merge() on
- * the other. Any chunking and merge order gives the one-shot answer (tested to
- * 1e-12 relative).
+ * the other.
  *
- * fit() solves from the moments alone (moments-fit.ts): 'cholesky' on the
- * float64 moments, or 'dd-cholesky' on the double-double ones ('auto' picks
- * by the condition estimate) — with accuracy: 'accurate' moments even NIST
- * Filip comes out to 12-13 digits, chunked and merged.
+ * What "any chunking and merge order gives the one-shot answer" means depends
+ * on how each chunk's moments are formed (LinearAccumulatorOptions.accuracy):
+ *  - 'fast' (default, float64 chunk moments, relative error ~1e-16 per entry):
+ *    coefficients agree with the one-shot fitLinear to ~1e-12 relative for
+ *    well-conditioned designs (error ~cond * 1e-16); the statistics that
+ *    come from the residual sum of squares (residualSd, stdErrors, tValues,
+ *    rSquared) only to ~1e-16 / (1 - R^2), because RSS = yy - 2 b.c + b.A.b
+ *    cancels as R^2 -> 1 (NIST Pontius, 1 - R^2 = 1e-7: up to 1.7e-9).
+ *    fit() always takes the float64 path ('cholesky') and refuses, without
+ *    ridge, designs with cond > 1e10 (moments-fit.ts).
+ *  - 'accurate' (double-double chunk moments): coefficients and statistics
+ *    agree to ~1e-12 relative (tested on NIST Pontius and Longley), and fit()
+ *    can run 'dd-cholesky' — even NIST Filip comes out to 12-13 digits,
+ *    chunked and merged.
  */
 import { SlimfitError } from '../errors.js';
 import type { LinAlg } from '../engine/linalg.js';
-import { assertOption, toVector, type MatrixInput } from '../validate.js';
+import { assertOption, describeValue, toOptions, toVector, type MatrixInput } from '../validate.js';
 import { toDesign, toResponse, type DesignInput } from './design.js';
 import { resolveOptions, type Accuracy } from './linear.js';
 import { LinearModel, decodeArr, decodeNum, encodeArr, encodeNum, type JsonNum } from './model.js';
@@ -28,19 +37,39 @@ export interface LinearAccumulatorOptions {
   /** Number of outputs m (columns of y), default 1. */
   outputs?: number;
   /**
-   * How each chunk's moments are formed: 'fast' (default) centres in float64
-   * and sums with la.gram; 'accurate' centres exactly and sums in
-   * double-double in plain JS (~100x slower per row; needed for designs with
-   * cond(X) beyond ~1e6, e.g. raw polynomial powers).
+   * How each chunk's moments are formed, and so what chunked and merged fits
+   * promise:
+   *  - 'fast' (default): centres in float64 and sums with la.gram. Coefficients
+   *    match the one-shot fitLinear to ~1e-12 relative for well-conditioned
+   *    designs (error ~cond * 1e-16); residualSd, stdErrors, tValues and
+   *    rSquared only to ~1e-16 / (1 - R^2) (RSS cancels as R^2 -> 1). fit()
+   *    solves in float64 (method 'cholesky') whatever accuracy it is asked
+   *    for, and without ridge refuses (E_SINGULAR) designs whose condition
+   *    number exceeds 1e10 (fewer than ~6 correct digits would be left).
+   *  - 'accurate': centres exactly and sums in double-double in plain JS
+   *    (~100x slower per row): coefficients and statistics match to ~1e-12
+   *    relative, and ill-conditioned designs (cond beyond ~1e6, e.g. raw
+   *    polynomial powers) are solved in double-double ('dd-cholesky').
    */
   accuracy?: 'fast' | 'accurate';
 }
 
 export interface AccumulatorFitOptions {
+  /** Default: the accumulator's intercept setting. */
   intercept?: boolean;
+  /** L2 penalty on the non-intercept coefficients (default 0). */
   ridge?: number;
+  /**
+   * Solver for 'accurate' moments: 'auto' (default: float64 Cholesky while
+   * cond <= 1e6, else double-double), 'fast', 'accurate' (double-double).
+   * With 'fast' moments every value runs the float64 solve (method
+   * 'cholesky'): there are no extra digits for a double-double solve to find.
+   */
   accuracy?: Accuracy;
 }
+
+/** Largest |C_jk - C_kj| / sqrt(C_jj C_kk) accepted from JSON (legitimate moments are symmetric to ~1e-30). */
+const SYMMETRY_TOL = 1e-12;
 
 export interface LinearAccumulatorJSON {
   format: 'slimfit.linear-accumulator';
@@ -65,7 +94,11 @@ export class LinearAccumulator {
   private readonly la: LinAlg;
   private readonly mo: Moments;
 
-  constructor(la: LinAlg, d: number, options: LinearAccumulatorOptions = {}) {
+  /** Rows passed to add() (here or in merged accumulators, this process only) that had weight 0. */
+  private zeroWeightRows = 0;
+
+  constructor(la: LinAlg, d: number, opts?: LinearAccumulatorOptions | null) {
+    const options = toOptions(opts);
     assertOption(d, 'd', 1, 1 << 20, { integer: true });
     const m = options.outputs ?? 1;
     assertOption(m, 'outputs', 1, 1 << 20, { integer: true });
@@ -73,11 +106,20 @@ export class LinearAccumulator {
     if (accuracy !== 'fast' && accuracy !== 'accurate') {
       throw new SlimfitError('E_RANGE', `accuracy must be 'fast' or 'accurate', got ${JSON.stringify(accuracy)}`);
     }
+    const intercept = options.intercept ?? true;
+    if (typeof intercept !== 'boolean') throw new SlimfitError('E_RANGE', `intercept must be true or false, got ${describeValue(intercept)}`);
+    const weights = options.weights ?? false;
+    if (typeof weights !== 'boolean') {
+      throw new SlimfitError(
+        'E_RANGE',
+        `weights must be true or false (whether add() takes per-row weights), got ${describeValue(weights)}; create the accumulator with { weights: true } and pass the weights to add(X, y, weights)`,
+      );
+    }
     this.la = la;
     this.d = d;
     this.outputs = m;
-    this.intercept = options.intercept ?? true;
-    this.weighted = options.weights ?? false;
+    this.intercept = intercept;
+    this.weighted = weights;
     this.accuracy = accuracy;
     this.mo = emptyMoments(d + m);
   }
@@ -105,7 +147,9 @@ export class LinearAccumulator {
       throw new SlimfitError('E_RANGE', 'this accumulator was created without weights; create it with { weights: true } to pass them');
     }
     if (rows === 0) return this;
-    mergeMoments(this.mo, chunkMoments(this.la, M, xlo, R.Y, this.outputs, w, this.accuracy));
+    const chunk = chunkMoments(this.la, M, xlo, R.Y, this.outputs, w, this.accuracy);
+    this.zeroWeightRows += rows - chunk.n;
+    mergeMoments(this.mo, chunk);
     return this;
   }
 
@@ -119,6 +163,7 @@ export class LinearAccumulator {
       throw new SlimfitError('E_RANGE', `cannot merge accumulators with different settings (weights ${other.weighted} vs ${this.weighted}, accuracy ${other.accuracy} vs ${this.accuracy})`);
     }
     mergeMoments(this.mo, other.mo);
+    this.zeroWeightRows += other.zeroWeightRows;
     return this;
   }
 
@@ -147,8 +192,11 @@ export class LinearAccumulator {
     } catch (e) {
       throw new SlimfitError('E_FORMAT', `accumulator JSON does not parse: ${(e as Error).message}`);
     }
-    if (!j || j.format !== 'slimfit.linear-accumulator' || j.version !== 1) {
+    if (!j || typeof j !== 'object' || j.format !== 'slimfit.linear-accumulator' || j.version !== 1) {
       throw new SlimfitError('E_FORMAT', 'not a slimfit linear accumulator (expected format "slimfit.linear-accumulator", version 1)');
+    }
+    if (typeof j.intercept !== 'boolean' || typeof j.weights !== 'boolean') {
+      throw new SlimfitError('E_FORMAT', `intercept and weights must be booleans, got ${describeValue(j.intercept)} and ${describeValue(j.weights)}`);
     }
     let acc: LinearAccumulator;
     try {
@@ -156,31 +204,64 @@ export class LinearAccumulator {
     } catch (e) {
       throw new SlimfitError('E_FORMAT', `bad accumulator settings: ${(e as Error).message}`);
     }
-    if (typeof j.intercept !== 'boolean' || typeof j.weights !== 'boolean') throw new SlimfitError('E_FORMAT', 'intercept and weights must be booleans');
-    if (!Number.isInteger(j.n) || j.n < 0) throw new SlimfitError('E_FORMAT', `n must be a non-negative integer, got ${j.n}`);
+    if (!Number.isInteger(j.n) || j.n < 0) throw new SlimfitError('E_FORMAT', `n must be a non-negative integer, got ${describeValue(j.n)}`);
     const q = acc.mo.q;
     const mo = acc.mo;
     mo.n = j.n;
     if (!Array.isArray(j.sumW) || j.sumW.length !== 2) throw new SlimfitError('E_FORMAT', 'sumW must be [hi, lo]');
     mo.wh = decodeNum(j.sumW[0], 'sumW[0]');
     mo.wl = decodeNum(j.sumW[1], 'sumW[1]');
+    if (!Number.isFinite(mo.wh) || !Number.isFinite(mo.wl) || mo.wh < 0) {
+      throw new SlimfitError('E_FORMAT', `sumW (the weight sum) must be finite and >= 0, got [${String(j.sumW[0])}, ${String(j.sumW[1])}]`);
+    }
+    if (!acc.weighted && (mo.wh !== mo.n || mo.wl !== 0)) {
+      throw new SlimfitError('E_FORMAT', `n = ${mo.n} rows but sumW = ${mo.wh + mo.wl}: for an unweighted accumulator the weight sum must equal n`);
+    }
+    if ((mo.n === 0) !== (mo.wh === 0)) throw new SlimfitError('E_FORMAT', `n (${mo.n}) and sumW (${mo.wh}) disagree: one is zero, the other not`);
     mo.mean.hi.set(decodeArr(j.mean?.hi, q, 'mean.hi'));
     mo.mean.lo.set(decodeArr(j.mean?.lo, q, 'mean.lo'));
     mo.C.hi.set(decodeArr(j.comoments?.hi, q * q, 'comoments.hi'));
     mo.C.lo.set(decodeArr(j.comoments?.lo, q * q, 'comoments.lo'));
-    if ((mo.n === 0) !== (mo.wh === 0)) throw new SlimfitError('E_FORMAT', 'n and sumW disagree (one is zero, the other not)');
+    for (const [what, a] of [['mean.hi', mo.mean.hi], ['mean.lo', mo.mean.lo], ['comoments.hi', mo.C.hi], ['comoments.lo', mo.C.lo]] as const) {
+      const i = a.findIndex((v) => !Number.isFinite(v));
+      if (i >= 0) throw new SlimfitError('E_FORMAT', `${what}[${i}] is ${a[i]}; means and co-moments must be finite`);
+    }
+    for (let j2 = 0; j2 < q; j2++) {
+      const cjj = (mo.C.hi[j2 * q + j2] as number) + (mo.C.lo[j2 * q + j2] as number);
+      if (cjj < 0) throw new SlimfitError('E_FORMAT', `co-moment [${j2}][${j2}] is ${cjj}; the diagonal co-moments (weighted sums of squared deviations) cannot be negative`);
+      if (mo.n === 0 && (cjj !== 0 || mo.mean.hi[j2] !== 0 || mo.mean.lo[j2] !== 0)) {
+        throw new SlimfitError('E_FORMAT', 'an accumulator with n = 0 must have zero means and co-moments');
+      }
+    }
+    for (let a = 0; a < q; a++) {
+      for (let b = 0; b < a; b++) {
+        const x = (mo.C.hi[a * q + b] as number) + (mo.C.lo[a * q + b] as number);
+        const y = (mo.C.hi[b * q + a] as number) + (mo.C.lo[b * q + a] as number);
+        const scale = Math.sqrt((mo.C.hi[a * q + a] as number) * (mo.C.hi[b * q + b] as number));
+        if (!(Math.abs(x - y) <= SYMMETRY_TOL * scale)) {
+          throw new SlimfitError('E_FORMAT', `co-moments are not symmetric: [${a}][${b}] = ${x} but [${b}][${a}] = ${y}`);
+        }
+      }
+    }
     return acc;
   }
 
   /** Fits the model of all rows added or merged so far (see the module comment for the paths). */
-  fit(options: AccumulatorFitOptions = {}): LinearModel {
-    const o = resolveOptions({ intercept: this.intercept, ...options });
-    return new MomentsFit(this.la, this.mo, this.d, this.outputs).fit(o.intercept, o.ridge, o.accuracy);
+  fit(options?: AccumulatorFitOptions | null): LinearModel {
+    const given = toOptions(options);
+    const o = resolveOptions({ ...given, intercept: given.intercept ?? this.intercept });
+    if (this.mo.n === 0) {
+      if (this.zeroWeightRows > 0) {
+        throw new SlimfitError('E_RANGE', `all ${this.zeroWeightRows} row(s) added so far had weight 0; at least one row needs a positive weight before fit()`);
+      }
+      throw new SlimfitError('E_SHAPE', 'the accumulator is empty; add() rows before fit()');
+    }
+    return new MomentsFit(this.la, this.mo, this.d, this.outputs, this.accuracy).fit(o.intercept, o.ridge, o.accuracy);
   }
 }
 
 /** A new, empty accumulator for d columns. */
-export function linearAccumulator(la: LinAlg, d: number, options?: LinearAccumulatorOptions): LinearAccumulator {
+export function linearAccumulator(la: LinAlg, d: number, options?: LinearAccumulatorOptions | null): LinearAccumulator {
   return new LinearAccumulator(la, d, options);
 }
 

@@ -50,9 +50,10 @@ export interface Response {
   vector: boolean;
 }
 
+/** A typed array, or a plain array whose first element is not a row (toVector then checks every element). */
 function isVectorLike(y: unknown): y is ArrayLike<number> {
   if (ArrayBuffer.isView(y)) return true;
-  return Array.isArray(y) && (y.length === 0 || typeof y[0] === 'number');
+  return Array.isArray(y) && (y.length === 0 || !Array.isArray(y[0]));
 }
 
 /** y as a vector (n) or an n*m matrix (multi-output). */

@@ -28,7 +28,7 @@
  */
 import { isSlimfitError, SlimfitError } from '../errors.js';
 import type { LinAlg } from '../engine/linalg.js';
-import { assertOption, toWeights, type MatrixInput } from '../validate.js';
+import { assertOption, describeValue, toOptions, toWeights, type MatrixInput } from '../validate.js';
 import { accuratePath } from './accurate.js';
 import { toDesign, toResponse, type DesignInput } from './design.js';
 import { LinearModel } from './model.js';
@@ -68,7 +68,7 @@ export interface ResolvedOptions {
 
 export function resolveOptions(o: { intercept?: boolean; ridge?: number; accuracy?: Accuracy }): ResolvedOptions {
   const intercept = o.intercept ?? true;
-  if (typeof intercept !== 'boolean') throw new SlimfitError('E_RANGE', `intercept must be true or false, got ${String(intercept)}`);
+  if (typeof intercept !== 'boolean') throw new SlimfitError('E_RANGE', `intercept must be true or false, got ${describeValue(intercept)}`);
   const ridge = o.ridge ?? 0;
   assertOption(ridge, 'ridge', 0, Number.MAX_VALUE);
   const accuracy = o.accuracy ?? 'auto';
@@ -78,10 +78,11 @@ export function resolveOptions(o: { intercept?: boolean; ridge?: number; accurac
   return { intercept, ridge, accuracy };
 }
 
-export function fitLinear(la: LinAlg, X: DesignInput, y: ArrayLike<number>, options?: FitLinearOptions): LinearModel<number>;
-export function fitLinear(la: LinAlg, X: DesignInput, y: MatrixInput, options?: FitLinearOptions): LinearModel<Float64Array>;
-export function fitLinear(la: LinAlg, X: DesignInput, y: ArrayLike<number> | MatrixInput, options?: FitLinearOptions): LinearModel;
-export function fitLinear(la: LinAlg, Xin: DesignInput, y: ArrayLike<number> | MatrixInput, options: FitLinearOptions = {}): LinearModel {
+export function fitLinear(la: LinAlg, X: DesignInput, y: ArrayLike<number>, options?: FitLinearOptions | null): LinearModel<number>;
+export function fitLinear(la: LinAlg, X: DesignInput, y: MatrixInput, options?: FitLinearOptions | null): LinearModel<Float64Array>;
+export function fitLinear(la: LinAlg, X: DesignInput, y: ArrayLike<number> | MatrixInput, options?: FitLinearOptions | null): LinearModel;
+export function fitLinear(la: LinAlg, Xin: DesignInput, y: ArrayLike<number> | MatrixInput, opts?: FitLinearOptions | null): LinearModel {
+  const options = toOptions(opts);
   const { intercept, ridge, accuracy } = resolveOptions(options);
   // unweighted, summarize() scans every value and reports any NaN/Inf itself
   const { X, lo } = toDesign(Xin, 'X', { deferFinite: options.weights === undefined });

@@ -5,7 +5,7 @@
  */
 import { SlimfitError } from '../errors.js';
 import { assertOption, toMatrix, type MatrixInput } from '../validate.js';
-import { decodeArr, decodeNum, encodeArr, encodeNum, type JsonNum } from './model.js';
+import { decodeArr, decodeBool, decodeFiniteArr, decodeNum, encodeArr, encodeNum, type JsonNum } from './model.js';
 
 export interface LogisticStats {
   /** Rows with positive weight. */
@@ -133,16 +133,19 @@ export class LogisticModel {
     const st = j.stats;
     if (!st || typeof st !== 'object') throw new SlimfitError('E_FORMAT', 'model JSON has no stats');
     const scal = Object.fromEntries(SCALARS.map((k) => [k, decodeNum(st[k], `stats.${k}`)])) as Record<(typeof SCALARS)[number], number>;
+    const fitIntercept = decodeBool(j.fitIntercept, 'fitIntercept');
+    const intercept = decodeFiniteArr([j.intercept], 1, 'intercept')[0] as number;
+    if (!fitIntercept && intercept !== 0) throw new SlimfitError('E_FORMAT', `intercept is ${intercept} but fitIntercept is false; a model fitted without an intercept has intercept 0`);
     return new LogisticModel({
       d: j.d,
-      coef: decodeArr(j.coef, j.d, 'coef'),
-      intercept: decodeNum(j.intercept, 'intercept'),
-      fitIntercept: Boolean(j.fitIntercept),
+      coef: decodeFiniteArr(j.coef, j.d, 'coef'),
+      intercept,
+      fitIntercept,
       stats: {
         ...scal,
         stdErrors: decodeArr(st.stdErrors, j.d, 'stats.stdErrors'),
         zValues: decodeArr(st.zValues, j.d, 'stats.zValues'),
-        converged: Boolean(st.converged),
+        converged: decodeBool(st.converged, 'stats.converged'),
         method: 'irls',
       },
     });

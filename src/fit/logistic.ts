@@ -14,12 +14,16 @@
  * strictly correctly the classes are completely separated and the maximum
  * likelihood estimate does not exist -> E_SEPARATION; likewise (quasi-complete
  * separation) when maxIter is reached with rows fitted at probability 0 or 1.
- * Both suggest ridge > 0, which always has a finite optimum.
+ * Both suggest ridge > 0: ridge penalises the non-intercept coefficients
+ * only, so it has a finite optimum whenever both classes occur among the
+ * positive-weight rows. When only one class occurs and an intercept is
+ * fitted, the intercept diverges whatever the ridge: that is E_SEPARATION up
+ * front ("y has only one class"), with or without ridge.
  */
 import { SlimfitError, isSlimfitError } from '../errors.js';
 import type { LinAlg } from '../engine/linalg.js';
 import type { Matrix } from '../types.js';
-import { assertOption, toMatrix, toVector, toWeights, type MatrixInput } from '../validate.js';
+import { assertOption, toMatrix, toOptions, toVector, toWeights, type MatrixInput } from '../validate.js';
 import { resolveOptions } from './linear.js';
 import { LogisticModel, sigmoid, softplus } from './logistic-model.js';
 import { equilibrate, norm1 } from './normal.js';
@@ -43,7 +47,8 @@ export interface FitLogisticOptions {
 /** |eta| beyond which a fitted probability is 0 or 1 to float64 precision (e^-37 < 2^-53). */
 const SATURATED = 37;
 
-export function fitLogistic(la: LinAlg, Xin: MatrixInput, yin: ArrayLike<number>, options: FitLogisticOptions = {}): LogisticModel {
+export function fitLogistic(la: LinAlg, Xin: MatrixInput, yin: ArrayLike<number>, opts?: FitLogisticOptions | null): LogisticModel {
+  const options = toOptions(opts);
   const { intercept, ridge } = resolveOptions(options);
   const maxIter = options.maxIter ?? 50;
   assertOption(maxIter, 'maxIter', 1, 10000, { integer: true });
@@ -61,13 +66,26 @@ export function fitLogistic(la: LinAlg, Xin: MatrixInput, yin: ArrayLike<number>
   const sum = summarize(la, X, y, 1, w, true);
   const off = intercept ? 1 : 0;
   const p = d + off;
+  const ybar = sum.muY[0] as number;
+  const oneClass = ybar === 0 || ybar === 1;
+  if (oneClass && intercept) {
+    // the unpenalised intercept diverges to -/+Infinity: no ridge helps
+    throw new SlimfitError(
+      'E_SEPARATION',
+      `y has only one class (all ${ybar}${w ? ' among rows with positive weight' : ''}): nothing to separate, and the intercept diverges to ${ybar === 0 ? '-' : '+'}Infinity with or without ridge (ridge does not penalise the intercept); check y, or fit rows of both classes`,
+      { class: ybar },
+    );
+  }
   if (ridge === 0) {
     if (sum.n < p) throwTooFewRows(sum.n, d, intercept);
     const bad = sum.constant.filter((j) => intercept || sum.constantValue.get(j) === 0);
     if (bad.length > 0) throwConstantColumns(bad, sum.constantValue, intercept);
-    const ybar = sum.muY[0] as number;
-    if (ybar === 0 || ybar === 1) {
-      throw new SlimfitError('E_SEPARATION', `every outcome (with positive weight) is ${ybar}: the classes are completely separated and the estimates diverge; pass ridge > 0 or check y`);
+    if (oneClass) {
+      throw new SlimfitError(
+        'E_SEPARATION',
+        `y has only one class (all ${ybar}${w ? ' among rows with positive weight' : ''}): the classes are completely separated and the estimates diverge; pass ridge > 0 (without an intercept ridge penalises every coefficient) or check y`,
+        { class: ybar },
+      );
     }
   }
   const mu = intercept ? sum.mu : new Float64Array(d);
@@ -79,8 +97,8 @@ export function fitLogistic(la: LinAlg, Xin: MatrixInput, yin: ArrayLike<number>
   // state: theta (z-units), eta, penalised log-likelihood
   const theta = new Float64Array(p);
   if (intercept) {
-    const ybar = Math.min(1 - 1e-12, Math.max(1e-12, sum.muY[0] as number));
-    theta[0] = Math.log(ybar / (1 - ybar));
+    const p0 = Math.min(1 - 1e-12, Math.max(1e-12, ybar));
+    theta[0] = Math.log(p0 / (1 - p0));
   }
   let eta = linearPredictor(Z, theta);
   let ll = logLik(eta, y, w);

@@ -58,6 +58,20 @@ export function decodeArr(v: unknown, len: number, what: string): Float64Array {
   return Float64Array.from(v, (x, i) => decodeNum(x, `${what}[${i}]`));
 }
 
+/** decodeArr for values a fit always leaves finite (coefficients, intercepts): E_FORMAT on NaN/±Infinity. */
+export function decodeFiniteArr(v: unknown, len: number, what: string): Float64Array {
+  const a = decodeArr(v, len, what);
+  const i = a.findIndex((x) => !Number.isFinite(x));
+  if (i >= 0) throw new SlimfitError('E_FORMAT', `${what}[${i}] is ${a[i]}; a fitted model's coefficients and intercept are always finite`);
+  return a;
+}
+
+/** E_FORMAT unless v is a boolean (JSON true/false, not "false" or 0). */
+export function decodeBool(v: unknown, what: string): boolean {
+  if (typeof v !== 'boolean') throw new SlimfitError('E_FORMAT', `${what} must be true or false, got ${JSON.stringify(v) ?? String(v)}`);
+  return v;
+}
+
 /** y ≈ intercept + X coef; S is number (vector y) or Float64Array (matrix y). */
 export class LinearModel<S extends number | Float64Array = number | Float64Array> {
   /** Number of X columns. */
@@ -137,13 +151,14 @@ export class LinearModel<S extends number | Float64Array = number | Float64Array
     } catch (e) {
       throw new SlimfitError('E_FORMAT', `model JSON does not parse: ${(e as Error).message}`);
     }
-    if (!j || j.format !== 'slimfit.linear' || j.version !== 1) {
+    if (!j || typeof j !== 'object' || j.format !== 'slimfit.linear' || j.version !== 1) {
       throw new SlimfitError('E_FORMAT', 'not a slimfit linear model (expected format "slimfit.linear", version 1)');
     }
     const { d, outputs: m } = j;
     if (!Number.isInteger(d) || d < 1 || !Number.isInteger(m) || m < 1 || typeof j.vector !== 'boolean' || (j.vector && m !== 1)) {
       throw new SlimfitError('E_FORMAT', `bad model dimensions (d = ${d}, outputs = ${m})`);
     }
+    const fitIntercept = decodeBool(j.fitIntercept, 'fitIntercept');
     const st = j.stats;
     if (!st || typeof st !== 'object') throw new SlimfitError('E_FORMAT', 'model JSON has no stats');
     const methods: LinearMethod[] = ['cholesky', 'cholesky+refine', 'dd-cholesky+refine', 'dd-cholesky'];
@@ -152,26 +167,33 @@ export class LinearModel<S extends number | Float64Array = number | Float64Array
       const a = decodeArr(v, m, what);
       return j.vector ? (a[0] as number) : a;
     };
+    const coef = decodeFiniteArr(j.coef, d * m, 'coef');
+    const b0 = decodeFiniteArr(j.intercept, m, 'intercept');
+    if (!fitIntercept && b0.some((v) => v !== 0)) {
+      throw new SlimfitError('E_FORMAT', `intercept is ${Array.from(b0).join(', ')} but fitIntercept is false; a model fitted without an intercept has intercept 0`);
+    }
+    const n = decodeNum(st.n, 'stats.n');
+    if (!Number.isInteger(n) || n < 1) throw new SlimfitError('E_FORMAT', `stats.n (rows with positive weight) must be an integer >= 1, got ${String(st.n)}`);
+    const dof = decodeNum(st.dof, 'stats.dof');
+    if (!Number.isFinite(dof) || dof > n) throw new SlimfitError('E_FORMAT', `stats.dof must be a finite number <= stats.n (${n}), got ${String(st.dof)}`);
+    const condition = decodeNum(st.condition, 'stats.condition');
+    if (condition < 0) throw new SlimfitError('E_FORMAT', `stats.condition is a condition number and cannot be negative, got ${String(st.condition)}`);
+    if (typeof st.refinementSteps !== 'number' || !Number.isInteger(st.refinementSteps) || st.refinementSteps < 0) {
+      throw new SlimfitError('E_FORMAT', `stats.refinementSteps must be a non-negative integer, got ${JSON.stringify(st.refinementSteps)}`);
+    }
     const stats: LinearStats = {
-      n: decodeNum(st.n, 'stats.n'),
-      dof: decodeNum(st.dof, 'stats.dof'),
+      n,
+      dof,
       rSquared: one(st.rSquared, 'stats.rSquared'),
       residualSd: one(st.residualSd, 'stats.residualSd'),
       stdErrors: decodeArr(st.stdErrors, d * m, 'stats.stdErrors'),
       tValues: decodeArr(st.tValues, d * m, 'stats.tValues'),
       interceptStdError: one(st.interceptStdError, 'stats.interceptStdError'),
       interceptTValue: one(st.interceptTValue, 'stats.interceptTValue'),
-      condition: decodeNum(st.condition, 'stats.condition'),
+      condition,
       method: st.method,
-      refinementSteps: Number(st.refinementSteps) || 0,
+      refinementSteps: st.refinementSteps,
     };
-    return new LinearModel({
-      d,
-      outputs: m,
-      coef: decodeArr(j.coef, d * m, 'coef'),
-      intercept: one(j.intercept, 'intercept'),
-      fitIntercept: Boolean(j.fitIntercept),
-      stats,
-    });
+    return new LinearModel({ d, outputs: m, coef, intercept: j.vector ? (b0[0] as number) : b0, fitIntercept, stats });
   }
 }

@@ -4,8 +4,21 @@
  *                  the DD moments (yy - 2 b.c + b.A.b), so it keeps its digits
  *                  as R^2 -> 1 when the moments are accurate;
  *  - 'dd-cholesky' the DD moments in a DD Cholesky: error ~cond * 1e-32 on top
- *                  of the moments' own error (~1e-16 fast, ~1e-30 accurate).
- * 'auto' runs 'cholesky' while cond <= 1e6, else 'dd-cholesky'.
+ *                  of the moments' own error.
+ *
+ * Which path runs depends first on how the moments were formed:
+ *  - 'fast' moments (float64 chunk moments, relative error ~1e-16 per entry):
+ *    a DD solve cannot recover digits the moments never had (the solution's
+ *    error is ~cond * 1e-16 either way), so every requested accuracy runs
+ *    'cholesky' and reports it. Without ridge, cond > FAST_MOMENTS_MAX_COND
+ *    (1e10: fewer than ~6 correct digits left) is refused with E_SINGULAR
+ *    naming the columns, pointing at { accuracy: 'accurate' } moments or
+ *    ridge > 0; with ridge > 0 it fits normally.
+ *    Statistics (RSS = yy - 2 b.c + b.A.b, hence residualSd, stdErrors, R^2)
+ *    carry the moments' ~1e-16 * yy error: relative error ~1e-16 / (1 - R^2).
+ *  - 'accurate' moments (DD, ~1e-30): 'auto' runs 'cholesky' while cond <= 1e6,
+ *    else 'dd-cholesky'; 'fast' runs 'cholesky' (refused beyond cond 1e14),
+ *    'accurate' runs 'dd-cholesky'.
  */
 import { SlimfitError, isSlimfitError } from '../errors.js';
 import type { LinAlg } from '../engine/linalg.js';
@@ -19,19 +32,32 @@ import { equilibrate, ridgeDiag, solveFast, type FastSolution, type NormalSystem
 import { dependentFromInverse, dependentFromPivot, throwCollinear, throwConstantColumns, throwTooFewRows } from './singular.js';
 import { computeStats, ridgeCovariance, type LinearMethod, type LinearStats } from './stats.js';
 
+/**
+ * 'fast' (float64) moments: refuse (without ridge) beyond this condition
+ * number of the equilibrated centred normal matrix. The moments' relative
+ * error ~1e-16 becomes a coefficient error ~cond * 1e-16 (measured 2e-10 at
+ * cond 6e6, 4e-6 at 6e10, 6e-3 at 6e14), so beyond 1e10 fewer than ~6 digits
+ * are left.
+ */
+export const FAST_MOMENTS_MAX_COND = 1e10;
+
+const FAST_MOMENTS_REMEDY =
+  "create the accumulator with { accuracy: 'accurate' } (double-double moments), drop one of these columns, or pass ridge > 0";
+
 export class MomentsFit {
   constructor(
     private readonly la: LinAlg,
     private readonly mo: Moments,
     private readonly d: number,
     private readonly outputs: number,
+    /** How the moments were formed (LinearAccumulatorOptions.accuracy). */
+    private readonly moments: 'fast' | 'accurate',
   ) {}
 
   fit(intercept: boolean, ridge: number, accuracy: Accuracy): LinearModel {
     const d = this.d;
     const m = this.outputs;
     const mo = this.mo;
-    if (mo.n === 0) throw new SlimfitError('E_SHAPE', 'the accumulator is empty; add() rows before fit()');
     const off = intercept ? 1 : 0;
     if (ridge === 0 && mo.n < d + off) throwTooFewRows(mo.n, d, intercept);
     if (ridge === 0) {
@@ -42,6 +68,7 @@ export class MomentsFit {
       }
       if (zero.length > 0) throwConstantColumns(zero, new Map(zero.map((j) => [j, mo.mean.hi[j] as number])), intercept);
     }
+    if (this.moments === 'fast') return this.fitFastMoments(intercept, ridge);
     if (accuracy !== 'accurate') {
       const sys = this.normalSystem(intercept);
       let fast: FastSolution | undefined;
@@ -64,6 +91,37 @@ export class MomentsFit {
       }
     }
     return this.fitDD(intercept, ridge);
+  }
+
+  /** 'fast' moments: the float64 solve whatever accuracy was asked for (see the module comment). */
+  private fitFastMoments(intercept: boolean, ridge: number): LinearModel {
+    const d = this.d;
+    const sys = this.normalSystem(intercept);
+    let fast: FastSolution;
+    try {
+      fast = solveFast(this.la, sys, ridge);
+    } catch (e) {
+      if (!isSlimfitError(e, 'E_SINGULAR')) throw e;
+      const Ar = Float64Array.from(sys.A);
+      for (let j = 0; j < d; j++) Ar[j * d + j] += ridge;
+      const pivot = typeof e.details?.pivot === 'number' ? (e.details.pivot as number) : d - 1;
+      const cols = dependentFromPivot(equilibrate(Ar, d).As, d, pivot, (A, b) => this.la.solveSPD(A, b));
+      if (ridge > 0) throwCollinear(cols, 0, `even with ridge = ${ridge}`, intercept);
+      throwCollinear(cols, 0, 'Cholesky breakdown on the float64 moments', intercept, {
+        lead: 'the design is rank deficient, or too ill-conditioned for float64 moments to resolve',
+        remedy: FAST_MOMENTS_REMEDY,
+      });
+    }
+    if (ridge === 0 && !(fast.cond <= FAST_MOMENTS_MAX_COND)) {
+      throwCollinear(
+        dependentFromInverse(fast.AinvS, d),
+        0,
+        `condition number ~${fast.cond.toExponential(1)} > ${FAST_MOMENTS_MAX_COND.toExponential(0)}: fewer than ~6 correct digits survive float64 moments`,
+        intercept,
+        { lead: 'float64 moments cannot resolve this design', remedy: FAST_MOMENTS_REMEDY, details: { condition: fast.cond } },
+      );
+    }
+    return this.finishFast(sys, fast, intercept, ridge);
   }
 
   /** float64 centred (or raw, without intercept) normal system from the moments; s = 1. */

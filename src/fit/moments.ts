@@ -8,7 +8,8 @@
  * change the result only at the ~1e-30 level; what limits equality with a
  * one-shot fit is how each chunk's own moments were formed:
  *  - fast: centred about the chunk mean in float64 and summed by la.gram
- *    (relative error ~1e-16 per entry; results agree to ~cond * 1e-16);
+ *    (relative error ~1e-16 per entry; coefficients agree to ~cond * 1e-16,
+ *    RSS-based statistics to ~1e-16 / (1 - R^2), see accumulator.ts);
  *  - accurate: centred exactly and summed in DD (ddGram; ~1e-30).
  */
 import type { LinAlg } from '../engine/linalg.js';

@@ -25,9 +25,10 @@ function listNames(columns: number[], withIntercept: boolean): string {
 /**
  * Throws E_SINGULAR for system indices `sys` (off = 1 when system index 0 is
  * the intercept, 0 when the system has no intercept row; `centred` when that
- * system was centred for an intercept).
+ * system was centred for an intercept). `say` replaces the message's lead
+ * ("the design is rank deficient") and remedy, and adds details.
  */
-export function throwCollinear(sys: number[], off: number, why: string, centred = false): never {
+export function throwCollinear(sys: number[], off: number, why: string, centred = false, say: { lead?: string; remedy?: string; details?: Record<string, unknown> } = {}): never {
   const uniq = [...new Set(sys)].sort((a, b) => a - b);
   // a centred system has no intercept row, but a lone "zero" centred column is a constant one
   const withIntercept = (off === 1 && uniq.includes(0)) || (centred && uniq.length === 1);
@@ -41,11 +42,9 @@ export function throwCollinear(sys: number[], off: number, why: string, centred 
         : centred && !withIntercept
           ? `${names} are collinear (a linear combination of them is constant, which the intercept already spans)`
           : `${names} are collinear (one is a linear combination of the others)`;
-  throw new SlimfitError(
-    'E_SINGULAR',
-    `the design is rank deficient: ${what}${why ? ` (${why})` : ''}; drop one of these columns, or pass ridge > 0 to regularise`,
-    { columns, intercept: withIntercept },
-  );
+  const lead = say.lead ?? 'the design is rank deficient';
+  const remedy = say.remedy ?? 'drop one of these columns, or pass ridge > 0 to regularise';
+  throw new SlimfitError('E_SINGULAR', `${lead}: ${what}${why ? ` (${why})` : ''}; ${remedy}`, { ...say.details, columns, intercept: withIntercept });
 }
 
 export function throwTooFewRows(n: number, d: number, intercept: boolean): never {

@@ -350,9 +350,10 @@ function encodeTensors(tensors: Record<string, SlimTensorInput>, w: TensorWriter
     } else if (t instanceof SparseTensor) {
       const shape = t.shape;
       const dt = t.data instanceof Float64Array ? 'F64' : 'F32';
-      w.add(name, dt, [t.kept], t.data);
+      if (t.format === 'dense') w.add(name, dt, [t.length], t.denseWithMarkers()); // pruned = -0.0, no index
+      else w.add(name, dt, [t.kept], t.data);
       if (t.format === 'bitmask') w.add(`${name}.mask`, 'U8', [(t.length + 7) >> 3], t.bitmask!);
-      else {
+      else if (t.format === 'csr') {
         w.add(`${name}.row_ptr`, 'U32', [t.rowPtr!.length], t.rowPtr!);
         w.add(`${name}.col_idx`, t.colIdx instanceof Uint16Array ? 'U16' : 'U32', [t.kept], t.colIdx!);
       }
@@ -689,8 +690,15 @@ function decodeTensors(objects: unknown[], r: TensorReader): Record<string, Slim
       const { shape, count: n } = getShape(obj.shape, `${ow} shape`, 2);
       if (shape.length < 1) throw formatError(`${ow} shape must be [n] or [rows, cols]`);
       if (n > MAX_SPARSE_ELEMENTS) throw formatError(`${ow} has ${n} elements, more than this reader accepts (${MAX_SPARSE_ELEMENTS})`);
-      const format = getEnum(obj.format, `${ow} format`, ['bitmask', 'csr'] as const);
+      const format = getEnum(obj.format, `${ow} format`, ['bitmask', 'csr', 'dense'] as const);
       const kept = getInt(obj.kept, `${ow} kept`, 0, n);
+      if (format === 'dense') {
+        const all = r.take(name, ['F32', 'F64'], [n]) as Float32Array | Float64Array;
+        const t = SparseTensor.fromDenseWithMarkers(all, kept, shape);
+        if (!t) throw formatError(`${ow} is "dense" with kept ${kept}, so exactly ${n - kept} of its ${n} values must be -0.0 (pruned); they are not`);
+        out.push([name, t]);
+        return;
+      }
       const vals = r.take(name, ['F32', 'F64'], [kept]) as Float32Array | Float64Array;
       let mask: Uint8Array;
       if (format === 'bitmask') mask = maskFromBitmask(r.take(`${name}.mask`, ['U8'], [(n + 7) >> 3]) as Uint8Array, n, kept, `${ow} mask`);

@@ -4,7 +4,7 @@
  */
 import { SlimfitError } from '../errors.js';
 import { assertOption } from '../validate.js';
-import { WasmBuffer, type F32Buffer, type F64Buffer } from '../engine/buffers.js';
+import { bufferPtr, overlaps, WasmBuffer, type F32Buffer, type F64Buffer } from '../engine/buffers.js';
 import { checkFinite, type Core } from '../engine/core.js';
 import { Scope } from '../engine/scope.js';
 import { floorF32 } from './f32.js';
@@ -48,29 +48,38 @@ export function prune<W extends PruneInput>(core: Core, w: W, spec: ThresholdPru
     throw new SlimfitError('E_RANGE', 'prune needs a spec such as { threshold: 0.01 }');
   }
   assertOption(spec.threshold, 'threshold', 0, Number.MAX_VALUE);
-  const out = spec.out;
-  if (out !== undefined && (!(out instanceof WasmBuffer) || out.kind !== kind || out.length !== n)) {
-    throw new SlimfitError('E_SHAPE', `out must be an engine.memory.${kind}(${n}) buffer`);
-  }
+  const eb = kind === 'f32' ? 4 : 8;
+  const bytes = n * eb;
+  // out is checked (this engine's, live, kind, length) before anything is read or written.
+  const op = spec.out === undefined ? -1 : bufferPtr(core.arena, spec.out, 'out', { kinds: [kind], length: n });
   const s = new Scope(core.arena);
   try {
-    const wp = s.input(w);
+    let wp = s.input(w, 'w');
+    // out overlapping w without being w (e.g. a shifted view): the kernel
+    // would overwrite weights it has not read yet, so read from a copy.
+    if (op >= 0 && op !== wp && overlaps(wp, bytes, op, bytes)) wp = s.cloneIn(wp, bytes);
+    // In place, the kernel's same-pass check (-1) comes after it has already
+    // overwritten w: validate first, so an E_NONFINITE leaves w untouched.
+    if (op === wp) checkFinite(core, wp, n, kind, 'w');
     const maskBytes = (n + 7) >> 3;
     const mp = s.alloc(maskBytes);
-    const op = out ? out.ptr : s.alloc(n * (kind === 'f32' ? 4 : 8));
+    const dst = op >= 0 ? op : s.alloc(bytes);
     const kept =
       kind === 'f32'
-        ? core.kernels.pruneF32(wp, n, floorF32(spec.threshold), op, mp)
-        : core.kernels.pruneF64(wp, n, spec.threshold, op, mp);
+        ? core.kernels.pruneF32(wp, n, floorF32(spec.threshold), dst, mp)
+        : core.kernels.pruneF64(wp, n, spec.threshold, dst, mp);
     // The kernel validates in the same pass (-1: a NaN/±Infinity was seen);
-    // checkFinite then names the first one. With out === w the buffer is left
-    // pruned around the bad values.
-    if (kept < 0) checkFinite(core, wp, n, kind, 'w');
+    // checkFinite then names the first one. w itself is never modified on
+    // error; a separate out's contents are then unspecified.
+    if (kept < 0) {
+      checkFinite(core, wp, n, kind, 'w');
+      throw new SlimfitError('E_NONFINITE', 'w has a non-finite value; remove or impute it first');
+    }
     const buf = core.arena.memory.buffer;
     const mask = new Uint8Array(buf, mp, maskBytes).slice();
     let values: Float32Array | Float64Array;
-    if (out) values = out.view as Float32Array | Float64Array;
-    else values = kind === 'f32' ? new Float32Array(buf, op, n).slice() : new Float64Array(buf, op, n).slice();
+    if (spec.out) values = spec.out.view as Float32Array | Float64Array;
+    else values = kind === 'f32' ? new Float32Array(buf, dst, n).slice() : new Float64Array(buf, dst, n).slice();
     return { values: values as ValuesOf<W>, mask, kept };
   } finally {
     s.release();

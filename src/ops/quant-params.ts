@@ -104,9 +104,18 @@ export function roundHalfEven(v: number): number {
   return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
+/** One number for every group, or an array-like of them; anything else (null, a string) is E_RANGE. */
+function perGroup(v: unknown, groups: number, what: string): unknown[] {
+  if (typeof v === 'number') return new Array<number>(groups).fill(v);
+  if (v === null || typeof v !== 'object' || typeof (v as ArrayLike<unknown>).length !== 'number') {
+    throw new SlimfitError('E_RANGE', `${what} must be a number or an array with one number per group, got ${v === null ? 'null' : typeof v}`);
+  }
+  return Array.from(v as ArrayLike<unknown>);
+}
+
 /** User-given scales: one per group, finite and > 0, as float32. */
 export function explicitScales(scale: number | ArrayLike<number>, groups: number): Float32Array {
-  const arr = typeof scale === 'number' ? new Array<number>(groups).fill(scale) : Array.from(scale);
+  const arr = perGroup(scale, groups, 'scale');
   if (arr.length !== groups) throw new SlimfitError('E_SHAPE', `scale has ${arr.length} values but the granularity has ${groups} groups`);
   const out = new Float32Array(groups);
   arr.forEach((s, g) => {
@@ -118,10 +127,10 @@ export function explicitScales(scale: number | ArrayLike<number>, groups: number
 
 /** User-given zero points: integers inside [qmin, qmax], one per group. */
 export function explicitZeroPoints(zp: number | ArrayLike<number>, groups: number, r: QuantRange): Int32Array {
-  const arr = typeof zp === 'number' ? new Array<number>(groups).fill(zp) : Array.from(zp);
+  const arr = perGroup(zp, groups, 'zeroPoint');
   if (arr.length !== groups) throw new SlimfitError('E_SHAPE', `zeroPoint has ${arr.length} values but the granularity has ${groups} groups`);
   return Int32Array.from(arr, (z, g) => {
-    if (!Number.isInteger(z) || z < r.qmin || z > r.qmax) {
+    if (typeof z !== 'number' || !Number.isInteger(z) || z < r.qmin || z > r.qmax) {
       throw new SlimfitError('E_RANGE', `zeroPoint[${g}] must be an integer in [${r.qmin}, ${r.qmax}], got ${z}`);
     }
     return z;

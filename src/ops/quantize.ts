@@ -4,8 +4,9 @@
  * scale per tensor, per row or per block, at 2..8 bits (packed below 5 bits).
  */
 import { SlimfitError } from '../errors.js';
+import { toOptions } from '../validate.js';
 import type { Granularity, QuantizedTensor, QuantScheme } from '../types.js';
-import { WasmBuffer, type F32Buffer, type I8Buffer, type U8Buffer } from '../engine/buffers.js';
+import { bufferPtr, overlaps, WasmBuffer, type F32Buffer, type I8Buffer, type U8Buffer } from '../engine/buffers.js';
 import { checkFinite, type Core } from '../engine/core.js';
 import { Scope } from '../engine/scope.js';
 import { asF32 } from './f32.js';
@@ -43,10 +44,12 @@ export interface QuantizeOptions {
 
 export type QuantizeInput = ArrayLike<number> | Float32Array | F32Buffer;
 
-export function quantize(core: Core, w: QuantizeInput, opts: QuantizeOptions = {}): QuantizedTensor {
-  const bits = checkBits(opts.bits ?? 8);
-  const scheme = checkScheme(opts.scheme ?? 'symmetric');
-  const granularity = opts.granularity ?? 'tensor';
+export function quantize(core: Core, w: QuantizeInput, options?: QuantizeOptions | null): QuantizedTensor {
+  const opts = toOptions(options);
+  // Only an absent option takes the default: an explicit null is a bad value (E_RANGE).
+  const bits = checkBits(opts.bits === undefined ? 8 : opts.bits);
+  const scheme = checkScheme(opts.scheme === undefined ? 'symmetric' : opts.scheme);
+  const granularity = opts.granularity === undefined ? 'tensor' : opts.granularity;
   if (opts.zeroPoint !== undefined && scheme === 'symmetric') {
     throw new SlimfitError('E_RANGE', "zeroPoint applies to the 'affine' scheme only; symmetric zero points are 0");
   }
@@ -62,13 +65,16 @@ export function quantize(core: Core, w: QuantizeInput, opts: QuantizeOptions = {
   const signedBytes = scheme === 'symmetric' && bits > 4;
   const outBytes = packedBytes(n, bits);
   const out = opts.out;
-  if (out !== undefined && (!(out instanceof WasmBuffer) || out.kind !== (signedBytes ? 'i8' : 'u8') || out.length !== outBytes)) {
-    throw new SlimfitError('E_SHAPE', `out must be an engine.memory.${signedBytes ? 'i8' : 'u8'}(${outBytes}) buffer for ${n} values at ${bits} bits`);
-  }
+  // out is checked (this engine's, live, kind, packed length) before anything is read or written.
+  const op = out === undefined ? -1 : bufferPtr(core.arena, out, `out (${n} values at ${bits} bits)`, { kinds: [signedBytes ? 'i8' : 'u8'], length: outBytes });
   const k = core.kernels;
   const s = new Scope(core.arena);
   try {
-    const xp = isBuf ? s.input(w as F32Buffer) : s.input(asF32(w as ArrayLike<number>));
+    let xp = isBuf ? s.input(w as F32Buffer, 'w') : s.input(asF32(w as ArrayLike<number>));
+    // out sharing bytes with w (a view of the same memory): the kernel would
+    // overwrite values it has not read yet, so read from a copy. (Validation
+    // below reads only w and temporaries: out is written by the last kernel.)
+    if (op >= 0 && overlaps(xp, n * 4, op, outBytes)) xp = s.cloneIn(xp, n * 4);
     const what = 'w (as float32)';
 
     // Symmetric validation rides on the max-abs reduction (it propagates NaN
@@ -111,10 +117,10 @@ export function quantize(core: Core, w: QuantizeInput, opts: QuantizeOptions = {
     }
     const sp = s.copyIn(scale);
     const zp = zeroPoint ? s.copyIn(zeroPoint) : 0;
-    const op = out ? out.ptr : s.alloc(outBytes);
-    k.quantizeF32(xp, n, seg, sp, zp, range.qmin, range.qmax, bits, op);
+    const dst = op >= 0 ? op : s.alloc(outBytes);
+    k.quantizeF32(xp, n, seg, sp, zp, range.qmin, range.qmax, bits, dst);
     const buf = core.arena.memory.buffer;
-    const data = out ? out.view : signedBytes ? new Int8Array(buf, op, outBytes).slice() : new Uint8Array(buf, op, outBytes).slice();
+    const data = out ? out.view : signedBytes ? new Int8Array(buf, dst, outBytes).slice() : new Uint8Array(buf, dst, outBytes).slice();
     const q: QuantizedTensor = { bits, scheme, shape, granularity, data, scale };
     if (zeroPoint) q.zeroPoint = zeroPoint;
     return q;
@@ -128,8 +134,16 @@ export interface DequantizeOptions {
   out?: F32Buffer;
 }
 
+/**
+ * What dequantize takes: a QuantizedTensor whose codes may also be an
+ * engine.memory i8/u8 buffer (e.g. the `out` that quantize wrote), read in
+ * place: `engine.dequantize({ ...q, data: out })` keeps a pipeline in linear
+ * memory even after memory growth has detached the view in `q.data`.
+ */
+export type QuantizedInput = Omit<QuantizedTensor, 'data'> & { data: QuantizedTensor['data'] | I8Buffer | U8Buffer };
+
 /** Checks a QuantizedTensor's internal consistency before its bytes reach a kernel. */
-export function checkQuantized(q: QuantizedTensor): { n: number; seg: number; groups: number } {
+export function checkQuantized(q: QuantizedInput): { n: number; seg: number; groups: number; bytes: number } {
   if (typeof q !== 'object' || q === null) throw new SlimfitError('E_SHAPE', 'q must be a QuantizedTensor from engine.quantize');
   const bits = checkBits(q.bits);
   const scheme = checkScheme(q.scheme);
@@ -140,8 +154,20 @@ export function checkQuantized(q: QuantizedTensor): { n: number; seg: number; gr
   const { seg, groups } = groupsOf(q.granularity, n);
   const signedBytes = scheme === 'symmetric' && bits > 4;
   const wantType = signedBytes ? Int8Array : Uint8Array;
-  if (!(q.data instanceof wantType) || q.data.length !== packedBytes(n, bits)) {
-    throw new SlimfitError('E_SHAPE', `q.data must be a ${wantType.name} of ${packedBytes(n, bits)} bytes for ${n} values at ${bits} bits`);
+  const bytes = packedBytes(n, bits);
+  const data: unknown = q.data;
+  const isBuf = data instanceof WasmBuffer;
+  if (isBuf ? data.kind !== (signedBytes ? 'i8' : 'u8') || data.length !== bytes : !(data instanceof wantType) || data.length !== bytes) {
+    if (data instanceof wantType && data.length === 0 && data.buffer.byteLength === 0) {
+      throw new SlimfitError(
+        'E_SHAPE',
+        'q.data is a detached view of linear memory: memory grew after quantize wrote the codes into `out` (any allocation may grow it); pass the out buffer itself as q.data ({ ...q, data: out }), or copy the codes with out.toArray() right after quantize',
+      );
+    }
+    throw new SlimfitError(
+      'E_SHAPE',
+      `q.data must be a ${wantType.name} (or an engine.memory.${signedBytes ? 'i8' : 'u8'} buffer) of ${bytes} bytes for ${n} values at ${bits} bits`,
+    );
   }
   if (!(q.scale instanceof Float32Array) || q.scale.length !== groups) {
     throw new SlimfitError('E_SHAPE', `q.scale must be a Float32Array with ${groups} values (one per group)`);
@@ -155,23 +181,28 @@ export function checkQuantized(q: QuantizedTensor): { n: number; seg: number; gr
     }
     explicitZeroPoints(q.zeroPoint, groups, quantRange(bits, scheme));
   }
-  return { n, seg, groups };
+  return { n, seg, groups, bytes };
 }
 
-export function dequantize(core: Core, q: QuantizedTensor, opts: DequantizeOptions = {}): Float32Array {
-  const { n, seg } = checkQuantized(q);
+export function dequantize(core: Core, q: QuantizedInput, options?: DequantizeOptions | null): Float32Array {
+  const opts = toOptions(options);
+  const { n, seg, bytes } = checkQuantized(q);
   const out = opts.out;
-  if (out !== undefined && (!(out instanceof WasmBuffer) || out.kind !== 'f32' || out.length !== n)) {
-    throw new SlimfitError('E_SHAPE', `out must be an engine.memory.f32(${n}) buffer`);
-  }
+  // Buffers are checked (this engine's, live, kind, length) before anything is read or written.
+  const op = out === undefined ? -1 : bufferPtr(core.arena, out, 'out', { kinds: ['f32'], length: n });
+  const data = q.data;
+  if (data instanceof WasmBuffer) bufferPtr(core.arena, data, 'q.data');
   const s = new Scope(core.arena);
   try {
-    const qp = s.input(q.data);
+    let qp = s.input(data, 'q.data');
+    // out sharing bytes with the codes: 4 output bytes per code would
+    // overwrite codes not read yet, so read from a copy.
+    if (op >= 0 && overlaps(qp, bytes, op, n * 4)) qp = s.cloneIn(qp, bytes);
     const sp = s.copyIn(q.scale);
     const zp = q.scheme === 'affine' && q.zeroPoint ? s.copyIn(q.zeroPoint) : 0;
-    const op = out ? out.ptr : s.alloc(n * 4);
-    core.kernels.dequantizeF32(qp, n, seg, sp, zp, q.bits, q.scheme === 'symmetric' ? 1 : 0, op);
-    return out ? out.view : new Float32Array(core.arena.memory.buffer, op, n).slice();
+    const dst = op >= 0 ? op : s.alloc(n * 4);
+    core.kernels.dequantizeF32(qp, n, seg, sp, zp, q.bits, q.scheme === 'symmetric' ? 1 : 0, dst);
+    return out ? out.view : new Float32Array(core.arena.memory.buffer, dst, n).slice();
   } finally {
     s.release();
   }

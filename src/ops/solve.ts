@@ -3,17 +3,42 @@
  * definite A (d*d) and B with one or several right-hand sides (d*k).
  */
 import { SlimfitError } from '../errors.js';
-import { assertOption, toMatrix, toVector, type MatrixInput } from '../validate.js';
+import { assertOption, toMatrix, toOptions, toVector, type MatrixInput } from '../validate.js';
+import { bufferPtr, WasmBuffer, type F64Buffer } from '../engine/buffers.js';
 import { checkFinite, type Core } from '../engine/core.js';
 import { Scope } from '../engine/scope.js';
+import type { BufferMatrix } from './gram.js';
 
 export interface SolveOptions {
   /** Added to the diagonal before factoring (>= 0). Default 0. */
   ridge?: number;
+  /**
+   * Write the solution (d*k) into this engine.memory.f64 buffer (zero copy)
+   * and return `out.view`, a live view valid until the next allocation. It is
+   * written only after the factorisation succeeded, and may be b itself.
+   */
+  out?: F64Buffer;
 }
+
+/** A: d*d row-major, as a Float64Array, number[][], { rows, cols, data } or an engine.memory.f64 buffer (read in place). */
+export type SolveA = Float64Array | MatrixInput | F64Buffer | BufferMatrix;
+/** b: d*k row-major right-hand sides, as numbers or an engine.memory.f64 buffer (read in place). */
+export type SolveB = ArrayLike<number> | F64Buffer;
 
 /** Relative asymmetry tolerated (rounding in a caller's own accumulation). */
 const SYMMETRY_TOL = 1e-10;
+
+/** A square matrix in linear memory: its pointer and d. */
+function squareBuffer(core: Core, A: F64Buffer | BufferMatrix): { ptr: number; d: number } {
+  if (A instanceof WasmBuffer) {
+    const d = Math.round(Math.sqrt(A.length));
+    if (d * d !== A.length || d === 0) throw new SlimfitError('E_SHAPE', `A has ${A.length} values, which is not d*d for any d >= 1`);
+    return { ptr: bufferPtr(core.arena, A, 'A', { kinds: ['f64'], length: d * d }), d };
+  }
+  const { rows, cols } = A;
+  if (!Number.isInteger(rows) || rows < 1 || rows !== cols) throw new SlimfitError('E_SHAPE', `A must be square with d >= 1, got ${String(rows)} x ${String(cols)}`);
+  return { ptr: bufferPtr(core.arena, A.data, 'A.data', { kinds: ['f64'], minLength: rows * cols }), d: rows };
+}
 
 function toSquare(A: Float64Array | MatrixInput): { a: Float64Array; d: number } {
   if (A instanceof Float64Array) {
@@ -57,23 +82,39 @@ function firstBadPivot(a: Float64Array, d: number, ridge: number, kernelPivot: n
   return kernelPivot;
 }
 
-export function solveSPD(core: Core, A: Float64Array | MatrixInput, b: ArrayLike<number>, opts: SolveOptions = {}): Float64Array {
-  const ridge = opts.ridge ?? 0;
+export function solveSPD(core: Core, A: SolveA, b: SolveB, options?: SolveOptions | null): Float64Array {
+  const opts = toOptions(options);
+  const ridge = opts.ridge === undefined ? 0 : opts.ridge; // null is a bad value, not the default
   assertOption(ridge, 'ridge', 0, Number.MAX_VALUE);
-  const { a, d } = toSquare(A);
-  const rhs = toVector(b, 'b');
-  if (rhs.length === 0 || rhs.length % d !== 0) {
-    throw new SlimfitError('E_SHAPE', `b has ${rhs.length} values; it must hold d*k values (d = ${d}, k >= 1 right-hand sides, row-major)`);
+  // A and b may live in linear memory (read in place, never modified) or on the JS heap.
+  const aBuf = A instanceof WasmBuffer || (typeof A === 'object' && A !== null && (A as BufferMatrix).data instanceof WasmBuffer);
+  const sq = aBuf ? squareBuffer(core, A as F64Buffer | BufferMatrix) : undefined;
+  const host = sq ? undefined : toSquare(A as Float64Array | MatrixInput);
+  const d = sq ? sq.d : host!.d;
+  const bBuf = b instanceof WasmBuffer;
+  const rhs = bBuf ? undefined : toVector(b, 'b');
+  const bLen = bBuf ? b.length : rhs!.length;
+  if (bLen === 0 || bLen % d !== 0) {
+    throw new SlimfitError('E_SHAPE', `b has ${bLen} values; it must hold d*k values (d = ${d}, k >= 1 right-hand sides, row-major)`);
   }
-  const k = rhs.length / d;
+  const bSrc = bBuf ? bufferPtr(core.arena, b, 'b', { kinds: ['f64'], length: bLen }) : -1;
+  const k = bLen / d;
+  // out is checked (this engine's, live, kind, length) before anything is read or written.
+  const op = opts.out === undefined ? -1 : bufferPtr(core.arena, opts.out, 'out', { kinds: ['f64'], length: d * k });
+  const mem = core.arena.memory;
   const s = new Scope(core.arena);
   try {
-    const ap = s.copyIn(a);
+    // The factor and the solution are formed in temporaries (Cholesky works in
+    // place), so A and b are never modified and out is written only on success.
+    const ap = sq ? s.cloneIn(sq.ptr, d * d * 8) : s.copyIn(host!.a);
+    const bp = bBuf ? s.cloneIn(bSrc, bLen * 8) : s.copyIn(rhs!);
     checkFinite(core, ap, d * d, 'f64', 'A', 0, d);
-    assertSymmetric(a, d);
-    const bp = s.copyIn(rhs);
+    if (bBuf) checkFinite(core, bp, bLen, 'f64', 'b');
+    // The original A, viewed after the last allocation (growth detaches views).
+    const original = (): Float64Array => (sq ? new Float64Array(mem.buffer, sq.ptr, d * d) : host!.a);
+    assertSymmetric(original(), d);
     const kernelPivot = core.kernels.choleskyF64(ap, d, ridge);
-    const pivot = firstBadPivot(a, d, ridge, kernelPivot, new Float64Array(core.arena.memory.buffer, ap, d * d));
+    const pivot = firstBadPivot(original(), d, ridge, kernelPivot, new Float64Array(mem.buffer, ap, d * d));
     if (pivot >= 0) {
       throw new SlimfitError(
         'E_SINGULAR',
@@ -82,7 +123,11 @@ export function solveSPD(core: Core, A: Float64Array | MatrixInput, b: ArrayLike
       );
     }
     core.kernels.cholSolveF64(ap, d, bp, k);
-    return new Float64Array(core.arena.memory.buffer, bp, d * k).slice();
+    if (opts.out) {
+      new Uint8Array(mem.buffer).copyWithin(op, bp, bp + d * k * 8);
+      return opts.out.view;
+    }
+    return new Float64Array(mem.buffer, bp, d * k).slice();
   } finally {
     s.release();
   }
