@@ -3,7 +3,7 @@
  * the published algorithms (explicit inverses and re-solves, no Cholesky
  * tricks, no lazy batches), and the accuracy gains on correlated features.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { quantizeGPTQ } from '../src/compress/gptq.js';
 import { pruneSparseGPT } from '../src/compress/sparsegpt.js';
 import { pruneBySpec } from '../src/compress/prune-spec.js';
@@ -11,6 +11,7 @@ import { quantizeWith } from '../src/compress/quantize-with.js';
 import { unpackCodes } from '../src/compress/pack.js';
 import { rng, normal } from '../src/random.js';
 import { engine } from './helpers/engines.js';
+import { ar1, gm, hessianRatios, randn, type RatioKey } from '../bench/hessian-ratios.js';
 
 const engines = [await engine('wasm'), await engine('js')];
 
@@ -218,26 +219,7 @@ function refGreedyOBS(W: Float64Array, rows: number, d: number, H: Float64Array,
 
 // ---------- data ----------
 
-/** n rows of d AR(1) features: x_j = rho x_{j-1} + sqrt(1 - rho^2) e_j (unit variance, corr rho^|i-j|). */
-function ar1(n: number, d: number, rho: number, seed: number): Float64Array {
-  const z = normal(rng(seed));
-  const X = new Float64Array(n * d);
-  const c = Math.sqrt(1 - rho * rho);
-  for (let i = 0; i < n; i++) {
-    let prev = z();
-    X[i * d] = prev;
-    for (let j = 1; j < d; j++) {
-      prev = rho * prev + c * z();
-      X[i * d + j] = prev;
-    }
-  }
-  return X;
-}
-
-function randn(n: number, seed: number): Float64Array {
-  const z = normal(rng(seed));
-  return Float64Array.from({ length: n }, () => z());
-}
+// ar1 and randn: bench/hessian-ratios.ts (the README table's data).
 
 const e0 = engines[0]!;
 /** Correlated features on very different scales (so H's diagonal varies widely), and random weights. */
@@ -376,36 +358,11 @@ describe('SparseGPT and greedy OBS match plain references', () => {
 // ---------- accuracy on correlated features ----------
 
 describe('on correlated features (64 AR(1) features, rho 0.9) the Hessian-aware methods beat the naive ones on held-out data', () => {
-  const d = 64;
-  const nCal = 1000;
-  const nTest = 2000;
-  const outMSE = (X: Float64Array, a: ArrayLike<number>, b: ArrayLike<number>) => {
-    let s = 0;
-    for (let i = 0; i < nTest; i++) {
-      let o = 0;
-      for (let j = 0; j < d; j++) o += X[i * d + j]! * (a[j]! - b[j]!);
-      s += o * o;
-    }
-    return s / nTest;
-  };
-  const gm = (v: number[]) => Math.exp(v.reduce((a, b) => a + Math.log(b), 0) / v.length);
-  const ratios = { gptq2: [] as number[], gptq3: [] as number[], gptq4: [] as number[], obs50: [] as number[], obs24: [] as number[], sgpt50: [] as number[] };
-  for (const seed of [1, 2, 3, 4, 5]) {
-    const H = e0.gram({ rows: nCal, cols: d, data: ar1(nCal, d, 0.9, seed * 10 + 1) }).xtx;
-    const Xt = ar1(nTest, d, 0.9, seed * 10 + 2);
-    const w = randn(d, seed * 10 + 3);
-    const W = { rows: 1, cols: d, data: w };
-    for (const bits of [2, 3, 4] as const) {
-      const rtn = outMSE(Xt, w, e0.dequantize(quantizeWith(e0, w, { bits }).tensor));
-      const g = outMSE(Xt, w, e0.dequantize(quantizeGPTQ(e0, W, H, { bits }).tensor));
-      ratios[`gptq${bits}`].push(rtn / g);
-    }
-    const mag = outMSE(Xt, w, pruneBySpec(e0, w, { sparsity: 0.5 }).toDense());
-    ratios.obs50.push(mag / outMSE(Xt, w, pruneSparseGPT(e0, W, H, { sparsity: 0.5 }).tensor.toDense()));
-    ratios.sgpt50.push(mag / outMSE(Xt, w, pruneSparseGPT(e0, W, H, { sparsity: 0.5, method: 'sparsegpt' }).tensor.toDense()));
-    const mag24 = outMSE(Xt, w, pruneBySpec(e0, w, { nm: [2, 4] }).toDense());
-    ratios.obs24.push(mag24 / outMSE(Xt, w, pruneSparseGPT(e0, W, H, { nm: [2, 4] }).tensor.toDense()));
-  }
+  // The same procedure as the README table (bench/hessian-ratios.ts), at 1000 calibration / 2000 held-out rows.
+  let ratios: Record<RatioKey, number[]>;
+  beforeAll(async () => {
+    ratios = await hessianRatios({ nCal: 1000, nTest: 2000, seeds: [1, 2, 3, 4, 5] });
+  });
   // Measured in this setup (1000 calibration rows, 2000 held-out; `npx tsx bench/hessian-ratios.ts --cal 1000 --test 2000`),
   // geometric mean and min-max over seeds 1-5: GPTQ/RTN 4-bit 3.0 (1.9-5.6), 3-bit 4.2 (2.9-5.8), 2-bit 3.2 (1.5-6.8);
   // OBS/magnitude 50% 6.0 (3.9-9.7), 2:4 6.8 (5.4-9.3); SparseGPT one-shot 50% 2.7 (1.8-4.6).
