@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeSlim, encodeSlim } from '../src/io/slim.js';
-import { decodeSafetensors, quantizedFromSafetensors } from '../src/io/safetensors.js';
+import { decodeSafetensors, encodeSafetensors, quantizedFromSafetensors } from '../src/io/safetensors.js';
 import { init } from '../src/index.js';
 import { cliAsync, lines, makeCsv, makeSafetensors, type CliRun } from './cli-fixtures.js';
 
@@ -237,5 +237,19 @@ describe.concurrent('slimfit demo', () => {
       expect(target === 'default' ? gptq2.metric > rtn2.metric : gptq2.metric < rtn2.metric).toBe(true);
     }
     expect((json.results as Row[])[0]!.metric).toBeGreaterThan(0.7); // a real scorecard: AUC well above chance
+  });
+});
+
+describe('slimfit compress: tensor names that are Object.prototype members', () => {
+  it('keeps a tensor named __proto__ (passed through) beside the quantized ones', async () => {
+    const tensors = Object.create(null) as Record<string, { dtype: 'F32' | 'U8'; shape: number[]; data: Float32Array | Uint8Array }>;
+    tensors['w'] = { dtype: 'F32', shape: [4, 8], data: Float32Array.from({ length: 32 }, (_, i) => Math.sin(i)) };
+    tensors['__proto__'] = { dtype: 'U8', shape: [4], data: Uint8Array.of(1, 2, 3, 4) };
+    writeFileSync(p('proto.safetensors'), encodeSafetensors(tensors));
+    const r = await cliAsync(['compress', p('proto.safetensors'), '--bits', '4', '-o', p('proto-4bit.safetensors')]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = decodeSafetensors(new Uint8Array(readFileSync(p('proto-4bit.safetensors'))));
+    expect(Object.keys(out.tensors)).toContain('__proto__');
+    expect(Array.from(out.tensors['__proto__']!.data as Uint8Array)).toEqual([1, 2, 3, 4]);
   });
 });

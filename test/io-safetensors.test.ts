@@ -196,6 +196,10 @@ describe('safetensors: hostile files are E_FORMAT', () => {
     ['truncated JSON (N too small)', () => file(ok, eight, { n: 20 }), /not valid JSON/],
     ['JSON then garbage', () => file('{} x', []), /not valid JSON/],
     ['tensor not an object', () => file('{"a":5}', []), /tensor "a" must be an object/],
+    ['a tensor named twice (same offsets)', () => file('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}', eight), /tensor "a" appears twice/],
+    ['a tensor named twice (different shapes)', () => file('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}', eight), /tensor "a" appears twice/],
+    ['__metadata__ twice', () => file('{"__metadata__":{"x":"1"},"__metadata__":{"x":"2"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}', eight), /"__metadata__" appears twice/],
+    ['a metadata key twice', () => file('{"__metadata__":{"x":"1","x":"2"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}', eight), /key "x" appears twice in __metadata__/],
     ['dtype unknown', () => file(t('F8_E4M3', [1], [0, 1]), [0]), /dtype "F8_E4M3", which slimfit does not read/],
     ['dtype number', () => file(t(4 as never, [1], [0, 1]), [0]), /dtype must be a string/],
     ['dtype missing', () => file('{"a":{"shape":[1],"data_offsets":[0,1]}}', [0]), /dtype must be a string, found undefined/],
@@ -382,5 +386,17 @@ describe('safetensors: quantized naming convention', () => {
     const six = decodeSafetensors(quantizedToSafetensors({ w: e.quantize(w, { bits: 6 }) }));
     (six.tensors.w!.data as Int8Array)[3] = 40;
     expectFormat(() => quantizedFromSafetensors(six), /code 3 is 40, outside \[-32, 31\] for symmetric 6-bit/);
+  });
+});
+
+describe('safetensors: names that are Object.prototype members', () => {
+  it('__proto__ and constructor round-trip as ordinary tensor names; escaped quotes in names do not confuse the duplicate check', () => {
+    const tensors = Object.create(null) as Record<string, { dtype: 'F32'; shape: number[]; data: Float32Array }>;
+    tensors['__proto__'] = { dtype: 'F32', shape: [2], data: Float32Array.of(1, 2) };
+    tensors['constructor'] = { dtype: 'F32', shape: [1], data: Float32Array.of(3) };
+    tensors['q"uote\\'] = { dtype: 'F32', shape: [1], data: Float32Array.of(4) };
+    const back = decodeSafetensors(encodeSafetensors(tensors));
+    expect(Object.keys(back.tensors).sort()).toEqual(['__proto__', 'constructor', 'q"uote\\'].sort());
+    expect(Array.from(back.tensors['__proto__']!.data as Float32Array)).toEqual([1, 2]);
   });
 });

@@ -101,7 +101,8 @@ export async function compressWeightsFile(
   if (already !== undefined) throw inputError(`${name} already holds quantized tensors ('${already.slice(8, -5)}', slimfit convention); compress the float weights instead`);
   const note = opts.log ?? (() => {});
   const outKind = kindOfPath(output);
-  const out: Record<string, SlimTensorInput | QuantizedTensor | SafetensorsTensorInput> = {};
+  // no prototype: a tensor named __proto__ is a tensor like any other
+  const out: Record<string, SlimTensorInput | QuantizedTensor | SafetensorsTensorInput> = Object.create(null) as Record<string, SlimTensorInput | QuantizedTensor | SafetensorsTensorInput>;
   let floatBytes = 0;
   let compressedBytes = 0;
   let se = 0;

@@ -20,6 +20,7 @@
  * `<name>.zero_point` the U8 zero points, and `__metadata__` keys
  * `slimfit.<name>.bits|scheme|granularity|shape` the rest.
  */
+import { firstDuplicateKey } from './duplicate-keys.js';
 import { SlimfitError } from '../errors.js';
 import type { QuantizedTensor } from '../types.js';
 import { packedBytes } from '../ops/quant-params.js';
@@ -106,8 +107,11 @@ function decodeChecked(bytes: Uint8Array, cap: number): SafetensorsFile {
   if (n === undefined || n > cap) throw formatError(`safetensors header length ${n ?? '>= 2^53'} exceeds the ${cap}-byte limit`);
   if (n > len - 8) throw formatError(`truncated safetensors file: header length ${n} but only ${len - 8} bytes follow`);
   if (n === 0 || bytes[8] !== 0x7b) throw formatError('safetensors header does not start with "{"');
-  const json = parseJson(decodeUtf8(bytes.subarray(8, 8 + n), 'safetensors header'), 'safetensors header');
+  const text = decodeUtf8(bytes.subarray(8, 8 + n), 'safetensors header');
+  const json = parseJson(text, 'safetensors header');
   if (!isPlainObject(json)) throw formatError(`safetensors header must be a JSON object, found ${describeValue(json)}`);
+  const dup = firstDuplicateKey(text);
+  if (dup) throw formatError(dup.path ? `key ${JSON.stringify(dup.key)} appears twice in ${dup.path}` : `tensor ${JSON.stringify(dup.key)} appears twice in the safetensors header`);
   const bufStart = 8 + n;
   const bufLen = len - bufStart;
 
@@ -291,7 +295,7 @@ function parseMetaJson(s: string, what: string): unknown {
 export function quantizedFromSafetensors(file: SafetensorsFile): QuantizedSafetensors {
   if (typeof file !== 'object' || file === null || !isPlainObject(file.tensors)) throw formatError('expected the result of decodeSafetensors');
   const meta = file.metadata ?? {};
-  const rest: Record<string, string> = {};
+  const rest: Record<string, string> = Object.create(null) as Record<string, string>;
   const specs = new Map<string, Partial<Record<(typeof FIELDS)[number], string>>>();
   for (const [k, v] of Object.entries(meta)) {
     if (!k.startsWith('slimfit.')) {
