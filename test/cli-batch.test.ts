@@ -114,6 +114,11 @@ describe.concurrent('slimfit batch', () => {
     expect(done.length).toBeLessThan(240);
     expect(temps(out)).toEqual([]);
     for (const f of done) await decodeSlim(new Uint8Array(readFileSync(join(out, f)))); // every output is whole
+    // the summary counts each finished file, including those of chunks the interrupt cut short
+    const summary = /batch: (\d+) written, (\d+) skipped \(up to date\), (\d+) failed, (\d+) not done \(interrupted\) of 240/.exec(stderr);
+    expect(summary, stderr).not.toBeNull();
+    expect(Number(summary![1])).toBe(done.length);
+    expect(Number(summary![1]) + Number(summary![4])).toBe(240);
     // resume: the rest are written, the finished ones skipped
     const j = JSON.parse((await cliAsync(['--json', ...args])).stdout);
     expect(j).toMatchObject({ ok: true, written: 240 - done.length, skipped: done.length, failed: 0 });

@@ -7,6 +7,7 @@
  * process runs once, memoized, and a test awaits the runs it depends on.
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -215,6 +216,20 @@ describe.concurrent('slimfit demo', () => {
     expect(svg).toMatch(/test MSE vs bytes/);
     const d = await decodeSlim(new Uint8Array(readFileSync(join(out, 'models', 'default-gptq-4bit.slim'))));
     expect(d.kind).toBe('compressed-logistic');
+    // provenance and statistics: the teacher records its training data's digest and its test metric,
+    // a compressed model its teacher file's digest and its own metric (the table's numbers)
+    const teacherBytes = readFileSync(join(out, 'teacher-default.slim'));
+    const t = await decodeSlim(new Uint8Array(teacherBytes));
+    expect(t.header.provenance.inputDigest).toMatch(/^[0-9a-f]{64}$/);
+    expect(d.header.provenance.inputDigest).toBe(createHash('sha256').update(teacherBytes).digest('hex'));
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { results: { file: string; metric: number }[] };
+    const metricOf = (file: string) => report.results.find((x) => x.file === file)!.metric;
+    expect(t.header.statistics).toMatchObject({ auc: metricOf('teacher-default.slim') });
+    expect(d.header.statistics).toMatchObject({ auc: metricOf(join('models', 'default-gptq-4bit.slim')) });
+    const loss = await decodeSlim(new Uint8Array(readFileSync(join(out, 'teacher-loss.slim'))));
+    expect(loss.header.statistics).toMatchObject({ mse: metricOf('teacher-loss.slim') });
+    expect(loss.header.provenance.inputDigest).toMatch(/^[0-9a-f]{64}$/);
+    expect(loss.header.provenance.inputDigest).not.toBe(t.header.provenance.inputDigest);
     // the files the demo writes feed the other commands
     const rep = await demoReport();
     expect(rep.code, rep.stderr).toBe(0);
@@ -251,5 +266,16 @@ describe('slimfit compress: tensor names that are Object.prototype members', () 
     const out = decodeSafetensors(new Uint8Array(readFileSync(p('proto-4bit.safetensors'))));
     expect(Object.keys(out.tensors)).toContain('__proto__');
     expect(Array.from(out.tensors['__proto__']!.data as Uint8Array)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('keeps metadata keys named __proto__ and constructor', async () => {
+    const meta = JSON.parse('{"__proto__":"a","constructor":"b","format":"pt"}') as Record<string, string>;
+    writeFileSync(p('proto-meta.safetensors'), encodeSafetensors({ w: { shape: [4, 8], data: Float32Array.from({ length: 32 }, (_, i) => Math.cos(i)) } }, meta));
+    const r = await cliAsync(['compress', p('proto-meta.safetensors'), '--bits', '4', '-o', p('proto-meta-4bit.safetensors')]);
+    expect(r.code, r.stderr).toBe(0);
+    const md = decodeSafetensors(new Uint8Array(readFileSync(p('proto-meta-4bit.safetensors')))).metadata!;
+    expect(Object.prototype.hasOwnProperty.call(md, '__proto__') && md['__proto__']).toBe('a');
+    expect(Object.prototype.hasOwnProperty.call(md, 'constructor') && md['constructor']).toBe('b');
+    expect(md['format']).toBe('pt');
   });
 });

@@ -53,6 +53,17 @@ beforeAll(async () => {
   huge.writeBigUInt64LE(1n << 40n, 0);
   writeFileSync(p('huge-header.safetensors'), huge);
   copyFileSync(p('m.slim'), p('renamed.safetensors'));
+  // Raw safetensors from header text: 8-byte length, the JSON padded with spaces, then the buffer.
+  const raw = (header: string, bytes: number) => {
+    const h = Buffer.from(header.padEnd(Math.ceil(header.length / 8) * 8, ' '));
+    const n = Buffer.alloc(8);
+    n.writeBigUInt64LE(BigInt(h.length));
+    return Buffer.concat([n, h, Buffer.alloc(bytes)]);
+  };
+  const t = (begin: number, end: number) => `{"dtype":"F32","shape":[${(end - begin) / 4}],"data_offsets":[${begin},${end}]}`;
+  writeFileSync(p('dup-name.safetensors'), raw(`{"w":${t(0, 8)},"w":${t(0, 8)}}`, 8));
+  writeFileSync(p('no-tensors.safetensors'), raw('{}', 0));
+  writeFileSync(p('meta-only.safetensors'), raw('{"__metadata__":{"format":"pt"}}', 0));
   const c8 = cli(['compress', p('m.slim'), '--bits', '8', '-o', p('c8.slim')]);
   if (c8.code !== 0) throw new Error(c8.stderr);
   const wq = cli(['compress', p('w.safetensors'), '--bits', '4', '-o', p('wq.safetensors')]);
@@ -120,6 +131,8 @@ describe('numerics', () => {
 describe('flags', () => {
   it('unknown option', fails(['fit', p('train.csv'), '-t', 'y', '-o', p('o.slim'), '--bogus'], 2, /unknown option '--bogus' \(see slimfit fit --help\)/));
   it('missing required option', fails(['fit', p('train.csv'), '-o', p('o.slim')], 2, /required option '-t, --target <column>' not specified/));
+  it('an unknown option is reported before a missing required one', fails(['fit', '--bogus'], 2, /^slimfit: error unknown option '--bogus' \(see slimfit fit --help\)$/));
+  it('an unknown option is reported before a missing required one (with a file)', fails(['compress', p('w.safetensors'), '--bogus'], 2, /unknown option '--bogus' \(see slimfit compress --help\)/));
   it('unknown command', fails(['fitt'], 2, /unknown command 'fitt'/));
   it('target also listed as a feature', fails(fit('train.csv', '--features', 'x1,y'), 2, /'y' is the target; it cannot also be a feature/));
   it('negative ridge', fails(fit('train.csv', '--ridge', '-1'), 2, /--ridge must be a number >= 0/));
@@ -159,6 +172,9 @@ describe('corrupt and wrong files', () => {
   });
   it('report on a corrupt model', fails(['report', p('truncated.slim'), '--data', p('train.csv')], 3, /E_FORMAT/));
   it('a truncated safetensors', fails(['compress', p('truncated.safetensors'), '--bits', '4', '-o', p('c.safetensors')], 3, /\[E_FORMAT\] truncated\.safetensors: truncated safetensors file/));
+  it('a safetensors header naming a tensor twice', fails(['compress', p('dup-name.safetensors'), '--bits', '4', '-o', p('c.safetensors')], 3, /\[E_FORMAT\] dup-name\.safetensors: tensor "w" appears twice in the safetensors header/));
+  it('a safetensors file with no tensors is bad input (exit 3)', fails(['compress', p('no-tensors.safetensors'), '--bits', '4', '-o', p('c.safetensors')], 3, /no-tensors\.safetensors holds no tensors to compress/));
+  it('a safetensors file with only __metadata__ is bad input (exit 3)', fails(['compress', p('meta-only.safetensors'), '--bits', '4', '-o', p('c.safetensors')], 3, /meta-only\.safetensors holds no tensors to compress/));
   it('a hostile safetensors header length', fails(['inspect', p('huge-header.safetensors')], 3, /header length \d+ exceeds the \d+-byte limit/));
   const renamed = run(['inspect', p('renamed.safetensors')]);
   it('a .slim named .safetensors is recognised by content', () => {

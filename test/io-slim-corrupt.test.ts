@@ -243,6 +243,7 @@ describe('.slim: header JSON', () => {
     ['model.d wrong', (h) => (h.model.d = 3), /has shape \[2,1\], expected \[3,1\]/],
     ['model.outputs', (h) => (h.model.outputs = 2), /expected \[2,2\]|vector is true but/],
     ['model.vector', (h) => (h.model.vector = 'yes'), /model.vector must be true or false/],
+    ['model.vector missing', (h) => delete h.model.vector, /model.vector must be true or false, found nothing \(the member is missing\)$/],
     ['model.fitIntercept', (h) => (h.model.fitIntercept = 1), /fitIntercept must be true or false/],
     ['stats missing', (h) => delete h.model.stats, /model.stats must be a JSON object/],
     ['stats.n', (h) => (h.model.stats.n = 'many'), /model.stats.n must be a number/],

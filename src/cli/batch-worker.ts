@@ -5,6 +5,7 @@
  * so that one bad input is reported and the batch goes on.
  */
 import { basename } from 'node:path';
+import type { MessagePort } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { init, type Matrix } from '../index.js';
 import { compressModelFile, type CompressSummary } from './compress.js';
@@ -31,6 +32,12 @@ export interface BatchTask {
   force: boolean;
   /** fsync each output before its rename. */
   fsync: boolean;
+  /**
+   * Where each input's result is posted the moment it is done (transferred with
+   * the task): an interrupted chunk still reports the files it finished, and
+   * progress moves one file at a time. The returned array repeats them.
+   */
+  port?: MessagePort;
 }
 
 export type BatchTaskResult =
@@ -85,7 +92,11 @@ async function upToDate(output: string, task: BatchTask, digest: string): Promis
 
 export default async function run(task: BatchTask): Promise<BatchTaskResult[]> {
   const out: BatchTaskResult[] = [];
-  for (const job of task.jobs) out.push(await runOne(job, task));
+  for (const job of task.jobs) {
+    const r = await runOne(job, task);
+    task.port?.postMessage(r);
+    out.push(r);
+  }
   return out;
 }
 

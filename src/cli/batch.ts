@@ -12,6 +12,7 @@
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
+import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { Command, Option } from 'commander';
@@ -250,15 +251,33 @@ export async function runBatch(inputs: string[], outDir: string, opts: BatchOpti
   for (let i = 0; i < jobs.length; i += chunk) queue.push(jobs.slice(i, i + chunk));
   const window = workers * 2;
   setMaxListeners(window + 16, stop.signal);
+  // Each input's result comes back on a per-chunk port as soon as that input
+  // is done (the task's return value repeats them; `seen` drops the repeats),
+  // so progress moves per file and an interrupt counts exactly what finished.
+  const seen = new Set<string>();
+  const recordOnce = (r: BatchTaskResult) => {
+    if (seen.has(r.input)) return;
+    seen.add(r.input);
+    record(r);
+  };
+  const interruptedPorts: MessagePort[] = [];
   const lane = async (): Promise<void> => {
     for (let next = queue.shift(); next !== undefined && !stop.signal.aborted; next = queue.shift()) {
-      const task: BatchTask = { jobs: next, recipe: opts.recipe, recipeDigest: digest, ...(calibDigest ? { calibDigest } : {}), force: Boolean(opts.force), fsync: Boolean(opts.fsync) };
+      const { port1, port2 } = new MessageChannel();
+      port1.on('message', recordOnce);
+      const task: BatchTask = { jobs: next, recipe: opts.recipe, recipeDigest: digest, ...(calibDigest ? { calibDigest } : {}), force: Boolean(opts.force), fsync: Boolean(opts.fsync), port: port2 };
       try {
-        for (const r of await pool.run(task, { signal: stop.signal })) record(r);
+        for (const r of await pool.run(task, { signal: stop.signal, transferList: [port2] })) recordOnce(r);
+        port1.close();
       } catch (e) {
-        if (stop.signal.aborted) return; // interrupted: not a failure of these inputs
+        if (stop.signal.aborted) {
+          // interrupted: not a failure of these inputs; what the worker finished is drained after the pool stops
+          interruptedPorts.push(port1);
+          return;
+        }
+        port1.close();
         for (const { input, output } of next) {
-          record({ status: 'failed', input, output, code: 'E_WORKER', message: `${basename(input)}: worker failed: ${(e as Error)?.message ?? String(e)}`, exitCode: EXIT.INTERNAL });
+          if (!seen.has(input)) recordOnce({ status: 'failed', input, output, code: 'E_WORKER', message: `${basename(input)}: worker failed: ${(e as Error)?.message ?? String(e)}`, exitCode: EXIT.INTERNAL });
         }
       }
     }
@@ -268,6 +287,11 @@ export async function runBatch(inputs: string[], outDir: string, opts: BatchOpti
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     await pool.destroy();
+    // The workers are gone: every result they posted is queued on its port. Take them all, then close.
+    for (const port of interruptedPorts) {
+      for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) recordOnce(m.message as BatchTaskResult);
+      port.close();
+    }
     // Aborted tasks' workers were terminated, possibly mid-write: their temp files go.
     await sweepTemps(outDir, true);
   }

@@ -15,7 +15,7 @@ import { creditDataset, CREDIT_FEATURES } from '../data/credit.js';
 import { applyBinning, fitBinning } from '../data/bins.js';
 import { bold, dim, usage } from './errors.js';
 import { Ctx, textTable } from './context.js';
-import { writeFileAtomic, writeModel, type ModelMeta } from './files.js';
+import { encodeModel, sha256Bytes, writeFileAtomic, writeModel, type ModelMeta } from './files.js';
 import { createProgress } from './progress.js';
 import { rateDistortionChart, type RdPoint } from './report.js';
 import { stackSvgs } from './svg.js';
@@ -178,15 +178,26 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
     const floatOut = tg.logistic ? (tg.model as LogisticModel).decisionFunction(Xte) : (tg.model as LinearModel).predict(Xte);
     const floatMetric = tg.score(floatOut);
     const floatBytes = 8 * (d + 1);
-    const meta = (recipe: Record<string, unknown>): ModelMeta => ({
+    // inputDigest: a teacher's is the SHA-256 of its training data (the binned X rows then y, float64
+    // little-endian, row-major), as if read from a file; a compressed model's is its teacher file's SHA-256,
+    // as `slimfit compress` records. statistics: the test metric (AUC or MSE) on the held-out rows.
+    const meta = (recipe: Record<string, unknown>, inputDigest: string, metric: number): ModelMeta => ({
       features: featureNames,
       target: tg.target,
       task: tg.logistic ? 'logistic' : 'linear',
       recipe,
       inputName: `creditDataset(${n}, ${seed})`,
+      inputDigest,
+      statistics: { [tg.logistic ? 'auc' : 'mse']: metric, testRows: n - nTrain },
     });
+    const yTr = tg.logistic ? yDefTr : yLossTr;
+    const trainBytes = new Uint8Array(Xtr.data.byteLength + yTr.byteLength);
+    trainBytes.set(new Uint8Array(Xtr.data.buffer, Xtr.data.byteOffset, Xtr.data.byteLength));
+    trainBytes.set(new Uint8Array(yTr.buffer, yTr.byteOffset, yTr.byteLength), Xtr.data.byteLength);
     const teacherFile = `teacher-${tg.target}.slim`;
-    await writeModel(join(out, teacherFile), { kind: 'float', model: tg.model, meta: meta({ command: 'fit', rows: nTrain }) });
+    const teacherBytes = await encodeModel({ kind: 'float', model: tg.model, meta: meta({ command: 'fit', rows: nTrain }, await sha256Bytes(trainBytes), floatMetric) });
+    await writeFileAtomic(join(out, teacherFile), teacherBytes);
+    const teacherDigest = await sha256Bytes(teacherBytes);
     rows.push({ target: tg.target, method: 'float64 teacher', family: 'float64', file: teacherFile, bytes: floatBytes, ratio: 1, metric: floatMetric, delta: 0, ms: tg.fitMs });
     for (const m of list) {
       const start = performance.now();
@@ -195,7 +206,7 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
       const ms = performance.now() - start;
       const metric = tg.score(c.predict(Xte));
       const file = join('models', `${tg.target}-${m.file}.slim`);
-      await writeModel(join(out, file), { kind: 'compressed', model: c, meta: meta({ command: 'compress', method: m.opts.method ?? 'rtn', ...m.opts, X: undefined, name: m.name }) });
+      await writeModel(join(out, file), { kind: 'compressed', model: c, meta: meta({ command: 'compress', method: m.opts.method ?? 'rtn', ...m.opts, X: undefined, name: m.name }, teacherDigest, metric) });
       rows.push({ target: tg.target, method: m.name, family: m.family, file, bytes: c.bytes, ratio: floatBytes / c.bytes, metric, delta: metric - floatMetric, ms });
       bar.increment(1, `${tg.target}: ${m.name}`);
     }

@@ -29,6 +29,8 @@ export interface ModelMeta {
   inputName?: string;
   /** sha256 of the recipe (batch resume recomputes when options change). */
   recipeDigest?: string;
+  /** Results kept in the header's `statistics` (written only; e.g. the demo's test AUC / MSE). */
+  statistics?: Record<string, unknown>;
 }
 
 export type SlimModel =
@@ -203,6 +205,7 @@ export async function encodeModel(m: SlimModel): Promise<Uint8Array> {
     features: m.meta.features,
     ...(m.meta.target !== null && outputs === 1 ? { targets: [m.meta.target] } : {}),
     provenance: { ...(m.meta.inputDigest ? { inputDigest: m.meta.inputDigest } : {}), ...(m.meta.inputName ? { source: m.meta.inputName } : {}), options },
+    ...(m.meta.statistics ? { statistics: m.meta.statistics } : {}),
   });
 }
 

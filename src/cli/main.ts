@@ -50,6 +50,19 @@ function configure(cmd: Command, state: { json: boolean }): void {
       write(`slimfit: ${red('error')} ${line}\n`);
     },
   });
+  // Commander checks required options before unknown ones, so `slimfit fit --bogus` would complain about the
+  // missing --target. Report the unknown option first: after a leaf command's options are parsed, the first
+  // left-over argument that looks like an option is one (unless help was asked for, which still wins).
+  if (cmd.commands.length === 0) {
+    const parseOptions = cmd.parseOptions.bind(cmd);
+    cmd.parseOptions = (args: string[]) => {
+      const parsed = parseOptions(args);
+      const first = parsed.unknown[0];
+      const help = parsed.unknown.some((a) => a === '--help' || a === '-h');
+      if (first !== undefined && first.length > 1 && first.startsWith('-') && !help) (cmd as unknown as { unknownOption(flag: string): void }).unknownOption(first);
+      return parsed;
+    };
+  }
   for (const sub of cmd.commands) configure(sub, state);
 }
 

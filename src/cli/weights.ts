@@ -149,7 +149,8 @@ export async function compressWeightsFile(
     }
     count += n;
   }
-  if (floats === 0) throw usage(`${name} has no floating-point tensors to compress`);
+  // Bad input (exit 3), not a bad command line: the file holds nothing this command compresses.
+  if (floats === 0) throw inputError(Object.keys(file.tensors).length === 0 ? `${name} holds no tensors to compress` : `${name} has no floating-point tensors to compress`);
   if (recipe.bits === undefined && outKind === 'safetensors') note('safetensors has no sparse layout: pruned zeros are stored dense (write .slim for a bitmask / CSR index)');
   const digest = opts.inputDigest ?? (await sha256Bytes(bytes));
   const rec = recipeRecord(recipe, opts.calibDigest);
@@ -158,8 +159,9 @@ export async function compressWeightsFile(
   if (outKind === 'slim') {
     encoded = await encodeSlim({ kind: 'tensors', tensors: out as Record<string, SlimTensorInput> }, { provenance: { inputDigest: digest, source: name, options: { ...rec, recipeDigest: recDigest } } });
   } else {
-    const extra: Record<string, string> = { [META_INPUT_DIGEST]: digest, [META_SOURCE]: name, [META_RECIPE]: JSON.stringify(rec), [META_RECIPE_DIGEST]: recDigest };
-    for (const [k, v] of Object.entries(file.metadata ?? {})) if (!k.startsWith('slimfit.') && !(k in extra)) extra[k] = v;
+    // no prototype: metadata keys such as "__proto__" or "constructor" are copied like any other
+    const extra: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, { [META_INPUT_DIGEST]: digest, [META_SOURCE]: name, [META_RECIPE]: JSON.stringify(rec), [META_RECIPE_DIGEST]: recDigest });
+    for (const [k, v] of Object.entries(file.metadata ?? {})) if (!k.startsWith('slimfit.') && !Object.prototype.hasOwnProperty.call(extra, k)) extra[k] = v;
     encoded = quantizedToSafetensors(out as Record<string, QuantizedTensor | SafetensorsTensorInput>, extra);
   }
   await writeFileAtomic(output, encoded, { fsync: opts.fsync !== false, sync: Boolean(opts.sync) });

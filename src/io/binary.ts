@@ -168,6 +168,7 @@ export function isPlainObject(v: unknown): v is JsonObject {
 
 export function describeValue(v: unknown): string {
   if (v === null) return 'null';
+  if (v === undefined) return 'nothing (the member is missing)';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
   if (typeof v === 'object') return 'an object';
