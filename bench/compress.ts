@@ -35,7 +35,7 @@
 import { LinearModel, type CompressModelOptions, type Engine, type F32Buffer, type I8Buffer, type Matrix, type QuantizedTensor, type U8Buffer } from '../src/index.js';
 import type { Granularity } from '../src/types.js';
 import type { BenchContext, Family } from './context.js';
-import { busyRatioNote, fillNormal, fmtMs, fmtNum, fmtPct, fmtRatio, notes, sizeLabel, type Case, type Timing } from './harness.js';
+import { busyRatioNote, fillNormal, fmtMs, fmtNum, fmtPct, fmtRatio, notes, sizeLabel, spreadCells, throughputCells, type Case, type Timing } from './harness.js';
 
 const FAMILY = 'compress';
 /** Row length of the per-channel and N:M cases: [n / 1000, 1000] matrices. */
@@ -155,13 +155,10 @@ function throughput(ctx: BenchContext, rows: string[][]): void {
           op,
           path,
           sizeLabel(n),
-          tw.error ? `error: ${tw.error}` : fmtMs(tw.medianMs),
-          fmtNum(gb(tw)),
-          tj ? (tj.error ? `error: ${tj.error}` : fmtMs(tj.medianMs)) : '—',
-          fmtNum(gb(tj)),
+          ...throughputCells(tw, tj, gb),
           fmtRatio(xJs),
           fmtRatio(xCopy),
-          tj ? `${fmtPct(tw.spreadPct)} / ${fmtPct(tj.spreadPct)}` : fmtPct(tw.spreadPct),
+          spreadCells(tw, tj),
         ]);
         if (n === sizes[sizes.length - 1]) {
           const busy = busyRatioNote(ch, tw);

@@ -340,6 +340,24 @@ export function fmtPct(x: number): string {
   return Number.isFinite(x) ? `±${x < 10 ? x.toFixed(1) : x.toFixed(0)}%` : '—';
 }
 
+/**
+ * The cells a throughput table shows for one op on both engines: wasm time,
+ * wasm GB/s, twin time, twin GB/s (dashes where the twin was not run).
+ */
+export function throughputCells(tw: Timing, tj: Timing | undefined, gbps: (t: Timing | undefined) => number): string[] {
+  return [
+    tw.error ? `error: ${tw.error}` : fmtMs(tw.medianMs),
+    fmtNum(gbps(tw)),
+    tj ? (tj.error ? `error: ${tj.error}` : fmtMs(tj.medianMs)) : '—',
+    fmtNum(gbps(tj)),
+  ];
+}
+
+/** The spread cell for one op: wasm's, and the twin's when it ran. */
+export function spreadCells(tw: Timing, tj: Timing | undefined): string {
+  return tj ? `${fmtPct(tw.spreadPct)} / ${fmtPct(tj.spreadPct)}` : fmtPct(tw.spreadPct);
+}
+
 /** A time cell: median, with the spread and sample count when asked. */
 export function fmtTiming(t: Timing | undefined): string {
   if (!t) return '—';

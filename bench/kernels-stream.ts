@@ -21,7 +21,7 @@ import { spawnSync } from 'node:child_process';
 import type { Engine, F32Buffer, I8Buffer, QuantizedTensor, U8Buffer } from '../src/index.js';
 import { floorF32 } from '../src/ops/f32.js';
 import type { BenchContext, Family } from './context.js';
-import { busyRatioNote, fillNormal, fmtMs, fmtNum, fmtPct, fmtRatio, notes, sizeLabel, type Case, type Timing } from './harness.js';
+import { busyRatioNote, fillNormal, fmtMs, fmtNum, fmtPct, fmtRatio, notes, sizeLabel, spreadCells, throughputCells, type Case, type Timing } from './harness.js';
 
 const FAMILY = 'stream';
 export const STREAM_FLOOR_N = 1e7;
@@ -364,14 +364,11 @@ export const streamFamily: Family = {
             o.op,
             o.path,
             sizeLabel(n),
-            tw.error ? `error: ${tw.error}` : fmtMs(tw.medianMs),
-            fmtNum(gb(tw)),
-            tj ? (tj.error ? `error: ${tj.error}` : fmtMs(tj.medianMs)) : '—',
-            fmtNum(gb(tj)),
+            ...throughputCells(tw, tj, gb),
             fmtRatio(xJs),
             fmtRatio(xCopy),
             fmtRatio(xCopyLin),
-            tj ? `${fmtPct(tw.spreadPct)} / ${fmtPct(tj.spreadPct)}` : fmtPct(tw.spreadPct),
+            spreadCells(tw, tj),
           ]);
           if (n === sizes[sizes.length - 1]) {
             ctx.report.ratio(

@@ -67,6 +67,17 @@ function catchError(f: () => unknown): { code: string; details: Record<string, u
 
 const all = await linalgs();
 
+/** A small well-posed problem the bad-input tests break one way at a time. */
+const badInputBase = () => ({
+  X: [
+    [1, 2],
+    [3, 4],
+    [5, 7],
+    [1, 0],
+  ],
+  y: [1, 2, 3, 4],
+});
+
 describe.each(all)('fitLinear ($name)', ({ la }) => {
   it('satisfies the normal equations: the residual is orthogonal to every column and sums to 0', () => {
     const { X, Y } = randomProblem(1, 300, 5);
@@ -335,13 +346,7 @@ describe.each(all)('fitLinear ($name)', ({ la }) => {
   });
 
   it('rejects bad input with a SlimfitError code', () => {
-    const X = [
-      [1, 2],
-      [3, 4],
-      [5, 7],
-      [1, 0],
-    ];
-    const y = [1, 2, 3, 4];
+    const { X, y } = badInputBase();
     expectCode(() => fitLinear(la, [[1, NaN], [3, 4], [5, 6], [1, 1]], y), 'E_NONFINITE');
     expectCode(() => fitLinear(la, X, [1, 2, Infinity, 4]), 'E_NONFINITE');
     expectCode(() => fitLinear(la, [[1, 2], [3], [5, 6], [1, 1]], y), 'E_SHAPE');
@@ -362,13 +367,7 @@ describe.each(all)('fitLinear ($name)', ({ la }) => {
   });
 
   it('malformed X, y and options are SlimfitErrors that say what to fix, never TypeErrors', () => {
-    const X = [
-      [1, 2],
-      [3, 4],
-      [5, 7],
-      [1, 0],
-    ];
-    const y = [1, 2, 3, 4];
+    const { X, y } = badInputBase();
     const says = (fn: () => unknown, code: string, re: RegExp) => {
       const e = catchError(fn);
       expect(e.code, e.message).toBe(code);

@@ -3,11 +3,11 @@
  * (.slim), weight files (.safetensors), digests and atomic writes. One small
  * module, so the on-disk formats (src/io/) are wired in one place.
  */
-import { closeSync, createReadStream, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { tempPathFor } from '../io/files.js';
-import { createSha256, sha256Hex } from '../io/checksum.js';
+import { cleanupTempFiles, sha256File, tempPathFor, writeFileAtomic as ioWriteFileAtomic, type AtomicWriteOptions as WriteOptions } from '../io/files.js';
+import { sha256Hex } from '../io/checksum.js';
 import { CompressedLinearModel, LinearModel, LogisticModel, SlimfitError, isSlimfitError } from '../index.js';
 import { decodeSlim, encodeSlim, type DecodedSlim, type SlimContent } from '../io/slim.js';
 import { SLIMFIT_VERSION } from '../io/version.js';
@@ -47,44 +47,16 @@ export function kindOfPath(path: string): FileKind | undefined {
   return undefined;
 }
 
-/** sha256 of a file, streamed (hex). */
-export async function sha256File(path: string): Promise<string> {
-  const h = await createSha256();
-  for await (const chunk of createReadStream(path)) h.update(chunk as Uint8Array);
-  return h.hex();
-}
-
 /** sha256 of bytes or a string's UTF-8 (hex), on one cached hasher. */
 export function sha256Bytes(bytes: Uint8Array | string): Promise<string> {
   return sha256Hex(typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes);
 }
 
-/** Temp names for atomic writes: `.<name>.<pid>.<random hex>.tmp` next to the target (src/io/files.ts). */
-export { tempPathFor };
+/** Temp names for atomic writes: `.<name>.<pid>.<random hex>.tmp` next to the target; the write itself and the Ctrl-C cleanup live in src/io/files.ts. */
+export { cleanupTempFiles, sha256File, tempPathFor, type WriteOptions };
 
 /** True for names tempPathFor makes (batch cleans them up). */
 export const isTempName = (name: string) => /^\..+\.\d+\.[a-z0-9]+\.tmp$/.test(name);
-
-export interface WriteOptions {
-  /** fsync the data before the rename, so the new file also survives a power loss (default true). */
-  fsync?: boolean;
-  /**
-   * Blocking system calls instead of libuv's thread pool. For worker threads
-   * (a batch worker has nothing else to do meanwhile): a small file costs
-   * ~0.3 ms instead of ~0.6-1.5 ms, and workers do not queue on the shared pool.
-   */
-  sync?: boolean;
-  signal?: AbortSignal;
-}
-
-/** Temp files of writes in progress on this thread (removed on Ctrl-C by cleanupTempFiles). */
-const inFlight = new Set<string>();
-
-/** Synchronously removes the temp files of writes still in progress (for a SIGINT handler). */
-export function cleanupTempFiles(): void {
-  for (const tmp of inFlight) rmSync(tmp, { force: true });
-  inFlight.clear();
-}
 
 /**
  * Fails fast, before any work, when `path` cannot be written as an output:
@@ -128,52 +100,16 @@ function writeError(e: unknown, path: string): unknown {
   }
 }
 
-function writeFileAtomicSync(path: string, bytes: Uint8Array | string, fsync: boolean): void {
-  const tmp = tempPathFor(path);
-  let fd: number | undefined;
-  inFlight.add(tmp);
-  try {
-    fd = openSync(tmp, 'wx', 0o644);
-    writeFileSync(fd, bytes);
-    if (fsync) fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
-  } catch (e) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw writeError(e, path);
-  } finally {
-    inFlight.delete(tmp);
-  }
-}
-
 /**
- * Writes `bytes` to `path` atomically: a temp file in the same folder, then
- * rename over `path` (fsync first unless told not to). Ctrl-C or a crash
- * leaves either the old file or the new one, never a partial one; the temp
- * file is removed on error.
+ * src/io's atomic write (temp file in the same folder, fsync unless told not
+ * to, rename; Ctrl-C or a crash leaves the old file or the new one, never a
+ * partial one), with failures as one line about `path`, never the temp file.
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array | string, opts: WriteOptions = {}): Promise<void> {
-  if (opts.sync) return writeFileAtomicSync(path, bytes, opts.fsync !== false);
-  const tmp = tempPathFor(path);
-  const signal = opts.signal;
-  let fh: Awaited<ReturnType<typeof open>> | undefined;
-  inFlight.add(tmp);
   try {
-    fh = await open(tmp, 'wx');
-    await fh.writeFile(bytes);
-    if (opts.fsync !== false) await fh.sync();
-    await fh.close();
-    fh = undefined;
-    if (signal?.aborted) throw signal.reason;
-    await rename(tmp, path);
+    await ioWriteFileAtomic(path, bytes, opts);
   } catch (e) {
-    await fh?.close().catch(() => {});
-    await rm(tmp, { force: true }).catch(() => {});
     throw writeError(e, path);
-  } finally {
-    inFlight.delete(tmp);
   }
 }
 

@@ -10,7 +10,7 @@
  * handler before exiting).
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream, unlinkSync } from 'node:fs';
+import { closeSync, createReadStream, fsyncSync, openSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SlimfitError } from '../errors.js';
@@ -26,29 +26,62 @@ export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
+export interface AtomicWriteOptions {
+  /** fsync the data before the rename, so the new file also survives a power loss (default true). */
+  fsync?: boolean;
+  /**
+   * Blocking system calls instead of libuv's thread pool. For worker threads
+   * (a batch worker has nothing else to do meanwhile): a small file costs
+   * ~0.3 ms instead of ~0.6-1.5 ms, and workers do not queue on the shared pool.
+   */
+  sync?: boolean;
+  /** Checked just before the rename: an aborted write leaves no file. */
+  signal?: AbortSignal;
+}
+
 /**
- * Writes `bytes` to `path` atomically: into a temporary file in the same
- * directory, flushed to disk, then renamed over `path`. On any failure the
- * temporary file is removed and the error rethrown (the target is untouched).
+ * Writes `bytes` (a string: its UTF-8) to `path` atomically: into a temporary
+ * file in the same directory, flushed to disk unless `fsync: false`, then
+ * renamed over `path`. On any failure the temporary file is removed and the
+ * error rethrown (the target is untouched).
  */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
+export async function writeFileAtomic(path: string, bytes: Uint8Array | string, opts: AtomicWriteOptions = {}): Promise<void> {
+  const fsync = opts.fsync !== false;
+  if (opts.sync) return writeFileAtomicSync(path, bytes, fsync);
   const tmp = tempPathFor(path);
+  let fh: Awaited<ReturnType<typeof open>> | undefined;
   inFlight.add(tmp);
   try {
-    const fh = await open(tmp, 'wx', 0o644);
-    try {
-      let off = 0;
-      while (off < bytes.length) {
-        const { bytesWritten } = await fh.write(bytes, off, bytes.length - off);
-        off += bytesWritten;
-      }
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    fh = await open(tmp, 'wx', 0o644);
+    await fh.writeFile(bytes);
+    if (fsync) await fh.sync();
+    await fh.close();
+    fh = undefined;
+    if (opts.signal?.aborted) throw opts.signal.reason;
     await rename(tmp, path);
   } catch (e) {
+    await fh?.close().catch(() => undefined);
     await unlink(tmp).catch(() => undefined);
+    throw e;
+  } finally {
+    inFlight.delete(tmp);
+  }
+}
+
+function writeFileAtomicSync(path: string, bytes: Uint8Array | string, fsync: boolean): void {
+  const tmp = tempPathFor(path);
+  let fd: number | undefined;
+  inFlight.add(tmp);
+  try {
+    fd = openSync(tmp, 'wx', 0o644);
+    writeFileSync(fd, bytes);
+    if (fsync) fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(tmp, { force: true });
     throw e;
   } finally {
     inFlight.delete(tmp);
