@@ -17,11 +17,17 @@ export class SlimfitError extends Error {
   readonly code: SlimfitErrorCode;
   /** Optional structured details (e.g. `{ index: 12 }`, `{ pivot: 3 }`, `{ columns: [2, 5] }`). */
   readonly details: Readonly<Record<string, unknown>> | undefined;
+  /**
+   * What went wrong, without the code. `message` is `${code}: ${reason}`;
+   * code that rewraps an error builds on `reason`, never by parsing `message`.
+   */
+  readonly reason: string;
 
-  constructor(code: SlimfitErrorCode, message: string, details?: Record<string, unknown>) {
-    super(`${code}: ${message}`);
+  constructor(code: SlimfitErrorCode, reason: string, details?: Record<string, unknown>) {
+    super(`${code}: ${reason}`);
     this.name = 'SlimfitError';
     this.code = code;
+    this.reason = reason;
     this.details = details;
   }
 }

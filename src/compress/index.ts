@@ -1,4 +1,4 @@
-/** Compression beyond the engine's threshold prune and max-abs quantize (issue 4). */
+/** Compression beyond the engine's threshold prune and max-abs quantize. */
 export { SparseTensor, type SparseFormat } from './sparse-tensor.js';
 export { pruneBySpec, pruneGlobal, type PruneSpec, type ThresholdSpec, type ImportancePruneSpec, type StructuredPruneSpec, type NMPruneSpec, type GlobalPruneOptions } from './prune-spec.js';
 export { quantizeWith, type QuantizeWithOptions, type QuantizeWithResult, type QuantReport } from './quantize-with.js';
@@ -6,6 +6,7 @@ export type { Rounding } from './rounding.js';
 export type { Calibration } from './calibrate.js';
 export { quantizeGPTQ, type GPTQOptions, type GPTQReport, type GPTQResult, type GPTQGranularity } from './gptq.js';
 export { pruneSparseGPT, type SparseGPTOptions, type SparseGPTReport, type SparseGPTResult } from './sparsegpt.js';
-export { compressModel, CompressedLinearModel, type CompressModelOptions, type CompressedModelReport, type LinearModelLike } from './model.js';
+export { compressModel, type CompressModelOptions, type LinearModelLike } from './model.js';
+export { CompressedLinearModel, type CompressedModelReport } from './compressed-model.js';
 export { calibrationHessian, type CalibrationHessian } from './calib-hessian.js';
 export { compressionReport, auc, type CompressionReportOptions, type RateDistortionRow } from './rate-distortion.js';

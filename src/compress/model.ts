@@ -1,10 +1,6 @@
 /**
- * compressModel: a linear (or logistic) model whose coefficients are pruned
- * and/or quantized, and which predicts straight from its integer codes:
- *   out_k = b_k + sum over groups g of row k: s_g * sum_{j in g, kept} (q_j - z_g) x_j,
- * one multiplication by the scale per group instead of one per weight. This
- * equals dequantize-then-predict up to float rounding: dequantize rounds each
- * (q - z) s to float32 (relative 2^-24 per weight), this sums in float64.
+ * compressModel: prunes and/or quantizes a linear (or logistic) model's
+ * coefficients into a CompressedLinearModel (compressed-model.ts).
  *
  * Methods: 'rtn' is the naive baseline (magnitude pruning, round-to-nearest
  * quantization; data optional); 'gptq' needs calibration data X (or H):
@@ -23,12 +19,12 @@ import type { Calibration } from './calibrate.js';
 import { calibrationHessian, calibrationMean, type CalibrationHessian } from './calib-hessian.js';
 import { quantizeGPTQ, type GPTQReport } from './gptq.js';
 import { checkH } from './hessian.js';
-import { packCodes, unpackCodes } from './pack.js';
+import { unpackCodes } from './pack.js';
+import { CompressedLinearModel, type CompressedModelReport } from './compressed-model.js';
 import { checkNM, checkSparsity, pruneBySpec } from './prune-spec.js';
 import { quantizeWith, type QuantReport } from './quantize-with.js';
 import type { Rounding } from './rounding.js';
 import { pruneSparseGPT, type SparseGPTReport } from './sparsegpt.js';
-import { SparseTensor } from './sparse-tensor.js';
 
 /** What compressModel reads from a LinearModel (or a LogisticModel: outputs 1, scalar intercept). */
 export interface LinearModelLike {
@@ -77,175 +73,6 @@ export interface CompressModelOptions {
   hessian?: CalibrationHessian;
   /** Damping for 'gptq' (fraction of mean diag H, default 0.01). */
   damp?: number;
-}
-
-export interface CompressedModelReport {
-  method: 'rtn' | 'gptq';
-  bits: number | null;
-  sparsity: number;
-  kept: number;
-  /** Bytes of the compressed coefficients, scales, zero points, index and float64 intercepts. */
-  bytes: number;
-  /** The same model in float64 (coefficients + intercepts). */
-  floatBytes: number;
-  ratio: number;
-  /** RMSE of the effective coefficients against the originals. */
-  coefRmse: number;
-  prune: SparseGPTReport | undefined;
-  quantize: QuantReport | GPTQReport | undefined;
-  /** Intercept shift applied (per output), 0 when none. */
-  interceptShift: Float64Array;
-  /**
-   * Whether the intercept was corrected by mean(X) . (w - w') (calibration X or a hessian with
-   * means was given and the model has an intercept), for either method. Always set by report()
-   * (optional in the type only so that older readers' report objects still type-check); for a model
-   * read from a file it is derived from interceptShift (some shift is non-zero).
-   */
-  interceptCorrected?: boolean;
-}
-
-export class CompressedLinearModel {
-  readonly d: number;
-  readonly outputs: number;
-  readonly intercept: Float64Array;
-  /** Kept codes (q), packed at `bits`; or the kept float64 values when not quantized. */
-  readonly values: Int8Array | Uint8Array | Float64Array;
-  readonly bits: number | null;
-  readonly scheme: QuantScheme | undefined;
-  /** Per group (groups of `groupSize` consecutive coefficients in output-major order). */
-  readonly scale: Float32Array | undefined;
-  readonly zeroPoint: Int32Array | undefined;
-  readonly groupSize: number;
-  /** Which coefficients are stored, as an index structure (its `data` is unused here). */
-  readonly index: SparseTensor<Float32Array>;
-  private readonly rep: CompressedModelReport;
-  // Decoded once for predict: per output k, entries rowStart[k] .. rowStart[k+1).
-  private readonly rowStart: Uint32Array;
-  private readonly col: Uint32Array;
-  private readonly w: Int16Array | Float64Array;
-  private readonly grp: Int32Array;
-
-  /** @internal use compressModel */
-  constructor(init: {
-    d: number;
-    outputs: number;
-    intercept: Float64Array;
-    keep: Uint8Array;
-    dense: Float64Array; // float values (bits null) — or ignored
-    codes?: Int32Array; // dense codes, output-major (bits set)
-    bits: number | null;
-    scheme?: QuantScheme;
-    scale?: Float32Array;
-    zeroPoint?: Int32Array;
-    groupSize: number;
-    /** interceptCorrected defaults to "some interceptShift is non-zero" (models read from files). */
-    report: Omit<CompressedModelReport, 'bytes' | 'floatBytes' | 'ratio' | 'kept'>;
-  }) {
-    const { d, outputs: m, keep } = init;
-    const n = d * m;
-    this.d = d;
-    this.outputs = m;
-    this.intercept = init.intercept;
-    this.bits = init.bits;
-    this.scheme = init.scheme;
-    this.scale = init.scale;
-    this.zeroPoint = init.zeroPoint;
-    this.groupSize = init.groupSize;
-    const on = (i: number) => ((keep[i >> 3]! >> (i & 7)) & 1) === 1;
-    let kept = 0;
-    for (let i = 0; i < n; i++) if (on(i)) kept++;
-    this.rowStart = new Uint32Array(m + 1);
-    this.col = new Uint32Array(kept);
-    this.grp = new Int32Array(kept);
-    this.w = init.codes ? new Int16Array(kept) : new Float64Array(kept);
-    const keptCodes = new Int32Array(kept);
-    const keptVals = new Float64Array(kept);
-    let p = 0;
-    for (let k = 0; k < m; k++) {
-      for (let j = 0; j < d; j++) {
-        const i = k * d + j;
-        if (!on(i)) continue;
-        const g = (i / init.groupSize) | 0;
-        this.col[p] = j;
-        this.grp[p] = g;
-        if (init.codes) {
-          keptCodes[p] = init.codes[i]!;
-          this.w[p] = init.codes[i]! - (init.zeroPoint ? init.zeroPoint[g]! : 0);
-        } else {
-          keptVals[p] = init.dense[i]!;
-          this.w[p] = init.dense[i]!;
-        }
-        p++;
-      }
-      this.rowStart[k + 1] = p;
-    }
-    this.values = init.codes ? packCodes(keptCodes, init.bits!, init.scheme!) : keptVals;
-    // Only the index: the values are stored as codes, so the 'dense' format (every value) does not apply.
-    this.index = SparseTensor.fromDense(new Float32Array(n), keep, [m, d], { dense: false });
-    const indexBytes = kept === n ? 0 : this.index.bytes - this.index.data.byteLength;
-    const groups = init.scale ? init.scale.length : 0;
-    const bytes = indexBytes + this.values.byteLength + 4 * groups + (init.zeroPoint ? groups : 0) + 8 * m;
-    const floatBytes = 8 * n + 8 * m;
-    const interceptCorrected = init.report.interceptCorrected ?? init.report.interceptShift.some((v) => v !== 0);
-    this.rep = { ...init.report, interceptCorrected, kept, bytes, floatBytes, ratio: floatBytes / bytes };
-  }
-
-  /** Storage bytes (see report().bytes). */
-  get bytes(): number {
-    return this.rep.bytes;
-  }
-
-  report(): CompressedModelReport & { interceptCorrected: boolean } {
-    return this.rep as CompressedModelReport & { interceptCorrected: boolean };
-  }
-
-  /**
-   * Outputs for X (n x d): n values, or n * outputs row-major — the linear
-   * predictor (for a compressed logistic model, apply the sigmoid yourself).
-   * Integer codes times features, scaled once per group.
-   */
-  predict(X: MatrixInput): Float64Array {
-    const M = toMatrix(X, 'X', { allowEmpty: true });
-    if (M.cols !== this.d && M.rows > 0) throw new SlimfitError('E_SHAPE', `X has ${M.cols} columns but the model has ${this.d}`);
-    const { rows: n, data } = M;
-    const d = this.d;
-    const m = this.outputs;
-    const out = new Float64Array(n * m);
-    const { rowStart, col, w, grp } = this;
-    const scale = this.scale;
-    for (let i = 0; i < n; i++) {
-      const x = i * d;
-      for (let k = 0; k < m; k++) {
-        let t = this.intercept[k]!;
-        const end = rowStart[k + 1]!;
-        if (!scale) {
-          for (let p = rowStart[k]!; p < end; p++) t += w[p]! * data[x + col[p]!]!;
-        } else {
-          let p = rowStart[k]!;
-          while (p < end) {
-            const g = grp[p]!;
-            let acc = 0;
-            for (; p < end && grp[p] === g; p++) acc += w[p]! * data[x + col[p]!]!;
-            t += scale[g]! * acc;
-          }
-        }
-        out[i * m + k] = t;
-      }
-    }
-    return out;
-  }
-
-  /** The effective coefficients, d * outputs in the model's layout (coef[j * outputs + k]). */
-  coefficients(): Float64Array {
-    const m = this.outputs;
-    const out = new Float64Array(this.d * m);
-    for (let k = 0; k < m; k++) {
-      for (let p = this.rowStart[k]!; p < this.rowStart[k + 1]!; p++) {
-        out[this.col[p]! * m + k] = this.scale ? Math.fround(this.w[p]! * this.scale[this.grp[p]!]!) : this.w[p]!;
-      }
-    }
-    return out;
-  }
 }
 
 function outputsOf(model: LinearModelLike): number {

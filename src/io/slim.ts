@@ -16,7 +16,7 @@ import type { QuantizedTensor, QuantScheme } from '../types.js';
 import { LinearModel } from '../fit/model.js';
 import type { LinearMethod, LinearStats } from '../fit/stats.js';
 import { LogisticModel, type LogisticStats } from '../fit/logistic-model.js';
-import { CompressedLinearModel, type CompressedModelReport } from '../compress/model.js';
+import { CompressedLinearModel, type CompressedModelReport } from '../compress/compressed-model.js';
 import { SparseTensor } from '../compress/sparse-tensor.js';
 import { packedBytes } from '../ops/quant-params.js';
 import { unpackCodes } from '../compress/pack.js';
