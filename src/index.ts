@@ -1,61 +1,7 @@
-/** slimfit: fit, prune, quantize and distill linear models with SIMD WebAssembly kernels. */
-export { init, type InitOptions, type BackendOption } from './engine/init.js';
-export { Engine, type BackendKind } from './engine/engine.js';
-export { WasmBuffer, type F32Buffer, type F64Buffer, type I8Buffer, type U8Buffer, type I32Buffer, MemoryApi } from './engine/buffers.js';
-export { SlimfitError, isSlimfitError, type SlimfitErrorCode } from './errors.js';
-export type { Matrix, QuantizedTensor, QuantScheme, Granularity } from './types.js';
-export type { MatrixInput } from './validate.js';
-export type { GramOptions, GramResult, BufferMatrix } from './ops/gram.js';
-export type { SolveOptions } from './ops/solve.js';
-export type { ThresholdPruneSpec, PruneResult, PruneInput } from './ops/prune.js';
-export type { QuantizeOptions, DequantizeOptions, QuantizeInput, QuantizedInput } from './ops/quantize.js';
-export {
-  LinearModel,
-  LinearAccumulator,
-  LogisticModel,
-  polynomialDesign,
-  type FitLinearOptions,
-  type Accuracy,
-  type LinearStats,
-  type LinearMethod,
-  type LinearModelJSON,
-  type LinearAccumulatorOptions,
-  type LinearAccumulatorJSON,
-  type AccumulatorFitOptions,
-  type FitLogisticOptions,
-  type LogisticStats,
-  type LogisticModelJSON,
-  type DesignMatrix,
-  type DesignInput,
-} from './fit/index.js';
-export {
-  SparseTensor,
-  CompressedLinearModel,
-  auc,
-  type SparseFormat,
-  type PruneSpec,
-  type ThresholdSpec,
-  type ImportancePruneSpec,
-  type StructuredPruneSpec,
-  type NMPruneSpec,
-  type GlobalPruneOptions,
-  type QuantizeWithOptions,
-  type QuantizeWithResult,
-  type QuantReport,
-  type Rounding,
-  type Calibration,
-  type GPTQOptions,
-  type GPTQReport,
-  type GPTQResult,
-  type SparseGPTOptions,
-  type SparseGPTReport,
-  type SparseGPTResult,
-  type CompressModelOptions,
-  type CompressedModelReport,
-  type LinearModelLike,
-  type CompressionReportOptions,
-  type RateDistortionRow,
-} from './compress/index.js';
-
-// Files (.slim, safetensors): encode/decode in memory; Node file helpers are in ./io/files.js.
-export * from './io/index.js';
+/**
+ * slimfit: fit, prune, quantize and distill linear models with SIMD WebAssembly
+ * kernels. Everything in slimfit/core, plus the method facade: this entry's
+ * init() gives an engine with every operation as a method as well.
+ */
+export * from './core.js';
+export { init, Engine } from './facade.js';

@@ -9,7 +9,7 @@ import { LinearAccumulator, linearAccumulator, linearAccumulatorFromJSON } from 
 import { polynomialDesign, type DesignMatrix } from '../src/fit/design.js';
 import { fitLinear } from '../src/fit/linear.js';
 import type { LinearModel } from '../src/fit/model.js';
-import type { LinAlg } from '../src/engine/linalg.js';
+import type { LinAlg } from '../src/ops/linalg.js';
 import { rng } from './helpers/harness.js';
 import { linalgs } from './helpers/plain-linalg.js';
 import { expectCode } from './helpers/engines.js';

@@ -392,7 +392,7 @@ describe.each(all)('fitLinear ($name)', ({ la }) => {
 
 describe.each(['wasm', 'js'] as const)('engine (%s): gram and solveSPD share the validators', (backend) => {
   it('malformed X / y / b and null options: SlimfitErrors, not TypeErrors', async () => {
-    const { init } = await import('../src/engine/init.js');
+    const { init } = await import('../src/index.js');
     const e = await init({ backend });
     expectCode(() => e.gram([null, [1]] as never), 'E_SHAPE');
     expectCode(() => e.gram([1, 2, 3] as never), 'E_SHAPE');

@@ -12,3 +12,17 @@ describe('package exports', () => {
     expect(typeof m.encodeSlim).toBe('function');
   });
 });
+
+describe('package exports: slimfit/core', () => {
+  it("import 'slimfit/core' gives the lean engine (no methods) and the free functions", async () => {
+    const spec = 'slimfit/core';
+    const m = (await import(spec)) as typeof import('../src/core.js');
+    const engine = await m.init();
+    expect(engine.backend).toBe('wasm-simd');
+    expect('gram' in engine).toBe(false);
+    const { xtx } = m.gram(engine, { rows: 2, cols: 1, data: new Float64Array([3, 4]) });
+    expect(Array.from(xtx)).toEqual([25]);
+    const model = m.fitLinear(engine, [[1], [2], [3]], [2, 4, 6]);
+    expect(model.coef[0]).toBeCloseTo(2, 12);
+  });
+});

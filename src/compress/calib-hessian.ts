@@ -12,6 +12,7 @@
  */
 import { SlimfitError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
+import { gram } from '../ops/gram.js';
 import { toMatrix, type MatrixInput } from '../validate.js';
 import type { LinearModelLike } from './model.js';
 
@@ -82,6 +83,6 @@ export function calibrationHessian(engine: Engine, model: LinearModelLike, X: Ma
     data = new Float64Array(M.data.length);
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = M.data[i * d + j]! - mean[j]!;
   }
-  const g = engine.gram({ rows: n, cols: d, data }, undefined, weights ? { weights } : {});
+  const g = gram(engine, { rows: n, cols: d, data }, undefined, weights ? { weights } : {});
   return { H: g.xtx, mean };
 }

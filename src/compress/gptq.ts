@@ -14,6 +14,7 @@
  */
 import { SlimfitError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
+import { dequantize } from '../ops/quantize.js';
 import type { Granularity, Matrix, QuantizedTensor, QuantScheme } from '../types.js';
 import { checkBits, checkScheme, groupsOf, quantRange, roundHalfEven, type QuantRange } from '../ops/quant-params.js';
 import { assertOption, type MatrixInput } from '../validate.js';
@@ -157,7 +158,7 @@ export function quantizeGPTQ(engine: Engine, W: Matrix | MatrixInput, H: Hessian
 
   const tensor: QuantizedTensor = { bits, scheme, shape: [rows, cols], granularity, data: packCodes(codes, bits, scheme), scale: params.scale };
   if (params.zeroPoint) tensor.zeroPoint = params.zeroPoint;
-  const deq = engine.dequantize(tensor);
+  const deq = dequantize(engine, tensor);
 
   const rtn = new Float64Array(n);
   for (let r = 0; r < rows; r++) {

@@ -10,7 +10,8 @@ import { SlimfitError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
 import type { Matrix } from '../types.js';
 import { assertFinite, assertOption, toMatrix, type MatrixInput } from '../validate.js';
-import { inverseUpperFactor, upperGram } from './linalg.js';
+import { inverseUpperFactor } from '../ops/inverse-factor.js';
+import { upperGram } from './linalg.js';
 
 export type HessianInput = Float64Array | MatrixInput;
 

@@ -8,8 +8,8 @@ import { SlimfitError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
 import { assertFinite, assertOption } from '../validate.js';
 import { SparseTensor, type FloatArray } from './sparse-tensor.js';
-import { removedCount, topKMask, type Segment } from './select.js';
-import { kindOf, prune as thresholdPrune, type PruneInput } from '../ops/prune.js';
+import { removedCount, topKMask, type Segment } from '../ops/select.js';
+import { kindOf, pruneThreshold, type PruneInput } from '../ops/prune.js';
 import { pruneNM } from '../ops/prune-nm.js';
 import type { F32Buffer } from '../engine/buffers.js';
 
@@ -89,7 +89,7 @@ export function pruneBySpec<W extends PruneWeights>(engine: Engine, w: W, spec: 
   const mask = new Uint8Array((n + 7) >> 3);
   if ('threshold' in spec) {
     const shape = checkShape(spec.shape, n, false);
-    const r = thresholdPrune(engine, w, { threshold: spec.threshold });
+    const r = pruneThreshold(engine, w, { threshold: spec.threshold });
     return SparseTensor.fromDense(r.values as W, r.mask, shape ?? [n]);
   }
   if ('structured' in spec) {

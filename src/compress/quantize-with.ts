@@ -11,6 +11,7 @@
  */
 import { SlimfitError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
+import { dequantize, quantize } from '../ops/quantize.js';
 import type { Granularity, QuantizedTensor, QuantScheme } from '../types.js';
 import { affineZeroPoint, checkBits, checkScheme, explicitScales, explicitZeroPoints, groupsOf, quantRange } from '../ops/quant-params.js';
 import { assertFinite, assertOption } from '../validate.js';
@@ -97,7 +98,7 @@ export function quantizeWith(engine: Engine, w: ArrayLike<number>, opts: Quantiz
   let tensor: QuantizedTensor | undefined;
   if (opts.scale === undefined && opts.zeroPoint === undefined && calibration === 'minmax' && rounding === 'half-even') {
     // engine.quantize's own max-abs / min-max rule, reduced by its kernels
-    tensor = engine.quantize(x, { bits, scheme, granularity });
+    tensor = quantize(engine, x, { bits, scheme, granularity });
     scale = tensor.scale;
     zeroPoint = tensor.zeroPoint;
   } else if (opts.scale !== undefined) {
@@ -119,7 +120,7 @@ export function quantizeWith(engine: Engine, w: ArrayLike<number>, opts: Quantiz
   if (tensor) {
     // done above
   } else if (rounding === 'half-even') {
-    tensor = engine.quantize(x, zeroPoint ? { bits, scheme, granularity, scale, zeroPoint } : { bits, scheme, granularity, scale });
+    tensor = quantize(engine, x, zeroPoint ? { bits, scheme, granularity, scale, zeroPoint } : { bits, scheme, granularity, scale });
   } else {
     const round = rounder(rounding, seed);
     const codes = new Int32Array(n);
@@ -132,7 +133,7 @@ export function quantizeWith(engine: Engine, w: ArrayLike<number>, opts: Quantiz
     if (zeroPoint) tensor.zeroPoint = zeroPoint;
   }
 
-  const stats = errorStats(w, engine.dequantize(tensor));
+  const stats = errorStats(w, dequantize(engine, tensor));
   const clipLo = Float64Array.from(scale, (s, g) => (range.qmin - (zeroPoint ? zeroPoint[g]! : 0)) * s);
   const clipHi = Float64Array.from(scale, (s, g) => (range.qmax - (zeroPoint ? zeroPoint[g]! : 0)) * s);
   const bytesBefore = n * (w instanceof Float64Array ? 8 : 4);

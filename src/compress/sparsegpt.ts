@@ -22,7 +22,7 @@ import { checkDamp, checkH, checkW, columnOrder, prepare, type HessianInput } fr
 import { hessianLoss } from './linalg.js';
 import { greedyOBS, obsAffordable } from './obs.js';
 import { checkNM, checkSparsity } from './prune-spec.js';
-import { nmMask, removedCount, topKMask } from './select.js';
+import { nmMask, removedCount, topKMask } from '../ops/select.js';
 import { SparseTensor } from './sparse-tensor.js';
 
 export interface SparseGPTOptions {

@@ -4,8 +4,8 @@
  * failed init is not cached (the next call retries).
  */
 import { SlimfitError } from '../errors.js';
-import { createJsKernels } from '../kernels/js/index.js';
-import { Engine } from './engine.js';
+import type { Kernels } from '../kernels/types.js';
+import { Engine, type BackendKind } from './engine.js';
 import { instantiate } from './load.js';
 import { simdSupported } from './simd.js';
 
@@ -16,37 +16,49 @@ export interface InitOptions {
   backend?: BackendOption;
 }
 
-const engines = new Map<BackendOption, Promise<Engine>>();
+/** @internal An Engine or a subclass with the same constructor (the method facade). */
+export type EngineClass<E extends Engine> = new (backend: BackendKind, kernels: Kernels, memory: WebAssembly.Memory, heapBase: number, fallbackReason?: string) => E;
 
-export function init(options: InitOptions = {}): Promise<Engine> {
-  const backend = options.backend ?? 'auto';
-  if (backend !== 'auto' && backend !== 'wasm' && backend !== 'js') {
-    return Promise.reject(new SlimfitError('E_RANGE', `backend must be 'auto', 'wasm' or 'js', got ${String(backend)}`));
-  }
-  let p = engines.get(backend);
-  if (!p) {
-    p = createEngine(backend, simdSupported());
-    engines.set(backend, p);
-    p.catch(() => engines.delete(backend));
-  }
-  return p;
+/** @internal An init() for engines of class E, with its own cache. */
+export function initFor<E extends Engine>(Ctor: EngineClass<E>): (options?: InitOptions) => Promise<E> {
+  const engines = new Map<BackendOption, Promise<E>>();
+  return (options: InitOptions = {}) => {
+    const backend = options.backend ?? 'auto';
+    if (backend !== 'auto' && backend !== 'wasm' && backend !== 'js') {
+      return Promise.reject(new SlimfitError('E_RANGE', `backend must be 'auto', 'wasm' or 'js', got ${String(backend)}`));
+    }
+    let p = engines.get(backend);
+    if (!p) {
+      p = createEngine(backend, simdSupported(), Ctor);
+      engines.set(backend, p);
+      p.catch(() => engines.delete(backend));
+    }
+    return p;
+  };
 }
 
+/** The engine, cached per backend choice. */
+export const init: (options?: InitOptions) => Promise<Engine> = /* @__PURE__ */ initFor(Engine);
+
 /** @internal Builds an engine; `simd` is the probe's answer (tests inject false). */
-export async function createEngine(backend: BackendOption, simd: boolean): Promise<Engine> {
-  if (backend === 'js') return jsEngine();
+export function createEngine(backend: BackendOption, simd: boolean): Promise<Engine>;
+export function createEngine<E extends Engine>(backend: BackendOption, simd: boolean, Ctor: EngineClass<E>): Promise<E>;
+export async function createEngine(backend: BackendOption, simd: boolean, Ctor: EngineClass<Engine> = Engine): Promise<Engine> {
+  if (backend === 'js') return jsEngine(Ctor);
   if (!simd) {
     const reason = 'this runtime does not support WebAssembly SIMD';
     if (backend === 'wasm') throw new SlimfitError('E_BACKEND', `backend 'wasm' requested but ${reason}; use backend 'auto' or 'js'`);
-    return jsEngine(reason);
+    return jsEngine(Ctor, reason);
   }
   const ex = await instantiate();
-  return new Engine('wasm-simd', ex, ex.memory, ex.heapBase());
+  return new Ctor('wasm-simd', ex, ex.memory, ex.heapBase());
 }
 
-function jsEngine(fallbackReason?: string): Engine {
+async function jsEngine(Ctor: EngineClass<Engine>, fallbackReason?: string): Promise<Engine> {
+  // Loaded on demand: where SIMD runs, a code-splitting bundler never fetches the twin.
+  const { createJsKernels } = await import('../kernels/js/index.js');
   // The twin runs over a WebAssembly.Memory too, so both backends share the
   // same memory semantics (growth, limits, zero-copy buffers).
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
-  return new Engine('js', createJsKernels(memory), memory, 16, fallbackReason);
+  return new Ctor('js', createJsKernels(memory), memory, 16, fallbackReason);
 }

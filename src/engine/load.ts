@@ -7,6 +7,46 @@ export interface WasmExports extends Kernels {
   heapBase(): number;
 }
 
+/**
+ * Every kernel the module must export: a Record over the ABI's keys, so the
+ * compiler insists this list and the Kernels interface name the same set.
+ */
+const KERNEL_EXPORTS: Readonly<Record<keyof Kernels, true>> = {
+  findNonFiniteF32: true,
+  findNonFiniteF64: true,
+  gramScratchBytes: true,
+  gramF64: true,
+  gramCentredF64: true,
+  colStatsF64: true,
+  choleskyF64: true,
+  cholSolveF64: true,
+  segMinMaxF32: true,
+  segMinMaxF64: true,
+  segMaxAbsF32: true,
+  segMaxAbsF64: true,
+  segNormF32: true,
+  segNormF64: true,
+  pruneF32: true,
+  pruneF64: true,
+  nmPruneF32: true,
+  nmPruneF64: true,
+  kthAbsF32: true,
+  kthAbsF64: true,
+  quantizeF32: true,
+  dequantizeF32: true,
+};
+
+/** The instance's exports as WasmExports, or E_BACKEND naming the first export that is missing or not a function. */
+function checkExports(exports: WebAssembly.Exports): WasmExports {
+  if (!(exports.memory instanceof WebAssembly.Memory)) throw new SlimfitError('E_BACKEND', 'the slimfit WebAssembly module exports no memory: rebuild it (`npm run build:wasm`)');
+  for (const name of ['heapBase', ...Object.keys(KERNEL_EXPORTS)]) {
+    if (typeof exports[name] !== 'function') {
+      throw new SlimfitError('E_BACKEND', `the slimfit WebAssembly module has no kernel export '${name}': it is older or newer than this library; rebuild it (\`npm run build:wasm\`)`);
+    }
+  }
+  return exports as unknown as WasmExports;
+}
+
 let modulePromise: Promise<WebAssembly.Module> | undefined;
 
 const WASM_URL = new URL('../../build/release.wasm', import.meta.url);
@@ -43,8 +83,8 @@ export function compileModule(): Promise<WebAssembly.Module> {
 }
 
 /** A fresh instance (its own linear memory) of the cached module. */
-export async function instantiate(): Promise<WasmExports> {
-  const mod = await compileModule();
+export async function instantiate(mod?: WebAssembly.Module): Promise<WasmExports> {
+  mod ??= await compileModule();
   const instance = await WebAssembly.instantiate(mod, {});
-  return instance.exports as unknown as WasmExports;
+  return checkExports(instance.exports);
 }

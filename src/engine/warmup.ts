@@ -83,9 +83,6 @@ export interface WarmUpReport {
   pending: string[];
 }
 
-/** @internal The last warm-up's report (diagnostics and the bench). */
-export let lastWarmUp: WarmUpReport | undefined;
-
 const now = (): number => performance.now();
 
 let sleepCell: Int32Array | undefined;
@@ -144,9 +141,7 @@ export function warmUp(core: Core): WarmUpReport {
       }
       if (pending.size > 0) sleep(POLL_SLEEP_MS);
     }
-    const report: WarmUpReport = { ms: now() - t0, triggerMs, tiered, pending: [...pending].map((p) => p.name) };
-    lastWarmUp = report;
-    return report;
+    return { ms: now() - t0, triggerMs, tiered, pending: [...pending].map((p) => p.name) };
   } finally {
     s.release();
   }

@@ -1,5 +1,5 @@
 /**
- * Streaming, mergeable least squares: linearAccumulator(la, d) keeps the row
+ * Streaming, mergeable least squares: linearAccumulator(engine, d) keeps the row
  * count, weight sum, means and centred co-moments of [x, y] (moments.ts) —
  * O((d+m)^2) numbers however many rows — so shards fitted in other processes
  * or machines combine exactly: toJSON() on one side, fromJSON() + merge() on
@@ -21,7 +21,8 @@
  *    chunked and merged.
  */
 import { SlimfitError } from '../errors.js';
-import type { LinAlg } from '../engine/linalg.js';
+import type { Engine } from '../engine/engine.js';
+import { toLinAlg, type LinAlg } from '../ops/linalg.js';
 import { assertOption, describeValue, toOptions, toVector, type MatrixInput } from '../validate.js';
 import { toDesign, toResponse, type DesignInput } from './design.js';
 import { resolveOptions, type Accuracy } from './linear.js';
@@ -97,7 +98,7 @@ export class LinearAccumulator {
   /** Rows passed to add() (here or in merged accumulators, this process only) that had weight 0. */
   private zeroWeightRows = 0;
 
-  constructor(la: LinAlg, d: number, opts?: LinearAccumulatorOptions | null) {
+  constructor(engine: Engine | LinAlg, d: number, opts?: LinearAccumulatorOptions | null) {
     const options = toOptions(opts);
     assertOption(d, 'd', 1, 1 << 20, { integer: true });
     const m = options.outputs ?? 1;
@@ -115,7 +116,7 @@ export class LinearAccumulator {
         `weights must be true or false (whether add() takes per-row weights), got ${describeValue(weights)}; create the accumulator with { weights: true } and pass the weights to add(X, y, weights)`,
       );
     }
-    this.la = la;
+    this.la = toLinAlg(engine);
     this.d = d;
     this.outputs = m;
     this.intercept = intercept;
@@ -185,7 +186,7 @@ export class LinearAccumulator {
   }
 
   /** Rebuilds an accumulator from toJSON() output (or its string); E_FORMAT on anything malformed. */
-  static fromJSON(la: LinAlg, json: LinearAccumulatorJSON | string): LinearAccumulator {
+  static fromJSON(engine: Engine | LinAlg, json: LinearAccumulatorJSON | string): LinearAccumulator {
     let j: LinearAccumulatorJSON;
     try {
       j = typeof json === 'string' ? (JSON.parse(json) as LinearAccumulatorJSON) : json;
@@ -200,7 +201,7 @@ export class LinearAccumulator {
     }
     let acc: LinearAccumulator;
     try {
-      acc = new LinearAccumulator(la, j.d, { outputs: j.outputs, intercept: j.intercept, weights: j.weights, accuracy: j.accuracy });
+      acc = new LinearAccumulator(engine, j.d, { outputs: j.outputs, intercept: j.intercept, weights: j.weights, accuracy: j.accuracy });
     } catch (e) {
       throw new SlimfitError('E_FORMAT', `bad accumulator settings: ${(e as Error).message}`);
     }
@@ -261,11 +262,11 @@ export class LinearAccumulator {
 }
 
 /** A new, empty accumulator for d columns. */
-export function linearAccumulator(la: LinAlg, d: number, options?: LinearAccumulatorOptions | null): LinearAccumulator {
-  return new LinearAccumulator(la, d, options);
+export function linearAccumulator(engine: Engine | LinAlg, d: number, options?: LinearAccumulatorOptions | null): LinearAccumulator {
+  return new LinearAccumulator(engine, d, options);
 }
 
 /** Rebuilds a serialised accumulator (see LinearAccumulator.toJSON). */
-export function linearAccumulatorFromJSON(la: LinAlg, json: LinearAccumulatorJSON | string): LinearAccumulator {
-  return LinearAccumulator.fromJSON(la, json);
+export function linearAccumulatorFromJSON(engine: Engine | LinAlg, json: LinearAccumulatorJSON | string): LinearAccumulator {
+  return LinearAccumulator.fromJSON(engine, json);
 }

@@ -1,7 +1,7 @@
 /**
- * Model fitting on top of the engine's LinAlg (gram + solveSPD): least squares
+ * Model fitting on LinAlg (gram + solveSPD, src/ops/linalg.ts): least squares
  * (one-shot and streaming/mergeable) and logistic regression. Every function
- * takes the LinAlg first; the engine exposes them bound to itself.
+ * takes an engine (or any LinAlg) first.
  */
 export { fitLinear, AUTO_FAST_MAX_COND, AUTO_REFINE_MAX_COND, FAST_SINGULAR_COND, type Accuracy, type FitLinearOptions } from './linear.js';
 export { LinearModel, type LinearModelJSON, type JsonNum } from './model.js';

@@ -27,7 +27,8 @@
  * ~30x the fast path.
  */
 import { isSlimfitError, SlimfitError } from '../errors.js';
-import type { LinAlg } from '../engine/linalg.js';
+import type { Engine } from '../engine/engine.js';
+import { toLinAlg, type LinAlg } from '../ops/linalg.js';
 import { assertOption, describeValue, toOptions, toWeights, type MatrixInput } from '../validate.js';
 import { accuratePath } from './accurate.js';
 import { toDesign, toResponse, type DesignInput } from './design.js';
@@ -78,10 +79,11 @@ export function resolveOptions(o: { intercept?: boolean; ridge?: number; accurac
   return { intercept, ridge, accuracy };
 }
 
-export function fitLinear(la: LinAlg, X: DesignInput, y: ArrayLike<number>, options?: FitLinearOptions | null): LinearModel<number>;
-export function fitLinear(la: LinAlg, X: DesignInput, y: MatrixInput, options?: FitLinearOptions | null): LinearModel<Float64Array>;
-export function fitLinear(la: LinAlg, X: DesignInput, y: ArrayLike<number> | MatrixInput, options?: FitLinearOptions | null): LinearModel;
-export function fitLinear(la: LinAlg, Xin: DesignInput, y: ArrayLike<number> | MatrixInput, opts?: FitLinearOptions | null): LinearModel {
+export function fitLinear(engine: Engine | LinAlg, X: DesignInput, y: ArrayLike<number>, options?: FitLinearOptions | null): LinearModel<number>;
+export function fitLinear(engine: Engine | LinAlg, X: DesignInput, y: MatrixInput, options?: FitLinearOptions | null): LinearModel<Float64Array>;
+export function fitLinear(engine: Engine | LinAlg, X: DesignInput, y: ArrayLike<number> | MatrixInput, options?: FitLinearOptions | null): LinearModel;
+export function fitLinear(engine: Engine | LinAlg, Xin: DesignInput, y: ArrayLike<number> | MatrixInput, opts?: FitLinearOptions | null): LinearModel {
+  const la = toLinAlg(engine);
   const options = toOptions(opts);
   const { intercept, ridge, accuracy } = resolveOptions(options);
   // unweighted, summarize() scans every value and reports any NaN/Inf itself

@@ -21,7 +21,8 @@
  * front ("y has only one class"), with or without ridge.
  */
 import { SlimfitError, isSlimfitError } from '../errors.js';
-import type { LinAlg } from '../engine/linalg.js';
+import type { Engine } from '../engine/engine.js';
+import { toLinAlg, type LinAlg } from '../ops/linalg.js';
 import type { Matrix } from '../types.js';
 import { assertOption, toMatrix, toOptions, toVector, toWeights, type MatrixInput } from '../validate.js';
 import { resolveOptions } from './linear.js';
@@ -47,7 +48,8 @@ export interface FitLogisticOptions {
 /** |eta| beyond which a fitted probability is 0 or 1 to float64 precision (e^-37 < 2^-53). */
 const SATURATED = 37;
 
-export function fitLogistic(la: LinAlg, Xin: MatrixInput, yin: ArrayLike<number>, opts?: FitLogisticOptions | null): LogisticModel {
+export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: ArrayLike<number>, opts?: FitLogisticOptions | null): LogisticModel {
+  const la = toLinAlg(engine);
   const options = toOptions(opts);
   const { intercept, ridge } = resolveOptions(options);
   const maxIter = options.maxIter ?? 50;

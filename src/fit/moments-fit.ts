@@ -21,7 +21,7 @@
  *    'accurate' runs 'dd-cholesky'.
  */
 import { SlimfitError, isSlimfitError } from '../errors.js';
-import type { LinAlg } from '../engine/linalg.js';
+import type { LinAlg } from '../ops/linalg.js';
 import { ddAdd, ddMul, lo } from './dd.js';
 import type { DDMatrix } from './ddchol.js';
 import { ddFactor } from './ddfactor.js';

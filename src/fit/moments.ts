@@ -12,7 +12,7 @@
  *    RSS-based statistics to ~1e-16 / (1 - R^2), see accumulator.ts);
  *  - accurate: centred exactly and summed in DD (ddGram; ~1e-30).
  */
-import type { LinAlg } from '../engine/linalg.js';
+import type { LinAlg } from '../ops/linalg.js';
 import type { Matrix } from '../types.js';
 import { ddAdd, ddDiv, ddMul, lo, pow2Near } from './dd.js';
 import type { DDMatrix } from './ddchol.js';

@@ -15,7 +15,7 @@
  * the solution and the inverse; cond_1 of the equilibrated matrix is then
  * exact: ||As||_1 ||As^-1||_1. Relative error of theta ~ cond * 1e-16.
  */
-import type { LinAlg } from '../engine/linalg.js';
+import type { LinAlg } from '../ops/linalg.js';
 import type { Matrix } from '../types.js';
 import { pow2Near } from './dd.js';
 

@@ -10,7 +10,7 @@
  * two (exact to apply and undo) of the order of each column's range, so that
  * squares neither overflow nor underflow.
  */
-import type { LinAlg } from '../engine/linalg.js';
+import type { LinAlg } from '../ops/linalg.js';
 import type { Matrix } from '../types.js';
 import { assertFinite } from '../validate.js';
 import { pow2Near } from './dd.js';

@@ -116,5 +116,3 @@ export interface Kernels {
    */
   dequantizeF32(qPtr: number, n: number, seg: number, scalePtr: number, zpPtr: number, bits: number, signed: number, outPtr: number): void;
 }
-
-export type KernelName = keyof Kernels;

@@ -1,5 +1,5 @@
 /**
- * engine.prune with a magnitude threshold: zero every |w| <= threshold (the
+ * Threshold pruning, the zero-copy path of prune(): zero every |w| <= threshold (the
  * source article's rule) and report which weights survived as a bitmask.
  */
 import { SlimfitError } from '../errors.js';
@@ -40,7 +40,7 @@ export function kindOf(w: unknown, what: string): 'f32' | 'f64' {
   throw new SlimfitError('E_SHAPE', `${what} must be a Float32Array, Float64Array or an engine.memory f32/f64 buffer`);
 }
 
-export function prune<W extends PruneInput>(core: Core, w: W, spec: ThresholdPruneSpec): PruneResult<ValuesOf<W>> {
+export function pruneThreshold<W extends PruneInput>(core: Core, w: W, spec: ThresholdPruneSpec): PruneResult<ValuesOf<W>> {
   const kind = kindOf(w, 'w');
   const n = w.length;
   if (n === 0) throw new SlimfitError('E_SHAPE', 'w is empty; there is nothing to prune');

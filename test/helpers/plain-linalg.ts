@@ -3,7 +3,7 @@
  * tests, and `linalgs()`: every LinAlg the fitting tests run against.
  */
 import { SlimfitError } from '../../src/errors.js';
-import type { LinAlg } from '../../src/engine/linalg.js';
+import { linAlg, type LinAlg } from '../../src/ops/linalg.js';
 import type { Matrix } from '../../src/types.js';
 
 export function plainLinAlg(): LinAlg {
@@ -106,6 +106,6 @@ export interface NamedLinAlg {
 export async function linalgs(): Promise<NamedLinAlg[]> {
   const { init } = await import('../../src/engine/init.js');
   const out: NamedLinAlg[] = [{ name: 'plain', la: plainLinAlg() }];
-  for (const backend of ['wasm', 'js'] as const) out.push({ name: `engine-${backend}`, la: await init({ backend }) });
+  for (const backend of ['wasm', 'js'] as const) out.push({ name: `engine-${backend}`, la: linAlg(await init({ backend })) });
   return out;
 }

@@ -1,10 +1,15 @@
-import type { Matrix } from '../types.js';
-import type { ColumnStats } from '../ops/column-stats.js';
-
 /**
- * The slice of the engine that model fitting builds on. `Engine` implements it
- * with the selected backend's kernels; fitting code depends only on this.
+ * LinAlg: the slice of linear algebra that model fitting builds on, and its
+ * implementation over an engine. Fitting code depends only on this interface,
+ * so its tests also run it against a plain textbook implementation.
  */
+import { Engine } from '../engine/engine.js';
+import type { Matrix } from '../types.js';
+import { centredGram } from './centred-gram.js';
+import { columnStats, type ColumnStats } from './column-stats.js';
+import { gram } from './gram.js';
+import { solveSPD } from './solve.js';
+
 export interface LinAlg {
   /** 'wasm-simd' or 'js'. */
   readonly backend: 'wasm-simd' | 'js';
@@ -30,4 +35,27 @@ export interface LinAlg {
    * and finite.
    */
   centredGram(X: Matrix, mu: Float64Array, inv: Float64Array, Y: Float64Array, m: number, w?: Float64Array): { xtx: Float64Array; xty: Float64Array };
+}
+
+const bound = new WeakMap<Engine, LinAlg>();
+
+/** The engine's kernels as a LinAlg (one object per engine). */
+export function linAlg(engine: Engine): LinAlg {
+  let la = bound.get(engine);
+  if (!la) {
+    la = {
+      backend: engine.backend,
+      gram: (X, y, opts) => gram(engine, X, y, opts),
+      solveSPD: (A, b, opts) => solveSPD(engine, A, b, opts),
+      columnStats: (X, w) => columnStats(engine, X, w),
+      centredGram: (X, mu, inv, Y, m, w) => centredGram(engine, X, mu, inv, Y, m, w),
+    };
+    bound.set(engine, la);
+  }
+  return la;
+}
+
+/** Fitting's entry points take an engine or any LinAlg (a test's plain reference, say). */
+export function toLinAlg(engine: Engine | LinAlg): LinAlg {
+  return engine instanceof Engine ? linAlg(engine) : engine;
 }

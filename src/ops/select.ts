@@ -5,7 +5,7 @@
  * score above it plus, among scores equal to it, the lowest indices until
  * exactly k are kept.
  */
-import type { Engine } from '../engine/engine.js';
+import type { Core } from '../engine/core.js';
 import { Scope } from '../engine/scope.js';
 
 /** A contiguous run of scores [off, off + len) of which k are kept. */
@@ -21,11 +21,11 @@ export interface Segment {
  * by the kthAbs kernel, so weights need no conversion). Ties at the k-th
  * value keep the lower index. Segments must not overlap.
  */
-export function topKMask(engine: Engine, scores: Float32Array | Float64Array, segments: readonly Segment[], mask: Uint8Array): void {
+export function topKMask(core: Core, scores: Float32Array | Float64Array, segments: readonly Segment[], mask: Uint8Array): void {
   const need = segments.filter((s) => s.k > 0 && s.k < s.len);
   for (const s of segments) if (s.k >= s.len) for (let i = s.off; i < s.off + s.len; i++) mask[i >> 3]! |= 1 << (i & 7);
   if (need.length === 0) return;
-  const thresholds = kthLargest(engine, scores, need);
+  const thresholds = kthLargest(core, scores, need);
   need.forEach((s, j) => {
     const t = thresholds[j]!;
     let above = 0;
@@ -39,18 +39,18 @@ export function topKMask(engine: Engine, scores: Float32Array | Float64Array, se
 }
 
 /** The k-th largest |score| of each segment (1 <= k <= len), via the kthAbs kernels. */
-function kthLargest(engine: Engine, scores: Float32Array | Float64Array, segments: readonly Segment[]): Float64Array {
+function kthLargest(core: Core, scores: Float32Array | Float64Array, segments: readonly Segment[]): Float64Array {
   const f32 = scores instanceof Float32Array;
   const eb = f32 ? 4 : 8;
   const out = new Float64Array(segments.length);
   let maxLen = 0;
   for (const s of segments) maxLen = Math.max(maxLen, s.len);
-  const scope = new Scope(engine.arena);
+  const scope = new Scope(core.arena);
   try {
     const sp = scope.copyIn(scores);
     const scratch = scope.alloc(maxLen * eb);
     segments.forEach((s, j) => {
-      out[j] = f32 ? engine.kernels.kthAbsF32(sp + 4 * s.off, s.len, s.k, scratch) : engine.kernels.kthAbsF64(sp + 8 * s.off, s.len, s.k, scratch);
+      out[j] = f32 ? core.kernels.kthAbsF32(sp + 4 * s.off, s.len, s.k, scratch) : core.kernels.kthAbsF64(sp + 8 * s.off, s.len, s.k, scratch);
     });
   } finally {
     scope.release();
@@ -67,16 +67,16 @@ function kthLargest(engine: Engine, scores: Float32Array | Float64Array, segment
  * (ceil(len / 8) bytes). Scores are computed, not user input: ±Infinity
  * ranks above every finite score, so the kernel's non-finite flag is ignored.
  */
-export function nmMask(engine: Engine, scores: Float64Array, n: number, m: number, rowLen: number, mask: Uint8Array): void {
+export function nmMask(core: Core, scores: Float64Array, n: number, m: number, rowLen: number, mask: Uint8Array): void {
   const len = scores.length;
   if (len === 0) return;
-  const scope = new Scope(engine.arena);
+  const scope = new Scope(core.arena);
   try {
     const sp = scope.copyIn(scores);
     const mp = scope.alloc(mask.length);
     const op = scope.alloc(len * 8); // survivors: at most len
-    engine.kernels.nmPruneF64(sp, len, rowLen, n, m, op, mp);
-    mask.set(engine.arena.bytes(mp, mask.length));
+    core.kernels.nmPruneF64(sp, len, rowLen, n, m, op, mp);
+    mask.set(core.arena.bytes(mp, mask.length));
   } finally {
     scope.release();
   }

@@ -1,0 +1,85 @@
+/**
+ * slimfit/core: the engine and every operation as a free function taking the
+ * engine first (`fitLinear(engine, X, y)`), with no method facade, so a
+ * bundler keeps only what is called. The main entry adds the facade.
+ */
+export { init, type InitOptions, type BackendOption } from './engine/init.js';
+export { Engine, type BackendKind } from './engine/engine.js';
+export { WasmBuffer, type F32Buffer, type F64Buffer, type I8Buffer, type U8Buffer, type I32Buffer, MemoryApi } from './engine/buffers.js';
+export { SlimfitError, isSlimfitError, type SlimfitErrorCode } from './errors.js';
+export type { Matrix, QuantizedTensor, QuantScheme, Granularity } from './types.js';
+export type { MatrixInput } from './validate.js';
+
+// Linear algebra and the tensor operations.
+export { gram, type GramOptions, type GramResult, type BufferMatrix } from './ops/gram.js';
+export { solveSPD, type SolveOptions } from './ops/solve.js';
+export type { ThresholdPruneSpec, PruneResult, PruneInput } from './ops/prune.js';
+export { quantize, dequantize, type QuantizeOptions, type DequantizeOptions, type QuantizeInput, type QuantizedInput } from './ops/quantize.js';
+export type { LinAlg } from './ops/linalg.js';
+
+// Fitting.
+export {
+  fitLinear,
+  fitLogistic,
+  linearAccumulator,
+  linearAccumulatorFromJSON,
+  LinearModel,
+  LinearAccumulator,
+  LogisticModel,
+  polynomialDesign,
+  type FitLinearOptions,
+  type Accuracy,
+  type LinearStats,
+  type LinearMethod,
+  type LinearModelJSON,
+  type LinearAccumulatorOptions,
+  type LinearAccumulatorJSON,
+  type AccumulatorFitOptions,
+  type FitLogisticOptions,
+  type LogisticStats,
+  type LogisticModelJSON,
+  type DesignMatrix,
+  type DesignInput,
+} from './fit/index.js';
+
+// Compression.
+export { prune } from './compress/prune.js';
+export {
+  pruneGlobal,
+  quantizeWith,
+  quantizeGPTQ,
+  pruneSparseGPT,
+  compressModel,
+  compressionReport,
+  calibrationHessian,
+  SparseTensor,
+  CompressedLinearModel,
+  auc,
+  type SparseFormat,
+  type PruneSpec,
+  type ThresholdSpec,
+  type ImportancePruneSpec,
+  type StructuredPruneSpec,
+  type NMPruneSpec,
+  type GlobalPruneOptions,
+  type QuantizeWithOptions,
+  type QuantizeWithResult,
+  type QuantReport,
+  type Rounding,
+  type Calibration,
+  type GPTQOptions,
+  type GPTQReport,
+  type GPTQResult,
+  type SparseGPTOptions,
+  type SparseGPTReport,
+  type SparseGPTResult,
+  type CompressModelOptions,
+  type CompressedModelReport,
+  type LinearModelLike,
+  type CompressionReportOptions,
+  type RateDistortionRow,
+  type CalibrationHessian,
+} from './compress/index.js';
+
+// Files (.slim, safetensors): encode/decode in memory; Node file helpers are in ./io/files.js.
+export * from './io/index.js';

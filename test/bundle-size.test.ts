@@ -1,0 +1,106 @@
+/**
+ * Bundle sizes as a user's bundler sees them: esbuild, minified, ES modules for
+ * the browser, code splitting on (so the JS twin, imported only where SIMD is
+ * missing, lands in its own chunk). Budgets count the entry chunk and the
+ * release .wasm, both gzipped (-9), since the wasm is fetched as its own file:
+ *  (a) init + gram                         <= 20 KB
+ *  (b) init + decodeSlim + model.predict    <= 25 KB
+ *  (c) the whole package entry             (printed; no budget yet)
+ * and the release .wasm itself at most 24 KiB raw.
+ */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const WASM_BUDGET_BYTES = 24 * 1024;
+const KB = 1000;
+
+interface Case {
+  name: string;
+  code: string;
+  budgetGz?: number;
+}
+
+const CASES: Case[] = [
+  { name: '(a) init + gram', code: `import { init, gram } from './src/core.ts'; const e = await init(); console.log(gram(e, [[1], [2]]).xtx);`, budgetGz: 20 * KB },
+  {
+    name: '(b) init + decodeSlim + predict',
+    code: `import { init, decodeSlim } from './src/core.ts'; await init(); const f = await decodeSlim(new Uint8Array(await (await fetch('m.slim')).arrayBuffer())); if ('model' in f) console.log(f.model.predict([[1]]));`,
+    budgetGz: 25 * KB,
+  },
+  { name: '(c) whole package entry', code: `export * from './src/index.ts';` },
+];
+
+const gz = (b: Uint8Array): number => gzipSync(b, { level: 9 }).length;
+
+interface Sizes {
+  entry: number;
+  entryGz: number;
+  lazy: number;
+  lazyGz: number;
+  inputs: string[];
+}
+
+async function bundle(code: string): Promise<Sizes> {
+  const r = await build({
+    stdin: { contents: code, resolveDir: ROOT, loader: 'ts', sourcefile: 'entry.ts' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    splitting: true,
+    outdir: '/bundle',
+    write: false,
+    metafile: true,
+    external: ['node:*'],
+    logLevel: 'silent',
+  });
+  const meta = r.metafile!;
+  let entry = 0, entryGz = 0, lazy = 0, lazyGz = 0;
+  const inputs: string[] = [];
+  for (const f of r.outputFiles) {
+    const out = Object.entries(meta.outputs).find(([k]) => basename(k) === basename(f.path))?.[1];
+    if (basename(f.path) === 'stdin.js') {
+      entry += f.contents.length;
+      entryGz += gz(f.contents);
+      inputs.push(...Object.keys(out.inputs));
+    } else {
+      lazy += f.contents.length;
+      lazyGz += gz(f.contents);
+    }
+  }
+  return { entry, entryGz, lazy, lazyGz, inputs };
+}
+
+describe('bundle sizes', () => {
+  const wasm = readFileSync(new URL('../build/release.wasm', import.meta.url));
+  const wasmGz = gz(wasm);
+
+  it(`the release .wasm is at most ${WASM_BUDGET_BYTES} bytes`, () => {
+    console.log(`release.wasm: ${wasm.length} B raw, ${wasmGz} B gzipped (budget ${WASM_BUDGET_BYTES} B raw)`);
+    expect(wasm.length).toBeLessThanOrEqual(WASM_BUDGET_BYTES);
+  });
+
+  for (const c of CASES) {
+    it(`${c.name}${c.budgetGz ? ` <= ${c.budgetGz / KB} KB gzipped with the wasm` : ': printed'}`, async () => {
+      const s = await bundle(c.code);
+      const total = s.entryGz + wasmGz;
+      console.log(
+        `${c.name}: entry ${s.entry} B (${s.entryGz} B gz) + wasm ${wasmGz} B gz = ${total} B gz` +
+          (c.budgetGz ? ` (budget ${c.budgetGz})` : '') +
+          `; lazy chunks ${s.lazy} B (${s.lazyGz} B gz, fetched only without SIMD)`,
+      );
+      expect(s.entry).toBeGreaterThan(0);
+      if (c.budgetGz !== undefined) {
+        // Scoring and the kernels alone must not drag in fitting or compression algorithms.
+        const heavy = s.inputs.filter((p) => /src\/(fit\/(linear|logistic|accumulator|moments|moments-fit|normal|refine|dd[a-z]*)|compress\/(gptq|sparsegpt|obs|model|rate-distortion|quantize-with|prune-spec))\.ts$/.test(p));
+        expect(heavy).toEqual([]);
+        expect(total).toBeLessThanOrEqual(c.budgetGz);
+      }
+    });
+  }
+});
