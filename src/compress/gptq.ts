@@ -23,6 +23,7 @@ import { checkDamp, checkH, checkW, columnOrder, prepare, type HessianInput } fr
 import { hessianLoss } from './linalg.js';
 import { packCodes } from './pack.js';
 import { errorStats, quantizedBytes, type ErrorStats } from './report.js';
+import { maskBit } from '../mask.js';
 
 export type GPTQGranularity = 'tensor' | 'row' | { axis: 0; shape?: [number, number] } | { block: number };
 
@@ -116,7 +117,7 @@ export function quantizeGPTQ(engine: Engine, W: Matrix | MatrixInput, H: Hessian
   if (keep !== undefined && (!(keep instanceof Uint8Array) || keep.length !== (n + 7) >> 3)) {
     throw new SlimfitError('E_SHAPE', `keep must be a Uint8Array bitmask of ${(n + 7) >> 3} bytes for ${n} weights`);
   }
-  const kept = (i: number) => keep === undefined || ((keep[i >> 3]! >> (i & 7)) & 1) === 1;
+  const kept = (i: number) => keep === undefined || maskBit(keep, i) === 1;
   const range = quantRange(bits, scheme);
 
   const params = calibrate(Wm.data, seg, bits, scheme, calibration, opts.p);

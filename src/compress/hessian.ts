@@ -11,12 +11,10 @@ import type { Engine } from '../engine/engine.js';
 import type { Matrix } from '../types.js';
 import { assertFinite, assertOption, toMatrix, type MatrixInput } from '../validate.js';
 import { inverseUpperFactor } from '../ops/inverse-factor.js';
+import { assertSymmetric } from '../ops/symmetry.js';
 import { upperGram } from './linalg.js';
 
 export type HessianInput = Float64Array | MatrixInput;
-
-/** Relative asymmetry tolerated in H (rounding in the caller's accumulation). */
-const SYMMETRY_TOL = 1e-10;
 
 export function checkW(W: Matrix | MatrixInput): Matrix {
   return toMatrix(W as MatrixInput, 'W');
@@ -35,18 +33,12 @@ export function checkH(H: HessianInput, cols: number): Float64Array {
     throw new SlimfitError('E_SHAPE', `H has ${h.length} values but W has ${cols} columns, so H must be ${cols} x ${cols} = ${cols * cols} (H = X^T X over the inputs)`);
   }
   assertFinite(h, 'H', cols);
-  let scale = 0;
-  for (let i = 0; i < h.length; i++) scale = Math.max(scale, Math.abs(h[i]!));
   for (let i = 0; i < cols; i++) {
     if (h[i * cols + i]! < 0) {
       throw new SlimfitError('E_SINGULAR', `H[${i}][${i}] = ${h[i * cols + i]} is negative, so H is not a Gram matrix X^T X (not positive semidefinite)`, { pivot: i });
     }
-    for (let j = 0; j < i; j++) {
-      if (Math.abs(h[i * cols + j]! - h[j * cols + i]!) > SYMMETRY_TOL * scale) {
-        throw new SlimfitError('E_SHAPE', `H is not symmetric: H[${i}][${j}] = ${h[i * cols + j]} but H[${j}][${i}] = ${h[j * cols + i]}; pass (H + H^T) / 2`, { row: i, col: j });
-      }
-    }
   }
+  assertSymmetric(h, cols, 'H');
   return h;
 }
 

@@ -13,18 +13,17 @@
  */
 import { SlimfitError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
+import { fullMask, maskCount } from '../mask.js';
 import type { QuantScheme } from '../types.js';
-import { assertOption, toMatrix, type MatrixInput } from '../validate.js';
+import type { MatrixInput } from '../validate.js';
 import type { Calibration } from './calibrate.js';
 import { calibrationHessian, calibrationMean, type CalibrationHessian } from './calib-hessian.js';
-import { quantizeGPTQ, type GPTQReport } from './gptq.js';
+import { CompressedLinearModel } from './compressed-model.js';
 import { checkH } from './hessian.js';
-import { unpackCodes } from './pack.js';
-import { CompressedLinearModel, type CompressedModelReport } from './compressed-model.js';
-import { checkNM, checkSparsity, pruneBySpec } from './prune-spec.js';
-import { quantizeWith, type QuantReport } from './quantize-with.js';
+import { correctStep } from './model-correct.js';
+import { modelPruneSpec, pruneStep } from './model-prune.js';
+import { quantizeStep } from './model-quantize.js';
 import type { Rounding } from './rounding.js';
-import { pruneSparseGPT, type SparseGPTReport } from './sparsegpt.js';
 
 /** What compressModel reads from a LinearModel (or a LogisticModel: outputs 1, scalar intercept). */
 export interface LinearModelLike {
@@ -93,197 +92,61 @@ export function compressModel(engine: Engine, model: LinearModelLike, opts: Comp
   const W0 = new Float64Array(n);
   for (let k = 0; k < m; k++) for (let j = 0; j < d; j++) W0[k * d + j] = model.coef[j * m + k]!;
   const b0 = typeof model.intercept === 'number' ? Float64Array.of(model.intercept) : Float64Array.from(model.intercept);
-  const logistic = 'predictProba' in (model as object);
+  const { H, mean } = modelCalibration(engine, model, method, opts);
+  const shape = { d, m, method, H, damp: opts.damp };
 
-  let H: Float64Array | undefined;
-  let mean: Float64Array | undefined;
-  if (method === 'gptq') {
-    if (opts.hessian !== undefined) {
-      H = checkH(opts.hessian.H, d);
-      mean = opts.hessian.mean;
-      if (mean !== undefined && (!(mean instanceof Float64Array) || mean.length !== d)) throw new SlimfitError('E_SHAPE', `hessian.mean must be a Float64Array of ${d} values`);
-    } else if (opts.X !== undefined) ({ H, mean } = calibrationHessian(engine, model, opts.X, logistic));
-    else if (opts.H !== undefined) H = checkH(opts.H, d);
-    else throw new SlimfitError('E_RANGE', "method 'gptq' needs calibration data: pass X (n x d), H (d x d) or hessian");
-  } else if (opts.hessian !== undefined) {
-    // 'rtn': only the mean (the same correction 'gptq' applies); H is not used.
-    mean = opts.hessian.mean;
-    if (mean !== undefined && (!(mean instanceof Float64Array) || mean.length !== d)) throw new SlimfitError('E_SHAPE', `hessian.mean must be a Float64Array of ${d} values`);
-  } else if (opts.X !== undefined) mean = calibrationMean(model, opts.X, logistic);
+  const pruned = opts.prune !== undefined ? pruneStep(engine, W0, modelPruneSpec(opts.prune, m, method), shape) : { W: W0, keep: fullMask(n), report: undefined };
+  const quantized = opts.quantize !== undefined ? quantizeStep(engine, pruned.W, pruned.keep, opts.quantize, shape) : undefined;
+  const { eff, shift } = correctStep(W0, pruned.W, pruned.keep, quantized, mean, d, m);
 
-  // 1. prune
-  let W: Float64Array = W0;
-  let keep: Uint8Array = new Uint8Array((n + 7) >> 3).fill(0xff);
-  let pruneReport: SparseGPTReport | undefined;
-  let sparsity = 0;
-  if (opts.prune !== undefined) {
-    const spec = modelPruneSpec(opts.prune, m, method);
-    if (method === 'gptq') {
-      // Hessian-aware pruning takes a count (sparsity) or N:M; a threshold fixes the count.
-      let sgSpec: { sparsity: number } | { nm: [number, number] };
-      let note = '';
-      if (spec.kind === 'nm') sgSpec = { nm: spec.nm };
-      else if (spec.kind === 'threshold') {
-        let below = 0;
-        for (let i = 0; i < n; i++) if (Math.abs(W0[i]!) <= spec.threshold) below++;
-        if (below === n) throw new SlimfitError('E_RANGE', `prune.threshold ${spec.threshold} removes all ${n} weights; method 'gptq' keeps at least one (use a smaller threshold)`);
-        sgSpec = { sparsity: below / n };
-        note = `; threshold ${spec.threshold}: ${below} of ${n} weights have |w| <= it, so that many were removed, chosen by the Hessian`;
-      } else sgSpec = { sparsity: spec.sparsity };
-      if (spec.kind === 'structured') note = '; structured cols on one output: each feature is one weight';
-      const r = pruneSparseGPT(engine, { rows: m, cols: d, data: W0 }, H!, { ...sgSpec, ...(opts.damp !== undefined ? { damp: opts.damp } : {}) });
-      W = r.tensor.toDense();
-      keep = r.tensor.mask;
-      pruneReport = note ? { ...r.report, reason: r.report.reason + note } : r.report;
-    } else {
-      const t = pruneBySpec(
-        engine,
-        W0,
-        spec.kind === 'nm'
-          ? { nm: spec.nm, shape: [m, d] }
-          : spec.kind === 'threshold'
-            ? { threshold: spec.threshold }
-            : spec.kind === 'structured'
-              ? { structured: 'cols', norm: spec.norm, sparsity: spec.sparsity, shape: [m, d] }
-              : { sparsity: spec.sparsity },
-      );
-      W = t.toDense();
-      keep = t.mask;
-    }
-  }
-  if (n & 7) keep[keep.length - 1]! &= (1 << (n & 7)) - 1;
-
-  // 2. quantize
-  const q = opts.quantize;
-  let codes: Int32Array | undefined;
-  let scale: Float32Array | undefined;
-  let zeroPoint: Int32Array | undefined;
-  let groupSize = n;
-  let quantReport: QuantReport | GPTQReport | undefined;
-  let scheme: QuantScheme | undefined;
-  if (q !== undefined) {
-    const g = q.granularity ?? 'row';
-    const granularity = g === 'row' ? { axis: 0 as const, shape: [m, d] as [number, number] } : g;
-    if (method === 'gptq') {
-      const r = quantizeGPTQ(engine, { rows: m, cols: d, data: W }, H!, {
-        bits: q.bits,
-        ...(q.scheme ? { scheme: q.scheme } : {}),
-        granularity: g,
-        ...(q.calibration ? { calibration: q.calibration } : {}),
-        ...(q.actOrder !== undefined ? { actOrder: q.actOrder } : {}),
-        ...(opts.damp !== undefined ? { damp: opts.damp } : {}),
-        keep,
-      });
-      ({ scale } = r.tensor);
-      zeroPoint = r.tensor.zeroPoint;
-      scheme = r.tensor.scheme;
-      codes = unpackCodes(r.tensor.data, n, r.tensor.bits, r.tensor.scheme);
-      quantReport = r.report;
-    } else {
-      const r = quantizeWith(engine, W, {
-        bits: q.bits,
-        ...(q.scheme ? { scheme: q.scheme } : {}),
-        granularity,
-        ...(q.calibration ? { calibration: q.calibration } : {}),
-        ...(q.rounding ? { rounding: q.rounding } : {}),
-        ...(q.seed !== undefined ? { seed: q.seed } : {}),
-      });
-      ({ scale } = r.tensor);
-      zeroPoint = r.tensor.zeroPoint;
-      scheme = r.tensor.scheme;
-      codes = unpackCodes(r.tensor.data, n, r.tensor.bits, r.tensor.scheme);
-      quantReport = r.report;
-    }
-    groupSize = g === 'tensor' ? n : g === 'row' ? d : g.block;
-    // Pruned weights decode to exactly 0 (their code is the zero point); they are not stored anyway.
-    for (let i = 0; i < n; i++) if (!((keep[i >> 3]! >> (i & 7)) & 1)) codes[i] = zeroPoint ? zeroPoint[(i / groupSize) | 0]! : 0;
-  }
-
-  // 3. effective weights, intercept correction, report
-  const eff = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    if (!((keep[i >> 3]! >> (i & 7)) & 1)) continue;
-    const g = (i / groupSize) | 0;
-    eff[i] = codes ? Math.fround((codes[i]! - (zeroPoint ? zeroPoint[g]! : 0)) * scale![g]!) : W[i]!;
-  }
-  const shift = new Float64Array(m);
-  if (mean) {
-    for (let k = 0; k < m; k++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) s += mean[j]! * (W0[k * d + j]! - eff[k * d + j]!);
-      shift[k] = s;
-    }
-  }
   let se = 0;
   for (let i = 0; i < n; i++) se += (eff[i]! - W0[i]!) ** 2;
-  if (opts.prune !== undefined) {
-    let kept = 0;
-    for (let i = 0; i < n; i++) kept += (keep[i >> 3]! >> (i & 7)) & 1;
-    sparsity = 1 - kept / n;
-  }
+  const sparsity = opts.prune !== undefined ? 1 - maskCount(pruned.keep, n) / n : 0;
+  const bits = opts.quantize !== undefined ? opts.quantize.bits : null;
   return new CompressedLinearModel({
     d,
     outputs: m,
     intercept: Float64Array.from(b0, (v, k) => v + shift[k]!),
-    keep,
-    dense: W,
-    ...(codes ? { codes } : {}),
-    bits: q ? q.bits : null,
-    ...(scheme ? { scheme } : {}),
-    ...(scale ? { scale } : {}),
-    ...(zeroPoint ? { zeroPoint } : {}),
-    groupSize,
+    keep: pruned.keep,
+    dense: pruned.W,
+    ...(quantized ? { codes: quantized.codes, scheme: quantized.scheme, scale: quantized.scale } : {}),
+    ...(quantized?.zeroPoint ? { zeroPoint: quantized.zeroPoint } : {}),
+    bits,
+    groupSize: quantized ? quantized.groupSize : n,
     report: {
       method,
-      bits: q ? q.bits : null,
+      bits,
       sparsity,
       coefRmse: Math.sqrt(se / n),
-      prune: pruneReport,
-      quantize: quantReport,
+      prune: pruned.report,
+      quantize: quantized?.report,
       interceptShift: shift,
       interceptCorrected: mean !== undefined,
     },
   });
 }
 
-type ModelPrune =
-  | { kind: 'sparsity'; sparsity: number }
-  | { kind: 'threshold'; threshold: number }
-  | { kind: 'structured'; norm: 1 | 2; sparsity: number }
-  | { kind: 'nm'; nm: [number, number] };
-
-/** Validates compressModel's prune spec; every accepted spec is honoured, anything else is an E_RANGE. */
-function modelPruneSpec(spec: unknown, outputs: number, method: 'rtn' | 'gptq'): ModelPrune {
-  if (typeof spec !== 'object' || spec === null) throw new SlimfitError('E_RANGE', 'prune must be { sparsity }, { threshold }, { structured: \'cols\', sparsity } or { nm: [n, m] }');
-  const o = spec as Record<string, unknown>;
-  const allowed = (keys: string[]) => {
-    const extra = Object.keys(o).filter((k) => !keys.includes(k) && o[k] !== undefined);
-    if (extra.length > 0) throw new SlimfitError('E_RANGE', `prune: unsupported option(s) ${extra.join(', ')} with ${keys[0]} (compressModel prunes the coefficients as one outputs x d matrix)`);
+/**
+ * What the steps read from the calibration options: 'gptq' needs H (from X,
+ * H or a precomputed hessian); either method takes the mean of X for the
+ * intercept correction when X (or a hessian with its mean) is given.
+ */
+function modelCalibration(engine: Engine, model: LinearModelLike, method: 'rtn' | 'gptq', opts: CompressModelOptions): { H: Float64Array | undefined; mean: Float64Array | undefined } {
+  const d = model.d;
+  const logistic = 'predictProba' in (model as object);
+  const hessianMean = (h: CalibrationHessian): Float64Array | undefined => {
+    const mean = h.mean;
+    if (mean !== undefined && (!(mean instanceof Float64Array) || mean.length !== d)) throw new SlimfitError('E_SHAPE', `hessian.mean must be a Float64Array of ${d} values`);
+    return mean;
   };
-  if ('nm' in o) {
-    allowed(['nm']);
-    return { kind: 'nm', nm: checkNM(o.nm) };
+  if (method === 'gptq') {
+    if (opts.hessian !== undefined) return { H: checkH(opts.hessian.H, d), mean: hessianMean(opts.hessian) };
+    if (opts.X !== undefined) return calibrationHessian(engine, model, opts.X, logistic);
+    if (opts.H !== undefined) return { H: checkH(opts.H, d), mean: undefined };
+    throw new SlimfitError('E_RANGE', "method 'gptq' needs calibration data: pass X (n x d), H (d x d) or hessian");
   }
-  if ('structured' in o) {
-    allowed(['structured', 'norm', 'sparsity']);
-    if (o.structured !== 'cols') {
-      throw new SlimfitError('E_RANGE', `prune.structured must be 'cols' (whole features) for a model; 'rows' would remove whole outputs. Got ${JSON.stringify(o.structured)}`);
-    }
-    const norm = o.norm ?? 2;
-    if (norm !== 1 && norm !== 2) throw new SlimfitError('E_RANGE', `prune.norm must be 1 or 2, got ${String(norm)}`);
-    if (method === 'gptq' && outputs > 1) {
-      throw new SlimfitError('E_RANGE', `structured 'cols' pruning with method 'gptq' needs a one-output model (OBS / SparseGPT remove single weights); this model has ${outputs} outputs: use method 'rtn' or { sparsity }`);
-    }
-    return { kind: 'structured', norm, sparsity: checkSparsity(o.sparsity) };
-  }
-  if ('threshold' in o) {
-    allowed(['threshold']);
-    assertOption(o.threshold as number, 'prune.threshold', 0, Infinity);
-    return { kind: 'threshold', threshold: o.threshold as number };
-  }
-  if ('sparsity' in o) {
-    allowed(['sparsity']);
-    return { kind: 'sparsity', sparsity: checkSparsity(o.sparsity) };
-  }
-  throw new SlimfitError('E_RANGE', `prune must be { sparsity }, { threshold }, { structured: 'cols', sparsity } or { nm: [n, m] }, got keys ${JSON.stringify(Object.keys(o))}`);
+  // 'rtn': only the mean (the same correction 'gptq' applies); H is not used.
+  if (opts.hessian !== undefined) return { H: undefined, mean: hessianMean(opts.hessian) };
+  if (opts.X !== undefined) return { H: undefined, mean: calibrationMean(model, opts.X, logistic) };
+  return { H: undefined, mean: undefined };
 }

@@ -11,6 +11,8 @@
  * (the next removal is the cheapest over all rows), N:M per row and group.
  * Ties go to the lower row, then the lower column.
  */
+import { setMaskBit } from '../mask.js';
+
 /** Work in multiply-adds and f64 values held above which 'auto' prefers SparseGPT. */
 export const OBS_MAX_WORK = 2 ** 27;
 export const OBS_MAX_VALUES = 2 ** 22;
@@ -93,6 +95,6 @@ export function greedyOBS(W: Float64Array, rows: number, cols: number, Hinv: Flo
     }
   }
   const mask = new Uint8Array((rows * cols + 7) >> 3);
-  for (let i = 0; i < rows * cols; i++) if (!removed[i]) mask[i >> 3]! |= 1 << (i & 7);
+  for (let i = 0; i < rows * cols; i++) if (!removed[i]) setMaskBit(mask, i);
   return mask;
 }

@@ -12,6 +12,7 @@ import { removedCount, topKMask, type Segment } from '../ops/select.js';
 import { kindOf, pruneThreshold, type PruneInput } from '../ops/prune.js';
 import { pruneNM } from '../ops/prune-nm.js';
 import type { F32Buffer } from '../engine/buffers.js';
+import { maskBit, setMaskBit } from '../mask.js';
 
 /**
  * Unstructured pruning by importance. Per-weight scores: 'magnitude' and 'l1'
@@ -159,9 +160,9 @@ function structuredMask(engine: Engine, w: FloatArray, shape: [number, number], 
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       const item = what === 'rows' ? r : c;
-      if ((keepItems[item >> 3]! >> (item & 7)) & 1) {
+      if (maskBit(keepItems, item)) {
         const i = r * cols + c;
-        mask[i >> 3]! |= 1 << (i & 7);
+        setMaskBit(mask, i);
       }
     }
   }
@@ -198,7 +199,7 @@ export function pruneGlobal<W extends PruneWeights>(engine: Engine, tensors: rea
     const m = new Uint8Array((t.length + 7) >> 3);
     for (let i = 0; i < t.length; i++) {
       const g = off + i;
-      if ((mask[g >> 3]! >> (g & 7)) & 1) m[i >> 3]! |= 1 << (i & 7);
+      if (maskBit(mask, g)) setMaskBit(m, i);
     }
     off += t.length;
     const shape = checkShape(opts.shapes?.[ti], t.length, false);

@@ -18,6 +18,7 @@
  * wins below roughly 1/16 - 1/32 density.
  */
 import { SlimfitError } from '../errors.js';
+import { maskBit, setMaskBit } from '../mask.js';
 
 export type SparseFormat = 'bitmask' | 'csr' | 'dense';
 
@@ -73,11 +74,11 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
     const n = dense.length;
     if (keepMask.length !== (n + 7) >> 3) throw new SlimfitError('E_SHAPE', `mask must have ${(n + 7) >> 3} bytes for ${n} values`);
     let kept = 0;
-    for (let i = 0; i < n; i++) kept += (keepMask[i >> 3]! >> (i & 7)) & 1;
+    for (let i = 0; i < n; i++) kept += maskBit(keepMask, i);
     const Ctor = dense.constructor as { new (n: number): T };
     const data = new Ctor(kept);
     let j = 0;
-    for (let i = 0; i < n; i++) if ((keepMask[i >> 3]! >> (i & 7)) & 1) data[j++] = dense[i]!;
+    for (let i = 0; i < n; i++) if (maskBit(keepMask, i)) data[j++] = dense[i]!;
     return SparseTensor.fromPacked(data, keepMask, n, shape, opts);
   }
 
@@ -112,7 +113,7 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
         const i = r * cols + c;
-        if ((keepMask[i >> 3]! >> (i & 7)) & 1) colIdx[p++] = c;
+        if (maskBit(keepMask, i)) colIdx[p++] = c;
       }
       rowPtr[r + 1] = p;
     }
@@ -144,7 +145,7 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
     if (this.format !== 'csr') {
       const m = this.bitmask!;
       let j = 0;
-      for (let i = 0; i < this.length; i++) if ((m[i >> 3]! >> (i & 7)) & 1) out[i] = this.data[j++]!;
+      for (let i = 0; i < this.length; i++) if (maskBit(m, i)) out[i] = this.data[j++]!;
     } else {
       const cols = this.shape.length === 2 ? this.shape[1]! : this.length;
       const rp = this.rowPtr!;
@@ -181,7 +182,7 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
     for (let r = 0; r + 1 < rp.length; r++) {
       for (let p = rp[r]!; p < rp[r + 1]!; p++) {
         const i = r * cols + ci[p]!;
-        m[i >> 3]! |= 1 << (i & 7);
+        setMaskBit(m, i);
       }
     }
     return m;
@@ -195,7 +196,7 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
     const out = this.toDense();
     const m = this.bitmask ?? this.mask;
     for (let i = 0; i < this.length; i++) {
-      if ((m[i >> 3]! >> (i & 7)) & 1) {
+      if (maskBit(m, i)) {
         if (out[i] === 0) out[i] = 0; // a kept -0.0 is stored as +0.0
       } else out[i] = -0;
     }
@@ -216,7 +217,7 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
       const v = values[i]!;
       if (v === 0 && 1 / v < 0) dense[i] = 0;
       else {
-        mask[i >> 3]! |= 1 << (i & 7);
+        setMaskBit(mask, i);
         count++;
       }
     }

@@ -24,6 +24,7 @@ import { greedyOBS, obsAffordable } from './obs.js';
 import { checkNM, checkSparsity } from './prune-spec.js';
 import { nmMask, removedCount, topKMask } from '../ops/select.js';
 import { SparseTensor } from './sparse-tensor.js';
+import { maskBit, setMaskBit } from '../mask.js';
 
 export interface SparseGPTOptions {
   /** Fraction of weights removed, in [0, 1): round(sparsity * rows * cols) of them. Give this or nm. */
@@ -89,7 +90,7 @@ export function pruneSparseGPT(engine: Engine, W: Matrix | MatrixInput, H: Hessi
   const Wp = P.W;
   const target = nm ? { nm } : { removeTotal: removedCount(sparsity, n) };
   const mask = method === 'obs' ? greedyOBS(Wp, rows, cols, P.Hinv!, target) : sparseGPT(engine, Wp, rows, cols, P.U, blockSize, target);
-  for (let i = 0; i < n; i++) if (!((mask[i >> 3]! >> (i & 7)) & 1)) Wp[i] = 0;
+  for (let i = 0; i < n; i++) if (!maskBit(mask, i)) Wp[i] = 0;
   const tensor = SparseTensor.fromDense(Wp, mask, [rows, cols]);
 
   const mag = magnitudeBaseline(engine, Wm.data, rows, cols, target);
@@ -146,7 +147,7 @@ function sparseGPT(
       }
       const keep = new Uint8Array((rows * bw + 7) >> 3);
       topKMask(engine, scores, [{ off: 0, len: rows * bw, k: rows * bw - count }], keep);
-      for (let r = 0; r < rows; r++) for (let i = i1; i < i2; i++) pruned[r * cols + i] = (keep[(r * bw + i - i1) >> 3]! >> ((r * bw + i - i1) & 7)) & 1 ? 0 : 1;
+      for (let r = 0; r < rows; r++) for (let i = i1; i < i2; i++) pruned[r * cols + i] = maskBit(keep, r * bw + i - i1) ? 0 : 1;
     }
     for (let i = i1; i < i2; i++) {
       if ('nm' in target && (i - i1) % target.nm[1] === 0) {
@@ -167,7 +168,7 @@ function sparseGPT(
         for (let r = 0; r < rows; r++) {
           for (let j = i; j < g2; j++) {
             const b = r * gw + j - i;
-            pruned[r * cols + j] = (keep[b >> 3]! >> (b & 7)) & 1 ? 0 : 1;
+            pruned[r * cols + j] = maskBit(keep, b) ? 0 : 1;
           }
         }
       }
@@ -188,7 +189,7 @@ function sparseGPT(
       }
     }
   }
-  for (let i = 0; i < n; i++) if (!pruned[i]) mask[i >> 3]! |= 1 << (i & 7);
+  for (let i = 0; i < n; i++) if (!pruned[i]) setMaskBit(mask, i);
   return mask;
 }
 
@@ -199,6 +200,6 @@ function magnitudeBaseline(engine: Engine, w: Float64Array, rows: number, cols: 
   if ('nm' in target) nmMask(engine, w, target.nm[0], target.nm[1], cols, keep);
   else topKMask(engine, w, [{ off: 0, len: n, k: n - target.removeTotal }], keep);
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) if ((keep[i >> 3]! >> (i & 7)) & 1) out[i] = w[i]!;
+  for (let i = 0; i < n; i++) if (maskBit(keep, i)) out[i] = w[i]!;
   return out;
 }

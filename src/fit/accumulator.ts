@@ -70,7 +70,7 @@ export interface AccumulatorFitOptions {
 }
 
 /** Largest |C_jk - C_kj| / sqrt(C_jj C_kk) accepted from JSON (legitimate moments are symmetric to ~1e-30). */
-const SYMMETRY_TOL = 1e-12;
+const MOMENTS_SYMMETRY_TOL = 1e-12;
 
 export interface LinearAccumulatorJSON {
   format: 'slimfit.linear-accumulator';
@@ -239,7 +239,7 @@ export class LinearAccumulator {
         const x = (mo.C.hi[a * q + b] as number) + (mo.C.lo[a * q + b] as number);
         const y = (mo.C.hi[b * q + a] as number) + (mo.C.lo[b * q + a] as number);
         const scale = Math.sqrt((mo.C.hi[a * q + a] as number) * (mo.C.hi[b * q + b] as number));
-        if (!(Math.abs(x - y) <= SYMMETRY_TOL * scale)) {
+        if (!(Math.abs(x - y) <= MOMENTS_SYMMETRY_TOL * scale)) {
           throw new SlimfitError('E_FORMAT', `co-moments are not symmetric: [${a}][${b}] = ${x} but [${b}][${a}] = ${y}`);
         }
       }

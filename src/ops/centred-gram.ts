@@ -9,7 +9,7 @@
 import type { Matrix } from '../types.js';
 import type { Core } from '../engine/core.js';
 import { Scope } from '../engine/scope.js';
-import { chunkRows } from './column-stats.js';
+import { chunkRows } from './chunk.js';
 
 export function centredGram(core: Core, X: Matrix, mu: Float64Array, inv: Float64Array, Y: Float64Array, m: number, w?: Float64Array): { xtx: Float64Array; xty: Float64Array } {
   const { rows: n, cols: d, data } = X;

@@ -5,6 +5,7 @@
 import type { Matrix } from '../types.js';
 import type { Core } from '../engine/core.js';
 import { Scope } from '../engine/scope.js';
+import { chunkRows } from './chunk.js';
 
 export interface ColumnStats {
   /** sum_r w[r] x[r][j] over rows with w > 0 (all rows unweighted); non-finite when X holds NaN/Inf there. */
@@ -12,14 +13,6 @@ export interface ColumnStats {
   /** Column minima / maxima over the same rows (+Inf / -Inf when there are none). */
   min: Float64Array;
   max: Float64Array;
-}
-
-/** Bytes of X copied into linear memory per kernel call. */
-export const CHUNK_BYTES = 1 << 20;
-
-/** Rows per streamed chunk of an n*d f64 matrix. */
-export function chunkRows(n: number, d: number): number {
-  return Math.max(1, Math.min(n, Math.floor(CHUNK_BYTES / (8 * Math.max(1, d)))));
 }
 
 export function columnStats(core: Core, X: Matrix, w?: Float64Array): ColumnStats {

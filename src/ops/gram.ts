@@ -11,6 +11,7 @@ import { toMatrix, toOptions, toVector, toWeights, type MatrixInput } from '../v
 import { bufferPtr, WasmBuffer, type F64Buffer } from '../engine/buffers.js';
 import { checkFinite, type Core } from '../engine/core.js';
 import { Scope } from '../engine/scope.js';
+import { chunkRows } from './chunk.js';
 
 /** A matrix whose row-major data already lives in linear memory. */
 export interface BufferMatrix {
@@ -45,9 +46,6 @@ export interface GramResult {
   /** Rows accumulated. */
   n: number;
 }
-
-/** Bytes of X copied into linear memory per kernel call when streaming. */
-const CHUNK_BYTES = 1 << 20;
 
 function isBufferMatrix(x: GramX): x is BufferMatrix {
   return typeof x === 'object' && x !== null && !Array.isArray(x) && (x as BufferMatrix).data instanceof WasmBuffer;
@@ -145,7 +143,7 @@ export function gram(core: Core, X: GramX, y?: GramY, options?: GramOptions | nu
       const wp = wSrc >= 0 ? wSrc : w ? s.copyIn(w) : 0;
       k.gramF64(xSrc, n, d, yp, m, wp, xtx, xty, scratch);
     } else {
-      const chunk = Math.max(1, Math.min(n, Math.floor(CHUNK_BYTES / (8 * d))));
+      const chunk = chunkRows(n, d);
       const xp = s.alloc(chunk * d * 8);
       const yp = Y ? s.alloc(chunk * m * 8) : 0;
       const wp = w ? s.alloc(chunk * 8) : 0;

@@ -8,6 +8,7 @@
  */
 import type { Core } from '../engine/core.js';
 import { Scope } from '../engine/scope.js';
+import { pivotLost } from './pivot.js';
 
 /**
  * The upper-triangular U with (A + ridge I)^-1 = U^T U, U = L^T for the lower
@@ -37,10 +38,7 @@ export function inverseUpperFactor(core: Core, A: Float64Array, d: number, ridge
   } finally {
     s.release();
   }
-  for (let j = 0; j < d; j++) {
-    const m = M[j * d + j]!;
-    if (!(m * m > d * Number.EPSILON * (R[j * d + j]! + ridge))) return { pivot: d - 1 - j };
-  }
+  for (let j = 0; j < d; j++) if (pivotLost(M[j * d + j]!, R[j * d + j]!, d, ridge)) return { pivot: d - 1 - j };
   const X = lowerInverse(M, d);
   const U = new Float64Array(d * d);
   for (let i = 0; i < d; i++) for (let j = i; j < d; j++) U[i * d + j] = X[(d - 1 - i) * d + (d - 1 - j)]!;

@@ -7,6 +7,7 @@
  */
 import type { Core } from '../engine/core.js';
 import { Scope } from '../engine/scope.js';
+import { setMaskBit } from '../mask.js';
 
 /** A contiguous run of scores [off, off + len) of which k are kept. */
 export interface Segment {
@@ -23,7 +24,7 @@ export interface Segment {
  */
 export function topKMask(core: Core, scores: Float32Array | Float64Array, segments: readonly Segment[], mask: Uint8Array): void {
   const need = segments.filter((s) => s.k > 0 && s.k < s.len);
-  for (const s of segments) if (s.k >= s.len) for (let i = s.off; i < s.off + s.len; i++) mask[i >> 3]! |= 1 << (i & 7);
+  for (const s of segments) if (s.k >= s.len) for (let i = s.off; i < s.off + s.len; i++) setMaskBit(mask, i);
   if (need.length === 0) return;
   const thresholds = kthLargest(core, scores, need);
   need.forEach((s, j) => {
@@ -33,7 +34,7 @@ export function topKMask(core: Core, scores: Float32Array | Float64Array, segmen
     let ties = s.k - above; // how many scores equal to t survive, lowest index first
     for (let i = s.off; i < s.off + s.len; i++) {
       const v = Math.abs(scores[i]!);
-      if (v > t || (v === t && ties-- > 0)) mask[i >> 3]! |= 1 << (i & 7);
+      if (v > t || (v === t && ties-- > 0)) setMaskBit(mask, i);
     }
   });
 }

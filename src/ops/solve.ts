@@ -8,6 +8,8 @@ import { bufferPtr, WasmBuffer, type F64Buffer } from '../engine/buffers.js';
 import { checkFinite, type Core } from '../engine/core.js';
 import { Scope } from '../engine/scope.js';
 import type { BufferMatrix } from './gram.js';
+import { pivotLost } from './pivot.js';
+import { assertSymmetric } from './symmetry.js';
 
 export interface SolveOptions {
   /** Added to the diagonal before factoring (>= 0). Default 0. */
@@ -24,9 +26,6 @@ export interface SolveOptions {
 export type SolveA = Float64Array | MatrixInput | F64Buffer | BufferMatrix;
 /** b: d*k row-major right-hand sides, as numbers or an engine.memory.f64 buffer (read in place). */
 export type SolveB = ArrayLike<number> | F64Buffer;
-
-/** Relative asymmetry tolerated (rounding in a caller's own accumulation). */
-const SYMMETRY_TOL = 1e-10;
 
 /** A square matrix in linear memory: its pointer and d. */
 function squareBuffer(core: Core, A: F64Buffer | BufferMatrix): { ptr: number; d: number } {
@@ -51,21 +50,6 @@ function toSquare(A: Float64Array | MatrixInput): { a: Float64Array; d: number }
   return { a: M.data, d: M.rows };
 }
 
-function assertSymmetric(a: Float64Array, d: number): void {
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) scale = Math.max(scale, Math.abs(a[i]!));
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j < i; j++) {
-      if (Math.abs(a[i * d + j]! - a[j * d + i]!) > SYMMETRY_TOL * scale) {
-        throw new SlimfitError('E_SHAPE', `A is not symmetric: A[${i}][${j}] = ${a[i * d + j]} but A[${j}][${i}] = ${a[j * d + i]}; pass (A + A^T) / 2`, {
-          row: i,
-          col: j,
-        });
-      }
-    }
-  }
-}
-
 /**
  * A pivot is rejected when it is not > 0 (the kernel's test) or when it is
  * below d * eps * its original diagonal: cancellation then has wiped out
@@ -74,11 +58,7 @@ function assertSymmetric(a: Float64Array, d: number): void {
  */
 function firstBadPivot(a: Float64Array, d: number, ridge: number, kernelPivot: number, L: Float64Array): number {
   const end = kernelPivot >= 0 ? kernelPivot : d;
-  const tol = d * Number.EPSILON;
-  for (let j = 0; j < end; j++) {
-    const ljj = L[j * d + j]!;
-    if (ljj * ljj <= tol * (a[j * d + j]! + ridge)) return j;
-  }
+  for (let j = 0; j < end; j++) if (pivotLost(L[j * d + j]!, a[j * d + j]!, d, ridge)) return j;
   return kernelPivot;
 }
 
@@ -112,7 +92,7 @@ export function solveSPD(core: Core, A: SolveA, b: SolveB, options?: SolveOption
     if (bBuf) checkFinite(core, bp, bLen, 'f64', 'b');
     // The original A, viewed after the last allocation (growth detaches views).
     const original = (): Float64Array => (sq ? new Float64Array(mem.buffer, sq.ptr, d * d) : host!.a);
-    assertSymmetric(original(), d);
+    assertSymmetric(original(), d, 'A');
     const kernelPivot = core.kernels.choleskyF64(ap, d, ridge);
     const pivot = firstBadPivot(original(), d, ridge, kernelPivot, new Float64Array(mem.buffer, ap, d * d));
     if (pivot >= 0) {
