@@ -4,7 +4,7 @@
  * or stderr is not a TTY), a stack trace only with --debug, and an exit code
  * that tells scripts what kind of failure it was.
  */
-import { isSlimfitError } from '../index.js';
+import { isSlimfitError } from '../errors.js';
 
 /** Exit codes (also listed by `slimfit --help`). */
 export const EXIT = {
