@@ -14,7 +14,7 @@ import type { LinearModel } from '../fit/model.js';
 import { LogisticModel } from '../fit/logistic-model.js';
 import { decodeSlim, encodeSlim, type DecodedSlim, type SlimContent } from '../io/slim.js';
 import { SLIMFIT_VERSION } from '../io/version.js';
-import { CliError, EXIT, inputError } from './errors.js';
+import { CliError, EXIT, inputError, writeProblem } from './errors.js';
 
 export const VERSION = SLIMFIT_VERSION;
 
@@ -72,10 +72,10 @@ export function checkOutputPath(path: string): void {
   try {
     st = statSync(dir);
   } catch {
-    throw outputError(path, `the folder ${dir} does not exist (create it first)`);
+    throw outputError(path, `${writeProblem('ENOENT', path)!} (create it first)`);
   }
   if (!st.isDirectory()) throw outputError(path, `${dir} is not a folder`);
-  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw outputError(path, `${path} is a folder; name a file`);
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw outputError(path, writeProblem('EISDIR', path)!);
 }
 
 function outputError(path: string, why: string): CliError {
@@ -84,23 +84,8 @@ function outputError(path: string, why: string): CliError {
 
 /** A failed write as one line about `path`, never about the temp file it went through. */
 function writeError(e: unknown, path: string): unknown {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  switch (code) {
-    case 'ENOENT':
-    case 'ENOTDIR':
-      return outputError(path, `the folder ${dirname(path)} does not exist`);
-    case 'EISDIR':
-      return outputError(path, `${path} is a folder; name a file`);
-    case 'EACCES':
-    case 'EPERM':
-      return outputError(path, `permission denied in ${dirname(path)}`);
-    case 'EROFS':
-      return outputError(path, 'read-only file system');
-    case 'ENOSPC':
-      return outputError(path, 'no space left on the device');
-    default:
-      return e;
-  }
+  const why = writeProblem((e as NodeJS.ErrnoException | undefined)?.code, path);
+  return why === undefined ? e : outputError(path, why);
 }
 
 /**
@@ -191,7 +176,7 @@ export async function decodeModel(bytes: Uint8Array, name = 'model'): Promise<Sl
 
 /** Names the file in an E_FORMAT message ("model.slim: checksum mismatch ..."). */
 export function prefixed(e: unknown, name: string): unknown {
-  if (isSlimfitError(e)) return new SlimfitError(e.code, `${name}: ${e.message.replace(/^E_[A-Z]+: /, '')}`, e.details as Record<string, unknown> | undefined);
+  if (isSlimfitError(e)) return new SlimfitError(e.code, `${name}: ${e.reason}`, e.details as Record<string, unknown> | undefined);
   return e;
 }
 

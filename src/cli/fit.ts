@@ -53,8 +53,7 @@ export function fitCommand(): Command {
  */
 export function cliFitError(e: unknown, names: readonly string[]): unknown {
   if (!isSlimfitError(e)) return e;
-  const msg = e.message
-    .replace(/^E_[A-Z]+: /, '')
+  const msg = e.reason
     .replace(/\bcolumn\(s\)/g, 'feature(s)')
     .replace(/\bcolumn (\d+)/g, (m, j: string) => (names[+j] !== undefined ? `'${names[+j]}'` : m))
     .replace(/\bfit with intercept: false\b/g, 'fit with --no-intercept')

@@ -145,7 +145,7 @@ export async function writeSafetensorsFile(path: string, tensors: Record<string,
 
 function withPath(e: unknown, path: string): unknown {
   if (e instanceof SlimfitError && e.code === 'E_FORMAT') {
-    return new SlimfitError('E_FORMAT', `${path}: ${e.message.replace(/^E_FORMAT: /, '')}`, { ...(e.details ?? {}), path });
+    return new SlimfitError('E_FORMAT', `${path}: ${e.reason}`, { ...(e.details ?? {}), path });
   }
   return e;
 }
