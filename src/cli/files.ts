@@ -133,7 +133,7 @@ export async function encodeModel(m: SlimModel): Promise<Uint8Array> {
   });
 }
 
-function metaOf(d: DecodedSlim, name: string): ModelMeta {
+function metaOf(d: DecodedSlim): ModelMeta {
   const o = (d.header.provenance.options ?? {}) as Partial<CliOptions>;
   const { features, target, recipeDigest, ...recipe } = o;
   const dim = d.kind === 'tensors' ? 0 : d.model.d;
@@ -149,7 +149,6 @@ function metaOf(d: DecodedSlim, name: string): ModelMeta {
   if (d.header.provenance.inputDigest) meta.inputDigest = d.header.provenance.inputDigest;
   if (d.header.provenance.source) meta.inputName = d.header.provenance.source;
   if (typeof recipeDigest === 'string') meta.recipeDigest = recipeDigest;
-  void name;
   return meta;
 }
 
@@ -161,7 +160,7 @@ export async function decodeModel(bytes: Uint8Array, name = 'model'): Promise<Sl
   } catch (e) {
     throw prefixed(e, name);
   }
-  const meta = metaOf(d, name);
+  const meta = metaOf(d);
   switch (d.kind) {
     case 'linear':
     case 'logistic':
