@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { cleanupTempFiles, sha256File, tempPathFor, writeFileAtomic as ioWriteFileAtomic, type AtomicWriteOptions as WriteOptions } from '../io/files.js';
+import { cleanupTempFiles, parseTempName, sha256File, writeFileAtomic as ioWriteFileAtomic, type AtomicWriteOptions as WriteOptions } from '../io/files.js';
 import { sha256Hex } from '../io/checksum.js';
 import type { CompressedLinearModel } from '../compress/compressed-model.js';
 import { SlimfitError, isSlimfitError } from '../errors.js';
@@ -55,11 +55,8 @@ export function sha256Bytes(bytes: Uint8Array | string): Promise<string> {
   return sha256Hex(typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes);
 }
 
-/** Temp names for atomic writes: `.<name>.<pid>.<random hex>.tmp` next to the target; the write itself and the Ctrl-C cleanup live in src/io/files.ts. */
-export { cleanupTempFiles, sha256File, tempPathFor, type WriteOptions };
-
-/** True for names tempPathFor makes (batch cleans them up). */
-export const isTempName = (name: string) => /^\..+\.\d+\.[a-z0-9]+\.tmp$/.test(name);
+/** The atomic write, its temp names and the Ctrl-C cleanup live in src/io/files.ts. */
+export { cleanupTempFiles, parseTempName, sha256File, type WriteOptions };
 
 /**
  * Fails fast, before any work, when `path` cannot be written as an output:
