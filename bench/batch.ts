@@ -54,7 +54,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runBatch } from '../src/cli/batch.js';
+import { runBatch } from '../src/cli/batch-pool.js';
 import type { Recipe } from '../src/cli/recipe.js';
 import { encodeSafetensors } from '../src/io/safetensors.js';
 import type { BenchContext, Family } from './context.js';

@@ -11,7 +11,7 @@ import { quantizeWith } from '../src/compress/quantize-with.js';
 import { unpackCodes } from '../src/compress/pack.js';
 import { rng, normal } from '../src/random.js';
 import { engine } from './helpers/engines.js';
-import { ar1, gm, hessianRatios, randn, type RatioKey } from '../bench/hessian-ratios.js';
+import { ar1, gm, hessianRatios, randn, type RatioKey } from './helpers/hessian-ratios.js';
 
 const engines = [await engine('wasm'), await engine('js')];
 

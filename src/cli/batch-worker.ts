@@ -7,7 +7,8 @@
 import { basename } from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
-import { init, type Matrix } from '../index.js';
+import { init } from '../engine/init.js';
+import type { Matrix } from '../types.js';
 import { compressModelFile, type CompressSummary } from './compress.js';
 import { readCsv } from './csv.js';
 import { classify } from './errors.js';

@@ -4,7 +4,9 @@
  */
 import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
-import type { CompressedLinearModel, Engine, Matrix } from '../index.js';
+import type { CompressedLinearModel } from '../compress/compressed-model.js';
+import type { Engine } from '../engine/engine.js';
+import type { Matrix } from '../types.js';
 import { Ctx, formatBytes } from './context.js';
 import { readCsv } from './csv.js';
 import { inputError, usage } from './errors.js';

@@ -3,7 +3,8 @@
  * where human text and machine output go, and the engine (one per process).
  */
 import type { Command } from 'commander';
-import { init, type Engine } from '../index.js';
+import type { Engine } from '../engine/engine.js';
+import { init } from '../engine/init.js';
 
 export interface GlobalFlags {
   json?: boolean;

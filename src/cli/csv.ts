@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parse, CsvError } from 'csv-parse';
-import type { Matrix } from '../index.js';
+import type { Matrix } from '../types.js';
 import { inputError, usage } from './errors.js';
 
 export interface CsvColumns {

@@ -10,7 +10,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { auc, type CompressModelOptions, type Engine, type LinearModel, type LogisticModel, type Matrix } from '../index.js';
+import type { Engine } from '../engine/engine.js';
+import { compressModel, type CompressModelOptions } from '../compress/model.js';
+import { auc } from '../compress/rate-distortion.js';
+import { fitLinear } from '../fit/linear.js';
+import { fitLogistic } from '../fit/logistic.js';
+import type { LinearModel } from '../fit/model.js';
+import type { LogisticModel } from '../fit/logistic-model.js';
+import type { Matrix } from '../types.js';
 import { creditDataset, CREDIT_FEATURES } from '../data/credit.js';
 import { applyBinning, fitBinning } from '../data/bins.js';
 import { bold, dim, usage } from './errors.js';
@@ -148,12 +155,12 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
 
   step(`fitting the float teachers on ${nTrain} rows x ${d} scorecard columns`);
   let t = performance.now();
-  const teacherDef: LogisticModel = engine.fitLogistic(Xtr, yDefTr, { ridge: 1e-6 });
+  const teacherDef: LogisticModel = fitLogistic(engine, Xtr, yDefTr, { ridge: 1e-6 });
   const msDef = performance.now() - t;
   t = performance.now();
-  const teacherLoss: LinearModel = engine.fitLinear(Xtr, yLossTr);
+  const teacherLoss: LinearModel = fitLinear(engine, Xtr, yLossTr);
   const msLoss = performance.now() - t;
-  const rawDef = engine.fitLogistic(slice(data.X, 0, nTrain), yDefTr);
+  const rawDef = fitLogistic(engine, slice(data.X, 0, nTrain), yDefTr);
   const rawAuc = auc(rawDef.decisionFunction(slice(data.X, nTrain, n)), yDefTe);
   const trueAuc = auc(
     Float64Array.from({ length: n - nTrain }, (_, i) => {
@@ -202,7 +209,7 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
     for (const m of list) {
       const start = performance.now();
       // every method gets the calibration rows: GPTQ / OBS for H, and RTN / magnitude too for the same intercept correction
-      const c = engine.compressModel(tg.model, { ...m.opts, X: Xcal });
+      const c = compressModel(engine, tg.model, { ...m.opts, X: Xcal });
       const ms = performance.now() - start;
       const metric = tg.score(c.predict(Xte));
       const file = join('models', `${tg.target}-${m.file}.slim`);

@@ -4,7 +4,8 @@
  * or stderr is not a TTY), a stack trace only with --debug, and an exit code
  * that tells scripts what kind of failure it was.
  */
-import { isSlimfitError } from '../index.js';
+import { dirname } from 'node:path';
+import { isSlimfitError } from '../errors.js';
 
 /** Exit codes (also listed by `slimfit --help`). */
 export const EXIT = {
@@ -55,26 +56,35 @@ export const green = paint('32');
 export const dim = paint('2');
 export const bold = paint('1');
 
+interface SystemErrorText {
+  /** About the path the system call named (` <path>`, or '' when it named none). */
+  read: (p: string) => string;
+  /** About an output the user named: a write may fail on its temp file, which the user never heard of. */
+  write: (path: string) => string;
+}
+
+const denied: SystemErrorText = { read: (p) => `permission denied:${p}`, write: (path) => `permission denied in ${dirname(path)}` };
+const noFolder = (path: string) => `the folder ${dirname(path)} does not exist`;
+
+/** Node's system errors the command line explains in words; any other errno is reported as it is. */
+const SYSTEM_ERRORS: Readonly<Record<string, SystemErrorText>> = {
+  ENOENT: { read: (p) => `no such file or directory:${p}`, write: noFolder },
+  ENOTDIR: { read: (p) => `not a directory:${p}`, write: noFolder },
+  EACCES: denied,
+  EPERM: denied,
+  EISDIR: { read: (p) => `is a directory, expected a file:${p}`, write: (path) => `${path} is a folder; name a file` },
+  ENOSPC: { read: (p) => `no space left on the device while writing${p}`, write: () => 'no space left on the device' },
+  EROFS: { read: (p) => `read-only file system:${p}`, write: () => 'read-only file system' },
+};
+
 /** Node's system errors (ENOENT, EACCES, ...) as one line naming the path. */
 function systemMessage(e: NodeJS.ErrnoException): string | undefined {
-  const p = e.path ? ` ${e.path}` : '';
-  switch (e.code) {
-    case 'ENOENT':
-      return `no such file or directory:${p}`;
-    case 'EACCES':
-    case 'EPERM':
-      return `permission denied:${p}`;
-    case 'EISDIR':
-      return `is a directory, expected a file:${p}`;
-    case 'ENOTDIR':
-      return `not a directory:${p}`;
-    case 'ENOSPC':
-      return `no space left on the device while writing${p}`;
-    case 'EROFS':
-      return `read-only file system:${p}`;
-    default:
-      return undefined;
-  }
+  return SYSTEM_ERRORS[e.code ?? '']?.read(e.path ? ` ${e.path}` : '');
+}
+
+/** Why writing the output `path` failed with errno `code`, in words about `path`; undefined for an errno without words. */
+export function writeProblem(code: string | undefined, path: string): string | undefined {
+  return SYSTEM_ERRORS[code ?? '']?.write(path);
 }
 
 export interface Classified {
@@ -89,8 +99,8 @@ export interface Classified {
 export function classify(e: unknown): Classified {
   if (e instanceof CliError) return { code: e.code, message: e.message, exitCode: e.exitCode, unexpected: false };
   if (isSlimfitError(e)) {
-    // SlimfitError messages start with their code ("E_FORMAT: ..."); keep the code once.
-    const message = e.message.startsWith(`${e.code}: `) ? e.message.slice(e.code.length + 2) : e.message;
+    // The code goes in its own field (and in brackets on the error line), so the message is the reason alone.
+    const message = e.reason;
     const exitCode = e.code === 'E_FORMAT' || e.code === 'E_SHAPE' || e.code === 'E_NONFINITE' ? EXIT.INPUT : e.code === 'E_RANGE' ? EXIT.USAGE : EXIT.COMPUTE;
     return { code: e.code, message, exitCode, unexpected: false };
   }

@@ -6,12 +6,15 @@
 import { readFileSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { cleanupTempFiles, sha256File, tempPathFor, writeFileAtomic as ioWriteFileAtomic, type AtomicWriteOptions as WriteOptions } from '../io/files.js';
+import { cleanupTempFiles, parseTempName, sha256File, writeFileAtomic as ioWriteFileAtomic, type AtomicWriteOptions as WriteOptions } from '../io/files.js';
 import { sha256Hex } from '../io/checksum.js';
-import { CompressedLinearModel, LinearModel, LogisticModel, SlimfitError, isSlimfitError } from '../index.js';
+import type { CompressedLinearModel } from '../compress/compressed-model.js';
+import { SlimfitError, isSlimfitError } from '../errors.js';
+import type { LinearModel } from '../fit/model.js';
+import { LogisticModel } from '../fit/logistic-model.js';
 import { decodeSlim, encodeSlim, type DecodedSlim, type SlimContent } from '../io/slim.js';
 import { SLIMFIT_VERSION } from '../io/version.js';
-import { CliError, EXIT, inputError } from './errors.js';
+import { CliError, EXIT, inputError, writeProblem } from './errors.js';
 
 export const VERSION = SLIMFIT_VERSION;
 
@@ -52,11 +55,8 @@ export function sha256Bytes(bytes: Uint8Array | string): Promise<string> {
   return sha256Hex(typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes);
 }
 
-/** Temp names for atomic writes: `.<name>.<pid>.<random hex>.tmp` next to the target; the write itself and the Ctrl-C cleanup live in src/io/files.ts. */
-export { cleanupTempFiles, sha256File, tempPathFor, type WriteOptions };
-
-/** True for names tempPathFor makes (batch cleans them up). */
-export const isTempName = (name: string) => /^\..+\.\d+\.[a-z0-9]+\.tmp$/.test(name);
+/** The atomic write, its temp names and the Ctrl-C cleanup live in src/io/files.ts. */
+export { cleanupTempFiles, parseTempName, sha256File, type WriteOptions };
 
 /**
  * Fails fast, before any work, when `path` cannot be written as an output:
@@ -69,10 +69,10 @@ export function checkOutputPath(path: string): void {
   try {
     st = statSync(dir);
   } catch {
-    throw outputError(path, `the folder ${dir} does not exist (create it first)`);
+    throw outputError(path, `${writeProblem('ENOENT', path)!} (create it first)`);
   }
   if (!st.isDirectory()) throw outputError(path, `${dir} is not a folder`);
-  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw outputError(path, `${path} is a folder; name a file`);
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw outputError(path, writeProblem('EISDIR', path)!);
 }
 
 function outputError(path: string, why: string): CliError {
@@ -81,23 +81,8 @@ function outputError(path: string, why: string): CliError {
 
 /** A failed write as one line about `path`, never about the temp file it went through. */
 function writeError(e: unknown, path: string): unknown {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  switch (code) {
-    case 'ENOENT':
-    case 'ENOTDIR':
-      return outputError(path, `the folder ${dirname(path)} does not exist`);
-    case 'EISDIR':
-      return outputError(path, `${path} is a folder; name a file`);
-    case 'EACCES':
-    case 'EPERM':
-      return outputError(path, `permission denied in ${dirname(path)}`);
-    case 'EROFS':
-      return outputError(path, 'read-only file system');
-    case 'ENOSPC':
-      return outputError(path, 'no space left on the device');
-    default:
-      return e;
-  }
+  const why = writeProblem((e as NodeJS.ErrnoException | undefined)?.code, path);
+  return why === undefined ? e : outputError(path, why);
 }
 
 /**
@@ -145,7 +130,7 @@ export async function encodeModel(m: SlimModel): Promise<Uint8Array> {
   });
 }
 
-function metaOf(d: DecodedSlim, name: string): ModelMeta {
+function metaOf(d: DecodedSlim): ModelMeta {
   const o = (d.header.provenance.options ?? {}) as Partial<CliOptions>;
   const { features, target, recipeDigest, ...recipe } = o;
   const dim = d.kind === 'tensors' ? 0 : d.model.d;
@@ -161,7 +146,6 @@ function metaOf(d: DecodedSlim, name: string): ModelMeta {
   if (d.header.provenance.inputDigest) meta.inputDigest = d.header.provenance.inputDigest;
   if (d.header.provenance.source) meta.inputName = d.header.provenance.source;
   if (typeof recipeDigest === 'string') meta.recipeDigest = recipeDigest;
-  void name;
   return meta;
 }
 
@@ -173,7 +157,7 @@ export async function decodeModel(bytes: Uint8Array, name = 'model'): Promise<Sl
   } catch (e) {
     throw prefixed(e, name);
   }
-  const meta = metaOf(d, name);
+  const meta = metaOf(d);
   switch (d.kind) {
     case 'linear':
     case 'logistic':
@@ -188,7 +172,7 @@ export async function decodeModel(bytes: Uint8Array, name = 'model'): Promise<Sl
 
 /** Names the file in an E_FORMAT message ("model.slim: checksum mismatch ..."). */
 export function prefixed(e: unknown, name: string): unknown {
-  if (isSlimfitError(e)) return new SlimfitError(e.code, `${name}: ${e.message.replace(/^E_[A-Z]+: /, '')}`, e.details as Record<string, unknown> | undefined);
+  if (isSlimfitError(e)) return new SlimfitError(e.code, `${name}: ${e.reason}`, e.details as Record<string, unknown> | undefined);
   return e;
 }
 

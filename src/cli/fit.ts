@@ -8,7 +8,11 @@
 import { basename, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { isSlimfitError, SlimfitError, type LinearModel, type LogisticModel } from '../index.js';
+import { isSlimfitError, SlimfitError } from '../errors.js';
+import { linearAccumulator, type LinearAccumulator } from '../fit/accumulator.js';
+import { fitLogistic } from '../fit/logistic.js';
+import type { LinearModel } from '../fit/model.js';
+import type { LogisticModel } from '../fit/logistic-model.js';
 import { Ctx, textTable } from './context.js';
 import { readCsv, streamCsv } from './csv.js';
 import { usage } from './errors.js';
@@ -49,8 +53,7 @@ export function fitCommand(): Command {
  */
 export function cliFitError(e: unknown, names: readonly string[]): unknown {
   if (!isSlimfitError(e)) return e;
-  const msg = e.message
-    .replace(/^E_[A-Z]+: /, '')
+  const msg = e.reason
     .replace(/\bcolumn\(s\)/g, 'feature(s)')
     .replace(/\bcolumn (\d+)/g, (m, j: string) => (names[+j] !== undefined ? `'${names[+j]}'` : m))
     .replace(/\bfit with intercept: false\b/g, 'fit with --no-intercept')
@@ -95,17 +98,17 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
     for (let i = 0; i < y.length; i++) pos += y[i]!;
     if (pos === 0 || pos === y.length) throw usage(`--logistic needs both classes, but every '${f.target}' value is ${pos === 0 ? 0 : 1}`);
     try {
-      model = engine.fitLogistic(t.X, y, { ridge, intercept: f.intercept });
+      model = fitLogistic(engine, t.X, y, { ridge, intercept: f.intercept });
     } catch (e) {
       throw cliFitError(e, names);
     }
   } else {
-    let acc: ReturnType<typeof engine.linearAccumulator> | undefined;
+    let acc: LinearAccumulator | undefined;
     const info = await streamCsv(
       file,
       cols,
       (c) => {
-        acc ??= engine.linearAccumulator(c.X.cols, { intercept: f.intercept });
+        acc ??= linearAccumulator(engine, c.X.cols, { intercept: f.intercept });
         acc.add(c.X, c.y!);
         bar?.update(mib(c.bytesSoFar));
       },

@@ -5,7 +5,10 @@
  */
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import type { CompressedLinearModel, CompressModelOptions, Engine, LinearModelLike, Matrix } from '../index.js';
+import type { CompressedLinearModel } from '../compress/compressed-model.js';
+import { compressModel, type CompressModelOptions, type LinearModelLike } from '../compress/model.js';
+import type { Engine } from '../engine/engine.js';
+import type { Matrix } from '../types.js';
 import { usage } from './errors.js';
 import { sha256Bytes } from './files.js';
 
@@ -137,7 +140,7 @@ export function compressOptions(r: Recipe, d: number, calib?: Matrix): CompressM
 }
 
 export function applyRecipe(engine: Engine, model: LinearModelLike, r: Recipe, calib?: Matrix): CompressedLinearModel {
-  return engine.compressModel(model, compressOptions(r, model.d, calib));
+  return compressModel(engine, model, compressOptions(r, model.d, calib));
 }
 
 /** sha256 of the recorded recipe (batch resume: an output made with other options is redone). */

@@ -5,7 +5,7 @@
  */
 import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
-import type { RateDistortionRow } from '../index.js';
+import { compressionReport, type RateDistortionRow } from '../compress/rate-distortion.js';
 import { Ctx, textTable } from './context.js';
 import { readCsv } from './csv.js';
 import { inputError, usage } from './errors.js';
@@ -96,7 +96,7 @@ export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Pr
   const test = await readCsv(f.data, { target, features: src.meta.features, binaryTarget: logistic });
   const calib = f.calib !== undefined ? (await readCsv(f.calib, { features: src.meta.features })).X : undefined;
   const t0 = performance.now();
-  const rows: RateDistortionRow[] = engine.compressionReport(src.model, test.X, test.y!, {
+  const rows: RateDistortionRow[] = compressionReport(engine, src.model, test.X, test.y!, {
     bits: [...bits].sort((a, b) => b - a),
     sparsity: [...sparsity].sort((a, b) => a - b),
     methods: calib ? ['rtn', 'gptq'] : ['rtn'],

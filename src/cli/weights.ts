@@ -10,7 +10,13 @@
  * carry: safetensors takes --method rtn only.
  */
 import { basename } from 'node:path';
-import type { CompressedLinearModel, Engine, QuantizedTensor, SparseTensor } from '../index.js';
+import type { CompressedLinearModel } from '../compress/compressed-model.js';
+import { pruneBySpec } from '../compress/prune-spec.js';
+import { quantizeWith } from '../compress/quantize-with.js';
+import type { SparseTensor } from '../compress/sparse-tensor.js';
+import type { Engine } from '../engine/engine.js';
+import { dequantize } from '../ops/quantize.js';
+import type { QuantizedTensor } from '../types.js';
 import { packCodes, unpackCodes } from '../compress/pack.js';
 import { decodeSafetensors, quantizedFromSafetensors, quantizedToSafetensors, type SafetensorsTensor, type SafetensorsTensorInput } from '../io/safetensors.js';
 import { encodeSlim, type SlimTensorInput } from '../io/slim.js';
@@ -125,15 +131,15 @@ export async function compressWeightsFile(
     if (recipe.sparsity !== undefined) {
       // Keep a 2-D tensor's [rows, cols] on the sparse tensor (a .slim sparse tensor is [n] or [rows, cols]).
       const rc = t.shape.length === 2 && t.shape[0]! > 0 && t.shape[1]! > 0 ? ([t.shape[0]!, t.shape[1]!] as [number, number]) : undefined;
-      sparse = engine.prune(w, { sparsity: recipe.sparsity, ...(rc ? { shape: rc } : {}) });
+      sparse = pruneBySpec(engine, w, { sparsity: recipe.sparsity, ...(rc ? { shape: rc } : {}) });
       dense = sparse.toDense();
     }
     if (recipe.bits !== undefined) {
-      const { tensor } = engine.quantizeWith(dense, { bits: recipe.bits, scheme: recipe.scheme, granularity: granularityFor(recipe, t.shape, n, note, tname) });
+      const { tensor } = quantizeWith(engine, dense, { bits: recipe.bits, scheme: recipe.scheme, granularity: granularityFor(recipe, t.shape, n, note, tname) });
       const qt: QuantizedTensor = { ...tensor, shape: t.shape.slice() };
       out[tname] = qt;
       compressedBytes += qt.data.byteLength + 4 * qt.scale.length + (qt.zeroPoint ? qt.zeroPoint.length : 0);
-      const back = engine.dequantize(qt);
+      const back = dequantize(engine, qt);
       for (let i = 0; i < n; i++) se += (back[i]! - w[i]!) ** 2;
     } else {
       // Pruned only: .slim stores the survivors sparsely; safetensors has no sparse layout, so zeros go dense.

@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, createReadStream, fsyncSync, openSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SlimfitError } from '../errors.js';
 import { createSha256 } from './checksum.js';
@@ -21,9 +21,21 @@ import type { NumericArray } from './binary.js';
 
 const inFlight = new Set<string>();
 
-/** The temporary path writeFileAtomic uses for `path` (exported for tests and cleanup tools). */
+/** The temporary path writeFileAtomic uses for `path`: `.<name>.<pid>.<random hex>.tmp` in the same folder. */
 export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+const TEMP_NAME = /^\.(.+)\.(\d+)\.[a-z0-9]+\.tmp$/;
+
+/**
+ * The target's name and the writing process's id, when `name` (a file name,
+ * no folder) is one tempPathFor makes; undefined for any other name. Cleanup
+ * tools use the pid to tell a write in flight from one its process left behind.
+ */
+export function parseTempName(name: string): { target: string; pid: number } | undefined {
+  const m = TEMP_NAME.exec(name);
+  return m ? { target: m[1]!, pid: Number(m[2]) } : undefined;
 }
 
 export interface AtomicWriteOptions {
@@ -100,6 +112,42 @@ export function cleanupTempFiles(): void {
   inFlight.clear();
 }
 
+/**
+ * Removes temp files from `dir`: this process's (after its writes were cut
+ * short), and unless `onlyOurs`, those of processes that no longer run. A
+ * live process's temp file is a write in flight and stays. Returns how many
+ * went; a folder that cannot be read holds none.
+ */
+export async function sweepTempFiles(dir: string, onlyOurs: boolean): Promise<number> {
+  let n = 0;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const pid = parseTempName(name)?.pid;
+    if (pid === undefined) continue;
+    const ours = pid === process.pid;
+    let alive = ours;
+    if (!ours && !onlyOurs) {
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch (e) {
+        // EPERM: it runs, under another user
+        alive = (e as NodeJS.ErrnoException).code === 'EPERM';
+      }
+    }
+    if (ours || (!onlyOurs && !alive)) {
+      await rm(join(dir, name), { force: true });
+      n++;
+    }
+  }
+  return n;
+}
+
 /** Reads a whole file as a Uint8Array. */
 export async function readFileBytes(path: string): Promise<Uint8Array> {
   const b = await readFile(path);
@@ -145,7 +193,7 @@ export async function writeSafetensorsFile(path: string, tensors: Record<string,
 
 function withPath(e: unknown, path: string): unknown {
   if (e instanceof SlimfitError && e.code === 'E_FORMAT') {
-    return new SlimfitError('E_FORMAT', `${path}: ${e.message.replace(/^E_FORMAT: /, '')}`, { ...(e.details ?? {}), path });
+    return new SlimfitError('E_FORMAT', `${path}: ${e.reason}`, { ...(e.details ?? {}), path });
   }
   return e;
 }
