@@ -63,8 +63,9 @@ async function bundle(code: string): Promise<Sizes> {
   let entry = 0, entryGz = 0, lazy = 0, lazyGz = 0;
   const inputs: string[] = [];
   for (const f of r.outputFiles) {
-    const out = Object.entries(meta.outputs).find(([k]) => basename(k) === basename(f.path))?.[1];
     if (basename(f.path) === 'stdin.js') {
+      const out = Object.entries(meta.outputs).find(([k]) => basename(k) === 'stdin.js')?.[1];
+      if (!out) throw new Error('esbuild metafile has no stdin.js output');
       entry += f.contents.length;
       entryGz += gz(f.contents);
       inputs.push(...Object.keys(out.inputs));
