@@ -375,3 +375,64 @@ export function segNormF64(xPtr: usize, n: i32, seg: i32, p: i32, outPtr: usize)
     start += len;
   }
 }
+
+// ------------------------------------------------------- per-column reductions
+//
+// Column c of n row-major values in rows of `cols` (the last row may be
+// shorter) is every value i with i % cols == c; out[c] is written for
+// c < min(cols, n). Each row updates the outputs in place, 4 columns a
+// vector, so the input streams once in memory order (no transposing copy).
+
+/**
+ * Per column c: out[c] = max |x| (f32 in, f32 out), exact, with segMaxAbsF32's
+ * semantics (integer max of the magnitude bits: a NaN gives NaN, ±Infinity
+ * gives +Infinity).
+ */
+export function colMaxAbsF32(xPtr: usize, n: i32, cols: i32, outPtr: usize): void {
+  if (n <= 0 || cols < 1) return;
+  const m = v128.load(ABS);
+  memory.fill(outPtr, 0, <usize>min(cols, n) << 2);
+  for (let r = 0; r < n; r += cols) {
+    const len = min(cols, n - r);
+    const p = xPtr + (<usize>r << 2);
+    let c = 0;
+    for (; c + 4 <= len; c += 4) {
+      const o = outPtr + (<usize>c << 2);
+      v128.store(o, i32x4.max_u(v128.load(o), v128.and(v128.load(p + (<usize>c << 2)), m)));
+    }
+    for (; c < len; c++) {
+      const o = outPtr + (<usize>c << 2);
+      const b = load<u32>(p + (<usize>c << 2)) & 0x7fffffff;
+      if (b > load<u32>(o)) store<u32>(o, b);
+    }
+  }
+}
+
+/**
+ * Per column c: min[c] = min x, max[c] = max x (f32 in, f32 out), exact, as
+ * Math.min / Math.max (-0 counts as smaller than +0): f32x4.min / max and
+ * f32.min / max order signed zeros that way. Inputs are finite.
+ */
+export function colMinMaxF32(xPtr: usize, n: i32, cols: i32, minPtr: usize, maxPtr: usize): void {
+  if (n <= 0 || cols < 1) return;
+  const w = <usize>min(cols, n) << 2;
+  memory.copy(minPtr, xPtr, w);
+  memory.copy(maxPtr, xPtr, w);
+  for (let r = cols; r < n; r += cols) {
+    const len = min(cols, n - r);
+    const p = xPtr + (<usize>r << 2);
+    let c = 0;
+    for (; c + 4 <= len; c += 4) {
+      const o = <usize>c << 2;
+      const v = v128.load(p + o);
+      v128.store(minPtr + o, f32x4.min(v128.load(minPtr + o), v));
+      v128.store(maxPtr + o, f32x4.max(v128.load(maxPtr + o), v));
+    }
+    for (; c < len; c++) {
+      const o = <usize>c << 2;
+      const v = load<f32>(p + o);
+      store<f32>(minPtr + o, min(load<f32>(minPtr + o), v));
+      store<f32>(maxPtr + o, max(load<f32>(maxPtr + o), v));
+    }
+  }
+}
