@@ -32,9 +32,13 @@
 //    left of the vector's lanes counts with >=, right of them with >, inside
 //    it with >= on lane 1 and > on lane 0 (lane j itself: key > key is 0).
 //    kept = rank < keep; bitmask() gives the mask bits; PACK4 packs the kept
-//    lanes to the front for one 16-byte store. f32 runs of m = 4 (2:4, the
-//    common case) have their own 4-lane loop (broadcasts by shuffle; >= as
-//    key + 1 > key, keys clamped below 2^31 - 1).
+//    lanes to the front for one 16-byte store. f32 runs whose m is a
+//    multiple of 4 rank 4-lane vectors of keys instead, with the members
+//    broadcast by shuffles from registers (>= as key + 1 > key, keys clamped
+//    below 2^31 - 1): m = 4 (2:4, the common case) and m = 8 (4:8) fully
+//    unrolled, other multiples of 4 by a loop over the run's vectors. Each
+//    loop is its own small function: inside the one big kernel, V8 compiled
+//    the same loop 3-4x slower.
 //  - Scalar, for the rest (row tails, other m): runs of len <= 64 rank
 //    pairwise (O(len^2)); longer runs find the keep-th largest key t bit by
 //    bit from the top (count of keys >= a candidate prefix; stops early when
@@ -87,6 +91,33 @@ let cTop: v128;
   return f32 ? <u64>(load<u32>(p) & 0x7fffffff) : load<u64>(p) & 0x7fffffffffffffff;
 }
 
+/**
+ * Minus the rank contribution of the 4 members in vector s (clamped f32 keys)
+ * to the lanes of a, by where s sits relative to a in the run: RIGHT of every
+ * lane (member j beats lane i when s_j > a_i), LEFT of every lane (s_j >=
+ * a_i, computed as s_j + 1 > a_i: keys are clamped below 2^31 - 1, so the
+ * add does not wrap) or SELF (s = a: >= on the lanes right of j, where the
+ * TIE row tj is all ones; t3 is all zero and skipped).
+ */
+const RIGHT: i32 = 0;
+const LEFT: i32 = 1;
+const SELF: i32 = 2;
+// @ts-ignore: decorator
+@inline function rank4(s: v128, a: v128, t0: v128, t1: v128, t2: v128, where: i32): v128 {
+  let s0 = i32x4.shuffle(s, s, 0, 0, 0, 0);
+  let s1 = i32x4.shuffle(s, s, 1, 1, 1, 1);
+  let s2 = i32x4.shuffle(s, s, 2, 2, 2, 2);
+  let s3 = i32x4.shuffle(s, s, 3, 3, 3, 3);
+  if (where != RIGHT) {
+    // LEFT passes all-ones rows: s - (-1) = s + 1
+    s0 = i32x4.sub(s0, t0);
+    s1 = i32x4.sub(s1, t1);
+    s2 = i32x4.sub(s2, t2);
+    if (where == LEFT) s3 = i32x4.sub(s3, t2);
+  }
+  return i32x4.add(i32x4.add(i32x4.gt_s(s0, a), i32x4.gt_s(s1, a)), i32x4.add(i32x4.gt_s(s2, a), i32x4.gt_s(s3, a)));
+}
+
 /** f32, m = 4 (2:4, 1:4, 3:4): `count` whole runs from gp, `keep` per run. */
 function runs4F32(gp: usize, count: i32, keep: i32): void {
   let o = cO, acc = cAcc, nb = cNb, mp = cMp, top = cTop;
@@ -97,18 +128,84 @@ function runs4F32(gp: usize, count: i32, keep: i32): void {
     const x = v128.load(gp);
     const a = i32x4.min_u(v128.and(x, absMask), nanKey);
     top = i32x4.max_u(top, a);
-    // member j beats lane i when a_j > a_i, or a_j == a_i where tj is all ones
-    // (a_j + 1 > a_i there: >=); t3 is all zero
-    const r = i32x4.add(
-      i32x4.add(i32x4.gt_s(i32x4.sub(i32x4.shuffle(a, a, 0, 0, 0, 0), t0), a), i32x4.gt_s(i32x4.sub(i32x4.shuffle(a, a, 1, 1, 1, 1), t1), a)),
-      i32x4.add(i32x4.gt_s(i32x4.sub(i32x4.shuffle(a, a, 2, 2, 2, 2), t2), a), i32x4.gt_s(i32x4.shuffle(a, a, 3, 3, 3, 3), a)));
     // rank < keep  <=>  -rank > -keep
-    const bits = i32x4.bitmask(i32x4.gt_s(r, nkv));
+    const bits = i32x4.bitmask(i32x4.gt_s(rank4(a, a, t0, t1, t2, SELF), nkv));
     v128.store(o, i8x16.swizzle(x, v128.load(PACK4 + (<usize>bits << 4))));
     o += <usize>popcnt(bits) << 2;
     acc |= <u64>bits << nb;
     nb += 4;
     if (nb >= 32) {
+      store<u32>(mp, <u32>acc);
+      mp += 4;
+      acc >>= 32;
+      nb -= 32;
+    }
+  }
+  cO = o; cAcc = acc; cNb = nb; cMp = mp; cTop = top;
+}
+
+/** f32, m = 8 (4:8, 2:8, ...): `count` whole runs from gp, `keep` per run. */
+function runs8F32(gp: usize, count: i32, keep: i32): void {
+  let o = cO, acc = cAcc, nb = cNb, mp = cMp, top = cTop;
+  const t0 = v128.load(K32, 12), t1 = v128.load(K32, 8), t2 = v128.load(K32, 4), z = v128.load(K32), ones = v128.load(K32, 16);
+  const absMask = v128.load(ABS), nanKey = v128.load(K32, 32);
+  const nkv = i32x4.splat(-keep);
+  for (let i = 0; i < count; i++, gp += 32) {
+    const x = v128.load(gp);
+    const y = v128.load(gp, 16);
+    const a = i32x4.min_u(v128.and(x, absMask), nanKey);
+    const b = i32x4.min_u(v128.and(y, absMask), nanKey);
+    top = i32x4.max_u(top, i32x4.max_u(a, b));
+    // members of a are left of b's lanes (>=), members of b right of a's (>)
+    const ra = i32x4.add(rank4(a, a, t0, t1, t2, SELF), rank4(b, a, z, z, z, RIGHT));
+    const rb = i32x4.add(rank4(b, b, t0, t1, t2, SELF), rank4(a, b, ones, ones, ones, LEFT));
+    const ba = i32x4.bitmask(i32x4.gt_s(ra, nkv));
+    const bb = i32x4.bitmask(i32x4.gt_s(rb, nkv));
+    v128.store(o, i8x16.swizzle(x, v128.load(PACK4 + (<usize>ba << 4))));
+    o += <usize>popcnt(ba) << 2;
+    v128.store(o, i8x16.swizzle(y, v128.load(PACK4 + (<usize>bb << 4))));
+    o += <usize>popcnt(bb) << 2;
+    acc |= <u64>(ba | (bb << 4)) << nb;
+    nb += 8;
+    if (nb >= 32) {
+      store<u32>(mp, <u32>acc);
+      mp += 4;
+      acc >>= 32;
+      nb -= 32;
+    }
+  }
+  cO = o; cAcc = acc; cNb = nb; cMp = mp; cTop = top;
+}
+
+/**
+ * f32, m a multiple of 4 (m <= 32): `count` whole runs from gp. Each vector
+ * of 4 keys is ranked against every vector of its run by rank4 (members of
+ * vectors to its left count with >=, to its right with >).
+ */
+function runs4kF32(gp: usize, count: i32, m: i32, keep: i32): void {
+  let o = cO, acc = cAcc, nb = cNb, mp = cMp, top = cTop;
+  const t0 = v128.load(K32, 12), t1 = v128.load(K32, 8), t2 = v128.load(K32, 4), z = v128.load(K32), ones = v128.load(K32, 16);
+  const absMask = v128.load(ABS), nanKey = v128.load(K32, 32);
+  const nkv = i32x4.splat(-keep);
+  const end = <usize>m << 2;
+  for (let i = 0; i < count; i++, gp += end) {
+    let gbits: u32 = 0; // bit i = run member i kept
+    for (let p: usize = 0; p < end; p += 16) {
+      const x = v128.load(gp + p);
+      const a = i32x4.min_u(v128.and(x, absMask), nanKey);
+      top = i32x4.max_u(top, a);
+      let r = rank4(a, a, t0, t1, t2, SELF);
+      let q: usize = 0;
+      for (; q < p; q += 16) r = i32x4.add(r, rank4(i32x4.min_u(v128.and(v128.load(gp + q), absMask), nanKey), a, ones, ones, ones, LEFT));
+      for (q += 16; q < end; q += 16) r = i32x4.add(r, rank4(i32x4.min_u(v128.and(v128.load(gp + q), absMask), nanKey), a, z, z, z, RIGHT));
+      const bits = i32x4.bitmask(i32x4.gt_s(r, nkv));
+      v128.store(o, i8x16.swizzle(x, v128.load(PACK4 + (<usize>bits << 4))));
+      o += <usize>popcnt(bits) << 2;
+      gbits |= bits << <u32>(p >> 2);
+    }
+    acc |= <u64>gbits << nb;
+    nb += <u32>m;
+    while (nb >= 32) {
       store<u32>(mp, <u32>acc);
       mp += 4;
       acc >>= 32;
@@ -195,6 +292,8 @@ function nmPrune(wPtr: usize, n: i32, rowLen: i32, keep: i32, m: i32, outPtr: us
       const room = <i32>((<isize>oEnd - <isize>cO - 16) / <isize>ES) / keep;
       if (cnt > room) cnt = max(0, room);
       if (F32 && m == 4) runs4F32(wPtr + (<usize>g << 2), cnt, keep);
+      else if (F32 && m == 8) runs8F32(wPtr + (<usize>g << 2), cnt, keep);
+      else if (F32 && (m & 3) == 0) runs4kF32(wPtr + (<usize>g << 2), cnt, m, keep);
       else {
         // f32 reads 8 bytes past its last run: keep them inside w
         if (F32 && r1 + 2 > n) cnt = min(cnt, max(0, (n - 2 - g) / m));

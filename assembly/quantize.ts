@@ -175,6 +175,92 @@ function quantRange(x: usize, b: i32, e: i32, seg: i32, scalePtr: usize, zpPtr: 
   } while (i < e);
 }
 
+/** Per-lane quantVec: each lane has its own scale s and zero point z. */
+// @ts-ignore: decorator
+@inline function quantVecCols(x: v128, s: v128, z: v128, qminv: v128, qmaxv: v128, mv: v128): v128 {
+  let v = f32x4.div(x, s);
+  v = f32x4.pmin(f32x4.pmax(v, f32x4.convert_i32x4_s(i32x4.sub(qminv, z))), f32x4.convert_i32x4_s(i32x4.sub(qmaxv, z)));
+  return i32x4.sub(f32x4.add(v, mv), i32x4.sub(mv, z));
+}
+
+/**
+ * quantSpan for cnt consecutive values of one row, value i in the column
+ * with scale sp[i] and zero point zp[i] (zmask = all ones), or zero point 0
+ * (zmask = 0: zp is ZERO16, every offset masked to 0). The same arithmetic
+ * per value as quantSpan, so bit-identical to it for equal s and z.
+ */
+// @ts-ignore: decorator
+@inline function quantSpanCols(x: usize, cnt: i32, sp: usize, zp: usize, zmask: usize, qmin: i32, qmax: i32, out: usize): void {
+  const qminv = i32x4.splat(qmin);
+  const qmaxv = i32x4.splat(qmax);
+  const mv = v128.load(K);
+  const m8 = v128.load(K, 16);
+  let i = 0;
+  for (; i + 16 <= cnt; i += 16) {
+    const o = <usize>i << 2;
+    const p = x + o;
+    const s = sp + o;
+    const z = zp + (o & zmask);
+    const q0 = quantVecCols(v128.load(p), v128.load(s), v128.load(z), qminv, qmaxv, mv);
+    const q1 = quantVecCols(v128.load(p, 16), v128.load(s, 16), v128.load(z + (16 & zmask)), qminv, qmaxv, mv);
+    const q2 = quantVecCols(v128.load(p, 32), v128.load(s, 32), v128.load(z + (32 & zmask)), qminv, qmaxv, mv);
+    const q3 = quantVecCols(v128.load(p, 48), v128.load(s, 48), v128.load(z + (48 & zmask)), qminv, qmaxv, mv);
+    const a = v128.and(i16x8.narrow_i32x4_s(q0, q1), m8);
+    const b = v128.and(i16x8.narrow_i32x4_s(q2, q3), m8);
+    v128.store(out + <usize>i, i8x16.narrow_i16x8_u(a, b));
+  }
+  for (; i < cnt; i++) {
+    const o = <usize>i << 2;
+    const z = load<i32>(zp + (o & zmask));
+    const lo = <f32>(qmin - z);
+    const hi = <f32>(qmax - z);
+    let v = load<f32>(x + o) / load<f32>(sp + o);
+    v = v < lo ? lo : v;
+    v = hi < v ? hi : v;
+    store<u8>(out + <usize>i, reinterpret<i32>(v + MAGIC) - (MAGIC_BITS - z));
+  }
+}
+
+/**
+ * quantRange for per-column groups: values [b, e), b < e, of x, value i in
+ * column i % cols (scale sp[c], zero point zp[c] as in quantSpanCols), one
+ * row span at a time, to bytes at out (value i at out + i - b).
+ */
+function quantRangeCols(x: usize, b: i32, e: i32, cols: i32, sp: usize, zp: usize, zmask: usize, qmin: i32, qmax: i32, out: usize): void {
+  let c = b % cols;
+  let i = b;
+  do { // b < e
+    const len = min(e - i, cols - c);
+    const o = <usize>c << 2;
+    quantSpanCols(x + (<usize>i << 2), len, sp + o, zp + (o & zmask), zmask, qmin, qmax, out + <usize>(i - b));
+    i += len;
+    c = 0;
+  } while (i < e);
+}
+
+/** 16 zero bytes: the zero points of a call without any (read with stride 0). */
+const ZERO16: usize = memory.data(16, 16);
+
+/**
+ * The quantize driver: cols = 0: segments of `seg` (quantRange); cols > 0:
+ * per-column groups (quantRangeCols). Byte widths in one range call, packed
+ * widths one BLOCK at a time through BUF.
+ */
+function quantize(x: usize, n: i32, seg: i32, cols: i32, sp: usize, zpPtr: usize, qmin: i32, qmax: i32, bits: i32, out: usize): void {
+  const zp = zpPtr ? zpPtr : ZERO16;
+  const zmask: usize = zpPtr ? <usize>-1 : 0;
+  for (let b0 = 0; b0 < n; b0 += BLOCK) {
+    // byte widths: everything in one range call, straight into out
+    const bl = bits >= 5 ? n : min(BLOCK, n - b0);
+    const dst = bits >= 5 ? out : BUF;
+    if (cols) quantRangeCols(x, b0, b0 + bl, cols, sp, zp, zmask, qmin, qmax, dst);
+    else quantRange(x, b0, b0 + bl, seg, sp, zpPtr, qmin, qmax, dst);
+    if (bits >= 5) return;
+    if (bits >= 3) pack4(BUF, bl, out + (<usize>b0 >> 1));
+    else pack2(BUF, bl, out + (<usize>b0 >> 2));
+  }
+}
+
 /**
  * Quantizes n f32 values at x into outPtr (see the contract above):
  * per segment g of `seg` values, scale f32 at scalePtr[g], zero point i32 at
@@ -182,18 +268,18 @@ function quantRange(x: usize, b: i32, e: i32, seg: i32, scalePtr: usize, zpPtr: 
  */
 export function quantizeF32(xPtr: usize, n: i32, seg: i32, scalePtr: usize, zpPtr: usize, qmin: i32, qmax: i32, bits: i32, outPtr: usize): void {
   if (n <= 0 || seg < 1) return;
-  if (bits >= 5) {
-    quantRange(xPtr, 0, n, seg, scalePtr, zpPtr, qmin, qmax, outPtr);
-    return;
-  }
-  // packed widths: a block of values is quantized into BUF, then packed
-  const four = bits >= 3;
-  for (let b0 = 0; b0 < n; b0 += BLOCK) {
-    const bl = min(BLOCK, n - b0);
-    quantRange(xPtr, b0, b0 + bl, seg, scalePtr, zpPtr, qmin, qmax, BUF);
-    if (four) pack4(BUF, bl, outPtr + (<usize>b0 >> 1));
-    else pack2(BUF, bl, outPtr + (<usize>b0 >> 2));
-  }
+  quantize(xPtr, n, seg, 0, scalePtr, zpPtr, qmin, qmax, bits, outPtr);
+}
+
+/**
+ * quantizeF32 with one group per column of row-major rows of `cols` values:
+ * value i uses scalePtr[i % cols] and zpPtr[i % cols]; packing over the flat
+ * index i as in quantizeF32. Bit-identical to quantizeF32 of the same values
+ * with each value's own scale and zero point.
+ */
+export function quantizeColsF32(xPtr: usize, n: i32, cols: i32, scalePtr: usize, zpPtr: usize, qmin: i32, qmax: i32, bits: i32, outPtr: usize): void {
+  if (n <= 0 || cols < 1) return;
+  quantize(xPtr, n, 0, cols, scalePtr, zpPtr, qmin, qmax, bits, outPtr);
 }
 
 // ---------------------------------------------------------------- dequantize
@@ -293,11 +379,52 @@ function dequantRange(q: usize, b: i32, e: i32, seg: i32, scalePtr: usize, zpPtr
 }
 
 /**
- * Dequantizes n values at qPtr (packed by `bits`, sign-extended when signed
- * != 0) into n f32 at outPtr: out[i] = f32(q - z) * s per segment.
+ * dequantSpan for cnt consecutive codes of one row, code i in the column with
+ * scale sp[i] and zero point zp[i] (zmask as in quantSpanCols): out[i] =
+ * f32(((q ^ h) - (z + h)) * s), the same arithmetic per value as dequantSpan.
  */
-export function dequantizeF32(qPtr: usize, n: i32, seg: i32, scalePtr: usize, zpPtr: usize, bits: i32, signed: i32, outPtr: usize): void {
-  if (n <= 0 || seg < 1) return;
+// @ts-ignore: decorator
+@inline function dequantSpanCols(q: usize, cnt: i32, h: i32, hv: v128, sp: usize, zp: usize, zmask: usize, out: usize): void {
+  const hz = i32x4.splat(h);
+  let i = 0;
+  for (; i + 16 <= cnt; i += 16) {
+    const b = v128.xor(v128.load(q + <usize>i), hv);
+    const l = i16x8.extend_low_i8x16_u(b);
+    const u = i16x8.extend_high_i8x16_u(b);
+    const ob = <usize>i << 2;
+    const o = out + ob;
+    const s = sp + ob;
+    const z = zp + (ob & zmask);
+    v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_low_i16x8_u(l), i32x4.add(v128.load(z), hz))), v128.load(s)));
+    v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_high_i16x8_u(l), i32x4.add(v128.load(z + (16 & zmask)), hz))), v128.load(s, 16)), 16);
+    v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_low_i16x8_u(u), i32x4.add(v128.load(z + (32 & zmask)), hz))), v128.load(s, 32)), 32);
+    v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_high_i16x8_u(u), i32x4.add(v128.load(z + (48 & zmask)), hz))), v128.load(s, 48)), 48);
+  }
+  for (; i < cnt; i++) {
+    const ob = <usize>i << 2;
+    const z = load<i32>(zp + (ob & zmask)) + h;
+    store<f32>(out + ob, <f32>((<i32>load<u8>(q + <usize>i) ^ h) - z) * load<f32>(sp + ob));
+  }
+}
+
+/** dequantRange for per-column groups (value i in column i % cols), one row span at a time. */
+function dequantRangeCols(q: usize, b: i32, e: i32, cols: i32, sp: usize, zp: usize, zmask: usize, h: i32, hv: v128, out: usize): void {
+  let c = b % cols;
+  for (let i = b; i < e; ) {
+    const len = min(e - i, cols - c);
+    const o = <usize>c << 2;
+    dequantSpanCols(q + <usize>(i - b), len, h, hv, sp + o, zp + (o & zmask), zmask, out + (<usize>i << 2));
+    i += len;
+    c = 0;
+  }
+}
+
+/**
+ * The dequantize driver: cols = 0: segments of `seg` (dequantRange); cols >
+ * 0: per-column groups (dequantRangeCols). Packed widths are unpacked one
+ * BLOCK at a time into BUF first.
+ */
+function dequantize(qPtr: usize, n: i32, seg: i32, cols: i32, scalePtr: usize, zpPtr: usize, bits: i32, signed: i32, outPtr: usize): void {
   const byte = bits >= 5;
   const four = bits >= 3;
   // sign bit of the stored width (8, 4 or 2 bits): see dequantSpan; its splat
@@ -305,14 +432,33 @@ export function dequantizeF32(qPtr: usize, n: i32, seg: i32, scalePtr: usize, zp
   const hp = SIGN + <usize>(signed != 0 ? (byte ? 3 : four ? 2 : 1) : 0);
   const h = <i32>load<u8>(hp);
   const hv = v128.load8_splat(hp);
-  if (byte) {
-    dequantRange(qPtr, 0, n, seg, scalePtr, zpPtr, h, hv, outPtr);
-    return;
-  }
+  const zp = zpPtr ? zpPtr : ZERO16;
+  const zmask: usize = zpPtr ? <usize>-1 : 0;
   for (let b0 = 0; b0 < n; b0 += BLOCK) {
-    const bl = min(BLOCK, n - b0);
-    if (four) unpack4(qPtr + (<usize>b0 >> 1), bl, BUF);
-    else unpack2(qPtr + (<usize>b0 >> 2), bl, BUF);
-    dequantRange(BUF, b0, b0 + bl, seg, scalePtr, zpPtr, h, hv, outPtr);
+    const bl = byte ? n : min(BLOCK, n - b0);
+    let src = qPtr;
+    if (!byte) {
+      if (four) unpack4(qPtr + (<usize>b0 >> 1), bl, BUF);
+      else unpack2(qPtr + (<usize>b0 >> 2), bl, BUF);
+      src = BUF;
+    }
+    if (cols) dequantRangeCols(src, b0, b0 + bl, cols, scalePtr, zp, zmask, h, hv, outPtr);
+    else dequantRange(src, b0, b0 + bl, seg, scalePtr, zpPtr, h, hv, outPtr);
+    if (byte) return;
   }
+}
+
+/**
+ * Dequantizes n values at qPtr (packed by `bits`, sign-extended when signed
+ * != 0) into n f32 at outPtr: out[i] = f32(q - z) * s per segment.
+ */
+export function dequantizeF32(qPtr: usize, n: i32, seg: i32, scalePtr: usize, zpPtr: usize, bits: i32, signed: i32, outPtr: usize): void {
+  if (n <= 0 || seg < 1) return;
+  dequantize(qPtr, n, seg, 0, scalePtr, zpPtr, bits, signed, outPtr);
+}
+
+/** dequantizeF32 with one group per column (value i uses scalePtr[i % cols], zpPtr[i % cols]); see quantizeColsF32. */
+export function dequantizeColsF32(qPtr: usize, n: i32, cols: i32, scalePtr: usize, zpPtr: usize, bits: i32, signed: i32, outPtr: usize): void {
+  if (n <= 0 || cols < 1) return;
+  dequantize(qPtr, n, 0, cols, scalePtr, zpPtr, bits, signed, outPtr);
 }

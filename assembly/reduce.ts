@@ -188,30 +188,15 @@ export function segMinMaxF32(xPtr: usize, n: i32, seg: i32, minPtr: usize, maxPt
   }
 }
 
-/** A segment's f64 min and max when only max |x| is wanted (segMaxAbsF64). */
-const MM: usize = memory.data(16, 16);
-
-/**
- * Per segment g: absPtr = 0: min[g], max[g]; else out[g] = max |x| =
- * max(|min x|, |max x|) (exact), through MM. One body serves segMinMaxF64
- * and segMaxAbsF64 (the engine's paths call neither).
- */
-function segMinMax64(xPtr: usize, n: i32, seg: i32, minPtr: usize, maxPtr: usize, absPtr: usize): void {
+/** Per segment g: min[g] = min x, max[g] = max x (f64 in, f64 out). */
+export function segMinMaxF64(xPtr: usize, n: i32, seg: i32, minPtr: usize, maxPtr: usize): void {
   if (seg < 1) return;
   let g: usize = 0;
   for (let start = 0; start < n; g++) {
     const len = min(seg, n - start);
-    const mo = absPtr ? MM : minPtr + (g << 3);
-    const xo = absPtr ? MM + 8 : maxPtr + (g << 3);
-    minMaxF64(xPtr + (<usize>start << 3), len, mo, xo);
-    if (absPtr) store<f64>(absPtr + (g << 3), max(abs(load<f64>(MM)), abs(load<f64>(MM, 8))));
+    minMaxF64(xPtr + (<usize>start << 3), len, minPtr + (g << 3), maxPtr + (g << 3));
     start += len;
   }
-}
-
-/** Per segment g: min[g] = min x, max[g] = max x (f64 in, f64 out). */
-export function segMinMaxF64(xPtr: usize, n: i32, seg: i32, minPtr: usize, maxPtr: usize): void {
-  segMinMax64(xPtr, n, seg, minPtr, maxPtr, 0);
 }
 
 // ------------------------------------------------------------------ max |x|
@@ -245,6 +230,31 @@ export function segMinMaxF64(xPtr: usize, n: i32, seg: i32, minPtr: usize, maxPt
   return reinterpret<f32>(mx);
 }
 
+// @ts-ignore: decorator
+@inline function maxAbsF64(p: usize, len: i32): f64 {
+  const m = v128.load(ABS, 16);
+  let x0 = v128.load(K), x1 = x0, x2 = x0, x3 = x0;
+  let i = 0;
+  for (; i + 8 <= len; i += 8) {
+    const q = p + (<usize>i << 3);
+    x0 = f64x2.pmax(x0, v128.and(v128.load(q), m));
+    x1 = f64x2.pmax(x1, v128.and(v128.load(q, 16), m));
+    x2 = f64x2.pmax(x2, v128.and(v128.load(q, 32), m));
+    x3 = f64x2.pmax(x3, v128.and(v128.load(q, 48), m));
+  }
+  for (; i + 2 <= len; i += 2) {
+    x0 = f64x2.pmax(x0, v128.and(v128.load(p + (<usize>i << 3)), m));
+  }
+  x0 = f64x2.pmax(f64x2.pmax(x0, x1), f64x2.pmax(x2, x3));
+  x0 = f64x2.pmax(x0, v128.shuffle<u64>(x0, x0, 1, 0));
+  let mx = f64x2.extract_lane(x0, 0);
+  for (; i < len; i++) {
+    const v = abs<f64>(load<f64>(p + (<usize>i << 3)));
+    if (v > mx) mx = v;
+  }
+  return mx;
+}
+
 /** Per segment g: out[g] = max |x| (f32 in, f32 out). */
 export function segMaxAbsF32(xPtr: usize, n: i32, seg: i32, outPtr: usize): void {
   if (seg < 1) return;
@@ -256,46 +266,77 @@ export function segMaxAbsF32(xPtr: usize, n: i32, seg: i32, outPtr: usize): void
   }
 }
 
-/** Per segment g: out[g] = max |x| (f64 in, f64 out), through segMinMax64. */
+/** Per segment g: out[g] = max |x| (f64 in, f64 out). */
 export function segMaxAbsF64(xPtr: usize, n: i32, seg: i32, outPtr: usize): void {
-  segMinMax64(xPtr, n, seg, 0, 0, outPtr);
+  if (seg < 1) return;
+  let g: usize = 0;
+  for (let start = 0; start < n; g++) {
+    const len = min(seg, n - start);
+    store<f64>(outPtr + (g << 3), maxAbsF64(xPtr + (<usize>start << 3), len));
+    start += len;
+  }
 }
 
 // -------------------------------------------------------------------- norms
 
-/**
- * sum |x| (l1) or sqrt(sum x^2) of len values at p (es = 4: f32, widened
- * exactly; 8: f64). Eight partial sums: block i (8 values) adds values
- * 2q, 2q+1 to s_q (q = 0..3) as two f64 lanes; then (s0 + s1) + (s2 + s3),
- * lane 0 + lane 1, then the tail in order. One body for both types and
- * both norms (not hot: the engine's paths do not call the norms).
- */
-function norm(p: usize, len: i32, l1: bool, es: usize): f64 {
-  const f32 = es == 4;
+// @ts-ignore: decorator
+@inline function normF32(p: usize, len: i32, l1: bool): f64 {
   let s0 = v128.load(K), s1 = s0, s2 = s0, s3 = s0;
   let i = 0;
-  for (; i + 8 <= len; i += 8) {
-    const q = p + (<usize>i << (f32 ? 2 : 3));
-    let a: v128, b: v128, c: v128, d: v128;
-    if (f32) {
-      const x = v128.load(q);
-      const y = v128.load(q, 16);
-      a = f64x2.promote_low_f32x4(x);
-      b = f64x2.promote_low_f32x4(v128.shuffle<u32>(x, x, 2, 3, 2, 3));
-      c = f64x2.promote_low_f32x4(y);
-      d = f64x2.promote_low_f32x4(v128.shuffle<u32>(y, y, 2, 3, 2, 3));
-    } else {
-      a = v128.load(q);
-      b = v128.load(q, 16);
-      c = v128.load(q, 32);
-      d = v128.load(q, 48);
+  if (l1) {
+    const m = v128.load(ABS);
+    for (; i + 8 <= len; i += 8) {
+      const q = p + (<usize>i << 2);
+      const a = v128.and(v128.load(q), m);
+      const b = v128.and(v128.load(q, 16), m);
+      s0 = f64x2.add(s0, f64x2.promote_low_f32x4(a));
+      s1 = f64x2.add(s1, f64x2.promote_low_f32x4(v128.shuffle<u32>(a, a, 2, 3, 2, 3)));
+      s2 = f64x2.add(s2, f64x2.promote_low_f32x4(b));
+      s3 = f64x2.add(s3, f64x2.promote_low_f32x4(v128.shuffle<u32>(b, b, 2, 3, 2, 3)));
     }
-    if (l1) {
-      s0 = f64x2.add(s0, f64x2.abs(a));
-      s1 = f64x2.add(s1, f64x2.abs(b));
-      s2 = f64x2.add(s2, f64x2.abs(c));
-      s3 = f64x2.add(s3, f64x2.abs(d));
-    } else {
+  } else {
+    for (; i + 8 <= len; i += 8) {
+      const q = p + (<usize>i << 2);
+      const a = v128.load(q);
+      const b = v128.load(q, 16);
+      const a0 = f64x2.promote_low_f32x4(a);
+      const a1 = f64x2.promote_low_f32x4(v128.shuffle<u32>(a, a, 2, 3, 2, 3));
+      const b0 = f64x2.promote_low_f32x4(b);
+      const b1 = f64x2.promote_low_f32x4(v128.shuffle<u32>(b, b, 2, 3, 2, 3));
+      s0 = f64x2.add(s0, f64x2.mul(a0, a0));
+      s1 = f64x2.add(s1, f64x2.mul(a1, a1));
+      s2 = f64x2.add(s2, f64x2.mul(b0, b0));
+      s3 = f64x2.add(s3, f64x2.mul(b1, b1));
+    }
+  }
+  s0 = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
+  let s = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
+  for (; i < len; i++) {
+    const v = <f64>load<f32>(p + (<usize>i << 2));
+    s += l1 ? abs(v) : v * v;
+  }
+  return l1 ? s : sqrt(s);
+}
+
+// @ts-ignore: decorator
+@inline function normF64(p: usize, len: i32, l1: bool): f64 {
+  let s0 = v128.load(K), s1 = s0, s2 = s0, s3 = s0;
+  let i = 0;
+  if (l1) {
+    for (; i + 8 <= len; i += 8) {
+      const q = p + (<usize>i << 3);
+      s0 = f64x2.add(s0, f64x2.abs(v128.load(q)));
+      s1 = f64x2.add(s1, f64x2.abs(v128.load(q, 16)));
+      s2 = f64x2.add(s2, f64x2.abs(v128.load(q, 32)));
+      s3 = f64x2.add(s3, f64x2.abs(v128.load(q, 48)));
+    }
+  } else {
+    for (; i + 8 <= len; i += 8) {
+      const q = p + (<usize>i << 3);
+      const a = v128.load(q);
+      const b = v128.load(q, 16);
+      const c = v128.load(q, 32);
+      const d = v128.load(q, 48);
       s0 = f64x2.add(s0, f64x2.mul(a, a));
       s1 = f64x2.add(s1, f64x2.mul(b, b));
       s2 = f64x2.add(s2, f64x2.mul(c, c));
@@ -305,31 +346,93 @@ function norm(p: usize, len: i32, l1: bool, es: usize): f64 {
   s0 = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
   let s = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
   for (; i < len; i++) {
-    const q = p + <usize>i * es;
-    const v = f32 ? <f64>load<f32>(q) : load<f64>(q);
+    const v = load<f64>(p + (<usize>i << 3));
     s += l1 ? abs(v) : v * v;
   }
   return l1 ? s : sqrt(s);
 }
 
-/** Per segment g: out[g] = p == 1 ? sum |x| : sqrt(sum x^2) (es = 4: f32 in, 8: f64 in; f64 out). */
-function segNorm(xPtr: usize, n: i32, seg: i32, p: i32, outPtr: usize, es: usize): void {
+/** Per segment g: out[g] = p == 1 ? sum |x| : sqrt(sum x^2) (f32 in, f64 out). */
+export function segNormF32(xPtr: usize, n: i32, seg: i32, p: i32, outPtr: usize): void {
   if (seg < 1) return;
   const l1 = p == 1;
   let g: usize = 0;
   for (let start = 0; start < n; g++) {
     const len = min(seg, n - start);
-    store<f64>(outPtr + (g << 3), norm(xPtr + <usize>start * es, len, l1, es));
+    store<f64>(outPtr + (g << 3), normF32(xPtr + (<usize>start << 2), len, l1));
     start += len;
   }
 }
 
-/** Per segment g: out[g] = p == 1 ? sum |x| : sqrt(sum x^2) (f32 in, f64 out). */
-export function segNormF32(xPtr: usize, n: i32, seg: i32, p: i32, outPtr: usize): void {
-  segNorm(xPtr, n, seg, p, outPtr, 4);
-}
-
 /** Per segment g: out[g] = p == 1 ? sum |x| : sqrt(sum x^2) (f64 in, f64 out). */
 export function segNormF64(xPtr: usize, n: i32, seg: i32, p: i32, outPtr: usize): void {
-  segNorm(xPtr, n, seg, p, outPtr, 8);
+  if (seg < 1) return;
+  const l1 = p == 1;
+  let g: usize = 0;
+  for (let start = 0; start < n; g++) {
+    const len = min(seg, n - start);
+    store<f64>(outPtr + (g << 3), normF64(xPtr + (<usize>start << 3), len, l1));
+    start += len;
+  }
+}
+
+// ------------------------------------------------------- per-column reductions
+//
+// Column c of n row-major values in rows of `cols` (the last row may be
+// shorter) is every value i with i % cols == c; out[c] is written for
+// c < min(cols, n). Each row updates the outputs in place, 4 columns a
+// vector, so the input streams once in memory order (no transposing copy).
+
+/**
+ * Per column c: out[c] = max |x| (f32 in, f32 out), exact, with segMaxAbsF32's
+ * semantics (integer max of the magnitude bits: a NaN gives NaN, ±Infinity
+ * gives +Infinity).
+ */
+export function colMaxAbsF32(xPtr: usize, n: i32, cols: i32, outPtr: usize): void {
+  if (n <= 0 || cols < 1) return;
+  const m = v128.load(ABS);
+  memory.fill(outPtr, 0, <usize>min(cols, n) << 2);
+  for (let r = 0; r < n; r += cols) {
+    const len = min(cols, n - r);
+    const p = xPtr + (<usize>r << 2);
+    let c = 0;
+    for (; c + 4 <= len; c += 4) {
+      const o = outPtr + (<usize>c << 2);
+      v128.store(o, i32x4.max_u(v128.load(o), v128.and(v128.load(p + (<usize>c << 2)), m)));
+    }
+    for (; c < len; c++) {
+      const o = outPtr + (<usize>c << 2);
+      const b = load<u32>(p + (<usize>c << 2)) & 0x7fffffff;
+      if (b > load<u32>(o)) store<u32>(o, b);
+    }
+  }
+}
+
+/**
+ * Per column c: min[c] = min x, max[c] = max x (f32 in, f32 out), exact, as
+ * Math.min / Math.max (-0 counts as smaller than +0): f32x4.min / max and
+ * f32.min / max order signed zeros that way. Inputs are finite.
+ */
+export function colMinMaxF32(xPtr: usize, n: i32, cols: i32, minPtr: usize, maxPtr: usize): void {
+  if (n <= 0 || cols < 1) return;
+  const w = <usize>min(cols, n) << 2;
+  memory.copy(minPtr, xPtr, w);
+  memory.copy(maxPtr, xPtr, w);
+  for (let r = cols; r < n; r += cols) {
+    const len = min(cols, n - r);
+    const p = xPtr + (<usize>r << 2);
+    let c = 0;
+    for (; c + 4 <= len; c += 4) {
+      const o = <usize>c << 2;
+      const v = v128.load(p + o);
+      v128.store(minPtr + o, f32x4.min(v128.load(minPtr + o), v));
+      v128.store(maxPtr + o, f32x4.max(v128.load(maxPtr + o), v));
+    }
+    for (; c < len; c++) {
+      const o = <usize>c << 2;
+      const v = load<f32>(p + o);
+      store<f32>(minPtr + o, min(load<f32>(minPtr + o), v));
+      store<f32>(maxPtr + o, max(load<f32>(maxPtr + o), v));
+    }
+  }
 }

@@ -63,6 +63,14 @@ export interface Kernels {
   segMinMaxF64(xPtr: number, n: number, seg: number, minPtr: number, maxPtr: number): void;
   segMaxAbsF32(xPtr: number, n: number, seg: number, outPtr: number): void;
   segMaxAbsF64(xPtr: number, n: number, seg: number, outPtr: number): void;
+  /**
+   * Per-column reductions of n row-major f32 values in rows of `cols` (the
+   * last row may be shorter): column c is every value i with i % cols == c;
+   * out[c] is written for c < min(cols, n). Exact, as the seg* versions
+   * (colMaxAbsF32 propagates NaN like segMaxAbsF32; min/max: -0 < +0).
+   */
+  colMaxAbsF32(xPtr: number, n: number, cols: number, outPtr: number): void;
+  colMinMaxF32(xPtr: number, n: number, cols: number, minPtr: number, maxPtr: number): void;
   /** p = 1: sum |x|; p = 2: sqrt(sum x^2). Accumulated in f64, output f64. */
   segNormF32(xPtr: number, n: number, seg: number, p: number, outPtr: number): void;
   segNormF64(xPtr: number, n: number, seg: number, p: number, outPtr: number): void;
@@ -115,4 +123,11 @@ export interface Kernels {
    * packed/byte values (two's complement), else they are read unsigned.
    */
   dequantizeF32(qPtr: number, n: number, seg: number, scalePtr: number, zpPtr: number, bits: number, signed: number, outPtr: number): void;
+  /**
+   * quantizeF32 / dequantizeF32 with one group per column of row-major rows of
+   * `cols` values (ONNX axis = 1 of a [rows, cols] tensor): value i uses
+   * scales[i % cols] and zps[i % cols]; packing runs over the flat index i.
+   */
+  quantizeColsF32(xPtr: number, n: number, cols: number, scalePtr: number, zpPtr: number, qmin: number, qmax: number, bits: number, outPtr: number): void;
+  dequantizeColsF32(qPtr: number, n: number, cols: number, scalePtr: number, zpPtr: number, bits: number, signed: number, outPtr: number): void;
 }

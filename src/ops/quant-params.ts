@@ -6,6 +6,9 @@
 import { SlimfitError } from '../errors.js';
 import type { Granularity, QuantScheme } from '../types.js';
 import { assertOption } from '../validate.js';
+import { roundHalfEven } from '../kernels/js/round.js';
+
+export { roundHalfEven };
 
 /** Smallest normal float32: scales are clamped up to it so x / s stays finite-or-saturating. */
 const MIN_SCALE = 2 ** -126;
@@ -42,20 +45,34 @@ export function checkScheme(scheme: unknown): QuantScheme {
   return scheme;
 }
 
-/** Segment length and group count for n values under a granularity. */
-export function groupsOf(granularity: Granularity, n: number): { seg: number; groups: number; shape: number[] } {
-  if (granularity === 'tensor') return { seg: n, groups: 1, shape: [n] };
+/**
+ * How n values split into quantization groups: `cols` = 0: contiguous
+ * segments of `seg` values (group of value i is floor(i / seg)); `cols` > 0
+ * ({ axis: 1 }): one group per column of a row-major [rows, cols] matrix
+ * (group of value i is i % cols; seg is then 0).
+ */
+export interface GroupLayout {
+  seg: number;
+  cols: number;
+  groups: number;
+  shape: number[];
+}
+
+/** The group layout of n values under a granularity (validated: E_RANGE, E_SHAPE). */
+export function groupLayout(granularity: Granularity, n: number): GroupLayout {
+  if (granularity === 'tensor') return { seg: n, cols: 0, groups: 1, shape: [n] };
   if (typeof granularity === 'object' && granularity !== null && 'block' in granularity) {
     const b = granularity.block;
     assertOption(b, 'granularity.block', 1, 2 ** 31 - 1, { integer: true });
     if (n % b !== 0) {
       throw new SlimfitError('E_SHAPE', `block size ${b} does not divide the ${n} values; pick a divisor of ${n} or pad the tensor`);
     }
-    return { seg: b, groups: n / b, shape: [n] };
+    return { seg: b, cols: 0, groups: n / b, shape: [n] };
   }
   if (typeof granularity === 'object' && granularity !== null && 'axis' in granularity) {
-    if (granularity.axis !== 0) {
-      throw new SlimfitError('E_RANGE', `granularity.axis must be 0 (one scale per row of a row-major [rows, cols] matrix), got ${String(granularity.axis)}`);
+    const axis: unknown = granularity.axis;
+    if (axis !== 0 && axis !== 1) {
+      throw new SlimfitError('E_RANGE', `granularity.axis must be 0 (one scale per row) or 1 (one scale per column) of a row-major [rows, cols] matrix, got ${String(axis)}`);
     }
     const shape = granularity.shape;
     if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((v) => Number.isInteger(v) && v > 0)) {
@@ -63,9 +80,24 @@ export function groupsOf(granularity: Granularity, n: number): { seg: number; gr
     }
     const [rows, cols] = shape as [number, number];
     if (rows * cols !== n) throw new SlimfitError('E_SHAPE', `granularity.shape [${rows}, ${cols}] holds ${rows * cols} values but the tensor has ${n}`);
-    return { seg: cols, groups: rows, shape: [rows, cols] };
+    return axis === 0 ? { seg: cols, cols: 0, groups: rows, shape: [rows, cols] } : { seg: 0, cols, groups: cols, shape: [rows, cols] };
   }
-  throw new SlimfitError('E_RANGE', `granularity must be 'tensor', { axis: 0, shape: [rows, cols] } or { block: B }`);
+  throw new SlimfitError('E_RANGE', `granularity must be 'tensor', { axis: 0 | 1, shape: [rows, cols] } or { block: B }`);
+}
+
+/**
+ * Segment length and group count for n values under a granularity whose
+ * groups are contiguous segments ('tensor', { axis: 0 }, { block }): for
+ * callers that index groups as floor(i / seg). { axis: 1 } (groups strided
+ * across rows) is E_RANGE here; engine.quantize / dequantize take it through
+ * groupLayout.
+ */
+export function groupsOf(granularity: Granularity, n: number): { seg: number; groups: number; shape: number[] } {
+  const l = groupLayout(granularity, n);
+  if (l.cols > 0) {
+    throw new SlimfitError('E_RANGE', "granularity { axis: 1 } (one scale per column) is not supported by this method; use engine.quantize, or 'tensor', { axis: 0, shape } or { block: B }");
+  }
+  return { seg: l.seg, groups: l.groups, shape: l.shape };
 }
 
 /** Symmetric scale for a group with max |x| = maxAbs: s = maxAbs / qmax, as float32. */
@@ -96,12 +128,6 @@ export function affineScale(min: number, max: number, qmin: number, qmax: number
 export function affineZeroPoint(lo: number, scale: number, qmin: number, qmax: number): number {
   const zp = qmin - roundHalfEven(Math.min(lo, 0) / scale);
   return Math.min(qmax, Math.max(qmin, zp));
-}
-
-/** Round to nearest, ties to even (IEEE roundTiesToEven; WASM `nearest`). */
-export function roundHalfEven(v: number): number {
-  const r = Math.round(v); // ties go up (towards +Infinity)
-  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /** One number for every group, or an array-like of them; anything else (null, a string) is E_RANGE. */

@@ -1,7 +1,8 @@
 /**
  * engine.quantize / engine.dequantize: ONNX QuantizeLinear semantics,
  * q = saturate(roundHalfEven(x / s) + z), dequantized as (q - z) * s, with one
- * scale per tensor, per row or per block, at 2..8 bits (packed below 5 bits).
+ * scale per tensor, per row, per column or per block, at 2..8 bits (packed
+ * below 5 bits).
  */
 import { SlimfitError } from '../errors.js';
 import { toOptions } from '../validate.js';
@@ -17,7 +18,7 @@ import {
   checkScheme,
   explicitScales,
   explicitZeroPoints,
-  groupsOf,
+  groupLayout,
   packedBytes,
   quantRange,
   symmetricScale,
@@ -32,7 +33,11 @@ export interface QuantizeOptions {
   bits?: number;
   /** 'symmetric' (signed, zero point 0; default) or 'affine' (unsigned, min..max with a zero point). */
   scheme?: QuantScheme;
-  /** 'tensor' (default), { axis: 0, shape: [rows, cols] } (one scale per row) or { block: B } (B must divide the length). */
+  /**
+   * 'tensor' (default), { axis: 0, shape: [rows, cols] } (one scale per row),
+   * { axis: 1, shape: [rows, cols] } (one scale per column, ONNX axis = 1)
+   * or { block: B } (B must divide the length); w is row-major [rows, cols].
+   */
   granularity?: Granularity;
   /** Explicit scale(s) instead of the max-abs / min-max rule: one number, or one per group. */
   scale?: number | ArrayLike<number>;
@@ -60,7 +65,7 @@ export function quantize(core: Core, w: QuantizeInput, options?: QuantizeOptions
   }
   const n = w.length;
   if (n === 0) throw new SlimfitError('E_SHAPE', 'w is empty; there is nothing to quantize');
-  const { seg, groups, shape } = groupsOf(granularity, n);
+  const { seg, cols, groups, shape } = groupLayout(granularity, n);
   const range = quantRange(bits, scheme);
   const signedBytes = scheme === 'symmetric' && bits > 4;
   const outBytes = packedBytes(n, bits);
@@ -89,7 +94,8 @@ export function quantize(core: Core, w: QuantizeInput, options?: QuantizeOptions
         checkFinite(core, xp, n, 'f32', what);
       } else {
         const mp = s.alloc(groups * 4);
-        k.segMaxAbsF32(xp, n, seg, mp);
+        if (cols > 0) k.colMaxAbsF32(xp, n, cols, mp);
+        else k.segMaxAbsF32(xp, n, seg, mp);
         const maxAbs = new Float32Array(core.arena.memory.buffer, mp, groups);
         scale = new Float32Array(groups);
         for (let g = 0; g < groups; g++) {
@@ -102,7 +108,8 @@ export function quantize(core: Core, w: QuantizeInput, options?: QuantizeOptions
       checkFinite(core, xp, n, 'f32', what);
       const lo = s.alloc(groups * 4);
       const hi = s.alloc(groups * 4);
-      k.segMinMaxF32(xp, n, seg, lo, hi);
+      if (cols > 0) k.colMinMaxF32(xp, n, cols, lo, hi);
+      else k.segMinMaxF32(xp, n, seg, lo, hi);
       const buf = core.arena.memory.buffer;
       const mins = new Float32Array(buf, lo, groups).slice();
       const maxs = new Float32Array(buf, hi, groups).slice();
@@ -118,7 +125,8 @@ export function quantize(core: Core, w: QuantizeInput, options?: QuantizeOptions
     const sp = s.copyIn(scale);
     const zp = zeroPoint ? s.copyIn(zeroPoint) : 0;
     const dst = op >= 0 ? op : s.alloc(outBytes);
-    k.quantizeF32(xp, n, seg, sp, zp, range.qmin, range.qmax, bits, dst);
+    if (cols > 0) k.quantizeColsF32(xp, n, cols, sp, zp, range.qmin, range.qmax, bits, dst);
+    else k.quantizeF32(xp, n, seg, sp, zp, range.qmin, range.qmax, bits, dst);
     const buf = core.arena.memory.buffer;
     const data = out ? out.view : signedBytes ? new Int8Array(buf, dst, outBytes).slice() : new Uint8Array(buf, dst, outBytes).slice();
     const q: QuantizedTensor = { bits, scheme, shape, granularity, data, scale };
@@ -143,7 +151,7 @@ export interface DequantizeOptions {
 export type QuantizedInput = Omit<QuantizedTensor, 'data'> & { data: QuantizedTensor['data'] | I8Buffer | U8Buffer };
 
 /** Checks a QuantizedTensor's internal consistency before its bytes reach a kernel. */
-export function checkQuantized(q: QuantizedInput): { n: number; seg: number; groups: number; bytes: number } {
+export function checkQuantized(q: QuantizedInput): { n: number; seg: number; cols: number; groups: number; bytes: number } {
   if (typeof q !== 'object' || q === null) throw new SlimfitError('E_SHAPE', 'q must be a QuantizedTensor from engine.quantize');
   const bits = checkBits(q.bits);
   const scheme = checkScheme(q.scheme);
@@ -151,7 +159,7 @@ export function checkQuantized(q: QuantizedInput): { n: number; seg: number; gro
     throw new SlimfitError('E_SHAPE', `q.shape must be positive integers, got ${JSON.stringify(q.shape)}`);
   }
   const n = q.shape.reduce((a, b) => a * b, 1);
-  const { seg, groups } = groupsOf(q.granularity, n);
+  const { seg, cols, groups } = groupLayout(q.granularity, n);
   const signedBytes = scheme === 'symmetric' && bits > 4;
   const wantType = signedBytes ? Int8Array : Uint8Array;
   const bytes = packedBytes(n, bits);
@@ -181,12 +189,12 @@ export function checkQuantized(q: QuantizedInput): { n: number; seg: number; gro
     }
     explicitZeroPoints(q.zeroPoint, groups, quantRange(bits, scheme));
   }
-  return { n, seg, groups, bytes };
+  return { n, seg, cols, groups, bytes };
 }
 
 export function dequantize(core: Core, q: QuantizedInput, options?: DequantizeOptions | null): Float32Array {
   const opts = toOptions(options);
-  const { n, seg, bytes } = checkQuantized(q);
+  const { n, seg, cols, bytes } = checkQuantized(q);
   const out = opts.out;
   // Buffers are checked (this engine's, live, kind, length) before anything is read or written.
   const op = out === undefined ? -1 : bufferPtr(core.arena, out, 'out', { kinds: ['f32'], length: n });
@@ -201,7 +209,9 @@ export function dequantize(core: Core, q: QuantizedInput, options?: DequantizeOp
     const sp = s.copyIn(q.scale);
     const zp = q.scheme === 'affine' && q.zeroPoint ? s.copyIn(q.zeroPoint) : 0;
     const dst = op >= 0 ? op : s.alloc(n * 4);
-    core.kernels.dequantizeF32(qp, n, seg, sp, zp, q.bits, q.scheme === 'symmetric' ? 1 : 0, dst);
+    const signed = q.scheme === 'symmetric' ? 1 : 0;
+    if (cols > 0) core.kernels.dequantizeColsF32(qp, n, cols, sp, zp, q.bits, signed, dst);
+    else core.kernels.dequantizeF32(qp, n, seg, sp, zp, q.bits, signed, dst);
     return out ? out.view : new Float32Array(core.arena.memory.buffer, dst, n).slice();
   } finally {
     s.release();

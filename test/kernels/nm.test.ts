@@ -10,9 +10,10 @@ import { nmReferenceMask } from '../helpers/nm-reference.js';
 
 type FA = Float32Array | Float64Array;
 
-/** n:m specs covering the SIMD path (m % lanes == 0, m <= 32), the pairwise scalar path and the long-run search (m > 64). */
+/** n:m specs covering the SIMD paths (even m <= 32: f32 m = 4, m = 8, other multiples of 4, and the two-lane loop), the pairwise scalar path and the long-run search (m > 64). */
 const SPECS: [number, number][] = [
   [2, 4], [4, 8], [1, 4], [3, 4], [3, 8], [1, 2], [2, 3], [1, 3], [5, 8], [8, 16], [3, 6], [16, 32], [7, 12], [3, 5], [4, 4], [1, 1],
+  [1, 8], [7, 8], [1, 16], [15, 16], [5, 20], [31, 32],
   [4, 100], [60, 100], [1, 70],
 ];
 
@@ -131,7 +132,7 @@ for (const b of BACKENDS) {
       });
 
       it(`${T}: returns -1 on NaN / ±Infinity anywhere (SIMD runs, scalar runs, long runs), writing in bounds`, () => {
-        for (const [nk, m] of [[2, 4], [4, 8], [1, 3], [4, 100]] as [number, number][]) {
+        for (const [nk, m] of [[2, 4], [4, 8], [8, 16], [3, 12], [1, 3], [4, 100]] as [number, number][]) {
           for (const n of [3, 17, 64, 301]) {
             for (const at of [0, n >> 1, n - 1]) {
               for (const bad of [NaN, Infinity, -Infinity]) {

@@ -15,8 +15,10 @@ import { roundHalfEven } from './round.js';
  *  - dequantize: out[i] = Math.fround((q - z) * s), q unpacked as above and
  *    sign-extended when `signed` != 0 (exact f64 product of two 24-bit
  *    significands, so one rounding, like WASM's f32 multiply).
+ *  - quantizeColsF32 / dequantizeColsF32: the same per value, with the
+ *    scale and zero point of column i % cols instead of segment i / seg.
  */
-export function quantizeTwin(memory: WebAssembly.Memory): Pick<Kernels, 'quantizeF32' | 'dequantizeF32'> {
+export function quantizeTwin(memory: WebAssembly.Memory): Pick<Kernels, 'quantizeF32' | 'dequantizeF32' | 'quantizeColsF32' | 'dequantizeColsF32'> {
   const slotOf = (bits: number): number => (bits >= 5 ? 8 : bits >= 3 ? 4 : 2);
 
   return {
@@ -82,6 +84,62 @@ export function quantizeTwin(memory: WebAssembly.Memory): Pick<Kernels, 'quantiz
             out[i] = (q - z) * s; // the Float32Array store is Math.fround
           }
         }
+      }
+    },
+    quantizeColsF32(xPtr, n, cols, scalePtr, zpPtr, qmin, qmax, bits, outPtr) {
+      if (n <= 0 || cols < 1) return;
+      qmin |= 0;
+      qmax |= 0;
+      const buf = memory.buffer;
+      const C = Math.min(cols, n);
+      const x = new Float32Array(buf, xPtr >>> 0, n);
+      const sc = new Float32Array(buf, scalePtr >>> 0, C);
+      const zp = zpPtr ? new Int32Array(buf, zpPtr >>> 0, C) : null;
+      const slot = slotOf(bits);
+      const per = 8 / slot;
+      const out = new Uint8Array(buf, outPtr >>> 0, Math.ceil(n / per));
+      const m = (1 << slot) - 1;
+      let byte = 0;
+      for (let i = 0, c = 0; i < n; i++) {
+        let q = roundHalfEven(Math.fround(x[i] / sc[c])) + (zp ? zp[c] : 0);
+        q = q < qmin ? qmin : q > qmax ? qmax : q;
+        if (slot === 8) {
+          out[i] = q;
+        } else {
+          const sh = (i & (per - 1)) * slot;
+          byte |= (q & m) << sh;
+          if (sh + slot === 8) {
+            out[(i / per) | 0] = byte;
+            byte = 0;
+          }
+        }
+        if (++c === cols) c = 0;
+      }
+      if (slot !== 8 && n % per !== 0) out[(n / per) | 0] = byte;
+    },
+
+    dequantizeColsF32(qPtr, n, cols, scalePtr, zpPtr, bits, signed, outPtr) {
+      if (n <= 0 || cols < 1) return;
+      const buf = memory.buffer;
+      const C = Math.min(cols, n);
+      const sc = new Float32Array(buf, scalePtr >>> 0, C);
+      const zp = zpPtr ? new Int32Array(buf, zpPtr >>> 0, C) : null;
+      const out = new Float32Array(buf, outPtr >>> 0, n);
+      const slot = slotOf(bits);
+      const per = 8 / slot;
+      const sx = 32 - slot;
+      const m = (1 << slot) - 1;
+      const q8 = slot === 8 ? (signed ? new Int8Array(buf, qPtr >>> 0, n) : new Uint8Array(buf, qPtr >>> 0, n)) : null;
+      const qp = new Uint8Array(buf, qPtr >>> 0, Math.ceil(n / per));
+      for (let i = 0, c = 0; i < n; i++) {
+        let q: number;
+        if (q8) q = q8[i];
+        else {
+          q = (qp[(i / per) | 0] >> ((i & (per - 1)) * slot)) & m;
+          if (signed) q = (q << sx) >> sx;
+        }
+        out[i] = (q - (zp ? zp[c] : 0)) * sc[c];
+        if (++c === cols) c = 0;
       }
     },
   };

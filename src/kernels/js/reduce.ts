@@ -12,7 +12,7 @@ import type { Kernels } from '../types.js';
  */
 export function reduceTwin(
   memory: WebAssembly.Memory,
-): Pick<Kernels, 'segMinMaxF32' | 'segMinMaxF64' | 'segMaxAbsF32' | 'segMaxAbsF64' | 'segNormF32' | 'segNormF64'> {
+): Pick<Kernels, 'segMinMaxF32' | 'segMinMaxF64' | 'segMaxAbsF32' | 'segMaxAbsF64' | 'colMaxAbsF32' | 'colMinMaxF32' | 'segNormF32' | 'segNormF64'> {
   type FArr = Float32Array | Float64Array;
   const segCount = (n: number, seg: number): number => (n > 0 && seg >= 1 ? Math.ceil(n / seg) : 0);
 
@@ -59,6 +59,41 @@ export function reduceTwin(
   }
 
   return {
+    // per column c (values i with i % cols == c), out[c] for c < min(cols, n)
+    colMaxAbsF32(xPtr, n, cols, outPtr) {
+      if (n <= 0 || cols < 1) return;
+      const buf = memory.buffer;
+      const x = new Float32Array(buf, xPtr >>> 0, n);
+      const C = Math.min(cols, n);
+      const out = new Float32Array(buf, outPtr >>> 0, C);
+      for (let c = 0; c < C; c++) {
+        let m = 0;
+        for (let i = c; i < n; i += cols) {
+          const v = Math.abs(x[i]);
+          if (v > m || v !== v) m = v; // NaN sticks, as in segMaxAbs
+        }
+        out[c] = m;
+      }
+    },
+    colMinMaxF32(xPtr, n, cols, minPtr, maxPtr) {
+      if (n <= 0 || cols < 1) return;
+      const buf = memory.buffer;
+      const x = new Float32Array(buf, xPtr >>> 0, n);
+      const C = Math.min(cols, n);
+      const mn = new Float32Array(buf, minPtr >>> 0, C);
+      const mx = new Float32Array(buf, maxPtr >>> 0, C);
+      for (let c = 0; c < C; c++) {
+        let lo = x[c];
+        let hi = lo;
+        for (let i = c + cols; i < n; i += cols) {
+          const v = x[i];
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        }
+        mn[c] = lo;
+        mx[c] = hi;
+      }
+    },
     segMinMaxF32(xPtr, n, seg, minPtr, maxPtr) {
       const G = segCount(n, seg);
       if (G === 0) return;
