@@ -34,6 +34,10 @@ const KERNEL_EXPORTS: Readonly<Record<keyof Kernels, true>> = {
   kthAbsF64: true,
   quantizeF32: true,
   dequantizeF32: true,
+  colMaxAbsF32: true,
+  colMinMaxF32: true,
+  quantizeColsF32: true,
+  dequantizeColsF32: true,
 };
 
 /** The instance's exports as WasmExports, or E_BACKEND naming the first export that is missing or not a function. */

@@ -180,6 +180,8 @@ export function makeProbes(core: Core, s: Scope, small = false): Probe[] {
   const q = s.alloc(N32);
   const sc = s.alloc(64);
   const red = s.alloc(64);
+  const COLS = 64; // per-column (axis 1) probes
+  const csc = s.alloc(COLS * 4);
   const y = s.alloc(GN * 8);
   const xtx = s.alloc(GD * GD * 8);
   const xty = s.alloc(GD * 16 * 8);
@@ -218,6 +220,7 @@ export function makeProbes(core: Core, s: Scope, small = false): Probe[] {
   vsc[0] = 7 / 127; // 8-bit codes
   vsc[1] = 1; // 4-bit: -8..7
   vsc[2] = 3; // 2-bit: -2..1
+  new Float32Array(buf, csc, COLS).fill(7 / 127);
   const vxtx = new Float64Array(buf, xtx, GD * GD);
   const vxty = new Float64Array(buf, xty, GD * 16);
   const gram = (d: number, m: number, centred: boolean) => () => {
@@ -237,6 +240,10 @@ export function makeProbes(core: Core, s: Scope, small = false): Probe[] {
     { name: 'quantizeF32 2-bit', run: () => k.quantizeF32(f32, N32, N32, sc + 8, 0, -2, 1, 2, q), watch: false },
     { name: 'dequantizeF32 4-bit', run: () => k.dequantizeF32(q, N32, N32, sc + 4, 0, 4, 1, out), watch: true },
     { name: 'dequantizeF32 8-bit', run: () => k.dequantizeF32(q, N32, N32, sc, 0, 8, 1, out), watch: false },
+    { name: 'quantizeColsF32 8-bit', run: () => k.quantizeColsF32(f32, N32, COLS, csc, 0, -128, 127, 8, q), watch: false },
+    { name: 'dequantizeColsF32 8-bit', run: () => k.dequantizeColsF32(q, N32, COLS, csc, 0, 8, 1, out), watch: false },
+    { name: 'colMaxAbsF32', run: () => k.colMaxAbsF32(f32, N32, COLS, out), watch: false },
+    { name: 'colMinMaxF32', run: () => k.colMinMaxF32(f32, N32, COLS, out, out + COLS * 4), watch: false },
     { name: 'gramF64', run: gram(GD, 1, false), watch: true },
     { name: 'gramCentredF64', run: gram(GD, 1, true), watch: false },
     // X^T Y with 16 right-hand sides: enough work for xtyChunk's own budget
