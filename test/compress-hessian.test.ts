@@ -219,7 +219,7 @@ function refGreedyOBS(W: Float64Array, rows: number, d: number, H: Float64Array,
 
 // ---------- data ----------
 
-// ar1 and randn: bench/hessian-ratios.ts (the README table's data).
+// ar1 and randn: test/helpers/hessian-ratios.ts (the README table's data, also run by bench/hessian-ratios.ts).
 
 const e0 = engines[0]!;
 /** Correlated features on very different scales (so H's diagonal varies widely), and random weights. */
@@ -358,7 +358,7 @@ describe('SparseGPT and greedy OBS match plain references', () => {
 // ---------- accuracy on correlated features ----------
 
 describe('on correlated features (64 AR(1) features, rho 0.9) the Hessian-aware methods beat the naive ones on held-out data', () => {
-  // The same procedure as the README table (bench/hessian-ratios.ts), at 1000 calibration / 2000 held-out rows.
+  // The same procedure as the README table (test/helpers/hessian-ratios.ts), at 1000 calibration / 2000 held-out rows.
   let ratios: Record<RatioKey, number[]>;
   beforeAll(async () => {
     ratios = await hessianRatios({ nCal: 1000, nTest: 2000, seeds: [1, 2, 3, 4, 5] });
@@ -366,7 +366,7 @@ describe('on correlated features (64 AR(1) features, rho 0.9) the Hessian-aware 
   // Measured in this setup (1000 calibration rows, 2000 held-out; `npx tsx bench/hessian-ratios.ts --cal 1000 --test 2000`),
   // geometric mean and min-max over seeds 1-5: GPTQ/RTN 4-bit 3.0 (1.9-5.6), 3-bit 4.2 (2.9-5.8), 2-bit 3.2 (1.5-6.8);
   // OBS/magnitude 50% 6.0 (3.9-9.7), 2:4 6.8 (5.4-9.3); SparseGPT one-shot 50% 2.7 (1.8-4.6).
-  // The README table is the same procedure with 2000 / 5000 rows (bench/hessian-ratios.ts with no flags).
+  // The README table is the same procedure with 2000 / 5000 rows (`npx tsx bench/hessian-ratios.ts` with no flags).
   // Each bound below sits under the measured minimum / geometric mean with room to spare.
   it('GPTQ vs round-to-nearest at 3 and 4 bits', () => {
     for (const r of [...ratios.gptq3, ...ratios.gptq4]) expect(r).toBeGreaterThan(1.5);
