@@ -47,7 +47,7 @@ export interface NMPruneSpec {
   shape?: [number, number];
 }
 
-/** The source article's rule, as engine.prune: zero every |w| <= threshold. */
+/** The source article's rule, as prune(): zero every |w| <= threshold. */
 export interface ThresholdSpec {
   threshold: number;
   shape?: [number, number];

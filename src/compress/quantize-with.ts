@@ -1,12 +1,12 @@
 /**
  * quantizeWith: quantization with a choice of rounding and clip calibration,
- * returning the QuantizedTensor (the layout engine.quantize produces, so
- * engine.dequantize reads it) and a report of what it cost.
+ * returning the QuantizedTensor (the layout quantize() produces, so
+ * dequantize() reads it) and a report of what it cost.
  *
  * Contract: q = clamp(round(f32(x / s)) + z, qmin, qmax), x taken as float32,
  * with s, z per group from the calibrated clip range (see calibrate.ts) or
  * given explicitly. With rounding 'half-even' this is exactly ONNX
- * QuantizeLinear and runs through engine.quantize's kernel; other roundings
+ * QuantizeLinear and runs through quantize()'s kernel; other roundings
  * run a TS loop that packs the same layout.
  */
 import { SlimfitError } from '../errors.js';
@@ -97,7 +97,7 @@ export function quantizeWith(engine: Engine, w: ArrayLike<number>, opts: Quantiz
   let zeroPoint: Int32Array | undefined;
   let tensor: QuantizedTensor | undefined;
   if (opts.scale === undefined && opts.zeroPoint === undefined && calibration === 'minmax' && rounding === 'half-even') {
-    // engine.quantize's own max-abs / min-max rule, reduced by its kernels
+    // quantize()'s own max-abs / min-max rule, reduced by its kernels
     tensor = quantize(engine, x, { bits, scheme, granularity });
     scale = tensor.scale;
     zeroPoint = tensor.zeroPoint;

@@ -2,7 +2,7 @@
  * SparseTensor: a pruned tensor stored compactly. Zeros stored dense do not
  * shrink a file, so only the surviving values are kept, with either
  *  - 'bitmask': ceil(n/8) bytes, bit (i & 7) of byte (i >> 3) set when
- *    element i survives (the layout of engine.prune's mask), or
+ *    element i survives (the layout of prune()'s mask), or
  *  - 'csr': row pointers (rows + 1, u32) and column indices (u16 when
  *    cols <= 65536, else u32) for a [rows, cols] tensor (a 1-D tensor is one row),
  *  - 'dense': no index at all, every element stored (pruned ones as 0), when
@@ -66,7 +66,7 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
   }
 
   /**
-   * Builds a SparseTensor from dense values and a keep-bitmask (engine.prune
+   * Builds a SparseTensor from dense values and a keep-bitmask (prune()
    * layout), choosing the smaller of the two formats. Kept entries are stored
    * even when their value is 0; entries outside the mask are dropped.
    */
@@ -159,7 +159,7 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
   private maskCache: Uint8Array | undefined;
 
   /**
-   * Compatibility with engine.prune's v0 result `{ values, mask, kept }`: the
+   * Compatibility with prune()'s v0 result `{ values, mask, kept }`: the
    * dense values, built on first access and then the same array every time
    * (so `r.values[i]` in a loop is not quadratic). Writing to it does not
    * change this tensor; toDense() gives an independent copy.
@@ -168,7 +168,7 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
     return (this.denseCache ??= this.toDense());
   }
 
-  /** Compatibility with engine.prune's v0 result: the keep-bitmask, built once (see values). */
+  /** Compatibility with prune()'s v0 result: the keep-bitmask, built once (see values). */
   get mask(): Uint8Array {
     return (this.maskCache ??= this.buildMask());
   }

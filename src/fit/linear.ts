@@ -18,13 +18,10 @@
  * (error <= ~1e-10 relative, typically far less), cond <= 1e10 refines, beyond
  * (or on Cholesky breakdown) goes double-double. cond is stats.condition, the
  * exact cond_1 of the equilibrated centred normal matrix.
- * Cost (n = 1e5, wasm engine, CPU ms on a loaded 2-vCPU box; d = 16 / 64):
- * 'cholesky' 6-8 / 32-43: la.columnStats (SIMD summary pass, ~1.3 / 6)
- * and la.centredGram (centres while packing, ~2.5 / 24), both including the
- * copy of X into linear memory, then solve and stats; 'cholesky+refine' (2
- * passes of ~50 flops per X entry in plain JS) 75 / 309; 'dd-cholesky+refine'
- * (plain-JS DD Gram, ~25 flops per row and column pair) 160-210 / 1400-1600,
- * ~30x the fast path.
+ * Relative costs: the double-double paths do plain-JS work per X entry
+ * (refinement ~2 passes of ~50 flops; the DD Gram ~25 flops per row and
+ * column pair), tens of times the fast path; `npm run bench -- fit` measures
+ * them (bench/RESULTS.md).
  */
 import { isSlimfitError, SlimfitError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';

@@ -1,5 +1,5 @@
 /**
- * engine.gram: X^T W X and X^T W Y through the gram kernel. Rows are streamed
+ * gram(): X^T W X and X^T W Y through the gram kernel. Rows are streamed
  * through one reused chunk of linear memory, so X of any size costs a few
  * MiB of linear memory, unless X already lives there (zero copy). X, y and
  * the weights may each be an engine.memory.f64 buffer, read in place, and

@@ -89,13 +89,13 @@ export function groupLayout(granularity: Granularity, n: number): GroupLayout {
  * Segment length and group count for n values under a granularity whose
  * groups are contiguous segments ('tensor', { axis: 0 }, { block }): for
  * callers that index groups as floor(i / seg). { axis: 1 } (groups strided
- * across rows) is E_RANGE here; engine.quantize / dequantize take it through
+ * across rows) is E_RANGE here; quantize() / dequantize() take it through
  * groupLayout.
  */
 export function groupsOf(granularity: Granularity, n: number): { seg: number; groups: number; shape: number[] } {
   const l = groupLayout(granularity, n);
   if (l.cols > 0) {
-    throw new SlimfitError('E_RANGE', "granularity { axis: 1 } (one scale per column) is not supported by this method; use engine.quantize, or 'tensor', { axis: 0, shape } or { block: B }");
+    throw new SlimfitError('E_RANGE', "granularity { axis: 1 } (one scale per column) is not supported by this method; use quantize(), or 'tensor', { axis: 0, shape } or { block: B }");
   }
   return { seg: l.seg, groups: l.groups, shape: l.shape };
 }

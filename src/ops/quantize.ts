@@ -1,5 +1,5 @@
 /**
- * engine.quantize / engine.dequantize: ONNX QuantizeLinear semantics,
+ * quantize() / dequantize(): ONNX QuantizeLinear semantics,
  * q = saturate(roundHalfEven(x / s) + z), dequantized as (q - z) * s, with one
  * scale per tensor, per row, per column or per block, at 2..8 bits (packed
  * below 5 bits).
@@ -145,14 +145,14 @@ export interface DequantizeOptions {
 /**
  * What dequantize takes: a QuantizedTensor whose codes may also be an
  * engine.memory i8/u8 buffer (e.g. the `out` that quantize wrote), read in
- * place: `engine.dequantize({ ...q, data: out })` keeps a pipeline in linear
+ * place: `dequantize(engine, { ...q, data: out })` keeps a pipeline in linear
  * memory even after memory growth has detached the view in `q.data`.
  */
 export type QuantizedInput = Omit<QuantizedTensor, 'data'> & { data: QuantizedTensor['data'] | I8Buffer | U8Buffer };
 
 /** Checks a QuantizedTensor's internal consistency before its bytes reach a kernel. */
 export function checkQuantized(q: QuantizedInput): { n: number; seg: number; cols: number; groups: number; bytes: number } {
-  if (typeof q !== 'object' || q === null) throw new SlimfitError('E_SHAPE', 'q must be a QuantizedTensor from engine.quantize');
+  if (typeof q !== 'object' || q === null) throw new SlimfitError('E_SHAPE', 'q must be a QuantizedTensor from quantize()');
   const bits = checkBits(q.bits);
   const scheme = checkScheme(q.scheme);
   if (!Array.isArray(q.shape) || q.shape.length === 0 || !q.shape.every((v) => Number.isInteger(v) && v > 0)) {

@@ -1,5 +1,5 @@
 /**
- * engine.solveSPD: (A + ridge I) X = B by Cholesky, for symmetric positive
+ * solveSPD(): (A + ridge I) X = B by Cholesky, for symmetric positive
  * definite A (d*d) and B with one or several right-hand sides (d*k).
  */
 import { SlimfitError } from '../errors.js';
