@@ -27,13 +27,20 @@ export function assertFinite(a: ArrayLike<number>, what: string, cols?: number):
   }
 }
 
-/** A short description of a bad value for messages: `null`, `"1" (a string)`, `[object Object]`, ... */
+/**
+ * A short description of a bad value for messages: `null`, `undefined`,
+ * `"1" (a string)`, `number 3`, `boolean true`, `an array of 2`, `an object`,
+ * `[object Map]`. The one description every message uses, for arguments and
+ * for parsed JSON alike (src/json.ts says "nothing" for a missing member).
+ */
 export function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (v === undefined) return 'undefined';
-  if (typeof v === 'string') return `${JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}...` : v)} (a string)`;
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${String(v)}${typeof v === 'number' ? '' : ` (a ${typeof v})`}`;
+  if (typeof v === 'string') return `${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)} (a string)`;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${typeof v} ${String(v)}`;
   if (Array.isArray(v)) return `an array of ${v.length}`;
+  const proto: unknown = typeof v === 'object' ? Object.getPrototypeOf(v) : undefined;
+  if (proto === Object.prototype || proto === null) return 'an object';
   return Object.prototype.toString.call(v);
 }
 

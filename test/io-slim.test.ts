@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CompressedLinearModel, LinearModel, LogisticModel, SparseTensor, type QuantizedTensor } from '../src/index.js';
 import { decodeSlim, encodeSlim, inspectSlim, isSlim, SLIMFIT_VERSION, type DecodedSlim, type SlimContent } from '../src/io/index.js';
 import { normal, rng } from '../src/random.js';
+import { GOLDEN_PATH, goldenSlim, type GoldenSlim } from './fixtures/make-golden-slim.js';
 import { engine } from './helpers/engines.js';
 
 const e = await engine('wasm');
@@ -341,9 +342,18 @@ describe('docs/FORMAT.md example', () => {
     expect(back.header.provenance).toEqual({ slimfit: '0.1.0', created: '2025-01-01T00:00:00.000Z' });
   });
 
-  it.runIf(SLIMFIT_VERSION === '0.1.0')('and slimfit writes exactly those bytes', async () => {
-    const out = await encodeSlim({ kind: 'tensors', tensors: { w: { shape: [3], data: Uint8Array.of(1, 2, 3) } } }, { provenance: { created: '2025-01-01T00:00:00.000Z' } });
-    expect(Buffer.from(out).toString('hex')).toBe(hex);
+  it('and slimfit writes exactly those bytes, up to its version (test/fixtures/golden-slim.json)', async () => {
+    const golden = JSON.parse(readFileSync(GOLDEN_PATH, 'utf8')) as GoldenSlim;
+    expect(golden.slimfit, `${GOLDEN_PATH} was made by slimfit ${golden.slimfit}, this is ${SLIMFIT_VERSION}: run \`npx tsx test/fixtures/make-golden-slim.ts\` and review the diff`).toBe(SLIMFIT_VERSION);
+    expect((await goldenSlim()).hex).toBe(golden.hex);
+    // the fixture is the documented file but for the version it records
+    const fromFixture = await decodeSlim(Uint8Array.from(Buffer.from(golden.hex, 'hex')));
+    const documented = await decodeSlim(bytes);
+    expect(fromFixture.header.provenance).toEqual({ ...documented.header.provenance, slimfit: golden.slimfit });
+    const { header: h1, ...c1 } = fromFixture;
+    const { header: h2, ...c2 } = documented;
+    expect(c1).toEqual(c2);
+    expect({ ...h1, provenance: undefined, fileBytes: undefined }).toEqual({ ...h2, provenance: undefined, fileBytes: undefined });
   });
 });
 

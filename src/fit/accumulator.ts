@@ -26,7 +26,8 @@ import { toLinAlg, type LinAlg } from '../ops/linalg.js';
 import { assertOption, describeValue, toOptions, toVector, type MatrixInput } from '../validate.js';
 import { toDesign, toResponse, type DesignInput } from './design.js';
 import { resolveOptions, type Accuracy } from './linear.js';
-import { LinearModel, decodeArr, decodeNum, encodeArr, encodeNum, type JsonNum } from './model.js';
+import { decodeArr, decodeNum, encodeArr, encodeNum, type JsonNum } from '../json.js';
+import { LinearModel } from './model.js';
 import { chunkMoments, emptyMoments, mergeMoments, type Moments } from './moments.js';
 import { MomentsFit } from './moments-fit.js';
 

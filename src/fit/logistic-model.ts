@@ -1,11 +1,15 @@
 /**
  * A fitted logistic regression: P(y = 1 | x) = sigmoid(intercept + x . coef).
  * Plain data; predictions in float64 JS with an overflow-free sigmoid;
- * toJSON()/fromJSON() round-trip every number bit-exactly.
+ * toJSON()/fromJSON() round-trip every number bit-exactly. The fields, their
+ * checks and their encoding are src/models/logistic-schema.ts, shared with
+ * the .slim "logistic" kind.
  */
 import { SlimfitError } from '../errors.js';
+import { formatError, isPlainObject, parseJson, type JsonNum } from '../json.js';
+import { INLINE_ARRAYS } from '../models/fields.js';
+import { readLogistic, writeLogistic } from '../models/logistic-schema.js';
 import { assertOption, toMatrix, type MatrixInput } from '../validate.js';
-import { decodeArr, decodeBool, decodeFiniteArr, decodeNum, encodeArr, encodeNum, type JsonNum } from './model.js';
 
 export interface LogisticStats {
   /** Rows with positive weight. */
@@ -61,8 +65,6 @@ export function sigmoid(t: number): number {
   return e / (1 + e);
 }
 
-const SCALARS = ['n', 'iterations', 'logLikelihood', 'deviance', 'nullDeviance', 'aic', 'interceptStdError', 'interceptZValue', 'condition'] as const;
-
 export class LogisticModel {
   readonly d: number;
   readonly coef: Float64Array;
@@ -105,49 +107,17 @@ export class LogisticModel {
     return Uint8Array.from(p, (v) => (v >= threshold ? 1 : 0));
   }
 
+  /** E_SHAPE when the model is inconsistent (e.g. built by hand with incomplete stats). */
   toJSON(): LogisticModelJSON {
-    const st = this.stats;
-    const scal = Object.fromEntries(SCALARS.map((k) => [k, encodeNum(st[k])])) as Record<(typeof SCALARS)[number], JsonNum>;
-    return {
-      format: 'slimfit.logistic',
-      version: 1,
-      d: this.d,
-      fitIntercept: this.fitIntercept,
-      coef: encodeArr(this.coef),
-      intercept: encodeNum(this.intercept),
-      stats: { ...scal, stdErrors: encodeArr(st.stdErrors), zValues: encodeArr(st.zValues), converged: st.converged, method: 'irls' },
-    };
+    return { format: 'slimfit.logistic', version: 1, ...writeLogistic(this, INLINE_ARRAYS) } as unknown as LogisticModelJSON;
   }
 
+  /** Rebuilds a model from toJSON() output (or its JSON string); E_FORMAT on anything malformed. */
   static fromJSON(json: LogisticModelJSON | string): LogisticModel {
-    let j: LogisticModelJSON;
-    try {
-      j = typeof json === 'string' ? (JSON.parse(json) as LogisticModelJSON) : json;
-    } catch (e) {
-      throw new SlimfitError('E_FORMAT', `model JSON does not parse: ${(e as Error).message}`);
+    const j = typeof json === 'string' ? parseJson(json, 'model JSON') : json;
+    if (!isPlainObject(j) || j.format !== 'slimfit.logistic' || j.version !== 1) {
+      throw formatError('not a slimfit logistic model (expected format "slimfit.logistic", version 1)');
     }
-    if (!j || j.format !== 'slimfit.logistic' || j.version !== 1) {
-      throw new SlimfitError('E_FORMAT', 'not a slimfit logistic model (expected format "slimfit.logistic", version 1)');
-    }
-    if (!Number.isInteger(j.d) || j.d < 1) throw new SlimfitError('E_FORMAT', `bad model dimension d = ${j.d}`);
-    const st = j.stats;
-    if (!st || typeof st !== 'object') throw new SlimfitError('E_FORMAT', 'model JSON has no stats');
-    const scal = Object.fromEntries(SCALARS.map((k) => [k, decodeNum(st[k], `stats.${k}`)])) as Record<(typeof SCALARS)[number], number>;
-    const fitIntercept = decodeBool(j.fitIntercept, 'fitIntercept');
-    const intercept = decodeFiniteArr([j.intercept], 1, 'intercept')[0] as number;
-    if (!fitIntercept && intercept !== 0) throw new SlimfitError('E_FORMAT', `intercept is ${intercept} but fitIntercept is false; a model fitted without an intercept has intercept 0`);
-    return new LogisticModel({
-      d: j.d,
-      coef: decodeFiniteArr(j.coef, j.d, 'coef'),
-      intercept,
-      fitIntercept,
-      stats: {
-        ...scal,
-        stdErrors: decodeArr(st.stdErrors, j.d, 'stats.stdErrors'),
-        zValues: decodeArr(st.zValues, j.d, 'stats.zValues'),
-        converged: decodeBool(st.converged, 'stats.converged'),
-        method: 'irls',
-      },
-    });
+    return new LogisticModel(readLogistic(j, INLINE_ARRAYS, ''));
   }
 }

@@ -1,10 +1,10 @@
 /**
  * Byte-level helpers shared by the .slim and safetensors codecs: dtype
  * tables, little-endian typed-array copies in and out, shape arithmetic
- * without overflow, and strict readers for parsed JSON fields. Every failure
- * is a SlimfitError('E_FORMAT') naming the field that is wrong.
+ * without overflow, strict UTF-8. Every failure is a SlimfitError('E_FORMAT')
+ * naming what is wrong; the JSON member readers are in src/json.ts.
  */
-import { SlimfitError } from '../errors.js';
+import { formatError, getArray, getInt } from '../json.js';
 
 /** Element types of the files' tensors (safetensors names; .slim uses a subset). */
 export type Dtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'U64' | 'I32' | 'U32' | 'I16' | 'U16' | 'I8' | 'U8' | 'BOOL';
@@ -58,10 +58,6 @@ export function dtypeOf(a: unknown): Dtype | undefined {
 }
 
 export const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-export function formatError(message: string, details?: Record<string, unknown>): SlimfitError {
-  return new SlimfitError('E_FORMAT', message, details);
-}
 
 /** Reverses each `size`-byte element in place (big-endian hosts only). */
 function swapInPlace(b: Uint8Array, size: number): void {
@@ -158,79 +154,6 @@ export function align(v: number, to: number): number {
   return Math.ceil(v / to) * to;
 }
 
-// ---------------------------------------------------------------- strict JSON field readers
-
-export type JsonObject = Record<string, unknown>;
-
-export function isPlainObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (v === undefined) return 'nothing (the member is missing)';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
-  if (typeof v === 'object') return 'an object';
-  return `${typeof v} ${String(v)}`;
-}
-
-export function getObject(v: unknown, what: string): JsonObject {
-  if (!isPlainObject(v)) throw formatError(`${what} must be a JSON object, found ${describeValue(v)}`);
-  return v;
-}
-
-export function getString(v: unknown, what: string, maxLength = 1 << 16): string {
-  if (typeof v !== 'string') throw formatError(`${what} must be a string, found ${describeValue(v)}`);
-  if (v.length > maxLength) throw formatError(`${what} is longer than ${maxLength} characters`);
-  return v;
-}
-
-export function getBool(v: unknown, what: string): boolean {
-  if (typeof v !== 'boolean') throw formatError(`${what} must be true or false, found ${describeValue(v)}`);
-  return v;
-}
-
-/** An integer in [min, max] (max defaults to 2^53 - 1). */
-export function getInt(v: unknown, what: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw formatError(`${what} must be an integer in [${min}, ${max}], found ${describeValue(v)}`);
-  }
-  return v;
-}
-
-export function getEnum<T extends string>(v: unknown, what: string, allowed: readonly T[]): T {
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-    throw formatError(`${what} must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, found ${describeValue(v)}`);
-  }
-  return v as T;
-}
-
-export function getArray(v: unknown, what: string, length?: number): unknown[] {
-  if (!Array.isArray(v)) throw formatError(`${what} must be an array, found ${describeValue(v)}`);
-  if (length !== undefined && v.length !== length) throw formatError(`${what} must have ${length} entries, found ${v.length}`);
-  return v;
-}
-
-/** A JSON number, or one of the strings "NaN", "Infinity", "-Infinity", "-0" (the fit models' JSON convention). */
-export function getNum(v: unknown, what: string): number {
-  if (typeof v === 'number') return v;
-  if (v === '-0') return -0;
-  if (v === 'NaN' || v === 'Infinity' || v === '-Infinity') return Number(v);
-  throw formatError(`${what} must be a number (or "NaN", "Infinity", "-Infinity", "-0"), found ${describeValue(v)}`);
-}
-
-export function getNumArray(v: unknown, what: string, length: number): Float64Array {
-  const a = getArray(v, what, length);
-  return Float64Array.from(a, (x, i) => getNum(x, `${what}[${i}]`));
-}
-
-/** Encodes a number so that getNum reads it back bit-exactly (JSON has no NaN, Infinity or -0). */
-export function jsonNum(v: number): number | string {
-  if (Object.is(v, -0)) return '-0';
-  return Number.isFinite(v) ? v : String(v);
-}
-
 /**
  * A shape: an array of integers in [0, 2^53); returns the element count, or
  * throws when the product reaches 2^53 (no silent overflow).
@@ -261,14 +184,5 @@ export function decodeUtf8(bytes: Uint8Array, what: string): string {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw formatError(`${what} is not valid UTF-8`);
-  }
-}
-
-/** JSON.parse with every failure (syntax, nesting depth) as E_FORMAT. */
-export function parseJson(text: string, what: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw formatError(`${what} is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
 }

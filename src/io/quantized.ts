@@ -8,7 +8,8 @@ import { SlimfitError, type SlimfitErrorCode } from '../errors.js';
 import type { Granularity, QuantizedTensor, QuantScheme } from '../types.js';
 import { packedBytes, quantRange } from '../ops/quant-params.js';
 import { packCodes, unpackCodes } from '../compress/pack.js';
-import { describeValue, formatError, getArray, getEnum, getInt, getShape, isPlainObject, type Dtype } from './binary.js';
+import { getShape, type Dtype } from './binary.js';
+import { describeMember, formatError, getArray, getEnum, getInt, isPlainObject } from '../json.js';
 
 /** I8 for symmetric codes at 5..8 bits (one signed code per byte), U8 otherwise (affine, or packed 2..4 bits). */
 export function codesDtype(bits: number, scheme: QuantScheme): 'I8' | 'U8' {
@@ -32,7 +33,7 @@ export function recode<T>(code: SlimfitErrorCode, fn: () => T): T {
     return fn();
   } catch (e) {
     if (code !== 'E_FORMAT' && e instanceof SlimfitError && e.code === 'E_FORMAT') {
-      throw new SlimfitError(code, e.message.replace(/^E_FORMAT: /, ''), e.details ? { ...e.details } : undefined);
+      throw new SlimfitError(code, e.reason, e.details ? { ...e.details } : undefined);
     }
     throw e;
   }
@@ -54,7 +55,7 @@ export function parseGranularity(v: unknown, count: number, what: string): { gra
     if (rows * cols !== count) throw formatError(`${what}.shape [${rows}, ${cols}] holds ${rows * cols} elements but the tensor has ${count}`);
     return { granularity: { axis, shape: [rows, cols] }, groups: axis === 0 ? rows : cols };
   }
-  throw formatError(`${what} must be "tensor", {"axis": 0|1, "shape": [rows, cols]} or {"block": B}, found ${describeValue(v)}`);
+  throw formatError(`${what} must be "tensor", {"axis": 0|1, "shape": [rows, cols]} or {"block": B}, found ${describeMember(v)}`);
 }
 
 /**

@@ -29,16 +29,10 @@ import {
   align,
   bfloat16ToFloat32,
   decodeUtf8,
-  describeValue,
   dtypeOf,
-  formatError,
-  getArray,
-  getInt,
   getShape,
   halfToFloat32,
   isDtype,
-  isPlainObject,
-  parseJson,
   readArray,
   readU64,
   sameShape,
@@ -47,6 +41,7 @@ import {
   type Dtype,
   type NumericArray,
 } from './binary.js';
+import { describeMember, formatError, getArray, getInt, isPlainObject, parseJson } from '../json.js';
 import { assembleQuantized, codesDtype, granularityToJSON, isQuantizedTensor, parseGranularity } from './quantized.js';
 import { SLIMFIT_VERSION } from './version.js';
 
@@ -109,7 +104,7 @@ function decodeChecked(bytes: Uint8Array, cap: number): SafetensorsFile {
   if (n === 0 || bytes[8] !== 0x7b) throw formatError('safetensors header does not start with "{"');
   const text = decodeUtf8(bytes.subarray(8, 8 + n), 'safetensors header');
   const json = parseJson(text, 'safetensors header');
-  if (!isPlainObject(json)) throw formatError(`safetensors header must be a JSON object, found ${describeValue(json)}`);
+  if (!isPlainObject(json)) throw formatError(`safetensors header must be a JSON object, found ${describeMember(json)}`);
   const dup = firstDuplicateKey(text);
   if (dup) throw formatError(dup.path ? `key ${JSON.stringify(dup.key)} appears twice in ${dup.path}` : `tensor ${JSON.stringify(dup.key)} appears twice in the safetensors header`);
   const bufStart = 8 + n;
@@ -119,22 +114,22 @@ function decodeChecked(bytes: Uint8Array, cap: number): SafetensorsFile {
   const entries: RawEntry[] = [];
   for (const [name, v] of Object.entries(json)) {
     if (name === '__metadata__') {
-      if (!isPlainObject(v)) throw formatError(`__metadata__ must be an object of strings, found ${describeValue(v)}`);
+      if (!isPlainObject(v)) throw formatError(`__metadata__ must be an object of strings, found ${describeMember(v)}`);
       const m: [string, string][] = [];
       for (const [k, s] of Object.entries(v)) {
-        if (typeof s !== 'string') throw formatError(`__metadata__[${JSON.stringify(k)}] must be a string, found ${describeValue(s)}`);
+        if (typeof s !== 'string') throw formatError(`__metadata__[${JSON.stringify(k)}] must be a string, found ${describeMember(s)}`);
         m.push([k, s]);
       }
       metadata = Object.fromEntries(m);
       continue;
     }
     const tw = `tensor ${JSON.stringify(name)}`;
-    if (!isPlainObject(v)) throw formatError(`${tw} must be an object { dtype, shape, data_offsets }, found ${describeValue(v)}`);
+    if (!isPlainObject(v)) throw formatError(`${tw} must be an object { dtype, shape, data_offsets }, found ${describeMember(v)}`);
     if (!isDtype(v.dtype)) {
       throw formatError(
         typeof v.dtype === 'string'
           ? `${tw} has dtype ${JSON.stringify(v.dtype)}, which slimfit does not read (it reads ${Object.keys(DTYPE_SIZE).join(', ')})`
-          : `${tw} dtype must be a string, found ${describeValue(v.dtype)}`,
+          : `${tw} dtype must be a string, found ${describeMember(v.dtype)}`,
       );
     }
     const { shape, count } = getShape(v.shape, `${tw} shape`, 64);

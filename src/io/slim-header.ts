@@ -13,24 +13,8 @@
  *   24 + H        D     data section: tensors at 16-byte aligned offsets, zero padding between
  *   24 + H + D    4     CRC-32C of bytes [0, 24 + H + D), u32 LE
  */
-import {
-  DTYPE_SIZE,
-  align,
-  decodeUtf8,
-  describeValue,
-  formatError,
-  getArray,
-  getEnum,
-  getInt,
-  getObject,
-  getShape,
-  getString,
-  isPlainObject,
-  parseJson,
-  readU64,
-  type Dtype,
-  type JsonObject,
-} from './binary.js';
+import { DTYPE_SIZE, align, decodeUtf8, getShape, readU64, type Dtype } from './binary.js';
+import { describeMember, formatError, getArray, getEnum, getInt, getObject, getString, isPlainObject, parseJson, type JsonObject } from '../json.js';
 import { fromTaggedJSON } from './tagged-json.js';
 
 export const SLIM_MAGIC = Uint8Array.of(0x89, 0x53, 0x4c, 0x49, 0x4d, 0x0d, 0x0a, 0x1a);
@@ -188,8 +172,8 @@ export function parseHeader(bytes: Uint8Array, pre: SlimPreamble): SlimHeader {
   const hb = bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + pre.headerBytes);
   if (hb[0] !== 0x7b) throw formatError('header does not start with "{"');
   const raw = parseJson(decodeUtf8(hb, 'header'), 'header');
-  if (!isPlainObject(raw)) throw formatError(`header must be a JSON object, found ${describeValue(raw)}`);
-  if (raw.format !== 'slimfit') throw formatError(`header.format must be "slimfit", found ${describeValue(raw.format)}`);
+  if (!isPlainObject(raw)) throw formatError(`header must be a JSON object, found ${describeMember(raw)}`);
+  if (raw.format !== 'slimfit') throw formatError(`header.format must be "slimfit", found ${describeMember(raw.format)}`);
   const kind = getEnum(raw.kind, 'header.kind', SLIM_KINDS);
   const provenance = parseProvenance(raw.provenance);
   const statistics = raw.statistics === undefined ? undefined : (fromTaggedJSON(getObject(raw.statistics, 'header.statistics'), 'header.statistics') as Record<string, unknown>);
@@ -207,3 +191,9 @@ export function parseHeader(bytes: Uint8Array, pre: SlimPreamble): SlimHeader {
   }
   return { kind, provenance, features, targets, statistics, model, objects, tensors, raw };
 }
+
+/** True when the bytes start with the .slim magic (cheap sniffing, e.g. to pick a reader by content). */
+export function isSlim(bytes: Uint8Array): boolean {
+  return bytes.length >= SLIM_MAGIC.length && SLIM_MAGIC.every((b, i) => bytes[i] === b);
+}
+

@@ -3,7 +3,7 @@
  * counts, unused bits, row pointers monotone, columns strictly increasing
  * inside a row and in range. Shared by compressed models and sparse tensors.
  */
-import { formatError } from './binary.js';
+import { formatError } from '../json.js';
 
 /** Readers rebuild a dense keep-mask and n floats (the model or tensor holds them in memory): refuse more elements than this (2^25), which bounds what a hostile CSR header can make a reader allocate. */
 export const MAX_SPARSE_ELEMENTS = 2 ** 25;

@@ -12,16 +12,17 @@
  *  Anything else (functions, Maps, class instances, BigInt) cannot be stored.
  * An object whose only key starts with "$" is a tag; other "$" keys are not allowed.
  */
-import { describeValue, formatError, getNum, isPlainObject, jsonNum } from './binary.js';
+import { SlimfitError } from '../errors.js';
+import { decodeNum, describeMember, encodeNum, formatError, isPlainObject } from '../json.js';
 
 const MAX_DEPTH = 32;
 
 export function toTaggedJSON(v: unknown, depth = 0): unknown {
   if (depth > MAX_DEPTH) throw new Error('report nested too deeply');
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
-  if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0) ? v : { $num: jsonNum(v) };
-  if (v instanceof Float64Array) return { $f64: Array.from(v, jsonNum) };
-  if (v instanceof Float32Array) return { $f32: Array.from(v, jsonNum) };
+  if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0) ? v : { $num: encodeNum(v) };
+  if (v instanceof Float64Array) return { $f64: Array.from(v, encodeNum) };
+  if (v instanceof Float32Array) return { $f32: Array.from(v, encodeNum) };
   if (v instanceof Int32Array) return { $i32: Array.from(v) };
   if (v instanceof Uint8Array) return { $u8: Array.from(v) };
   if (Array.isArray(v)) return v.map((x) => toTaggedJSON(x === undefined ? null : x, depth + 1));
@@ -43,14 +44,14 @@ export function fromTaggedJSON(v: unknown, what: string, depth = 0): unknown {
   if (depth > MAX_DEPTH) throw formatError(`${what} is nested more than ${MAX_DEPTH} levels deep`);
   if (v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') return v;
   if (Array.isArray(v)) return v.map((x, i) => fromTaggedJSON(x, `${what}[${i}]`, depth + 1));
-  if (!isPlainObject(v)) throw formatError(`${what} is ${describeValue(v)}`);
+  if (!isPlainObject(v)) throw formatError(`${what} is ${describeMember(v)}`);
   const keys = Object.keys(v);
   if (keys.length === 1 && keys[0]!.startsWith('$')) {
     const tag = keys[0]!;
     const x = v[tag];
-    if (tag === '$num') return getNum(x, `${what}.$num`);
+    if (tag === '$num') return decodeNum(x, `${what}.$num`);
     if (!Array.isArray(x)) throw formatError(`${what}.${tag} must be an array`);
-    const nums = x.map((e, i) => getNum(e, `${what}.${tag}[${i}]`));
+    const nums = x.map((e, i) => decodeNum(e, `${what}.${tag}[${i}]`));
     switch (tag) {
       case '$f64':
         return Float64Array.from(nums);
@@ -77,4 +78,14 @@ export function fromTaggedJSON(v: unknown, what: string, depth = 0): unknown {
     entries.push([k, fromTaggedJSON(v[k], `${what}.${k}`, depth + 1)]);
   }
   return Object.fromEntries(entries); // CreateDataProperty: a "__proto__" key stays an own property
+}
+
+/** toTaggedJSON for a value a caller hands to a writer: null for undefined, E_RANGE naming `what` when it cannot be stored. */
+export function taggedOrNull(v: unknown, what: string): unknown {
+  if (v === undefined) return null;
+  try {
+    return toTaggedJSON(v);
+  } catch (e) {
+    throw new SlimfitError('E_RANGE', `${what} cannot be stored: ${(e as Error).message}`);
+  }
 }

@@ -1,0 +1,84 @@
+/**
+ * What a .slim file holds, by kind: the three model kinds through their
+ * schemas (src/models/), their float64 arrays and other tensors in the data
+ * section; the "tensors" kind through slim-tensors.ts. Also the checks that
+ * tie the header's optional names to the model (features: d names, targets:
+ * one per output).
+ */
+import { CompressedLinearModel } from '../compress/compressed-model.js';
+import { LinearModel } from '../fit/model.js';
+import { LogisticModel } from '../fit/logistic-model.js';
+import { SlimfitError } from '../errors.js';
+import { formatError, type JsonObject } from '../json.js';
+import { readCompressed, writeCompressed } from '../models/compressed-schema.js';
+import { arraysFromTensors, arraysToTensors, shapeError } from '../models/fields.js';
+import { readLinear, writeLinear } from '../models/linear-schema.js';
+import { readLogistic, writeLogistic } from '../models/logistic-schema.js';
+import { TensorReader, type TensorWriter } from './slim-container.js';
+import type { SlimHeader, SlimPreamble } from './slim-header.js';
+import { decodeTensors, encodeTensors, type SlimTensor, type SlimTensorInput } from './slim-tensors.js';
+
+export type SlimContent =
+  | { kind: 'linear'; model: LinearModel }
+  | { kind: 'logistic'; model: LogisticModel }
+  /** A compressed least-squares model (predict gives the outputs). */
+  | { kind: 'compressed-linear'; model: CompressedLinearModel }
+  /** A compressed logistic model (predict gives the linear predictor; apply the sigmoid for probabilities). */
+  | { kind: 'compressed-logistic'; model: CompressedLinearModel }
+  | { kind: 'tensors'; tensors: Record<string, SlimTensorInput> };
+
+/** What decodeSlim gives back: the same models; tensors as the decoded kinds (a bare typed array comes back as a DenseTensor). */
+export type DecodedSlimContent = Exclude<SlimContent, { kind: 'tensors' }> | { kind: 'tensors'; tensors: Record<string, SlimTensor> };
+
+/** A model's input columns and outputs (what header.features / header.targets must count); undefined for tensors. */
+export function contentDims(content: SlimContent | DecodedSlimContent): { d: number; outputs: number } | undefined {
+  if (content.kind === 'tensors') return undefined;
+  if (content.kind === 'logistic') return { d: content.model.d, outputs: 1 };
+  return { d: content.model.d, outputs: content.model.outputs };
+}
+
+/** The header's kind-specific members ({ model } or { objects }), the tensors added to `w`; E_SHAPE / E_RANGE on inconsistent content. */
+export function encodeContent(content: SlimContent, w: TensorWriter): JsonObject {
+  switch (content.kind) {
+    case 'linear':
+      if (!(content.model instanceof LinearModel)) throw shapeError('kind "linear" needs a LinearModel');
+      return { model: writeLinear(content.model, arraysToTensors(w)) };
+    case 'logistic':
+      if (!(content.model instanceof LogisticModel)) throw shapeError('kind "logistic" needs a LogisticModel');
+      return { model: writeLogistic(content.model, arraysToTensors(w)) };
+    case 'compressed-linear':
+    case 'compressed-logistic':
+      return { model: writeCompressed(content.model, w) };
+    case 'tensors':
+      return { objects: encodeTensors(content.tensors, w) };
+    default:
+      throw new SlimfitError('E_RANGE', `unknown kind ${JSON.stringify((content as { kind: unknown }).kind)}; expected one of linear, logistic, compressed-linear, compressed-logistic, tensors`);
+  }
+}
+
+function decodeKind(h: SlimHeader, r: TensorReader): DecodedSlimContent {
+  switch (h.kind) {
+    case 'linear':
+      return { kind: 'linear', model: new LinearModel(readLinear(h.model!, arraysFromTensors(r), 'model.')) };
+    case 'logistic':
+      return { kind: 'logistic', model: new LogisticModel(readLogistic(h.model!, arraysFromTensors(r), 'model.')) };
+    case 'compressed-linear':
+    case 'compressed-logistic':
+      return { kind: h.kind, model: readCompressed(h.model!, r) };
+    case 'tensors':
+      return { kind: 'tensors', tensors: decodeTensors(h.objects!, r) };
+  }
+}
+
+/** The content of a file whose preamble and header have been read; E_FORMAT on anything inconsistent, including a table entry the kind does not use. */
+export function decodeContent(bytes: Uint8Array, pre: SlimPreamble, h: SlimHeader): DecodedSlimContent {
+  const r = new TensorReader(bytes, pre.dataStart, h.tensors);
+  const content = decodeKind(h, r);
+  r.finish();
+  const dims = contentDims(content);
+  if (dims) {
+    if (h.features !== undefined && h.features.length !== dims.d) throw formatError(`header.features has ${h.features.length} names but the model has ${dims.d} input columns`);
+    if (h.targets !== undefined && h.targets.length !== dims.outputs) throw formatError(`header.targets has ${h.targets.length} names but the model has ${dims.outputs} outputs`);
+  }
+  return content;
+}
