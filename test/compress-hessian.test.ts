@@ -8,7 +8,7 @@ import { quantizeGPTQ } from '../src/compress/gptq.js';
 import { pruneSparseGPT } from '../src/compress/sparsegpt.js';
 import { pruneBySpec } from '../src/compress/prune-spec.js';
 import { quantizeWith } from '../src/compress/quantize-with.js';
-import { unpackCodes } from '../src/compress/pack.js';
+import { unpackCodes } from '../src/codes.js';
 import { rng, normal } from '../src/random.js';
 import { engine } from './helpers/engines.js';
 import { ar1, gm, hessianRatios, randn, type RatioKey } from './helpers/hessian-ratios.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { quantizeWith } from '../src/compress/quantize-with.js';
-import { unpackCodes } from '../src/compress/pack.js';
+import { unpackCodes } from '../src/codes.js';
 import type { Granularity, QuantScheme } from '../src/types.js';
 import { rng, normal } from '../src/random.js';
 import { engine } from './helpers/engines.js';

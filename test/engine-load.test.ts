@@ -24,3 +24,13 @@ describe('engine load', () => {
     await expect(instantiate(mod)).rejects.toMatchObject({ code: 'E_BACKEND', message: expect.stringMatching(/no kernel export 'findNonFiniteF32'/) });
   });
 });
+
+describe('init warm-up option', () => {
+  it('warmUp: false gives the same cached engine that a later init() warms; a non-boolean is E_RANGE', async () => {
+    const { init } = await import('../src/core.js');
+    const cold = await init({ backend: 'js', warmUp: false });
+    const warm = await init({ backend: 'js' });
+    expect(warm).toBe(cold);
+    await expect(init({ warmUp: 'yes' as never })).rejects.toMatchObject({ code: 'E_RANGE' });
+  });
+});

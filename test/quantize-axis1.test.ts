@@ -3,7 +3,7 @@ import type { QuantizedTensor, QuantScheme } from '../src/types.js';
 import { rng, normal } from '../src/random.js';
 import { decodeSlim, encodeSlim } from '../src/io/slim.js';
 import { decodeSafetensors, quantizedFromSafetensors, quantizedToSafetensors } from '../src/io/safetensors.js';
-import { unpackCodes } from '../src/compress/pack.js';
+import { unpackCodes } from '../src/codes.js';
 import { engine } from './helpers/engines.js';
 
 // engine.quantize / dequantize with granularity { axis: 1, shape: [rows, cols] }:

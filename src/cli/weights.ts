@@ -17,7 +17,7 @@ import type { SparseTensor } from '../compress/sparse-tensor.js';
 import type { Engine } from '../engine/engine.js';
 import { dequantize } from '../ops/quantize.js';
 import type { QuantizedTensor } from '../types.js';
-import { packCodes, unpackCodes } from '../compress/pack.js';
+import { packCodes, unpackCodes } from '../codes.js';
 import { decodeSafetensors, quantizedFromSafetensors, quantizedToSafetensors, type SafetensorsTensor, type SafetensorsTensorInput } from '../io/safetensors.js';
 import { encodeSlim, type SlimTensorInput } from '../io/slim.js';
 import { SLIM_DTYPES } from '../io/slim-header.js';

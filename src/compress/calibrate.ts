@@ -15,7 +15,8 @@
  */
 import { SlimfitError } from '../errors.js';
 import type { QuantScheme } from '../types.js';
-import { affineParams, quantRange, symmetricScale, type QuantRange } from '../ops/quant-params.js';
+import { affineParams, symmetricScale } from '../ops/quant-params.js';
+import { quantRange, type QuantRange } from '../codes.js';
 import { assertOption } from '../validate.js';
 
 export type Calibration = 'minmax' | 'percentile' | 'mse';

@@ -11,7 +11,7 @@ import { SlimfitError } from '../errors.js';
 import type { QuantScheme } from '../types.js';
 import { toMatrix, type MatrixInput } from '../validate.js';
 import type { GPTQReport } from './gptq.js';
-import { packCodes } from './pack.js';
+import { packCodes } from '../codes.js';
 import type { QuantReport } from './quantize-with.js';
 import type { SparseGPTReport } from './sparsegpt.js';
 import { SparseTensor } from './sparse-tensor.js';

@@ -16,12 +16,13 @@ import { SlimfitError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
 import { dequantize } from '../ops/quantize.js';
 import type { Granularity, Matrix, QuantizedTensor, QuantScheme } from '../types.js';
-import { checkBits, checkScheme, groupsOf, quantRange, roundHalfEven, type QuantRange } from '../ops/quant-params.js';
+import { checkBits, checkScheme, groupsOf, roundHalfEven } from '../ops/quant-params.js';
+import { quantRange, type QuantRange } from '../codes.js';
 import { assertOption, type MatrixInput } from '../validate.js';
 import { calibrate, checkCalibration, type Calibration } from './calibrate.js';
 import { checkDamp, checkH, checkW, columnOrder, prepare, type HessianInput } from './hessian.js';
 import { hessianLoss } from './linalg.js';
-import { packCodes } from './pack.js';
+import { packCodes } from '../codes.js';
 import { errorStats, quantizedBytes, type ErrorStats } from './report.js';
 import { maskBit } from '../mask.js';
 

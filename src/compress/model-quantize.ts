@@ -9,7 +9,7 @@ import type { QuantScheme } from '../types.js';
 import { quantizeGPTQ, type GPTQReport } from './gptq.js';
 import type { CompressModelOptions } from './model.js';
 import type { ModelStep } from './model-step.js';
-import { unpackCodes } from './pack.js';
+import { unpackCodes } from '../codes.js';
 import { quantizeWith, type QuantReport } from './quantize-with.js';
 
 export interface QuantizeStepResult {

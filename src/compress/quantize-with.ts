@@ -13,10 +13,11 @@ import { SlimfitError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
 import { dequantize, quantize } from '../ops/quantize.js';
 import type { Granularity, QuantizedTensor, QuantScheme } from '../types.js';
-import { affineZeroPoint, checkBits, checkScheme, explicitScales, explicitZeroPoints, groupsOf, quantRange } from '../ops/quant-params.js';
+import { affineZeroPoint, checkBits, checkScheme, explicitScales, explicitZeroPoints, groupsOf } from '../ops/quant-params.js';
+import { quantRange } from '../codes.js';
 import { assertFinite, assertOption } from '../validate.js';
 import { calibrate, checkCalibration, type Calibration } from './calibrate.js';
-import { packCodes } from './pack.js';
+import { packCodes } from '../codes.js';
 import { errorStats, quantizedBytes, type ErrorStats } from './report.js';
 import { checkRounding, rounder, type Rounding } from './rounding.js';
 

@@ -9,7 +9,6 @@ import type { Kernels } from '../kernels/types.js';
 import { Arena } from './arena.js';
 import { MemoryApi } from './buffers.js';
 import type { Core } from './core.js';
-import { warmUp } from './warmup.js';
 
 export type BackendKind = 'wasm-simd' | 'js';
 
@@ -32,6 +31,5 @@ export class Engine implements Core {
     this.arena = new Arena(memory, heapBase);
     this.memory = new MemoryApi(this.arena);
     this.fallbackReason = fallbackReason;
-    warmUp(this);
   }
 }

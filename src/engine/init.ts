@@ -14,6 +14,14 @@ export type BackendOption = 'auto' | 'wasm' | 'js';
 export interface InitOptions {
   /** 'auto' (default): SIMD WebAssembly where supported, else the JS twin; 'wasm' fails rather than fall back. */
   backend?: BackendOption;
+  /**
+   * true (default): run every kernel briefly before init() resolves, so that
+   * the first real call already runs optimised code (tens of ms; see
+   * warmup.ts). false: skip it, for pages that only score models (predict
+   * runs no kernel), and never load the warm-up code; a later init() without
+   * it warms the same engine.
+   */
+  warmUp?: boolean;
 }
 
 /** @internal An Engine or a subclass with the same constructor (the method facade). */
@@ -27,20 +35,35 @@ export function initFor<E extends Engine>(Ctor: EngineClass<E>): (options?: Init
     if (backend !== 'auto' && backend !== 'wasm' && backend !== 'js') {
       return Promise.reject(new SlimfitError('E_RANGE', `backend must be 'auto', 'wasm' or 'js', got ${String(backend)}`));
     }
+    const warm = options.warmUp ?? true;
+    if (typeof warm !== 'boolean') return Promise.reject(new SlimfitError('E_RANGE', `warmUp must be true or false, got ${String(warm)}`));
     let p = engines.get(backend);
     if (!p) {
       p = createEngine(backend, simdSupported(), Ctor);
       engines.set(backend, p);
       p.catch(() => engines.delete(backend));
     }
-    return p;
+    return warm ? p.then(warmed) : p;
   };
+}
+
+const warmedEngines = new WeakSet<Engine>();
+
+/** The engine, warmed up once (the warm-up module is loaded on first need). */
+async function warmed<E extends Engine>(engine: E): Promise<E> {
+  if (warmedEngines.has(engine)) return engine;
+  const { warmUp } = await import('./warmup.js');
+  if (!warmedEngines.has(engine)) {
+    warmUp(engine);
+    warmedEngines.add(engine);
+  }
+  return engine;
 }
 
 /** The engine, cached per backend choice. */
 export const init: (options?: InitOptions) => Promise<Engine> = /* @__PURE__ */ initFor(Engine);
 
-/** @internal Builds an engine; `simd` is the probe's answer (tests inject false). */
+/** @internal Builds an engine, not warmed up; `simd` is the probe's answer (tests inject false). */
 export function createEngine(backend: BackendOption, simd: boolean): Promise<Engine>;
 export function createEngine<E extends Engine>(backend: BackendOption, simd: boolean, Ctor: EngineClass<E>): Promise<E>;
 export async function createEngine(backend: BackendOption, simd: boolean, Ctor: EngineClass<Engine> = Engine): Promise<Engine> {

@@ -61,7 +61,6 @@ const STALL_MS = 20;
 const POLL_SLEEP_MS = 1;
 
 interface Probe {
-  readonly name: string;
   readonly run: () => void;
   /**
    * Whether the wait watches this probe. false where TurboFan is less than
@@ -70,17 +69,6 @@ interface Probe {
    * "Liftoff time" might then be TurboFan's). It is still run to spend budget.
    */
   readonly watch: boolean;
-}
-
-export interface WarmUpReport {
-  /** Total time spent (ms). */
-  ms: number;
-  /** Time spent in the trigger phase, setup included (ms). */
-  triggerMs: number;
-  /** Watched probes seen running optimised code. */
-  tiered: string[];
-  /** Watched probes not seen optimised when warm-up returned. */
-  pending: string[];
 }
 
 const now = (): number => performance.now();
@@ -97,7 +85,7 @@ function sleep(ms: number): void {
   }
 }
 
-export function warmUp(core: Core): WarmUpReport {
+export function warmUp(core: Core): void {
   const t0 = now();
   const wasm = (core.kernels as { memory?: unknown }).memory instanceof WebAssembly.Memory;
   const target = wasm ? TRIGGER_MS : TRIGGER_MS_JS;
@@ -121,10 +109,8 @@ export function warmUp(core: Core): WarmUpReport {
       }
       base.set(p, best);
     }
-    const triggerMs = now() - t0;
     // 2. Wait (WebAssembly only), bounded, for the background compiles.
     const pending = new Set(wasm ? probes.filter((p) => p.watch) : []);
-    const tiered: string[] = [];
     let progress = now();
     while (pending.size > 0) {
       const t = now();
@@ -135,13 +121,11 @@ export function warmUp(core: Core): WarmUpReport {
         p.run();
         if (now() - c < TIERED_FRACTION * base.get(p)!) {
           pending.delete(p);
-          tiered.push(p.name);
           progress = now();
         }
       }
       if (pending.size > 0) sleep(POLL_SLEEP_MS);
     }
-    return { ms: now() - t0, triggerMs, tiered, pending: [...pending].map((p) => p.name) };
   } finally {
     s.release();
   }
@@ -159,9 +143,8 @@ function fill(v: Float32Array | Float64Array, f: number, m: number): void {
  * reaching every wasm function that does real work. In-place kernels get their
  * input restored before each call, so repeated runs do the same work and never
  * drift into denormals. About 2.7 MB of scratch, released after warm-up.
- * @internal
  */
-export function makeProbes(core: Core, s: Scope, small = false): Probe[] {
+function makeProbes(core: Core, s: Scope, small = false): Probe[] {
   const k = core.kernels;
   // small (the JS twin): inputs 16x smaller; the twin's loops need no budget
   // spent, only to leave the interpreter and collect type feedback.
@@ -235,21 +218,20 @@ export function makeProbes(core: Core, s: Scope, small = false): Probe[] {
   return [
     // Not watched (TurboFan is only ~1.3x faster on these probes, though 2x on
     // big inputs), so queued for TurboFan first, while the wait watches the rest.
-    { name: 'quantizeF32 8-bit', run: () => k.quantizeF32(f32, N32, N32, sc, 0, -128, 127, 8, q), watch: false },
-    { name: 'quantizeF32 4-bit', run: () => k.quantizeF32(f32, N32, N32, sc + 4, 0, -8, 7, 4, q), watch: false },
-    { name: 'quantizeF32 2-bit', run: () => k.quantizeF32(f32, N32, N32, sc + 8, 0, -2, 1, 2, q), watch: false },
-    { name: 'dequantizeF32 4-bit', run: () => k.dequantizeF32(q, N32, N32, sc + 4, 0, 4, 1, out), watch: true },
-    { name: 'dequantizeF32 8-bit', run: () => k.dequantizeF32(q, N32, N32, sc, 0, 8, 1, out), watch: false },
-    { name: 'quantizeColsF32 8-bit', run: () => k.quantizeColsF32(f32, N32, COLS, csc, 0, -128, 127, 8, q), watch: false },
-    { name: 'dequantizeColsF32 8-bit', run: () => k.dequantizeColsF32(q, N32, COLS, csc, 0, 8, 1, out), watch: false },
-    { name: 'colMaxAbsF32', run: () => k.colMaxAbsF32(f32, N32, COLS, out), watch: false },
-    { name: 'colMinMaxF32', run: () => k.colMinMaxF32(f32, N32, COLS, out, out + COLS * 4), watch: false },
-    { name: 'gramF64', run: gram(GD, 1, false), watch: true },
-    { name: 'gramCentredF64', run: gram(GD, 1, true), watch: false },
+    { run: () => k.quantizeF32(f32, N32, N32, sc, 0, -128, 127, 8, q), watch: false },
+    { run: () => k.quantizeF32(f32, N32, N32, sc + 4, 0, -8, 7, 4, q), watch: false },
+    { run: () => k.quantizeF32(f32, N32, N32, sc + 8, 0, -2, 1, 2, q), watch: false },
+    { run: () => k.dequantizeF32(q, N32, N32, sc + 4, 0, 4, 1, out), watch: true },
+    { run: () => k.dequantizeF32(q, N32, N32, sc, 0, 8, 1, out), watch: false },
+    { run: () => k.quantizeColsF32(f32, N32, COLS, csc, 0, -128, 127, 8, q), watch: false },
+    { run: () => k.dequantizeColsF32(q, N32, COLS, csc, 0, 8, 1, out), watch: false },
+    { run: () => k.colMaxAbsF32(f32, N32, COLS, out), watch: false },
+    { run: () => k.colMinMaxF32(f32, N32, COLS, out, out + COLS * 4), watch: false },
+    { run: gram(GD, 1, false), watch: true },
+    { run: gram(GD, 1, true), watch: false },
     // X^T Y with 16 right-hand sides: enough work for xtyChunk's own budget
-    { name: 'gramF64 (m = 16)', run: gram(8, 16, false), watch: false },
+    { run: gram(8, 16, false), watch: false },
     {
-      name: 'choleskyF64',
       run: () => {
         va.set(vs);
         k.choleskyF64(a, CD, 0);
@@ -257,29 +239,28 @@ export function makeProbes(core: Core, s: Scope, small = false): Probe[] {
       watch: true,
     },
     {
-      name: 'cholSolveF64',
       run: () => {
         vb.set(vb0);
         k.cholSolveF64(l, CD, b, CK);
       },
       watch: true,
     },
-    { name: 'colStatsF64', run: () => k.colStatsF64(f64, GN, GD, 0, out, out + GD * 8, out + 2 * GD * 8), watch: true },
-    { name: 'findNonFiniteF32', run: () => void k.findNonFiniteF32(f32, N32), watch: true },
-    { name: 'findNonFiniteF64', run: () => void k.findNonFiniteF64(f64, N64), watch: false },
-    { name: 'segMaxAbsF32', run: () => k.segMaxAbsF32(f32, N32, N32, red), watch: true },
-    { name: 'segMaxAbsF64', run: () => k.segMaxAbsF64(f64, N64, N64, red), watch: true },
-    { name: 'segMinMaxF32', run: () => k.segMinMaxF32(f32, N32, N32, red, red + 16), watch: true },
-    { name: 'segMinMaxF64', run: () => k.segMinMaxF64(f64, N64, N64, red, red + 16), watch: true },
-    { name: 'segNormF32', run: () => k.segNormF32(f32, N32, 64, 2, out), watch: true },
-    { name: 'segNormF64', run: () => k.segNormF64(f64, N64, 64, 2, out), watch: true },
-    { name: 'pruneF32', run: () => void k.pruneF32(f32, N32, 0.5, out, mask), watch: true },
-    { name: 'pruneF64', run: () => void k.pruneF64(f64, N64, 0.5, out, mask), watch: true },
-    { name: 'nmPruneF32 2:4', run: () => void k.nmPruneF32(f32, N32, 0, 2, 4, out, mask), watch: true },
-    { name: 'nmPruneF32 4:8', run: () => void k.nmPruneF32(f32, N32, 0, 4, 8, out, mask), watch: false },
-    { name: 'nmPruneF32 4:16', run: () => void k.nmPruneF32(f32, N32, 0, 4, 16, out, mask), watch: false },
-    { name: 'nmPruneF64 2:4', run: () => void k.nmPruneF64(f64, N64, 0, 2, 4, out, mask), watch: false },
-    { name: 'kthAbsF32', run: () => void k.kthAbsF32(f32, BIG, BIG >> 1, out), watch: true },
-    { name: 'kthAbsF64', run: () => void k.kthAbsF64(f64, BIG, BIG >> 1, out), watch: true },
+    { run: () => k.colStatsF64(f64, GN, GD, 0, out, out + GD * 8, out + 2 * GD * 8), watch: true },
+    { run: () => void k.findNonFiniteF32(f32, N32), watch: true },
+    { run: () => void k.findNonFiniteF64(f64, N64), watch: false },
+    { run: () => k.segMaxAbsF32(f32, N32, N32, red), watch: true },
+    { run: () => k.segMaxAbsF64(f64, N64, N64, red), watch: true },
+    { run: () => k.segMinMaxF32(f32, N32, N32, red, red + 16), watch: true },
+    { run: () => k.segMinMaxF64(f64, N64, N64, red, red + 16), watch: true },
+    { run: () => k.segNormF32(f32, N32, 64, 2, out), watch: true },
+    { run: () => k.segNormF64(f64, N64, 64, 2, out), watch: true },
+    { run: () => void k.pruneF32(f32, N32, 0.5, out, mask), watch: true },
+    { run: () => void k.pruneF64(f64, N64, 0.5, out, mask), watch: true },
+    { run: () => void k.nmPruneF32(f32, N32, 0, 2, 4, out, mask), watch: true },
+    { run: () => void k.nmPruneF32(f32, N32, 0, 4, 8, out, mask), watch: false },
+    { run: () => void k.nmPruneF32(f32, N32, 0, 4, 16, out, mask), watch: false },
+    { run: () => void k.nmPruneF64(f64, N64, 0, 2, 4, out, mask), watch: false },
+    { run: () => void k.kthAbsF32(f32, BIG, BIG >> 1, out), watch: true },
+    { run: () => void k.kthAbsF64(f64, BIG, BIG >> 1, out), watch: true },
   ];
 }

@@ -2,12 +2,12 @@
  * QuantizedTensor parts as files store them, validated the same way on read
  * (E_FORMAT: the file is wrong) and on write (E_SHAPE: the caller's tensor is
  * inconsistent). The layout is the one documented on QuantizedTensor
- * (src/types.ts) and implemented in src/compress/pack.ts.
+ * (src/types.ts) and implemented in src/codes.ts.
  */
 import { SlimfitError, type SlimfitErrorCode } from '../errors.js';
 import type { Granularity, QuantizedTensor, QuantScheme } from '../types.js';
-import { packedBytes, quantRange } from '../ops/quant-params.js';
-import { packCodes, unpackCodes } from '../compress/pack.js';
+import { packedBytes, quantRange } from '../codes.js';
+import { packCodes, unpackCodes } from '../codes.js';
 import { getShape, type Dtype } from './binary.js';
 import { describeMember, formatError, getArray, getEnum, getInt, isPlainObject } from '../json.js';
 

@@ -23,7 +23,7 @@
 import { firstDuplicateKey } from './duplicate-keys.js';
 import { SlimfitError } from '../errors.js';
 import type { QuantizedTensor } from '../types.js';
-import { packedBytes } from '../ops/quant-params.js';
+import { packedBytes } from '../codes.js';
 import {
   DTYPE_SIZE,
   align,

@@ -6,7 +6,7 @@
  * entry belongs to exactly one object.
  */
 import { SparseTensor } from '../compress/sparse-tensor.js';
-import { packedBytes } from '../ops/quant-params.js';
+import { packedBytes } from '../codes.js';
 import type { QuantizedTensor } from '../types.js';
 import { formatError, getBool, getEnum, getInt, getObject, getString } from '../json.js';
 import { shapeError } from '../models/fields.js';

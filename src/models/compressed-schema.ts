@@ -8,8 +8,8 @@
  * structures consistent) before the model is built.
  */
 import { CompressedLinearModel, type CompressedModelReport } from '../compress/compressed-model.js';
-import { unpackCodes } from '../compress/pack.js';
-import { packedBytes } from '../ops/quant-params.js';
+import { unpackCodes } from '../codes.js';
+import { packedBytes } from '../codes.js';
 import type { QuantScheme } from '../types.js';
 import { checkCodes, checkScales, checkZeroPoints, codesDtype, recode } from '../io/quantized.js';
 import { MAX_SPARSE_ELEMENTS, maskFromBitmask, maskFromCsr } from '../io/sparse-index.js';

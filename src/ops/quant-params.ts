@@ -1,37 +1,19 @@
 /**
- * Quantization parameters: integer ranges, groups, packing and the scale /
- * zero-point rules. Kept apart from the kernels' callers so that quantize,
- * dequantize and later the file formats agree on one definition.
+ * Quantization parameters: groups and the scale / zero-point rules, kept
+ * apart from the kernels' callers so that quantize, dequantize, GPTQ and the
+ * calibration choices agree on one definition (code ranges and packing:
+ * src/codes.ts).
  */
 import { SlimfitError } from '../errors.js';
 import type { Granularity, QuantScheme } from '../types.js';
 import { assertOption } from '../validate.js';
 import { roundHalfEven } from '../kernels/js/round.js';
+import type { QuantRange } from '../codes.js';
 
 export { roundHalfEven };
 
 /** Smallest normal float32: scales are clamped up to it so x / s stays finite-or-saturating. */
 const MIN_SCALE = 2 ** -126;
-
-export interface QuantRange {
-  qmin: number;
-  qmax: number;
-}
-
-/**
- * symmetric: the signed range of `bits` bits, [-2^(b-1), 2^(b-1) - 1];
- * affine: [0, 2^b - 1].
- */
-export function quantRange(bits: number, scheme: QuantScheme): QuantRange {
-  return scheme === 'symmetric' ? { qmin: -(2 ** (bits - 1)), qmax: 2 ** (bits - 1) - 1 } : { qmin: 0, qmax: 2 ** bits - 1 };
-}
-
-/** Bytes used by n packed values: 4 per byte at 2 bits, 2 per byte at 3-4 bits, else 1. */
-export function packedBytes(n: number, bits: number): number {
-  if (bits <= 2) return Math.ceil(n / 4);
-  if (bits <= 4) return Math.ceil(n / 2);
-  return n;
-}
 
 export function checkBits(bits: unknown): number {
   assertOption(bits as number, 'bits', 2, 8, { integer: true });

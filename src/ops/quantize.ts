@@ -19,10 +19,9 @@ import {
   explicitScales,
   explicitZeroPoints,
   groupLayout,
-  packedBytes,
-  quantRange,
   symmetricScale,
 } from './quant-params.js';
+import { packedBytes, quantRange } from '../codes.js';
 
 export interface QuantizeOptions {
   /**

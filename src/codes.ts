@@ -1,12 +1,33 @@
 /**
- * Packing of integer codes into QuantizedTensor.data, the layout documented
- * on QuantizedTensor (src/types.ts) and produced by the quantize kernel:
- * bits 5..8 one code per byte (Int8Array for symmetric, Uint8Array for affine);
- * bits 3..4 two per byte, bits 2 four per byte, element i in the low bits
- * first, stored as (q & (2^slot - 1)) in a Uint8Array; unused bits are 0.
+ * Integer codes: their ranges and their packing into QuantizedTensor.data, the
+ * layout documented on QuantizedTensor (src/types.ts) and produced by the
+ * quantize kernel: bits 5..8 one code per byte (Int8Array for symmetric,
+ * Uint8Array for affine); bits 3..4 two per byte, bits 2 four per byte,
+ * element i in the low bits first, stored as (q & (2^slot - 1)) in a
+ * Uint8Array; unused bits are 0. Pure layout, shared by quantization, the
+ * compressed model and the file formats.
  */
-import type { QuantScheme } from '../types.js';
-import { packedBytes } from '../ops/quant-params.js';
+import type { QuantScheme } from './types.js';
+
+export interface QuantRange {
+  qmin: number;
+  qmax: number;
+}
+
+/**
+ * symmetric: the signed range of `bits` bits, [-2^(b-1), 2^(b-1) - 1];
+ * affine: [0, 2^b - 1].
+ */
+export function quantRange(bits: number, scheme: QuantScheme): QuantRange {
+  return scheme === 'symmetric' ? { qmin: -(2 ** (bits - 1)), qmax: 2 ** (bits - 1) - 1 } : { qmin: 0, qmax: 2 ** bits - 1 };
+}
+
+/** Bytes used by n packed values: 4 per byte at 2 bits, 2 per byte at 3-4 bits, else 1. */
+export function packedBytes(n: number, bits: number): number {
+  if (bits <= 2) return Math.ceil(n / 4);
+  if (bits <= 4) return Math.ceil(n / 2);
+  return n;
+}
 
 function slotOf(bits: number): number {
   return bits <= 2 ? 2 : bits <= 4 ? 4 : 8;
