@@ -26,6 +26,7 @@ import type { CompressSummary } from './compress.js';
 import { inputError, usage } from './errors.js';
 import { kindOfPath, prefixed, readInput, sha256Bytes, writeFileAtomic, type ModelMeta } from './files.js';
 import { describeRecipe, recipeDigest, recipeRecord, type Recipe } from './recipe.js';
+import { maskBit } from '../mask.js';
 
 /** __metadata__ keys the CLI records (keys starting with "slimfit." are reserved for the tensor convention). */
 export const META_INPUT_DIGEST = 'source_sha256';
@@ -207,7 +208,7 @@ export function compressedModelToSafetensors(c: CompressedLinearModel, meta: Mod
   const { d, outputs: m } = c;
   const n = d * m;
   const mask = c.index.mask;
-  const on = (i: number) => ((mask[i >> 3]! >> (i & 7)) & 1) === 1;
+  const on = (i: number) => maskBit(mask, i) === 1;
   const shape = m === 1 ? [d] : [m, d];
   const tensors: Record<string, QuantizedTensor | SafetensorsTensorInput> = { intercept: { shape: [m], data: Float64Array.from(c.intercept) } };
   if (c.bits === null) {

@@ -15,6 +15,7 @@ import { packCodes } from '../codes.js';
 import type { QuantReport } from './quantize-with.js';
 import type { SparseGPTReport } from './sparsegpt.js';
 import { SparseTensor } from './sparse-tensor.js';
+import { maskBit } from '../mask.js';
 
 export interface CompressedModelReport {
   method: 'rtn' | 'gptq';
@@ -88,7 +89,7 @@ export class CompressedLinearModel {
     this.scale = init.scale;
     this.zeroPoint = init.zeroPoint;
     this.groupSize = init.groupSize;
-    const on = (i: number) => ((keep[i >> 3]! >> (i & 7)) & 1) === 1;
+    const on = (i: number) => maskBit(keep, i) === 1;
     let kept = 0;
     for (let i = 0; i < n; i++) if (on(i)) kept++;
     this.rowStart = new Uint32Array(m + 1);

@@ -15,6 +15,7 @@ import { assembleQuantized, codesDtype, granularityToJSON, isQuantizedTensor, pa
 import type { TensorReader, TensorWriter } from './slim-container.js';
 import { MAX_NAME_LENGTH, SLIM_DTYPES, type SlimDtype } from './slim-header.js';
 import { MAX_SPARSE_ELEMENTS, maskFromBitmask, maskFromCsr } from './sparse-index.js';
+import { maskBit } from '../mask.js';
 
 /** Typed arrays a dense tensor may hold in a .slim file. */
 export type DenseArray = Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array;
@@ -134,7 +135,7 @@ export function decodeTensors(objects: unknown[], r: TensorReader): Record<strin
         mask = maskFromCsr(rowPtr, colIdx, rows, cols, kept, ow);
       }
       const dense = vals instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
-      for (let i = 0, p = 0; i < n; i++) if ((mask[i >> 3]! >> (i & 7)) & 1) dense[i] = vals[p++]!;
+      for (let i = 0, p = 0; i < n; i++) if (maskBit(mask, i)) dense[i] = vals[p++]!;
       out.push([name, SparseTensor.fromDense(dense, mask, shape)]);
     }
   });

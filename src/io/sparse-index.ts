@@ -4,6 +4,7 @@
  * inside a row and in range. Shared by compressed models and sparse tensors.
  */
 import { formatError } from '../json.js';
+import { setMaskBit } from '../mask.js';
 
 /** Readers rebuild a dense keep-mask and n floats (the model or tensor holds them in memory): refuse more elements than this (2^25), which bounds what a hostile CSR header can make a reader allocate. */
 export const MAX_SPARSE_ELEMENTS = 2 ** 25;
@@ -44,7 +45,7 @@ export function maskFromCsr(rowPtr: Uint32Array, colIdx: Uint16Array | Uint32Arr
       if (c >= cols) throw formatError(`${what} column index ${c} at entry ${p} is outside [0, ${cols})`);
       if (p > a && c <= colIdx[p - 1]!) throw formatError(`${what} column indices of row ${r} are not strictly increasing at entry ${p}`);
       const i = r * cols + c;
-      mask[i >> 3]! |= 1 << (i & 7);
+      setMaskBit(mask, i);
     }
   }
   return mask;

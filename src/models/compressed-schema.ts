@@ -16,6 +16,7 @@ import { MAX_SPARSE_ELEMENTS, maskFromBitmask, maskFromCsr } from '../io/sparse-
 import { fromTaggedJSON, taggedOrNull } from '../io/tagged-json.js';
 import { decodeArr, decodeNum, encodeArr, encodeNum, formatError, getEnum, getInt, getObject, isPlainObject, type JsonObject } from '../json.js';
 import { f64, shapeError, type TensorSink, type TensorSource } from './fields.js';
+import { fullMask, maskBit } from '../mask.js';
 
 /** The informative granularity member: "tensor" (one group), "row" (one per output) or {"block": B}. */
 function granularityOf(groupSize: number, d: number, n: number): string | { block: number } {
@@ -112,8 +113,7 @@ export function readCompressed(j: JsonObject, src: TensorSource): CompressedLine
   let keep: Uint8Array;
   if (index === 'dense') {
     if (kept !== n) throw formatError(`model.index is "dense" but model.kept is ${kept} of ${n}`);
-    keep = new Uint8Array((n + 7) >> 3).fill(0xff);
-    if (n & 7) keep[keep.length - 1] = (1 << (n & 7)) - 1;
+    keep = fullMask(n);
   } else if (index === 'bitmask') {
     keep = maskFromBitmask(src.take('mask', ['U8'], [(n + 7) >> 3]) as Uint8Array, n, kept, 'tensor "mask"');
   } else {
@@ -121,7 +121,7 @@ export function readCompressed(j: JsonObject, src: TensorSource): CompressedLine
     const colIdx = src.take('col_idx', ['U16', 'U32'], [kept]) as Uint16Array | Uint32Array;
     keep = maskFromCsr(rowPtr, colIdx, m, d, kept, 'model index');
   }
-  const on = (i: number) => ((keep[i >> 3]! >> (i & 7)) & 1) === 1;
+  const on = (i: number) => maskBit(keep, i) === 1;
 
   if (bits === null) {
     const vals = src.take('values', ['F64'], [kept]) as Float64Array;
