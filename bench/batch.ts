@@ -104,7 +104,7 @@ function inputs(count: number): string[] {
 /** Busy and total jiffies of the whole machine (all CPUs), or undefined off Linux. */
 function machineJiffies(): { busy: number; total: number } | undefined {
   try {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
     const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = f;
     const busy = user + nice + system + irq + softirq + steal;
     return { busy, total: busy + idle + iowait };
@@ -253,16 +253,16 @@ async function timedRun(files: string[], workers: number, out: string, sampleNam
 const median = (v: number[]): number => {
   const s = v.filter(Number.isFinite).sort((a, b) => a - b);
   if (s.length === 0) return NaN;
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
 async function run(ctx: BenchContext): Promise<void> {
   const { items, rounds, quietMs } = ctx.quick ? QUICK : FULL;
-  const load0 = os.loadavg()[0]!;
+  const load0 = os.loadavg()[0];
   const files = inputs(items);
-  const inBytes = readFileSync(files[0]!).byteLength;
+  const inBytes = readFileSync(files[0]).byteLength;
   for (const f of files) readFileSync(f); // page cache warm: the runs time compression, not the disk
-  const sampleNames = [0, items >> 1, items - 1].map((i) => files[i]!.split(/[\\/]/).pop()!);
+  const sampleNames = [0, items >> 1, items - 1].map((i) => files[i].split(/[\\/]/).pop()!);
   // Untimed: loads the worker module once (tsx transform cache) and checks the path works.
   const warm = await runBatch(files.slice(0, 8), join(TMP, 'out-warm'), { recipe: RECIPE, workers: 2, force: true });
   rmSync(join(TMP, 'out-warm'), { recursive: true, force: true });
@@ -279,16 +279,16 @@ async function run(ctx: BenchContext): Promise<void> {
       runs.push(x);
       ctx.log(
         `  batch round ${r + 1}/${rounds}, ${w} worker${w > 1 ? 's' : ''}: ${x.items} files in ${x.wallS.toFixed(2)} s (${x.e2e.toFixed(0)}/s end to end, ${x.steady.toFixed(0)}/s steady), ` +
-          `CPU ${x.cpuMsPerItem.toFixed(1)} ms/file (workers ${x.workerMsPerItem.toFixed(1)}), cores used ${x.coresUsed.toFixed(2)}, others ${Number.isFinite(x.others) ? x.others.toFixed(2) : 'n/a'} vCPU, load ${os.loadavg()[0]!.toFixed(1)}${q > 400 ? `; waited ${(q / 1000).toFixed(1)} s for a quiet machine` : ''}`,
+          `CPU ${x.cpuMsPerItem.toFixed(1)} ms/file (workers ${x.workerMsPerItem.toFixed(1)}), cores used ${x.coresUsed.toFixed(2)}, others ${Number.isFinite(x.others) ? x.others.toFixed(2) : 'n/a'} vCPU, load ${os.loadavg()[0].toFixed(1)}${q > 400 ? `; waited ${(q / 1000).toFixed(1)} s for a quiet machine` : ''}`,
       );
     }
   }
-  const load1 = os.loadavg()[0]!;
+  const load1 = os.loadavg()[0];
 
   // Checks: everything written, and the outputs do not depend on the worker count.
   const failed = runs.reduce((a, x) => a + x.failed, 0);
   ctx.report.check(FAMILY, `every input written (${runs.length} runs x ${items} files)`, failed === 0, failed === 0 ? 'no failures' : `${failed} failed or not done`);
-  const ref = runs[0]!.samples;
+  const ref = runs[0].samples;
   const same = runs.every((x) => [...ref].every(([n, h]) => h !== 'missing' && x.samples.get(n) === h));
   ctx.report.check(FAMILY, 'outputs identical at 1 and 2 workers', same, `sha256 of ${sampleNames.join(', ')} ${same ? 'equal in every run' : 'DIFFER between runs'}`);
 
@@ -333,7 +333,7 @@ async function run(ctx: BenchContext): Promise<void> {
       fmtNum(med(w, (x) => x.cpuBound), 0),
     ]);
   }
-  const top = WORKERS[WORKERS.length - 1]!;
+  const top = WORKERS[WORKERS.length - 1];
   const cores = os.availableParallelism();
   const sTop = med(top, (x) => x.steady);
   const ratio = sTop / s1;

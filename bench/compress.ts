@@ -189,7 +189,7 @@ function hessian(e: Engine, d: number, samples: number, seed: number): Float64Ar
   const rho = 0.9;
   const s = Math.sqrt(1 - rho * rho);
   for (let i = 0; i < samples; i++) {
-    for (let j = 1; j < d; j++) z[i * d + j] = rho * z[i * d + j - 1]! + s * z[i * d + j]!;
+    for (let j = 1; j < d; j++) z[i * d + j] = rho * z[i * d + j - 1] + s * z[i * d + j];
   }
   return e.gram({ rows: samples, cols: d, data: z }).xtx;
 }
@@ -301,7 +301,7 @@ function predictBench(ctx: BenchContext, rows: string[][]): void {
     const cases: Case[] = [{ id: 'float', fn: () => void model.predict(X), ...slow }];
     const made = PREDICT_CONFIGS.map((cfg, k) => {
       const c = ctx.wasm.compressModel(model, cfg.opts);
-      const deq = floatModel(d, c.coefficients(), c.intercept[0]!);
+      const deq = floatModel(d, c.coefficients(), c.intercept[0]);
       // Agreement, with compressModel's stated tolerance: dequantize rounds each (q - z) s to float32
       // (relative 2^-24 per weight), predict keeps the products exact in float64, so per row
       // |compressed - dequantized| <= 2^-23 * sum_j |w_j x_j| (one ulp of float32 of slack).
@@ -311,12 +311,12 @@ function predictBench(ctx: BenchContext, rows: string[][]): void {
       let worst = 0;
       for (let i = 0; i < n; i++) {
         let mag = 0;
-        for (let j = 0; j < d; j++) mag += Math.abs(eff[j]! * X.data[i * d + j]!);
-        worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / (2 ** -23 * mag + 1e-300));
+        for (let j = 0; j < d; j++) mag += Math.abs(eff[j] * X.data[i * d + j]);
+        worst = Math.max(worst, Math.abs(a[i] - b[i]) / (2 ** -23 * mag + 1e-300));
       }
       ctx.report.check(FAMILY, `predict d=${d} ${cfg.label}`, worst <= 1, `compressed vs dequantize-then-predict: worst |diff| = ${worst.toExponential(2)} of the bound 2^-23 sum|w x| over ${n} rows`);
       cases.push({ id: `c${k}`, fn: () => void c.predict(X), ...slow });
-      cases.push({ id: `d${k}`, fn: () => void floatModel(d, c.coefficients(), c.intercept[0]!).predict(X), ...slow });
+      cases.push({ id: `d${k}`, fn: () => void floatModel(d, c.coefficients(), c.intercept[0]).predict(X), ...slow });
       cases.push({ id: `q${k}`, fn: () => void c.coefficients(), minSamples: 5, maxSamples: 15 });
       return { cfg, c, worst };
     });
@@ -355,8 +355,8 @@ function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let num = 0;
   let den = 0;
   for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i]! - b[i]!));
-    den = Math.max(den, Math.abs(b[i]!));
+    num = Math.max(num, Math.abs(a[i] - b[i]));
+    den = Math.max(den, Math.abs(b[i]));
   }
   return den > 0 ? num / den : num;
 }

@@ -59,7 +59,7 @@ export function makeContext(base: Omit<BenchContext, 'measure' | 'wants' | 'aske
       const res = measureGroup(cases, ctx.timing);
       const cpu = res.map((t) => t.cpuPct).filter(Number.isFinite);
       const minCpu = cpu.length ? Math.min(...cpu) : NaN;
-      ctx.log(`  ${label}: done in ${((performance.now() - t0) / 1000).toFixed(1)} s; CPU share while sampling ${cpu.length ? `${Math.round(minCpu)}-${Math.round(Math.max(...cpu))}%` : 'n/a'}, load ${os.loadavg()[0]!.toFixed(1)}`);
+      ctx.log(`  ${label}: done in ${((performance.now() - t0) / 1000).toFixed(1)} s; CPU share while sampling ${cpu.length ? `${Math.round(minCpu)}-${Math.round(Math.max(...cpu))}%` : 'n/a'}, load ${os.loadavg()[0].toFixed(1)}`);
       ctx.cpuShares.push(...cpu);
       since.push(...cpu);
       const map = new Map<string, Timing>();

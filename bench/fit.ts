@@ -42,7 +42,7 @@ function problem(n: number, d: number, seed: number): { X: SfMatrix; y: Float64A
   for (let i = 0; i < n; i++) {
     let prev = 0;
     for (let j = 0; j < d; j++) {
-      prev = j === 0 ? z[i * d]! : rho * prev + s * z[i * d + j]!;
+      prev = j === 0 ? z[i * d] : rho * prev + s * z[i * d + j];
       data[i * d + j] = prev;
     }
   }
@@ -50,8 +50,8 @@ function problem(n: number, d: number, seed: number): { X: SfMatrix; y: Float64A
   fillNormal(noise, seed + 1, 0.5);
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    let v = 1 + noise[i]!;
-    for (let j = 0; j < d; j++) v += data[i * d + j]! * (((j % 7) - 3) / 4);
+    let v = 1 + noise[i];
+    for (let j = 0; j < d; j++) v += data[i * d + j] * (((j % 7) - 3) / 4);
     y[i] = v;
   }
   return { X: { rows: n, cols: d, data }, y };
@@ -71,8 +71,8 @@ function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let num = 0;
   let den = 0;
   for (let i = 0; i < b.length; i++) {
-    num = Math.max(num, Math.abs(a[i]! - b[i]!));
-    den = Math.max(den, Math.abs(b[i]!));
+    num = Math.max(num, Math.abs(a[i] - b[i]));
+    den = Math.max(den, Math.abs(b[i]));
   }
   return num / den;
 }
@@ -128,7 +128,7 @@ function linear(ctx: BenchContext, rows: string[][], costRows: string[][]): void
         id: 'mlr',
         fn: () => {
           const r = new MLR(Xplain, yn, { intercept: true, statistics: false });
-          mlr = (r.weights as number[][]).map((w) => w[0]!); // d coefficients, then the intercept
+          mlr = (r.weights as number[][]).map((w) => w[0]); // d coefficients, then the intercept
         },
         warm: () => void new MLR(sXplain, syn, { intercept: true, statistics: false }),
         ...reps,
@@ -209,7 +209,7 @@ function logistic(ctx: BenchContext, rows: string[][]): void {
     const y01 = new Float64Array(X.rows);
     const u = new Float64Array(X.rows);
     fillNormal(u, 901 + d);
-    for (let i = 0; i < X.rows; i++) y01[i] = y[i]! - 1 + 2 * u[i]! > 0 ? 1 : 0;
+    for (let i = 0; i < X.rows; i++) y01[i] = y[i] - 1 + 2 * u[i] > 0 ? 1 : 0;
     const cases: Case[] = [
       { id: 'wasm', fn: () => void ctx.wasm.fitLogistic(X, y01) },
       {

@@ -80,7 +80,7 @@ function quantile(sorted: number[], q: number): number {
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
 export function summarize(id: string, perCall: number[], reps: number, cpuPct = NaN, cpuPerCall: number[] = []): Timing {
@@ -106,7 +106,7 @@ export function summarize(id: string, perCall: number[], reps: number, cpuPct = 
 
 function errorTiming(id: string, e: unknown): Timing {
   const msg = e instanceof Error ? `${(e as { code?: string }).code ? `${(e as { code?: string }).code}: ` : ''}${e.message}` : String(e);
-  return { id, medianMs: NaN, p25Ms: NaN, p75Ms: NaN, minMs: NaN, maxMs: NaN, spreadPct: NaN, samples: 0, reps: 0, cpuPct: NaN, cpuMedianMs: NaN, error: msg.split('\n')[0]!.slice(0, 160) };
+  return { id, medianMs: NaN, p25Ms: NaN, p75Ms: NaN, minMs: NaN, maxMs: NaN, spreadPct: NaN, samples: 0, reps: 0, cpuPct: NaN, cpuMedianMs: NaN, error: msg.split('\n')[0].slice(0, 160) };
 }
 
 interface Plan {
@@ -277,7 +277,7 @@ function cpuModel(): string {
     const mhz = /^cpu MHz\s*:\s*([\d.]+)$/m.exec(info);
     const flags = /^flags\s*:\s*(.+)$/m.exec(info)?.[1]?.split(/\s+/) ?? [];
     const simd = ['avx512f', 'avx2', 'sse4_2'].find((f) => flags.includes(f));
-    if (m) return `${m[1]!.trim()}${mhz ? ` @ ${Math.round(Number(mhz[1]))} MHz` : ''}${simd ? ` (${simd})` : ''}`;
+    if (m) return `${m[1].trim()}${mhz ? ` @ ${Math.round(Number(mhz[1]))} MHz` : ''}${simd ? ` (${simd})` : ''}`;
   } catch {
     /* not Linux */
   }
@@ -304,7 +304,7 @@ export function machineInfo(): MachineInfo {
     v8: process.versions.v8,
     date: new Date().toISOString(),
     git: gitLine(),
-    load1: os.loadavg()[0]!,
+    load1: os.loadavg()[0],
   };
 }
 

@@ -116,7 +116,7 @@ for (const bits of [8, 4]) {
 
 function median(a: number[]): number {
   const s = [...a].sort((p, q) => p - q);
-  return s[s.length >> 1]!;
+  return s[s.length >> 1];
 }
 
 const has = (k: Inst, c: Case) => typeof k.ex[c.kernel] === 'function';
@@ -131,11 +131,11 @@ for (const c of cases) {
       if (!has(k, c)) return;
       const t0 = process.hrtime.bigint();
       c.run(k);
-      times[i]!.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      times[i].push(Number(process.hrtime.bigint() - t0) / 1e6);
     });
   }
   const med = times.map((t) => (t.length ? median(t) : NaN));
-  rows.push([c.name, ...med.map((m) => (Number.isNaN(m) ? '-' : m.toFixed(3))), ...med.slice(1).map((m) => (Number.isNaN(m) || Number.isNaN(med[0]!) ? '-' : (m / med[0]!).toFixed(2)))].join('\t'));
+  rows.push([c.name, ...med.map((m) => (Number.isNaN(m) ? '-' : m.toFixed(3))), ...med.slice(1).map((m) => (Number.isNaN(m) || Number.isNaN(med[0]) ? '-' : (m / med[0]).toFixed(2)))].join('\t'));
 }
 inst.forEach((k, i) => console.log(`#${i} = ${k.name} (${readFileSync(k.name).length} B)`));
 console.log(`n = ${N} values per call, median of ${ROUNDS} interleaved calls`);

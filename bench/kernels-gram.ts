@@ -57,8 +57,8 @@ function relDiff(a: Float64Array, b: Float64Array): number {
   let num = 0;
   let den = 0;
   for (let i = 0; i < b.length; i++) {
-    num = Math.max(num, Math.abs(a[i]! - b[i]!));
-    den = Math.max(den, Math.abs(b[i]!));
+    num = Math.max(num, Math.abs(a[i] - b[i]));
+    den = Math.max(den, Math.abs(b[i]));
   }
   return den > 0 ? num / den : num;
 }

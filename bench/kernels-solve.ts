@@ -27,8 +27,8 @@ export function spdMatrix(e: Engine, d: number, seed: number): Float64Array {
   const B = new Float64Array(2 * d * d);
   fillUniform(B, seed);
   const { xtx } = e.gram({ rows: 2 * d, cols: d, data: B });
-  for (let i = 0; i < d * d; i++) xtx[i]! /= d;
-  for (let i = 0; i < d; i++) xtx[i * d + i]! += 1;
+  for (let i = 0; i < d * d; i++) xtx[i] /= d;
+  for (let i = 0; i < d; i++) xtx[i * d + i] += 1;
   return xtx;
 }
 
@@ -64,8 +64,8 @@ function relDiff(a: Float64Array, b: Float64Array): number {
   let num = 0;
   let den = 0;
   for (let i = 0; i < b.length; i++) {
-    num = Math.max(num, Math.abs(a[i]! - b[i]!));
-    den = Math.max(den, Math.abs(b[i]!));
+    num = Math.max(num, Math.abs(a[i] - b[i]));
+    den = Math.max(den, Math.abs(b[i]));
   }
   return den > 0 ? num / den : num;
 }

@@ -214,8 +214,8 @@ function checkOutputs(ctx: BenchContext, n: number, W: Side, J: Side): void {
     tryCheck('max-abs', () => {
       W.e.kernels.segMaxAbsF32(W.x.ptr, n, n, W.small.ptr);
       J.e.kernels.segMaxAbsF32(J.x.ptr, n, n, J.small.ptr);
-      const a = W.small.view[0]!;
-      const b = J.small.view[0]!;
+      const a = W.small.view[0];
+      const b = J.small.view[0];
       return [Object.is(a, b), `wasm ${a}, js ${b}`];
     });
   }
@@ -283,7 +283,7 @@ export const streamFamily: Family = {
           try {
             s.meta8 = s.e.quantize(s.x, { bits: 8, out: s.q8 });
             s.meta4 = s.e.quantize(s.x, { bits: 4, out: s.q4 });
-            s.small.view[1] = s.meta8.scale[0]!;
+            s.small.view[1] = s.meta8.scale[0];
           } catch (e) {
             ctx.log(`  quantize failed on ${s.e.backend}: ${(e as Error).message}`);
           }
@@ -475,7 +475,7 @@ interface FirstCallRun {
 function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
   const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /**
@@ -516,9 +516,9 @@ function firstCallPart(ctx: BenchContext): void {
       continue;
     }
     const init = median(runs.map((r) => r.initMs));
-    const first = median(runs.map((r) => r.ms[0]!));
+    const first = median(runs.map((r) => r.ms[0]));
     const steady = median(runs.map((r) => median(r.ms.slice(1))));
-    const worst = Math.max(...runs.map((r) => r.ms[0]!));
+    const worst = Math.max(...runs.map((r) => r.ms[0]));
     rows.push([label, fmtMs(init), fmtMs(first), fmtMs(worst), fmtMs(steady), fmtRatio(first / steady), `${runs.length} x (1 + ${reps})`]);
     ctx.report.ratio(`first call after init: ${label}: first ${fmtMs(first)} vs median ${fmtMs(steady)} -> ${fmtRatio(first / steady)} (init ${fmtMs(init)})`);
   }

@@ -89,9 +89,9 @@ async function main(): Promise<number> {
   const sorted = [...cpuShares].sort((a, b) => a - b);
   report.meta.noise = {
     load1Start: machine.load1,
-    load1End: os.loadavg()[0]!,
-    cpuShareMedianPct: sorted.length ? sorted[sorted.length >> 1]! : NaN,
-    cpuShareMinPct: sorted.length ? sorted[0]! : NaN,
+    load1End: os.loadavg()[0],
+    cpuShareMedianPct: sorted.length ? sorted[sorted.length >> 1] : NaN,
+    cpuShareMinPct: sorted.length ? sorted[0] : NaN,
   };
   const noisy = report.meta.noise.cpuShareMedianPct < BUSY_CPU_PCT;
   if (noisy) {

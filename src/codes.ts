@@ -41,7 +41,7 @@ export function packCodes(q: Int32Array, bits: number, scheme: QuantScheme): Int
   const out = new Uint8Array(packedBytes(n, bits));
   const per = 8 / slot;
   const lowMask = (1 << slot) - 1;
-  for (let i = 0; i < n; i++) out[(i / per) | 0]! |= (q[i]! & lowMask) << ((i % per) * slot);
+  for (let i = 0; i < n; i++) out[(i / per) | 0] |= (q[i] & lowMask) << ((i % per) * slot);
   return out;
 }
 
@@ -50,14 +50,14 @@ export function unpackCodes(data: Int8Array | Uint8Array, n: number, bits: numbe
   const slot = slotOf(bits);
   const out = new Int32Array(n);
   if (slot === 8) {
-    for (let i = 0; i < n; i++) out[i] = data[i]!;
+    for (let i = 0; i < n; i++) out[i] = data[i];
     return out;
   }
   const per = 8 / slot;
   const lowMask = (1 << slot) - 1;
   const signBit = 1 << (slot - 1);
   for (let i = 0; i < n; i++) {
-    let v = ((data[(i / per) | 0]! & 0xff) >> ((i % per) * slot)) & lowMask;
+    let v = ((data[(i / per) | 0] & 0xff) >> ((i % per) * slot)) & lowMask;
     if (scheme === 'symmetric' && v & signBit) v -= 1 << slot;
     out[i] = v;
   }

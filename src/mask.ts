@@ -6,12 +6,12 @@
 
 /** 1 when element i is kept, else 0. */
 export function maskBit(mask: Uint8Array, i: number): number {
-  return (mask[i >> 3]! >> (i & 7)) & 1;
+  return (mask[i >> 3] >> (i & 7)) & 1;
 }
 
 /** Marks element i as kept. */
 export function setMaskBit(mask: Uint8Array, i: number): void {
-  mask[i >> 3]! |= 1 << (i & 7);
+  mask[i >> 3] |= 1 << (i & 7);
 }
 
 /** A mask of n elements, all kept (the unused high bits of the last byte are 0). */

@@ -161,7 +161,7 @@ export function toWeights(w: ArrayLike<number>, n: number, what = 'weights'): Fl
   const out = toVector(w, what, n);
   let any = false;
   for (let i = 0; i < out.length; i++) {
-    const v = out[i] as number;
+    const v = out[i];
     if (v < 0) throw new SlimfitError('E_RANGE', `${what}[${i}] is negative (${v}); weights must be >= 0`, { index: i });
     if (v > 0) any = true;
   }

@@ -15,10 +15,10 @@ function codes(q: QuantizedTensor, n: number): number[] {
   const slot = q.bits <= 2 ? 2 : q.bits <= 4 ? 4 : 8;
   for (let i = 0; i < n; i++) {
     let v: number;
-    if (slot === 8) v = q.data[i]!;
+    if (slot === 8) v = q.data[i];
     else {
       const per = 8 / slot;
-      const byte = (q.data[Math.floor(i / per)]! & 0xff) >> ((i % per) * slot);
+      const byte = (q.data[Math.floor(i / per)] & 0xff) >> ((i % per) * slot);
       v = byte & ((1 << slot) - 1);
       if (signed && v >= 1 << (slot - 1)) v -= 1 << slot;
     }
@@ -43,11 +43,11 @@ describe('quantize / dequantize: both backends bit-identical, invariants hold', 
           expect(a.scale).toEqual(b.scale);
           const da = wasmE.dequantize(a);
           expect(da).toEqual(jsE.dequantize(b));
-          const s = a.scale[0]!;
+          const s = a.scale[0];
           // every value is inside the representable range, so the error is at most s/2
           // (plus float32 rounding of the products)
           let worst = -Infinity; // error minus its allowance; one expect, not n
-          for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(da[i]! - w[i]!) - (s / 2 + 1e-6 * Math.abs(w[i]!) + 1e-7));
+          for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(da[i] - w[i]) - (s / 2 + 1e-6 * Math.abs(w[i]) + 1e-7));
           expect(worst).toBeLessThanOrEqual(0);
         }
       }
@@ -59,19 +59,19 @@ describe('quantize / dequantize: both backends bit-identical, invariants hold', 
       const rows = 7;
       const cols = 33;
       const w = randF32(rows * cols, 4);
-      for (let c = 0; c < cols; c++) w[3 * cols + c]! *= 100; // one row much larger
+      for (let c = 0; c < cols; c++) w[3 * cols + c] *= 100; // one row much larger
       const q = e.quantize(w, { granularity: { axis: 0, shape: [rows, cols] } });
       expect(q.scale.length).toBe(rows);
       for (let r = 0; r < rows; r++) {
         let m = 0;
-        for (let c = 0; c < cols; c++) m = Math.max(m, Math.abs(w[r * cols + c]!));
+        for (let c = 0; c < cols; c++) m = Math.max(m, Math.abs(w[r * cols + c]));
         expect(q.scale[r]).toBe(Math.fround(m / 127));
       }
       const qb = e.quantize(w, { bits: 4, granularity: { block: 33 } });
       expect(qb.scale.length).toBe(7);
       expect(qb.data.length).toBe(Math.ceil((rows * cols) / 2));
       const back = e.dequantize(qb);
-      for (let i = 0; i < w.length; i++) expect(Math.abs(back[i]! - w[i]!)).toBeLessThanOrEqual(qb.scale[Math.floor(i / 33)]! / 2 + 1e-4);
+      for (let i = 0; i < w.length; i++) expect(Math.abs(back[i] - w[i])).toBeLessThanOrEqual(qb.scale[Math.floor(i / 33)] / 2 + 1e-4);
     }
   });
 
@@ -138,10 +138,10 @@ for (const backend of ENGINE_BACKENDS) {
         expect(r.values).toBeInstanceOf(Float32Array);
         let kept = 0;
         for (let i = 0; i < n; i++) {
-          const keep = Math.abs(w32[i]!) > t;
+          const keep = Math.abs(w32[i]) > t;
           if (keep) kept++;
           expect(r.values[i]).toBe(keep ? w32[i] : 0);
-          expect(((r.mask[i >> 3]! >> (i & 7)) & 1) === 1).toBe(keep);
+          expect(((r.mask[i >> 3] >> (i & 7)) & 1) === 1).toBe(keep);
         }
         expect(r.kept).toBe(kept);
         expect(r.mask.length).toBe(Math.ceil(n / 8));

@@ -12,10 +12,10 @@ function plainGram(X: { rows: number; cols: number; data: Float64Array }, y?: Fl
   const xtx = new Float64Array(d * d);
   const xty = new Float64Array(d);
   for (let i = 0; i < n; i++) {
-    const wi = w ? w[i]! : 1;
+    const wi = w ? w[i] : 1;
     for (let a = 0; a < d; a++) {
-      for (let b = 0; b < d; b++) xtx[a * d + b]! += wi * data[i * d + a]! * data[i * d + b]!;
-      if (y) xty[a]! += wi * data[i * d + a]! * y[i]!;
+      for (let b = 0; b < d; b++) xtx[a * d + b] += wi * data[i * d + a] * data[i * d + b];
+      if (y) xty[a] += wi * data[i * d + a] * y[i];
     }
   }
   return { xtx, xty };
@@ -24,8 +24,8 @@ function plainGram(X: { rows: number; cols: number; data: Float64Array }, y?: Fl
 function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, rel: number) {
   expect(a.length).toBe(b.length);
   let scale = 0;
-  for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]!));
-  for (let i = 0; i < b.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThanOrEqual(rel * (scale || 1));
+  for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]));
+  for (let i = 0; i < b.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(rel * (scale || 1));
 }
 
 for (const backend of ENGINE_BACKENDS) {
@@ -64,7 +64,7 @@ for (const backend of ENGINE_BACKENDS) {
       for (const d of [1, 2, 3, 5, 17, 64]) {
         const B = randMatrix(d + 5, d, d);
         const A = plainGram(B).xtx;
-        for (let i = 0; i < d; i++) A[i * d + i]! += 0.1;
+        for (let i = 0; i < d; i++) A[i * d + i] += 0.1;
         const r = rng(d);
         const k = 3;
         const b = Float64Array.from({ length: d * k }, () => r());
@@ -72,13 +72,13 @@ for (const backend of ENGINE_BACKENDS) {
         const res = new Float64Array(d * k);
         for (let i = 0; i < d; i++) for (let c = 0; c < k; c++) {
           let s = 0;
-          for (let j = 0; j < d; j++) s += A[i * d + j]! * x[j * k + c]!;
-          res[i * k + c] = s - b[i * k + c]!;
+          for (let j = 0; j < d; j++) s += A[i * d + j] * x[j * k + c];
+          res[i * k + c] = s - b[i * k + c];
         }
         expectClose(res, new Float64Array(d * k), 1e-10);
         const xr = e.solveSPD(A, b.subarray(0, d), { ridge: 2 });
         const A2 = A.slice();
-        for (let i = 0; i < d; i++) A2[i * d + i]! += 2;
+        for (let i = 0; i < d; i++) A2[i * d + i] += 2;
         expectClose(xr, e.solveSPD(A2, b.subarray(0, d)), 1e-10);
       }
     });
@@ -180,7 +180,7 @@ for (const backend of ENGINE_BACKENDS) {
       for (const d of [1, 3, 17, 64]) {
         const B = randMatrix(d + 5, d, d);
         const A = plainGram(B).xtx;
-        for (let i = 0; i < d; i++) A[i * d + i]! += 0.1;
+        for (let i = 0; i < d; i++) A[i * d + i] += 0.1;
         const r = rng(d);
         const k = 2;
         const b = Float64Array.from({ length: d * k }, () => r());

@@ -19,7 +19,7 @@ describe('Arena (the linear-memory owner)', () => {
       blocks.push([p, size]);
     }
     blocks.sort((x, y) => x[0] - y[0]);
-    for (let i = 1; i < blocks.length; i++) expect(blocks[i]![0]).toBeGreaterThanOrEqual(blocks[i - 1]![0] + blocks[i - 1]![1]);
+    for (let i = 1; i < blocks.length; i++) expect(blocks[i][0]).toBeGreaterThanOrEqual(blocks[i - 1][0] + blocks[i - 1][1]);
   });
 
   it('reuses freed space and coalesces neighbours (no growth under churn)', () => {
@@ -27,7 +27,7 @@ describe('Arena (the linear-memory owner)', () => {
     const r = rng(2);
     const live: number[] = [];
     for (let i = 0; i < 2000; i++) {
-      if (live.length > 0 && r() < 0.5) a.release(live.splice(Math.floor(r() * live.length), 1)[0]!);
+      if (live.length > 0 && r() < 0.5) a.release(live.splice(Math.floor(r() * live.length), 1)[0]);
       else live.push(a.alloc(16 + Math.floor(r() * 4096)));
     }
     for (const p of live) a.release(p);

@@ -89,7 +89,7 @@ async function bundle(code: string, alwaysImported: readonly string[] = []): Pro
     if (key !== undefined && eager.has(key)) {
       entry += f.contents.length;
       entryGz += gz(f.contents);
-      inputs.push(...Object.keys(outputs[key]!.inputs));
+      inputs.push(...Object.keys(outputs[key].inputs));
     } else {
       lazy += f.contents.length;
       lazyGz += gz(f.contents);

@@ -169,7 +169,7 @@ describe.concurrent('slimfit compress/inspect on safetensors', () => {
     const f = decodeSafetensors(new Uint8Array(readFileSync(p('wq.safetensors'))));
     const q = quantizedFromSafetensors(f);
     expect(Object.keys(q.quantized).sort()).toEqual(['head.weight', 'layer1.bias', 'layer1.weight', 'layer2.weight']);
-    expect(q.quantized['layer1.weight']!.bits).toBe(4);
+    expect(q.quantized['layer1.weight'].bits).toBe(4);
     expect(q.tensors.step!.dtype).toBe('I64');
     expect(f.metadata!.source_sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(f.metadata!.format).toBe('pt'); // the input's own metadata survives
@@ -242,7 +242,7 @@ describe.concurrent('slimfit demo', () => {
     for (const target of ['default', 'loss']) {
       const mine = (json.results as Row[]).filter((x) => x.target === target);
       expect(mine.length).toBeGreaterThanOrEqual(12);
-      const teacher = mine[0]!;
+      const teacher = mine[0];
       expect(teacher.method).toBe('float64 teacher');
       for (const r of mine.slice(1)) expect(r.bytes, r.method).toBeLessThan(teacher.bytes);
       const r8 = mine.find((r) => r.method === 'RTN 8-bit per-tensor')!;
@@ -251,7 +251,7 @@ describe.concurrent('slimfit demo', () => {
       const gptq2 = mine.find((r) => r.method === 'GPTQ 2-bit')!;
       expect(target === 'default' ? gptq2.metric > rtn2.metric : gptq2.metric < rtn2.metric).toBe(true);
     }
-    expect((json.results as Row[])[0]!.metric).toBeGreaterThan(0.7); // a real scorecard: AUC well above chance
+    expect((json.results as Row[])[0].metric).toBeGreaterThan(0.7); // a real scorecard: AUC well above chance
   });
 });
 
@@ -265,7 +265,7 @@ describe('slimfit compress: tensor names that are Object.prototype members', () 
     expect(r.code, r.stderr).toBe(0);
     const out = decodeSafetensors(new Uint8Array(readFileSync(p('proto-4bit.safetensors'))));
     expect(Object.keys(out.tensors)).toContain('__proto__');
-    expect(Array.from(out.tensors['__proto__']!.data as Uint8Array)).toEqual([1, 2, 3, 4]);
+    expect(Array.from(out.tensors['__proto__'].data as Uint8Array)).toEqual([1, 2, 3, 4]);
   });
 
   it('keeps metadata keys named __proto__ and constructor', async () => {

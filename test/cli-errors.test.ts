@@ -18,7 +18,7 @@ beforeAll(async () => {
   const good = readFileSync(p('train.csv'), 'utf8').split('\n');
   const withCell = (line: number, col: number, v: string) => {
     const l = [...good];
-    const cells = l[line - 1]!.split(',');
+    const cells = l[line - 1].split(',');
     cells[col] = v;
     l[line - 1] = cells.join(',');
     return l.join('\n');
@@ -45,7 +45,7 @@ beforeAll(async () => {
   const m = readFileSync(p('m.slim'));
   writeFileSync(p('truncated.slim'), m.subarray(0, m.length - 40));
   const flipped = Buffer.from(m);
-  flipped[flipped.length - 30]! ^= 0x10; // inside the data section: only the checksum can tell
+  flipped[flipped.length - 30] ^= 0x10; // inside the data section: only the checksum can tell
   writeFileSync(p('flipped.slim'), flipped);
   const w = readFileSync(p('w.safetensors'));
   writeFileSync(p('truncated.safetensors'), w.subarray(0, 200));
@@ -99,7 +99,7 @@ function expectFailure(r: CliRun, args: string[], code: number, pattern: RegExp)
   expect(errLines[0]).toMatch(/^slimfit: error /);
   expect(errLines[0]).toMatch(pattern);
   expect(r.stderr).not.toMatch(/\n\s+at /);
-  return errLines[0]!;
+  return errLines[0];
 }
 
 const fit = (csv: string, ...rest: string[]) => ['fit', p(csv), '-t', 'y', '-o', p('out.slim'), ...rest];

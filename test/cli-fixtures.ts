@@ -43,7 +43,7 @@ export async function makeModels(dir: string, count: number, d: number, seed = 7
     const w = Array.from({ length: d }, () => z() * Math.exp(z()));
     for (let i = 0; i < n; i++) {
       let t = 0;
-      for (let j = 0; j < d; j++) t += (X[i * d + j] = z()) * w[j]!;
+      for (let j = 0; j < d; j++) t += (X[i * d + j] = z()) * w[j];
       y[i] = t + 0.1 * z();
     }
     const model = engine.fitLinear({ rows: n, cols: d, data: X }, y);
@@ -124,7 +124,7 @@ export async function cliAll(runs: { args: string[]; env?: Record<string, string
   const lane = async () => {
     while (next < runs.length) {
       const i = next++;
-      out[i] = await cliAsync(runs[i]!.args, runs[i]!.env ? { env: runs[i]!.env } : {});
+      out[i] = await cliAsync(runs[i].args, runs[i].env ? { env: runs[i].env } : {});
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, runs.length) }, lane));

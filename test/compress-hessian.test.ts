@@ -30,22 +30,22 @@ function inverse(A: ArrayLike<number>, d: number): Float64Array {
   for (let i = 0; i < d; i++) inv[i * d + i] = 1;
   for (let c = 0; c < d; c++) {
     let p = c;
-    for (let r = c + 1; r < d; r++) if (Math.abs(a[r * d + c]!) > Math.abs(a[p * d + c]!)) p = r;
+    for (let r = c + 1; r < d; r++) if (Math.abs(a[r * d + c]) > Math.abs(a[p * d + c])) p = r;
     for (let j = 0; j < d; j++) {
-      [a[c * d + j], a[p * d + j]] = [a[p * d + j]!, a[c * d + j]!];
-      [inv[c * d + j], inv[p * d + j]] = [inv[p * d + j]!, inv[c * d + j]!];
+      [a[c * d + j], a[p * d + j]] = [a[p * d + j], a[c * d + j]];
+      [inv[c * d + j], inv[p * d + j]] = [inv[p * d + j], inv[c * d + j]];
     }
-    const piv = a[c * d + c]!;
+    const piv = a[c * d + c];
     for (let j = 0; j < d; j++) {
-      a[c * d + j]! /= piv;
-      inv[c * d + j]! /= piv;
+      a[c * d + j] /= piv;
+      inv[c * d + j] /= piv;
     }
     for (let r = 0; r < d; r++) {
       if (r === c) continue;
-      const f = a[r * d + c]!;
+      const f = a[r * d + c];
       for (let j = 0; j < d; j++) {
-        a[r * d + j]! -= f * a[c * d + j]!;
-        inv[r * d + j]! -= f * inv[c * d + j]!;
+        a[r * d + j] -= f * a[c * d + j];
+        inv[r * d + j] -= f * inv[c * d + j];
       }
     }
   }
@@ -53,22 +53,22 @@ function inverse(A: ArrayLike<number>, d: number): Float64Array {
 }
 
 function sub(H: Float64Array, d: number, idx: number[]): Float64Array {
-  return Float64Array.from({ length: idx.length * idx.length }, (_, k) => H[idx[Math.floor(k / idx.length)]! * d + idx[k % idx.length]!]!);
+  return Float64Array.from({ length: idx.length * idx.length }, (_, k) => H[idx[Math.floor(k / idx.length)] * d + idx[k % idx.length]]);
 }
 
 function damped(H: Float64Array, d: number, damp: number): Float64Array {
   let tr = 0;
-  for (let i = 0; i < d; i++) tr += H[i * d + i]!;
+  for (let i = 0; i < d; i++) tr += H[i * d + i];
   const out = H.slice();
-  for (let i = 0; i < d; i++) out[i * d + i]! += (damp * tr) / d;
+  for (let i = 0; i < d; i++) out[i * d + i] += (damp * tr) / d;
   return out;
 }
 
 /** Drops column/row c from an inverse Hessian (the OBS downdate). */
 function downdate(Hinv: Float64Array, d: number, c: number): void {
-  const col = Array.from({ length: d }, (_, j) => Hinv[j * d + c]!);
-  const hcc = col[c]!;
-  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) Hinv[i * d + j]! -= (col[i]! * col[j]!) / hcc;
+  const col = Array.from({ length: d }, (_, j) => Hinv[j * d + c]);
+  const hcc = col[c];
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) Hinv[i * d + j] -= (col[i] * col[j]) / hcc;
 }
 
 /**
@@ -93,10 +93,10 @@ function refGPTQ(W: Float64Array, rows: number, d: number, H: Float64Array, bits
     }
     const Hinv = inverse(damped(H, d, damp), d);
     for (const c of order) {
-      const q = Math.min(qmax, Math.max(qmin, rhe(Math.fround(w[c]! / s)) + z));
+      const q = Math.min(qmax, Math.max(qmin, rhe(Math.fround(w[c] / s)) + z));
       codes[r * d + c] = q;
-      const err = (w[c]! - Math.fround((q - z) * s)) / Hinv[c * d + c]!;
-      for (let j = 0; j < d; j++) if (j !== c) w[j]! -= err * Hinv[j * d + c]!;
+      const err = (w[c] - Math.fround((q - z) * s)) / Hinv[c * d + c];
+      for (let j = 0; j < d; j++) if (j !== c) w[j] -= err * Hinv[j * d + c];
       downdate(Hinv, d, c);
     }
   }
@@ -122,8 +122,8 @@ function refSparseGPT(W: Float64Array, rows: number, d: number, H: Float64Array,
     for (let r = 0; r < rows; r++) {
       for (let c = i1; c < i2; c++) {
         const F = Array.from({ length: d - c }, (_, k) => c + k);
-        const diag = inverse(sub(Hd, d, F), F.length)[0]!;
-        cands.push({ score: w[r * d + c]! ** 2 / diag, idx: r * (i2 - i1) + (c - i1) });
+        const diag = inverse(sub(Hd, d, F), F.length)[0];
+        cands.push({ score: w[r * d + c] ** 2 / diag, idx: r * (i2 - i1) + (c - i1) });
       }
     }
     cands.sort((a, b) => a.score - b.score || a.idx - b.idx);
@@ -136,17 +136,17 @@ function refSparseGPT(W: Float64Array, rows: number, d: number, H: Float64Array,
           const run = Array.from({ length: Math.min(nm[1], d - c) }, (_, k) => c + k);
           const scored = run.map((j) => {
             const F = Array.from({ length: d - j }, (_, k) => j + k);
-            return { j, score: w[r * d + j]! ** 2 / inverse(sub(Hd, d, F), F.length)[0]! };
+            return { j, score: w[r * d + j] ** 2 / inverse(sub(Hd, d, F), F.length)[0] };
           });
           scored.sort((a, b) => b.score - a.score || a.j - b.j);
           for (const { j } of scored.slice(nm[0])) pruned[r * d + j] = 1;
         }
       }
       for (let r = 0; r < rows; r++) {
-        const Hinv = Hinvs[r]!;
+        const Hinv = Hinvs[r];
         if (pruned[r * d + c]) {
-          const err = w[r * d + c]! / Hinv[c * d + c]!;
-          for (let j = c + 1; j < d; j++) w[r * d + j]! -= err * Hinv[j * d + c]!;
+          const err = w[r * d + c] / Hinv[c * d + c];
+          for (let j = c + 1; j < d; j++) w[r * d + j] -= err * Hinv[j * d + c];
           w[r * d + c] = 0;
         }
         downdate(Hinv, d, c);
@@ -168,30 +168,30 @@ function refGreedyOBS(W: Float64Array, rows: number, d: number, H: Float64Array,
       const inv = inverse(sub(Hd, d, R), R.length);
       const rhs = R.map((i) => {
         let s = 0;
-        for (let j = 0; j < d; j++) s += Hd[i * d + j]! * w0[j]!;
+        for (let j = 0; j < d; j++) s += Hd[i * d + j] * w0[j];
         return s;
       });
       R.forEach((i, a) => {
         let s = 0;
-        for (let b = 0; b < R.length; b++) s += inv[a * R.length + b]! * rhs[b]!;
+        for (let b = 0; b < R.length; b++) s += inv[a * R.length + b] * rhs[b];
         w[i] = s;
       });
     }
     let loss = 0;
-    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) loss += (w[i]! - w0[i]!) * Hd[i * d + j]! * (w[j]! - w0[j]!);
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) loss += (w[i] - w0[i]) * Hd[i * d + j] * (w[j] - w0[j]);
     return { w, loss };
   };
   const out = W.slice();
   const removed = Array.from({ length: rows }, () => new Set<number>());
   const state = Array.from({ length: rows }, (_, r) => ({ w0: W.slice(r * d, (r + 1) * d), loss: 0 }));
   const removable = (r: number, c: number) => {
-    if (removed[r]!.has(c)) return false;
+    if (removed[r].has(c)) return false;
     if (!('nm' in target)) return true;
     const [n, m] = target.nm;
     const g = Math.floor(c / m);
     const len = Math.min(m, d - g * m);
     let left = 0;
-    for (let j = g * m; j < g * m + len; j++) if (!removed[r]!.has(j)) left++;
+    for (let j = g * m; j < g * m + len; j++) if (!removed[r].has(j)) left++;
     return left > Math.min(n, len);
   };
   const step = (rowsToTry: number[]): boolean => {
@@ -199,15 +199,15 @@ function refGreedyOBS(W: Float64Array, rows: number, d: number, H: Float64Array,
     for (const r of rowsToTry) {
       for (let c = 0; c < d; c++) {
         if (!removable(r, c)) continue;
-        const R = Array.from({ length: d }, (_, i) => i).filter((i) => i !== c && !removed[r]!.has(i));
-        const s = solveRow(state[r]!.w0, R);
-        const inc = s.loss - state[r]!.loss;
+        const R = Array.from({ length: d }, (_, i) => i).filter((i) => i !== c && !removed[r].has(i));
+        const s = solveRow(state[r].w0, R);
+        const inc = s.loss - state[r].loss;
         if (!best || inc < best.inc - 1e-12 * Math.abs(best.inc)) best = { r, c, inc, w: s.w, loss: s.loss };
       }
     }
     if (!best) return false;
-    removed[best.r]!.add(best.c);
-    state[best.r]!.loss = best.loss;
+    removed[best.r].add(best.c);
+    state[best.r].loss = best.loss;
     out.set(best.w, best.r * d);
     return true;
   };
@@ -221,18 +221,18 @@ function refGreedyOBS(W: Float64Array, rows: number, d: number, H: Float64Array,
 
 // ar1 and randn: test/helpers/hessian-ratios.ts (the README table's data, also run by bench/hessian-ratios.ts).
 
-const e0 = engines[0]!;
+const e0 = engines[0];
 /** Correlated features on very different scales (so H's diagonal varies widely), and random weights. */
 function small(rows: number, d: number, seed: number) {
   const X = ar1(4 * d, d, 0.8, seed);
   const u = rng(seed + 50);
   const colScale = Array.from({ length: d }, () => Math.exp(2 * (u() - 0.5)));
-  for (let i = 0; i < X.length; i++) X[i]! *= colScale[i % d]!;
+  for (let i = 0; i < X.length; i++) X[i] *= colScale[i % d];
   const H = e0.gram({ rows: 4 * d, cols: d, data: X }).xtx;
   return { W: { rows, cols: d, data: randn(rows * d, seed + 100) }, H };
 }
 
-const keptOf = (m: Uint8Array, n: number) => Array.from({ length: n }, (_, i) => (m[i >> 3]! >> (i & 7)) & 1);
+const keptOf = (m: Uint8Array, n: number) => Array.from({ length: n }, (_, i) => (m[i >> 3] >> (i & 7)) & 1);
 
 // ---------- checks against the references ----------
 
@@ -244,7 +244,7 @@ describe('GPTQ matches the plain reference algorithm', () => {
         for (const bits of [3, 4]) {
           for (const actOrder of [false, true]) {
             const order = Array.from({ length: 12 }, (_, i) => i);
-            if (actOrder) order.sort((a, b) => H[b * 12 + b]! - H[a * 12 + a]! || a - b);
+            if (actOrder) order.sort((a, b) => H[b * 12 + b] - H[a * 12 + a] || a - b);
             const want = Array.from(refGPTQ(W.data, 3, 12, H, bits, scheme, order, 0.01));
             for (const blockSize of [1, 5, 128]) {
               // (GPTQ is greedy: on a tiny, badly scaled case it need not beat RTN, so only the codes are compared)
@@ -299,7 +299,7 @@ describe('SparseGPT and greedy OBS match plain references', () => {
         expect(report.method).toBe('sparsegpt');
         const got = tensor.toDense();
         expect(keptOf(tensor.mask, 20)).toEqual(Array.from(want, (v) => (v !== 0 ? 1 : 0)));
-        for (let i = 0; i < 20; i++) expect(got[i]).toBeCloseTo(want[i]!, 10);
+        for (let i = 0; i < 20; i++) expect(got[i]).toBeCloseTo(want[i], 10);
       }
       for (const [nk, m, seed] of [
         [2, 4, 13],
@@ -311,7 +311,7 @@ describe('SparseGPT and greedy OBS match plain references', () => {
         const nm = pruneSparseGPT(e, b.W, b.H, { nm: [nk, m], method: 'sparsegpt', blockSize: 5 }); // rounded up to 6 for 1:3, 8 for 2:4
         expect(keptOf(nm.tensor.mask, 48)).toEqual(Array.from(wantNM, (v) => (v !== 0 ? 1 : 0)));
         const gotNM = nm.tensor.toDense();
-        for (let i = 0; i < 48; i++) expect(gotNM[i]).toBeCloseTo(wantNM[i]!, 10);
+        for (let i = 0; i < 48; i++) expect(gotNM[i]).toBeCloseTo(wantNM[i], 10);
       }
     });
 
@@ -323,14 +323,14 @@ describe('SparseGPT and greedy OBS match plain references', () => {
       expect(tensor.kept).toBe(7);
       const got = tensor.toDense();
       expect(keptOf(tensor.mask, 16)).toEqual(Array.from(want, (v) => (v !== 0 ? 1 : 0)));
-      for (let i = 0; i < 16; i++) expect(got[i]).toBeCloseTo(want[i]!, 9);
+      for (let i = 0; i < 16; i++) expect(got[i]).toBeCloseTo(want[i], 9);
 
       const wantNM = refGreedyOBS(W.data, 2, 8, H, 0.01, { nm: [2, 3] });
       const nm = pruneSparseGPT(e, W, H, { nm: [2, 3] });
       expect(nm.report.method).toBe('obs');
       expect(keptOf(nm.tensor.mask, 16)).toEqual(Array.from(wantNM, (v) => (v !== 0 ? 1 : 0)));
       const gotNM = nm.tensor.toDense();
-      for (let i = 0; i < 16; i++) expect(gotNM[i]).toBeCloseTo(wantNM[i]!, 9);
+      for (let i = 0; i < 16; i++) expect(gotNM[i]).toBeCloseTo(wantNM[i], 9);
     });
   }
 

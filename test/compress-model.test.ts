@@ -32,7 +32,7 @@ function linearModel(d: number, outputs: number, seed: number, fitIntercept = tr
 
 function outputMse(a: Float64Array, b: Float64Array): number {
   let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2;
+  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
   return s / a.length;
 }
 
@@ -57,18 +57,18 @@ describe('compressModel', () => {
             const c = compressModel(e, model, { quantize: { bits, scheme, granularity } });
             // independent path: quantize W (outputs x d) the same way, dequantize, predict in float64
             const W = new Float64Array(d * outputs);
-            for (let k = 0; k < outputs; k++) for (let j = 0; j < d; j++) W[k * d + j] = model.coef[j * outputs + k]!;
+            for (let k = 0; k < outputs; k++) for (let j = 0; j < d; j++) W[k * d + j] = model.coef[j * outputs + k];
             const g = granularity === 'row' ? { axis: 0 as const, shape: [outputs, d] as [number, number] } : granularity;
             const deq = e.dequantize(quantizeWith(e, W, { bits, scheme, granularity: g }).tensor);
             const coef = new Float64Array(d * outputs);
-            for (let k = 0; k < outputs; k++) for (let j = 0; j < d; j++) coef[j * outputs + k] = deq[k * d + j]!;
+            for (let k = 0; k < outputs; k++) for (let j = 0; j < d; j++) coef[j * outputs + k] = deq[k * d + j];
             const ref = new LinearModel({ d, outputs, coef, intercept: model.intercept, fitIntercept: true, stats: {} as never }).predict(Xtest);
             const got = c.predict(Xtest);
             // dequantize rounds each (q - z) s to float32 (relative 2^-24); predict keeps it exact in float64
             const absModel = new LinearModel({ d, outputs, coef: coef.map(Math.abs), intercept: outputs === 1 ? 0 : new Float64Array(outputs), fitIntercept: true, stats: {} as never });
             const mag = absModel.predict({ rows: Xtest.rows, cols: d, data: Xtest.data.map(Math.abs) });
             let worst = 0;
-            for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i]! - ref[i]!) / (2 ** -23 * mag[i]! + 1e-12));
+            for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - ref[i]) / (2 ** -23 * mag[i] + 1e-12));
             expect(worst).toBeLessThanOrEqual(1);
             expect(c.coefficients()).toEqual(coef);
           }
@@ -135,10 +135,10 @@ describe('compressModel', () => {
           let shift = 0;
           for (let j = 0; j < d; j++) {
             let mean = 0;
-            for (let i = 0; i < Xcal.rows; i++) mean += Xcal.data[i * d + j]!;
-            shift += (mean / Xcal.rows) * (model.coef[j * outputs + k]! - eff[j * outputs + k]!);
+            for (let i = 0; i < Xcal.rows; i++) mean += Xcal.data[i * d + j];
+            shift += (mean / Xcal.rows) * (model.coef[j * outputs + k] - eff[j * outputs + k]);
           }
-          const b = outputs === 1 ? 0.5 : (model.intercept as Float64Array)[k]!;
+          const b = outputs === 1 ? 0.5 : (model.intercept as Float64Array)[k];
           expect(withX.report().interceptShift[k]).toBeCloseTo(shift, 10);
           expect(withX.intercept[k]).toBeCloseTo(b + shift, 10);
         }
@@ -155,11 +155,11 @@ describe('compressModel', () => {
   it('prune specs: threshold and structured cols are honoured, not turned into something else', () => {
     const model = linearModel(d, 1, 8);
     const absW = Array.from(model.coef, Math.abs);
-    const t = [...absW].sort((a, b) => a - b)[5]!; // 6 weights have |w| <= t
+    const t = [...absW].sort((a, b) => a - b)[5]; // 6 weights have |w| <= t
     const thr = compressModel(e, model, { prune: { threshold: t } });
     expect(thr.report().kept).toBe(d - 6);
     const coefT = thr.coefficients();
-    for (let j = 0; j < d; j++) expect(coefT[j]).toBe(absW[j]! <= t ? 0 : model.coef[j]);
+    for (let j = 0; j < d; j++) expect(coefT[j]).toBe(absW[j] <= t ? 0 : model.coef[j]);
     const gThr = compressModel(e, model, { method: 'gptq', prune: { threshold: t }, X: Xcal });
     expect(gThr.report().kept).toBe(d - 6);
     expect(gThr.report().prune!.reason).toContain('threshold');
@@ -173,7 +173,7 @@ describe('compressModel', () => {
     const sc3 = compressModel(e, multi, { prune: { structured: 'cols', sparsity: 0.25 } });
     expect(sc3.report().kept).toBe(3 * (d - 4));
     const c3 = sc3.coefficients();
-    const norms = Array.from({ length: d }, (_, j) => multi.coef[j * 3]! ** 2 + multi.coef[j * 3 + 1]! ** 2 + multi.coef[j * 3 + 2]! ** 2);
+    const norms = Array.from({ length: d }, (_, j) => multi.coef[j * 3] ** 2 + multi.coef[j * 3 + 1] ** 2 + multi.coef[j * 3 + 2] ** 2);
     const dropped = norms.map((v, j) => [v, j] as const).sort((a, b) => a[0] - b[0]).slice(0, 4).map(([, j]) => j);
     for (let j = 0; j < d; j++) for (let k = 0; k < 3; k++) expect(c3[j * 3 + k] === 0).toBe(dropped.includes(j));
     // refused clearly instead of silently doing something else
@@ -206,11 +206,11 @@ describe('compressionReport', () => {
     const ytest = Float64Array.from(model.predict(Xt), (v) => v + 0.3 * z());
     const rows = compressionReport(e, model, Xt, ytest, { bits: [4, 8, null], sparsity: [0, 0.5], X: Xcal });
     expect(rows.length).toBe(1 + 2 * (3 * 2 - 1));
-    expect(rows[0]!.method).toBe('float');
-    expect(rows[0]!.mse).toBeCloseTo(0.09, 1);
+    expect(rows[0].method).toBe('float');
+    expect(rows[0].mse).toBeCloseTo(0.09, 1);
     for (const r of rows.slice(1)) {
       expect(r.ratio).toBeCloseTo((8 * d + 8) / r.bytes, 12);
-      expect(r.deltaVsFloat).toBeCloseTo(r.mse! - rows[0]!.mse!, 12);
+      expect(r.deltaVsFloat).toBeCloseTo(r.mse! - rows[0].mse!, 12);
     }
     const find = (method: string, bits: number | null, sparsity: number) => rows.find((r) => r.method === method && r.bits === bits && r.sparsity === sparsity)!;
     // Both methods get X's intercept correction. Measured output MSE, rtn vs gptq: 4 bits 3.2e-2 vs 7.5e-3,
@@ -228,7 +228,7 @@ describe('compressionReport', () => {
     const p = model.predictProba(Xt);
     const y = Float64Array.from(p, (v) => (u() < v ? 1 : 0));
     const rows = compressionReport(e, model, Xt, y, { bits: [2, 8], sparsity: [0, 0.75], X: Xcal });
-    expect(rows[0]!.auc).toBeCloseTo(auc(model.decisionFunction(Xt), y), 12);
+    expect(rows[0].auc).toBeCloseTo(auc(model.decisionFunction(Xt), y), 12);
     for (const r of rows) {
       expect(r.auc).toBeGreaterThan(0.5);
       expect(r.mse).toBeUndefined();

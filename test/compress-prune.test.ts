@@ -13,13 +13,13 @@ function randn(n: number, seed: number): Float64Array {
 }
 /** Exact element-wise equality (vitest's deep equality is slow on long typed arrays). */
 const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.prototype.every.call(a, (v: number, i: number) => Object.is(v, b[i]));
-const bit = (m: Uint8Array, i: number) => (m[i >> 3]! >> (i & 7)) & 1;
+const bit = (m: Uint8Array, i: number) => (m[i >> 3] >> (i & 7)) & 1;
 const keptIdx = (m: Uint8Array, n: number) => Array.from({ length: n }, (_, i) => i).filter((i) => bit(m, i));
 
 /** Independent reference: sort indices by (-score, index), keep the first k. */
 function refTopK(scores: ArrayLike<number>, k: number): number[] {
   return Array.from({ length: scores.length }, (_, i) => i)
-    .sort((a, b) => scores[b]! - scores[a]! || a - b)
+    .sort((a, b) => scores[b] - scores[a] || a - b)
     .slice(0, k)
     .sort((a, b) => a - b);
 }
@@ -36,7 +36,7 @@ describe('SparseTensor storage', () => {
       for (let i = 0; i < n; i++) {
         if (r() < density) {
           dense[i] = r() - 0.5;
-          mask[i >> 3]! |= 1 << (i & 7);
+          mask[i >> 3] |= 1 << (i & 7);
         } else dense[i] = 99; // not kept: must be dropped, not stored
       }
       const t = SparseTensor.fromDense(dense, mask, [rows, cols]);
@@ -58,7 +58,7 @@ describe('SparseTensor storage', () => {
 
   it('is never larger than the dense tensor: a dense format when almost nothing is pruned', () => {
     // the audit's case: nothing pruned, so the bitmask (1 byte) was pure overhead: 33 > 32 bytes
-    const t0 = pruneBySpec(engines[0]!, Float64Array.of(0, 1, 2, 0), { sparsity: 0 });
+    const t0 = pruneBySpec(engines[0], Float64Array.of(0, 1, 2, 0), { sparsity: 0 });
     expect(t0.kept).toBe(4); // kept zeros stay kept
     expect(t0.format).toBe('dense');
     expect(t0.bytes).toBe(32);
@@ -72,7 +72,7 @@ describe('SparseTensor storage', () => {
           const dense = new Ctor(n);
           for (let i = 0; i < n; i++) dense[i] = (i % 5) - 2; // includes kept zeros
           const mask = new Uint8Array((n + 7) >> 3);
-          for (let i = pruned; i < n; i++) mask[i >> 3]! |= 1 << (i & 7); // the first `pruned` are removed
+          for (let i = pruned; i < n; i++) mask[i >> 3] |= 1 << (i & 7); // the first `pruned` are removed
           const t = SparseTensor.fromDense(dense, mask, shape ? [...shape] : undefined);
           const kept = n - pruned;
           const rows = shape ? shape[0] : 1;
@@ -108,7 +108,7 @@ describe('SparseTensor storage', () => {
     const mask = new Uint8Array((n + 7) >> 3);
     for (const i of [3, 65535, 65536, 69999]) {
       dense[i] = i;
-      mask[i >> 3]! |= 1 << (i & 7);
+      mask[i >> 3] |= 1 << (i & 7);
     }
     const t = SparseTensor.fromDense(dense, mask);
     expect(t.format).toBe('csr');
@@ -162,7 +162,7 @@ describe('pruneBySpec', () => {
     const rows = 4;
     const cols = 3;
     const w = Float64Array.from([3, 1, 0.1, 0, 1, 0.1, 0, 1, 0.1, 0, 1, 0.1]);
-    const e = engines[0]!;
+    const e = engines[0];
     const l2 = pruneBySpec(e, w, { structured: 'cols', norm: 2, sparsity: 0.34, shape: [rows, cols] });
     const l1 = pruneBySpec(e, w, { structured: 'cols', norm: 1, sparsity: 0.34, shape: [rows, cols] });
     const colsKept = (t: SparseTensor) => [...new Set(keptIdx(t.mask, 12).map((i) => i % cols))];
@@ -274,7 +274,7 @@ describe('pruneBySpec', () => {
 
   it('sparse values equal the input where kept (no rescaling)', () => {
     const w = Float32Array.from(randn(100, 1));
-    const t = pruneBySpec(engines[0]!, w, { sparsity: 0.3 });
+    const t = pruneBySpec(engines[0], w, { sparsity: 0.3 });
     const d = t.toDense();
     for (let i = 0; i < 100; i++) expect(d[i]).toBe(bit(t.mask, i) ? w[i] : 0);
     expect(t.data).toBeInstanceOf(Float32Array);
@@ -290,10 +290,10 @@ describe('pruneGlobal', () => {
       const res = pruneGlobal(e, [a, b, c], { sparsity: 0.5, shapes: [[5, 10], undefined, undefined] });
       const all = new Float64Array([...a, ...b, ...c]);
       const one = pruneBySpec(e, all, { sparsity: 0.5 });
-      const got = [...keptIdx(res[0]!.mask, 50), ...keptIdx(res[1]!.mask, 30).map((i) => i + 50), ...keptIdx(res[2]!.mask, 7).map((i) => i + 80)];
+      const got = [...keptIdx(res[0].mask, 50), ...keptIdx(res[1].mask, 30).map((i) => i + 50), ...keptIdx(res[2].mask, 7).map((i) => i + 80)];
       expect(got).toEqual(keptIdx(one.mask, 87));
-      expect(res[0]!.shape).toEqual([5, 10]);
-      expect(res[1]!.sparsity).toBeGreaterThan(0.9);
+      expect(res[0].shape).toEqual([5, 10]);
+      expect(res[1].sparsity).toBeGreaterThan(0.9);
     }
   });
 });

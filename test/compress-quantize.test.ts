@@ -49,7 +49,7 @@ function randn(n: number, seed: number, heavy = false): Float32Array {
 }
 
 describe('rounding modes', () => {
-  const e = engines[0]!;
+  const e = engines[0];
   const scale = 1;
   const x = Float32Array.from([2.5, -2.5, 1.5, -1.5, 0.5, -0.5, 2.7, -2.3, 0.49999997]);
   const codesOf = (rounding: 'half-even' | 'half-away' | 'floor') =>
@@ -98,7 +98,7 @@ describe('rounding modes', () => {
         const back = e.dequantize(tensor);
         const bound = rounding === 'half-even' || rounding === 'half-away' ? 0.5 : 1;
         let worst = 0;
-        for (let i = 0; i < w.length; i++) worst = Math.max(worst, Math.abs(back[i]! - w[i]!) / (bound * tensor.scale[Math.floor(i / 37)]! * (1 + 1e-6) + 1e-7));
+        for (let i = 0; i < w.length; i++) worst = Math.max(worst, Math.abs(back[i] - w[i]) / (bound * tensor.scale[Math.floor(i / 37)] * (1 + 1e-6) + 1e-7));
         expect(worst).toBeLessThanOrEqual(1);
         expect(report.maxError).toBeLessThanOrEqual(bound * Math.max(...tensor.scale) * (1 + 1e-6) + 1e-7);
       }
@@ -107,7 +107,7 @@ describe('rounding modes', () => {
 });
 
 describe('calibration and the report', () => {
-  const e = engines[1]!;
+  const e = engines[1];
 
   it('the report states scales, error and bytes consistently', () => {
     const w = randn(256, 11);
@@ -116,8 +116,8 @@ describe('calibration and the report', () => {
     let se = 0;
     let sx = 0;
     for (let i = 0; i < w.length; i++) {
-      se += (back[i]! - w[i]!) ** 2;
-      sx += w[i]! ** 2;
+      se += (back[i] - w[i]) ** 2;
+      sx += w[i] ** 2;
     }
     expect(report.rmse).toBeCloseTo(Math.sqrt(se / 256), 12);
     expect(report.sqnrDb).toBeCloseTo(10 * Math.log10(sx / se), 10);
@@ -140,7 +140,7 @@ describe('calibration and the report', () => {
       const pct = quantizeWith(e, w, { bits: 4, scheme, calibration: 'percentile', p: 99 });
       expect(mse.rmse).toBeLessThan(0.8 * mm.rmse);
       expect(pct.report.rmse).toBeLessThan(mm.rmse);
-      expect(pct.report.clipHi![0]!).toBeLessThan(mm.clipHi![0]!);
+      expect(pct.report.clipHi![0]).toBeLessThan(mm.clipHi![0]);
       // per group, the mse search includes the full range, so it is never worse
       const blocks = quantizeWith(e, randn(512, 6), { bits: 3, scheme, granularity: { block: 64 }, calibration: 'mse' }).report;
       const blocksMM = quantizeWith(e, randn(512, 6), { bits: 3, scheme, granularity: { block: 64 } }).report;

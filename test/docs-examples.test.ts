@@ -32,7 +32,7 @@ describe('docs examples', () => {
   });
 
   for (const chain of runnableChains(blocks, skipped)) {
-    const b = chain[chain.length - 1]!;
+    const b = chain[chain.length - 1];
     it(`${b.file}:${b.line} runs and its stated results hold`, async () => {
       const checks = await runBlock(chain);
       // an example states what it gives: a block without a single check would only be run, not tested
@@ -49,7 +49,7 @@ function commandLines(): { where: string; args: string[] }[] {
   const add = (where: string, text: string) => {
     const m = /(?:^|\s|`)(?:npx\s+)?slimfit\s+([^`#|]*)/.exec(text);
     if (!m || /^slimfit:/.test(text.trim())) return;
-    const args = (m[1]!.match(/'[^']*'|"[^"]*"|\S+/g) ?? []).map((a) => a.replace(/^['"]|['"]$/g, ''));
+    const args = (m[1].match(/'[^']*'|"[^"]*"|\S+/g) ?? []).map((a) => a.replace(/^['"]|['"]$/g, ''));
     if (args.some((a) => a.startsWith('<'))) return; // a pattern such as `slimfit <command> --help`
     out.push({ where, args });
   };
@@ -94,7 +94,7 @@ describe('docs command lines', () => {
       }
       const known = cmd ? new Set([...flagsOf(cmd), ...global]) : global;
       for (const a of args) {
-        const flag = a.split('=')[0]!;
+        const flag = a.split('=')[0];
         if (/^--?[a-zA-Z]/.test(flag) && !known.has(flag)) bad.push(`${where}: ${cmd ? cmd.name() : 'slimfit'} has no flag ${flag}`);
       }
     }

@@ -35,10 +35,10 @@ function problem(seed: number, n: number, d: number, m: number) {
 /** Cuts [0, n) into random chunks (some of one row, some empty). */
 function chunking(r: () => number, n: number): number[] {
   const cuts = [0];
-  while ((cuts[cuts.length - 1] as number) < n) {
+  while (cuts[cuts.length - 1] < n) {
     const u = r();
     const len = u < 0.15 ? 0 : u < 0.3 ? 1 : Math.floor(r() * n * 0.3);
-    cuts.push(Math.min(n, (cuts[cuts.length - 1] as number) + len));
+    cuts.push(Math.min(n, cuts[cuts.length - 1] + len));
   }
   return cuts;
 }
@@ -70,21 +70,21 @@ function shardedFit(la: LinAlg, seed: number, X: DesignMatrix, Y: Float64Array, 
   let accs = Array.from({ length: opts.shards }, make);
   const cuts = chunking(r, n);
   for (let c = 0; c + 1 < cuts.length; c++) {
-    const a = cuts[c] as number;
-    const b = cuts[c + 1] as number;
+    const a = cuts[c];
+    const b = cuts[c + 1];
     const chunk: DesignMatrix = { rows: b - a, cols: d, data: X.data.subarray(a * d, b * d) };
     if (X.lo) chunk.lo = X.lo.subarray(a * d, b * d);
     const yc = m === 1 ? Y.subarray(a, b) : { rows: b - a, cols: m, data: Y.subarray(a * m, b * m) };
-    accs[Math.floor(r() * accs.length)]!.add(chunk, yc, w?.subarray(a, b));
+    accs[Math.floor(r() * accs.length)].add(chunk, yc, w?.subarray(a, b));
   }
   while (accs.length > 1) {
     const i = Math.floor(r() * accs.length);
     const [x] = accs.splice(i, 1);
     const j = Math.floor(r() * accs.length);
-    const target = r() < 0.5 ? accs[j]! : linearAccumulatorFromJSON(la, JSON.stringify(accs[j]!.toJSON()));
+    const target = r() < 0.5 ? accs[j] : linearAccumulatorFromJSON(la, JSON.stringify(accs[j].toJSON()));
     accs[j] = target.merge(r() < 0.5 ? x! : linearAccumulatorFromJSON(la, x!.toJSON()));
   }
-  return accs[0]!;
+  return accs[0];
 }
 
 const all = await linalgs();
@@ -123,7 +123,7 @@ describe.each(all)('linearAccumulator ($name)', ({ la }) => {
     const nist = JSON.parse(readFileSync(new URL('./fixtures/nist-strd-lls.json', import.meta.url), 'utf8')) as { sets: { name: string; x: number[][]; y: number[]; beta: number[] }[] };
     const filip = nist.sets.find((s) => s.name === 'Filip')!;
     const X = polynomialDesign(
-      filip.x.map((r) => r[0] as number),
+      filip.x.map((r) => r[0]),
       10,
     );
     const Y = Float64Array.from(filip.y);
@@ -202,9 +202,9 @@ function nearCollinear(seed: number, eps: number, n = 500): { X: number[][]; y: 
   const y: number[] = [];
   for (let i = 0; i < n; i++) {
     const row = Array.from({ length: 4 }, () => 1000 + (2 * r() - 1));
-    row[1] = (row[0] as number) + eps * (2 * r() - 1);
+    row[1] = row[0] + eps * (2 * r() - 1);
     X.push(row);
-    y.push(1.5 * (row[0] as number) - 0.5 * (row[1] as number) + 2 * (row[2] as number) - (row[3] as number) + 0.01 * (2 * r() - 1));
+    y.push(1.5 * row[0] - 0.5 * row[1] + 2 * row[2] - row[3] + 0.01 * (2 * r() - 1));
   }
   return { X, y };
 }
@@ -257,7 +257,7 @@ describe.each(all)("linearAccumulator with 'fast' (float64) moments ($name)", ({
   it("statistics hold ~1e-16 / (1 - R^2) relative across chunkings (NIST Pontius: 1 - R^2 = 1e-7), coefficients ~1e-12", () => {
     const pontius = nistSet('Pontius');
     const X = polynomialDesign(
-      pontius.x.map((r) => r[0] as number),
+      pontius.x.map((r) => r[0]),
       2,
     );
     const Y = Float64Array.from(pontius.y);
@@ -291,7 +291,7 @@ describe.each(all)("linearAccumulator with 'accurate' moments: the 1e-12 streami
       const X: DesignMatrix =
         s.model === 'polynomial'
           ? polynomialDesign(
-              s.x.map((r) => r[0] as number),
+              s.x.map((r) => r[0]),
               s.degree as number,
             )
           : { rows: s.x.length, cols: (s.x[0] as number[]).length, data: Float64Array.from(s.x.flat()) };

@@ -120,9 +120,9 @@ describe('double-double primitives', () => {
     for (let i = 0; i < d; i++) {
       for (let j = 0; j < d; j++) {
         const e = (-1) ** (i + j) * (i + j + 1) * C(d + i, d - j - 1) * C(d + j, d - i - 1) * C(i + j, i) ** 2;
-        const got = (inv.hi[i * d + j] as number) + (inv.lo[i * d + j] as number);
+        const got = inv.hi[i * d + j] + inv.lo[i * d + j];
         expect(Math.abs(got - e) / Math.abs(e)).toBeLessThan(1e-15); // float64 rounding of the DD result
-        expect(Math.abs((inv.hi[i * d + j] as number) - e + (inv.lo[i * d + j] as number)) / Math.abs(e)).toBeLessThan(1e-18);
+        expect(Math.abs(inv.hi[i * d + j] - e + inv.lo[i * d + j]) / Math.abs(e)).toBeLessThan(1e-18);
       }
     }
     expect(ddCholesky({ hi: Float64Array.of(1, 2, 2, 4), lo: new Float64Array(4) }, 2).ok).toBe(false);

@@ -18,10 +18,10 @@ function randomProblem(seed: number, n: number, d: number, m = 1, opts: { offset
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < d; j++) X[i * d + j] = (opts.offset ?? 0) + r() * 2 - 1;
     // make column 1 nearly a copy of column 0 (ill-conditioning knob)
-    if (opts.collinear !== undefined && d > 1) X[i * d + 1] = (X[i * d] as number) + opts.collinear * (r() - 0.5);
+    if (opts.collinear !== undefined && d > 1) X[i * d + 1] = X[i * d] + opts.collinear * (r() - 0.5);
     for (let k = 0; k < m; k++) {
       let t = 1.5 + k;
-      for (let j = 0; j < d; j++) t += (X[i * d + j] as number) * (beta[j * m + k] as number);
+      for (let j = 0; j < d; j++) t += X[i * d + j] * beta[j * m + k];
       Y[i * m + k] = t + 0.1 * (r() - 0.5);
     }
   }
@@ -31,21 +31,21 @@ function randomProblem(seed: number, n: number, d: number, m = 1, opts: { offset
 /** Independent reference: dense Gaussian elimination with partial pivoting on (A, b). */
 function gaussSolve(A: number[][], b: number[]): number[] {
   const n = b.length;
-  const M = A.map((row, i) => [...row, b[i] as number]);
+  const M = A.map((row, i) => [...row, b[i]]);
   for (let c = 0; c < n; c++) {
     let piv = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(M[r]![c]!) > Math.abs(M[piv]![c]!)) piv = r;
-    [M[c], M[piv]] = [M[piv]!, M[c]!];
+    for (let r = c + 1; r < n; r++) if (Math.abs(M[r][c]) > Math.abs(M[piv][c])) piv = r;
+    [M[c], M[piv]] = [M[piv], M[c]];
     for (let r = c + 1; r < n; r++) {
-      const f = M[r]![c]! / M[c]![c]!;
-      for (let k = c; k <= n; k++) M[r]![k]! -= f * M[c]![k]!;
+      const f = M[r][c] / M[c][c];
+      for (let k = c; k <= n; k++) M[r][k] -= f * M[c][k];
     }
   }
   const x = new Array<number>(n).fill(0);
   for (let r = n - 1; r >= 0; r--) {
-    let t = M[r]![n]!;
-    for (let k = r + 1; k < n; k++) t -= M[r]![k]! * x[k]!;
-    x[r] = t / M[r]![r]!;
+    let t = M[r][n];
+    for (let k = r + 1; k < n; k++) t -= M[r][k] * x[k];
+    x[r] = t / M[r][r];
   }
   return x;
 }
@@ -84,7 +84,7 @@ describe.each(all)('fitLinear ($name)', ({ la }) => {
     for (const accuracy of ['fast', 'auto', 'accurate'] as const) {
       const m = fitLinear(la, X, Y, { accuracy });
       const pred = m.predict(X);
-      const r = Y.map((v, i) => v - (pred[i] as number));
+      const r = Y.map((v, i) => v - pred[i]);
       let sum = 0;
       for (const v of r) sum += v;
       expect(Math.abs(sum)).toBeLessThan(1e-11);
@@ -92,8 +92,8 @@ describe.each(all)('fitLinear ($name)', ({ la }) => {
         let dot = 0;
         let scale = 0;
         for (let i = 0; i < 300; i++) {
-          dot += (X.data[i * 5 + j] as number) * (r[i] as number);
-          scale += Math.abs((X.data[i * 5 + j] as number) * (r[i] as number));
+          dot += X.data[i * 5 + j] * r[i];
+          scale += Math.abs(X.data[i * 5 + j] * r[i]);
         }
         expect(Math.abs(dot) / scale).toBeLessThan(1e-12);
       }
@@ -151,7 +151,7 @@ describe.each(all)('fitLinear ($name)', ({ la }) => {
     const rows: number[][] = [];
     const ys: number[] = [];
     for (let i = 0; i < 60; i++) {
-      for (let k = 0; k < (w[i] as number); k++) {
+      for (let k = 0; k < w[i]; k++) {
         rows.push(Array.from(X.data.subarray(i * 3, i * 3 + 3)));
         ys.push(Y[i] as number);
       }
@@ -161,12 +161,12 @@ describe.each(all)('fitLinear ($name)', ({ la }) => {
     expect(relDiff(a.coef, b.coef)).toBeLessThan(1e-12);
     expect(a.intercept).toBeCloseTo(b.intercept, 12);
     expect(a.stats.n).toBe(40); // rows with positive weight
-    const kept = [...Array(60).keys()].filter((i) => (w[i] as number) > 0);
+    const kept = [...Array(60).keys()].filter((i) => w[i] > 0);
     const c = fitLinear(
       la,
       kept.map((i) => Array.from(X.data.subarray(i * 3, i * 3 + 3))),
-      kept.map((i) => Y[i] as number),
-      { weights: kept.map((i) => w[i] as number) },
+      kept.map((i) => Y[i]),
+      { weights: kept.map((i) => w[i]) },
     );
     expect(relDiff(a.coef, c.coef)).toBeLessThan(1e-12);
     expect(relDiff(a.stats.stdErrors, c.stats.stdErrors)).toBeLessThan(1e-12);
@@ -178,12 +178,12 @@ describe.each(all)('fitLinear ($name)', ({ la }) => {
     const n = 80;
     const d = 3;
     const ridge = 7.5;
-    const mx = [0, 1, 2].map((j) => [...Array(n).keys()].reduce((t, i) => t + (X.data[i * d + j] as number), 0) / n);
+    const mx = [0, 1, 2].map((j) => [...Array(n).keys()].reduce((t, i) => t + X.data[i * d + j], 0) / n);
     const my = Y.reduce((t, v) => t + v, 0) / n;
-    const A = [0, 1, 2].map((j) => [0, 1, 2].map((k) => [...Array(n).keys()].reduce((t, i) => t + ((X.data[i * d + j] as number) - mx[j]!) * ((X.data[i * d + k] as number) - mx[k]!), 0) + (j === k ? ridge : 0)));
-    const c = [0, 1, 2].map((j) => [...Array(n).keys()].reduce((t, i) => t + ((X.data[i * d + j] as number) - mx[j]!) * ((Y[i] as number) - my), 0));
+    const A = [0, 1, 2].map((j) => [0, 1, 2].map((k) => [...Array(n).keys()].reduce((t, i) => t + (X.data[i * d + j] - mx[j]) * (X.data[i * d + k] - mx[k]), 0) + (j === k ? ridge : 0)));
+    const c = [0, 1, 2].map((j) => [...Array(n).keys()].reduce((t, i) => t + (X.data[i * d + j] - mx[j]) * (Y[i] - my), 0));
     const b = gaussSolve(A, c);
-    const b0 = my - b.reduce((t, v, j) => t + v * mx[j]!, 0);
+    const b0 = my - b.reduce((t, v, j) => t + v * mx[j], 0);
     for (const accuracy of ['fast', 'auto', 'accurate'] as const) {
       const m = fitLinear(la, X, Y, { ridge, accuracy });
       expect(relDiff(m.coef, b)).toBeLessThan(1e-12);
@@ -205,15 +205,15 @@ describe.each(all)('fitLinear ($name)', ({ la }) => {
     const pred = m.predict(X);
     expect(pred.length).toBe(300);
     for (let k = 0; k < 3; k++) {
-      const yk = Float64Array.from({ length: 100 }, (_, i) => Y[i * 3 + k] as number);
+      const yk = Float64Array.from({ length: 100 }, (_, i) => Y[i * 3 + k]);
       const s = fitLinear(la, X, yk);
-      expect(relDiff(Float64Array.from({ length: 4 }, (_, j) => m.coef[j * 3 + k] as number), s.coef)).toBeLessThan(1e-12);
+      expect(relDiff(Float64Array.from({ length: 4 }, (_, j) => m.coef[j * 3 + k]), s.coef)).toBeLessThan(1e-12);
       expect((m.intercept as Float64Array)[k]).toBeCloseTo(s.intercept, 12);
       expect((m.stats.rSquared as Float64Array)[k]).toBeCloseTo(s.stats.rSquared, 12);
       expect((m.stats.residualSd as Float64Array)[k]).toBeCloseTo(s.stats.residualSd, 12);
-      expect(relDiff(Float64Array.from({ length: 4 }, (_, j) => m.stats.stdErrors[j * 3 + k] as number), s.stats.stdErrors)).toBeLessThan(1e-12);
+      expect(relDiff(Float64Array.from({ length: 4 }, (_, j) => m.stats.stdErrors[j * 3 + k]), s.stats.stdErrors)).toBeLessThan(1e-12);
       const pk = s.predict(X);
-      for (let i = 0; i < 100; i++) expect(pred[i * 3 + k]).toBeCloseTo(pk[i] as number, 11);
+      for (let i = 0; i < 100; i++) expect(pred[i * 3 + k]).toBeCloseTo(pk[i], 11);
     }
   });
 
@@ -228,8 +228,8 @@ describe.each(all)('fitLinear ($name)', ({ la }) => {
     let rss = 0;
     let tss = 0;
     for (let i = 0; i < 50; i++) {
-      rss += ((Y[i] as number) - (pred[i] as number)) ** 2;
-      tss += (Y[i] as number) ** 2;
+      rss += (Y[i] - pred[i]) ** 2;
+      tss += Y[i] ** 2;
     }
     expect(m.stats.rSquared).toBeCloseTo(1 - rss / tss, 12);
   });
@@ -238,23 +238,23 @@ describe.each(all)('fitLinear ($name)', ({ la }) => {
     const { X, Y } = randomProblem(8, 40, 2);
     const m = fitLinear(la, X, Y);
     const A = [[40, 0, 0], [0, 0, 0], [0, 0, 0]];
-    const rows = [...Array(40).keys()].map((i) => [1, X.data[i * 2] as number, X.data[i * 2 + 1] as number]);
-    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) A[a]![b] = rows.reduce((t, r) => t + r[a]! * r[b]!, 0);
+    const rows = [...Array(40).keys()].map((i) => [1, X.data[i * 2], X.data[i * 2 + 1]]);
+    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) A[a][b] = rows.reduce((t, r) => t + r[a] * r[b], 0);
     const inv = [0, 1, 2].map((j) => gaussSolve(A, [0, 1, 2].map((k) => (k === j ? 1 : 0))));
     const pred = m.predict(X);
-    const rss = Y.reduce((t, v, i) => t + (v - (pred[i] as number)) ** 2, 0);
+    const rss = Y.reduce((t, v, i) => t + (v - pred[i]) ** 2, 0);
     const sigma2 = rss / 37;
     expect(m.stats.residualSd).toBeCloseTo(Math.sqrt(sigma2), 12);
-    expect(m.stats.interceptStdError).toBeCloseTo(Math.sqrt(sigma2 * inv[0]![0]!), 12);
-    expect(m.stats.stdErrors[0]).toBeCloseTo(Math.sqrt(sigma2 * inv[1]![1]!), 12);
-    expect(m.stats.stdErrors[1]).toBeCloseTo(Math.sqrt(sigma2 * inv[2]![2]!), 12);
-    expect(m.stats.tValues[1]).toBeCloseTo((m.coef[1] as number) / (m.stats.stdErrors[1] as number), 12);
+    expect(m.stats.interceptStdError).toBeCloseTo(Math.sqrt(sigma2 * inv[0][0]), 12);
+    expect(m.stats.stdErrors[0]).toBeCloseTo(Math.sqrt(sigma2 * inv[1][1]), 12);
+    expect(m.stats.stdErrors[1]).toBeCloseTo(Math.sqrt(sigma2 * inv[2][2]), 12);
+    expect(m.stats.tValues[1]).toBeCloseTo(m.coef[1] / m.stats.stdErrors[1], 12);
     expect(m.stats.interceptTValue).toBeCloseTo(m.intercept / m.stats.interceptStdError, 12);
   });
 
   it('toJSON / fromJSON round-trips bit-exactly and predicts the same', () => {
     const { X, Y } = randomProblem(9, 30, 3, 2);
-    for (const m of [fitLinear(la, X, Float64Array.from({ length: 30 }, (_, i) => Y[i * 2] as number)), fitLinear(la, X, { rows: 30, cols: 2, data: Y }), fitLinear(la, [[1], [2]], [1, 3])]) {
+    for (const m of [fitLinear(la, X, Float64Array.from({ length: 30 }, (_, i) => Y[i * 2])), fitLinear(la, X, { rows: 30, cols: 2, data: Y }), fitLinear(la, [[1], [2]], [1, 3])]) {
       const back = LinearModel.fromJSON(JSON.stringify(m));
       expect(back.toJSON()).toEqual(m.toJSON());
       expect(Array.from(back.coef)).toEqual(Array.from(m.coef));
@@ -403,6 +403,6 @@ describe.each(['wasm', 'js'] as const)('engine (%s): gram and solveSPD share the
     expectCode(() => e.solveSPD([[2, 0], null] as never, [1, 1]), 'E_SHAPE');
     expectCode(() => e.solveSPD([[2, 0], [0, 2]], ['1', 1] as never), 'E_NONFINITE');
     const x = e.solveSPD([[2, 0], [0, 2]], [1, 1], null as never);
-    expect(Math.abs((x[0] as number) - 0.5)).toBeLessThan(1e-15);
+    expect(Math.abs(x[0] - 0.5)).toBeLessThan(1e-15);
   });
 });

@@ -35,8 +35,8 @@ describe.each(all)('fitLogistic ($name)', ({ la }) => {
     const e = c.expected;
     expect(m.stats.converged).toBe(true);
     expect(m.stats.iterations).toBeLessThan(15);
-    e.coef.forEach((v, j) => expect(rel(m.coef[j] as number, v)).toBeLessThan(1e-10));
-    e.stdErrors.forEach((v, j) => expect(rel(m.stats.stdErrors[j] as number, v)).toBeLessThan(1e-10));
+    e.coef.forEach((v, j) => expect(rel(m.coef[j], v)).toBeLessThan(1e-10));
+    e.stdErrors.forEach((v, j) => expect(rel(m.stats.stdErrors[j], v)).toBeLessThan(1e-10));
     expect(rel(m.stats.logLikelihood, e.logLikelihood)).toBeLessThan(1e-12);
     if (c.intercept) {
       expect(rel(m.intercept, e.intercept)).toBeLessThan(1e-10);
@@ -46,7 +46,7 @@ describe.each(all)('fitLogistic ($name)', ({ la }) => {
       expect(Number.isNaN(m.stats.interceptStdError)).toBe(true);
     }
     expect(m.stats.deviance).toBeCloseTo(-2 * m.stats.logLikelihood, 10);
-    expect(m.stats.zValues[0]).toBeCloseTo((m.coef[0] as number) / (m.stats.stdErrors[0] as number), 12);
+    expect(m.stats.zValues[0]).toBeCloseTo(m.coef[0] / m.stats.stdErrors[0], 12);
   });
 
   it('2x2 table: log odds, log odds ratio and sqrt(1/a + 1/b + 1/c + 1/d) in closed form', () => {
@@ -134,17 +134,17 @@ describe.each(all)('fitLogistic ($name)', ({ la }) => {
     const y = X.map(([a, b]) => (r() < 1 / (1 + Math.exp(-(0.5 + 1.5 * a! - b!))) ? 1 : 0));
     const m = fitLogistic(la, X, y);
     const p = m.predictProba([[1, 2], [1000, -1000], [-1000, 1000]]);
-    expect(p[0]).toBeCloseTo(1 / (1 + Math.exp(-(m.intercept + (m.coef[0] as number) + 2 * (m.coef[1] as number)))), 14);
+    expect(p[0]).toBeCloseTo(1 / (1 + Math.exp(-(m.intercept + m.coef[0] + 2 * m.coef[1]))), 14);
     expect(p[1]).toBe(1);
     expect(p[2]).toBe(0);
-    expect(Array.from(m.predict([[1, 2], [1000, -1000]], 0.5))).toEqual([p[0]! >= 0.5 ? 1 : 0, 1]);
+    expect(Array.from(m.predict([[1, 2], [1000, -1000]], 0.5))).toEqual([p[0] >= 0.5 ? 1 : 0, 1]);
     expect(m.stats.logLikelihood).toBeLessThan(0);
     expect(m.stats.deviance).toBeLessThan(m.stats.nullDeviance);
     expect(m.stats.aic).toBeCloseTo(m.stats.deviance + 6, 10);
   });
 
   it('toJSON / fromJSON round-trips bit-exactly', () => {
-    const c = ref.cases[0]!;
+    const c = ref.cases[0];
     const m = fitLogistic(la, c.X, c.y);
     const back = LogisticModel.fromJSON(JSON.stringify(m));
     expect(back.toJSON()).toEqual(m.toJSON());
@@ -182,7 +182,7 @@ describe.each(all)('fitLogistic ($name)', ({ la }) => {
   });
 
   it('reports non-convergence when maxIter is too small', () => {
-    const c = ref.cases[0]!;
+    const c = ref.cases[0];
     const m = fitLogistic(la, c.X, c.y, { maxIter: 1 });
     expect(m.stats.converged).toBe(false);
     expect(m.stats.iterations).toBe(1);

@@ -55,7 +55,7 @@ function lre(b: number, c: number): number {
 
 function design(s: NistSet, dd: boolean): DesignInput {
   if (s.model !== 'polynomial') return s.x;
-  const x = s.x.map((r) => r[0] as number);
+  const x = s.x.map((r) => r[0]);
   const k = s.degree as number;
   return dd ? polynomialDesign(x, k) : x.map((v) => Array.from({ length: k }, (_, j) => v ** (j + 1)));
 }
@@ -73,8 +73,8 @@ function score(s: NistSet, m: LinearModel<number>): Score {
   const b = icpt ? [m.intercept, ...m.coef] : [...m.coef];
   const se = icpt ? [m.stats.interceptStdError, ...m.stats.stdErrors] : [...m.stats.stdErrors];
   return {
-    coef: Math.min(...b.map((v, i) => lre(v, s.beta[i] as number))),
-    se: Math.min(...se.map((v, i) => lre(v, s.sd[i] as number))),
+    coef: Math.min(...b.map((v, i) => lre(v, s.beta[i]))),
+    se: Math.min(...se.map((v, i) => lre(v, s.sd[i]))),
     rsd: lre(m.stats.residualSd, s.residualSd),
     r2: lre(m.stats.rSquared, s.rSquared),
     method: m.stats.method,
@@ -109,7 +109,7 @@ describe.each(all)('NIST StRD linear least squares ($name)', ({ name, la }) => {
     for (const r of rows) {
       const a = r.auto as Score;
       lines.push(
-        `${r.s.name.padEnd(9)} ${r.s.difficulty.padEnd(8)} ${(NUMPY[r.s.name] as number).toFixed(1).padStart(6)} ${f(r.fast)} ${f(r.auto64)} ${f(r.auto)} ${f(r.accurate)}  ${a.method} / ${a.se.toFixed(1)}, ${a.rsd.toFixed(1)}, ${a.r2.toFixed(1)}`,
+        `${r.s.name.padEnd(9)} ${r.s.difficulty.padEnd(8)} ${NUMPY[r.s.name].toFixed(1).padStart(6)} ${f(r.fast)} ${f(r.auto64)} ${f(r.auto)} ${f(r.accurate)}  ${a.method} / ${a.se.toFixed(1)}, ${a.rsd.toFixed(1)}, ${a.r2.toFixed(1)}`,
       );
     }
     const mean = (k: 'fast' | 'auto64' | 'auto' | 'accurate') => rows.reduce((t, r) => t + (typeof r[k] === 'string' ? 0 : (r[k] as Score).coef), 0) / rows.length;

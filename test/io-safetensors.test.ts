@@ -96,11 +96,11 @@ describe('safetensors layout', () => {
     expect(headerLen % 8).toBe(0);
     const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen))) as Record<string, { dtype: string; data_offsets: number[] }>;
     for (const [name, v] of Object.entries(t)) {
-      const b = back.tensors[name]!;
+      const b = back.tensors[name];
       expect(b.shape).toEqual(v.shape);
       expect(b.data).toEqual(v.data);
       const size = v.data.BYTES_PER_ELEMENT;
-      expect((8 + headerLen + header[name]!.data_offsets[0]!) % size).toBe(0);
+      expect((8 + headerLen + header[name].data_offsets[0]) % size).toBe(0);
     }
     expect(Object.is(back.tensors.f64!.data[1], -0)).toBe(true);
     expect(back.metadata).toBeUndefined();
@@ -138,7 +138,7 @@ describe('safetensors layout', () => {
     const every = decodeSafetensors(file(JSON.stringify({ x: { dtype: 'F16', shape: [65536], data_offsets: [0, all.length] } }), all)).tensors.x!.data as Float32Array;
     for (let h = 0; h < 65536; h++) {
       const exp = (h >> 10) & 31;
-      const x = every[h]!;
+      const x = every[h];
       if (exp === 31) expect((h & 0x3ff) === 0 ? Math.abs(x) === Infinity : Number.isNaN(x)).toBe(true);
       else {
         const man = h & 0x3ff;
@@ -155,13 +155,13 @@ describe('safetensors layout', () => {
 
   it('names that are also Object.prototype keys ("__proto__", "constructor") are plain names', () => {
     const tensors = JSON.parse('{"__proto__": {"shape": [1], "data": null}, "constructor": {"shape": [1], "data": null}}') as Record<string, { shape: number[]; data: unknown }>;
-    tensors['__proto__']!.data = Float32Array.of(1);
-    tensors['constructor']!.data = Int8Array.of(-1);
+    tensors['__proto__'].data = Float32Array.of(1);
+    tensors['constructor'].data = Int8Array.of(-1);
     const meta = JSON.parse('{"__proto__": "x", "toString": "y"}') as Record<string, string>;
     const back = decodeSafetensors(encodeSafetensors(tensors as never, meta));
     expect(Object.keys(back.tensors).sort()).toEqual(['__proto__', 'constructor']);
     expect(Object.prototype.hasOwnProperty.call(back.tensors, '__proto__')).toBe(true);
-    expect(back.tensors['__proto__']!.data).toEqual(Float32Array.of(1));
+    expect(back.tensors['__proto__'].data).toEqual(Float32Array.of(1));
     expect(Object.keys(back.metadata!).sort()).toEqual(['__proto__', 'toString']);
     const q = quantizedFromSafetensors(decodeSafetensors(quantizedToSafetensors({ ['__proto__']: e.quantize(Float32Array.of(1, 2), { bits: 8 }) } as never)));
     expect(Object.keys(q.quantized)).toEqual(['__proto__']);
@@ -322,8 +322,8 @@ describe('safetensors: quantized naming convention', () => {
     expect(Object.keys(back.quantized).sort()).toEqual(Object.keys(tensors).sort());
     for (const [name, q] of Object.entries(tensors)) {
       expect(back.quantized[name]).toEqual(q);
-      expect(back.quantized[name]!.data.constructor).toBe(q.data.constructor);
-      expect(e.dequantize(back.quantized[name]!)).toEqual(e.dequantize(q));
+      expect(back.quantized[name].data.constructor).toBe(q.data.constructor);
+      expect(e.dequantize(back.quantized[name])).toEqual(e.dequantize(q));
     }
     expect(back.tensors).toEqual({ 'plain.f64': { dtype: 'F64', shape: [2], data: Float64Array.of(1, 2) }, plain: { dtype: 'I8', shape: [1, 2], data: Int8Array.of(-1, 1) } });
     expect(back.metadata).toEqual({ a: 'b' });
@@ -371,16 +371,16 @@ describe('safetensors: quantized naming convention', () => {
       [(x) => delete x.tensors['w.zero_point'], /zeroPoint is missing/],
       [(x) => (x.tensors.w = { dtype: 'I8', shape: [12], data: new Int8Array(12) }), /codes must be U8 \[12\], found I8 \[12\]/],
       [(x) => (x.tensors['w.scale'] = { dtype: 'F64', shape: [3], data: new Float64Array(3) }), /w.scale must be F32 \[3\]/],
-      [(x) => ((x.tensors['w.scale']!.data as Float32Array)[1] = -1), /scale\[1\] = -1; scales must be finite and > 0/],
-      [(x) => ((x.tensors['w.scale']!.data as Float32Array)[2] = Infinity), /scale\[2\] = Infinity/],
-      [(x) => ((x.tensors['w.zero_point']!.data as Uint8Array)[0] = 200), /zeroPoint\[0\] = 200, outside \[0, 15\]/],
+      [(x) => ((x.tensors['w.scale'].data as Float32Array)[1] = -1), /scale\[1\] = -1; scales must be finite and > 0/],
+      [(x) => ((x.tensors['w.scale'].data as Float32Array)[2] = Infinity), /scale\[2\] = Infinity/],
+      [(x) => ((x.tensors['w.zero_point'].data as Uint8Array)[0] = 200), /zeroPoint\[0\] = 200, outside \[0, 15\]/],
       [(x) => (x.tensors['w.zero_point'] = { dtype: 'F32', shape: [3], data: new Float32Array(3) }), /w.zero_point must be U8 \(or I32\) \[3\]/],
     ];
     for (const [f, re] of cases) expectFormat(() => quantizedFromSafetensors(edit(f)), re);
     expectFormat(() => quantizedFromSafetensors(null as never), /decodeSafetensors/);
     // odd element count at 4 bits: the unused high nibble must be zero
     const odd = decodeSafetensors(quantizedToSafetensors({ w: e.quantize(w.subarray(0, 5), { bits: 4 }) }));
-    (odd.tensors.w!.data as Uint8Array)[2]! |= 0x30;
+    (odd.tensors.w!.data as Uint8Array)[2] |= 0x30;
     expectFormat(() => quantizedFromSafetensors(odd), /byte 2 has non-zero unused bits/);
     // symmetric 6-bit codes outside [-32, 31]
     const six = decodeSafetensors(quantizedToSafetensors({ w: e.quantize(w, { bits: 6 }) }));
@@ -397,6 +397,6 @@ describe('safetensors: names that are Object.prototype members', () => {
     tensors['q"uote\\'] = { dtype: 'F32', shape: [1], data: Float32Array.of(4) };
     const back = decodeSafetensors(encodeSafetensors(tensors));
     expect(Object.keys(back.tensors).sort()).toEqual(['__proto__', 'constructor', 'q"uote\\'].sort());
-    expect(Array.from(back.tensors['__proto__']!.data as Float32Array)).toEqual([1, 2]);
+    expect(Array.from(back.tensors['__proto__'].data as Float32Array)).toEqual([1, 2]);
   });
 });

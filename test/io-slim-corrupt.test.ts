@@ -280,7 +280,7 @@ describe('.slim: header JSON', () => {
           const q = structuredClone(p0);
           let o: any = q.header;
           for (const k of path.slice(0, -1)) o = o[k];
-          o[path[path.length - 1]!] = r;
+          o[path[path.length - 1]] = r;
           total++;
           if (!(await decodesOrFormat(await build(q)))) rejected++;
         }
@@ -342,7 +342,7 @@ describe('.slim: compressed model content', () => {
     const q = parse(await encodeSlim({ kind: 'compressed-linear', model: c }));
     const v = (q.header.tensors as { name: string; offsets: [number, number] }[]).find((t) => t.name === 'values')!;
     expect(v.offsets[1] - v.offsets[0]).toBe(2);
-    q.data[v.offsets[0] + 1]! |= 0x80;
+    q.data[v.offsets[0] + 1] |= 0x80;
     await expectFormat(await build(q), /byte 1 has non-zero unused bits/);
   });
 

@@ -59,7 +59,7 @@ describe('.slim round trips', () => {
   const X = matrix(300, d, 1);
   const z = normal(rng(2));
   const beta = Float64Array.from({ length: d }, () => z());
-  const y = Array.from({ length: X.rows }, (_, i) => beta.reduce((s, b, j) => s + b * X.data[i * d + j]!, 0.25) + 0.1 * z());
+  const y = Array.from({ length: X.rows }, (_, i) => beta.reduce((s, b, j) => s + b * X.data[i * d + j], 0.25) + 0.1 * z());
 
   it('header basics: magic, version, provenance, statistics', async () => {
     const model = e.fitLinear(X, y);
@@ -95,7 +95,7 @@ describe('.slim round trips', () => {
   });
 
   it('linear (vector y) and multi-output linear: coefficients, intercepts, stats bit-identical', async () => {
-    const Y = { rows: X.rows, cols: 3, data: Float64Array.from({ length: X.rows * 3 }, (_, i) => y[(i / 3) | 0]! * (1 + (i % 3)) + z()) };
+    const Y = { rows: X.rows, cols: 3, data: Float64Array.from({ length: X.rows * 3 }, (_, i) => y[(i / 3) | 0] * (1 + (i % 3)) + z()) };
     const models: LinearModel[] = [e.fitLinear(X, y), e.fitLinear(X, y, { intercept: false } as never), e.fitLinear(X, Y), e.fitLinear([[1], [2]], [1, 3])];
     for (const model of models) {
       const { back } = await roundTrip({ kind: 'linear', model });
@@ -111,7 +111,7 @@ describe('.slim round trips', () => {
       expectBits(m.predict(X.rows && model.d === d ? X : [[1], [5]]), model.predict(X.rows && model.d === d ? X : [[1], [5]]));
     }
     // the dof-0 fit has NaN statistics; they survive
-    const dof0 = linearOf(await decodeSlim(await encodeSlim({ kind: 'linear', model: models[3]! })));
+    const dof0 = linearOf(await decodeSlim(await encodeSlim({ kind: 'linear', model: models[3] })));
     expect(Number.isNaN(dof0.stats.residualSd as number)).toBe(true);
   });
 
@@ -132,7 +132,7 @@ describe('.slim round trips', () => {
   });
 
   it('logistic', async () => {
-    const p = Array.from({ length: X.rows }, (_, i) => (X.data[i * d]! + X.data[i * d + 1]! + 0.5 * z() > 1 ? 1 : 0));
+    const p = Array.from({ length: X.rows }, (_, i) => (X.data[i * d] + X.data[i * d + 1] + 0.5 * z() > 1 ? 1 : 0));
     for (const model of [e.fitLogistic(X, p), e.fitLogistic(X, p, { intercept: false, ridge: 0.5 } as never)]) {
       const { back } = await roundTrip({ kind: 'logistic', model });
       if (back.kind !== 'logistic') throw new Error('kind');
@@ -235,7 +235,7 @@ describe('.slim round trips', () => {
     if (back.kind !== 'tensors') throw new Error('kind');
     expect(Object.keys(back.tensors)).toEqual(Object.keys(tensors));
     for (const [name, t] of Object.entries(tensors)) {
-      const b = back.tensors[name]!;
+      const b = back.tensors[name];
       if (t instanceof SparseTensor) {
         expect(b).toBeInstanceOf(SparseTensor);
         const s = b as SparseTensor;

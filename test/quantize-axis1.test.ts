@@ -33,7 +33,7 @@ function reference(w: Float32Array, rows: number, cols: number, bits: number, sc
     let hi = 0;
     let ma = 0;
     for (let r = 0; r < rows; r++) {
-      const v = w[r * cols + c]!;
+      const v = w[r * cols + c];
       lo = Math.min(lo, v);
       hi = Math.max(hi, v);
       ma = Math.max(ma, Math.abs(v));
@@ -41,13 +41,13 @@ function reference(w: Float32Array, rows: number, cols: number, bits: number, sc
     if (scheme === 'symmetric') scale[c] = ma === 0 ? 1 : Math.max(Math.fround(ma / qmax), 2 ** -126);
     else {
       scale[c] = hi === lo ? 1 : Math.max(Math.fround((hi - lo) / (qmax - qmin)), 2 ** -126);
-      zp[c] = Math.min(qmax, Math.max(qmin, qmin - rhe(lo / scale[c]!)));
+      zp[c] = Math.min(qmax, Math.max(qmin, qmin - rhe(lo / scale[c])));
     }
   }
   const q: number[] = [];
   for (let i = 0; i < w.length; i++) {
     const c = i % cols;
-    q.push(Math.min(qmax, Math.max(qmin, rhe(Math.fround(w[i]! / scale[c]!)) + zp[c]!)));
+    q.push(Math.min(qmax, Math.max(qmin, rhe(Math.fround(w[i] / scale[c])) + zp[c])));
   }
   return scheme === 'symmetric' ? { q, scale } : { q, scale, zeroPoint: zp };
 }
@@ -74,15 +74,15 @@ describe('granularity { axis: 1 } (one scale per column)', () => {
             expect(t.shape).toEqual([rows, cols]);
             expect(Array.from(unpackCodes(t.data, w.length, bits, scheme)), `${what} codes`).toEqual(ref.q);
             const back = e.dequantize(t);
-            const expected = Float32Array.from(ref.q, (q, i) => (q - (ref.zeroPoint ? ref.zeroPoint[i % cols]! : 0)) * ref.scale[i % cols]!);
+            const expected = Float32Array.from(ref.q, (q, i) => (q - (ref.zeroPoint ? ref.zeroPoint[i % cols] : 0)) * ref.scale[i % cols]);
             expect(back, `${what} dequantized`).toEqual(expected);
             // round to nearest: within s/2 of w wherever w is inside the range
             const over: number[] = [];
-            for (let i = 0; i < w.length; i++) if (Math.abs(back[i]! - w[i]!) > ref.scale[i % cols]! / 2 + 1e-6 * Math.abs(w[i]!)) over.push(i);
+            for (let i = 0; i < w.length; i++) if (Math.abs(back[i] - w[i]) > ref.scale[i % cols] / 2 + 1e-6 * Math.abs(w[i])) over.push(i);
             expect(over, `${what}: values further than s/2 from w`).toEqual([]);
             return t;
           });
-          expect(outs[0]!.data, `[${rows}, ${cols}] ${bits}-bit ${scheme}: backends agree`).toEqual(outs[1]!.data);
+          expect(outs[0].data, `[${rows}, ${cols}] ${bits}-bit ${scheme}: backends agree`).toEqual(outs[1].data);
         }
       }
     }
@@ -107,7 +107,7 @@ describe('granularity { axis: 1 } (one scale per column)', () => {
   });
 
   it('round trip through encodeSlim / decodeSlim and the safetensors writer / reader, then dequantize', async () => {
-    const e = engines[0]!;
+    const e = engines[0];
     const w = matrix(6, 10, 3);
     const tensors: Record<string, QuantizedTensor> = {};
     for (const bits of [2, 4, 8]) {
@@ -117,7 +117,7 @@ describe('granularity { axis: 1 } (one scale per column)', () => {
     expect(slim.kind).toBe('tensors');
     const st = quantizedFromSafetensors(decodeSafetensors(quantizedToSafetensors(tensors)));
     for (const [name, t] of Object.entries(tensors)) {
-      for (const back of [(slim as { tensors: Record<string, QuantizedTensor> }).tensors[name]!, st.quantized[name]!]) {
+      for (const back of [(slim as { tensors: Record<string, QuantizedTensor> }).tensors[name], st.quantized[name]]) {
         expect(back.granularity).toEqual({ axis: 1, shape: [6, 10] });
         expect(back.data).toEqual(t.data);
         expect(back.scale).toEqual(t.scale);

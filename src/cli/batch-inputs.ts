@@ -15,7 +15,7 @@ const hasGlob = (s: string) => /[*?[\]{}]/.test(s);
 export function globToRegExp(glob: string): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
+    const c = glob[i];
     if (c === '*') {
       if (glob[i + 1] === '*') {
         re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';

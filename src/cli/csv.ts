@@ -52,15 +52,15 @@ const OUT_OF_RANGE = (raw: string) => `'${printable(raw)}' is out of the float64
 function distance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
+    let diag = prev[0];
     prev[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const t = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const t = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
       diag = t;
     }
   }
-  return prev[b.length]!;
+  return prev[b.length];
 }
 
 /** "did you mean 'x'?" when one header name is close to `name`. */
@@ -77,7 +77,7 @@ export function suggest(name: string, header: readonly string[]): string {
 /** A one-column header holding ';' or tabs: the file is not comma-separated. */
 function delimiterHint(header: readonly string[]): string {
   if (header.length !== 1) return '';
-  const sep = header[0]!.includes(';') ? ';' : header[0]!.includes('\t') ? 'tab' : undefined;
+  const sep = header[0].includes(';') ? ';' : header[0].includes('\t') ? 'tab' : undefined;
   return sep ? ` (the file looks ${sep}-separated; slimfit reads comma-separated CSV)` : '';
 }
 
@@ -119,7 +119,7 @@ export function resolveColumns(file: string, header: string[], cols: CsvColumns)
     const listed = missing.slice(0, 8).map((m) => `'${m}'`).join(', ');
     const what =
       missing.length === 1
-        ? `feature column '${missing[0]}'${suggest(missing[0]!, header)}`
+        ? `feature column '${missing[0]}'${suggest(missing[0], header)}`
         : missing.length === features.length && missing.length > 8
           ? `feature columns at all: none of the ${features.length} wanted (${listed}, ...)`
           : `feature columns ${listed}${missing.length > 8 ? `, ... (${missing.length} missing)` : ''}`;
@@ -183,13 +183,13 @@ export async function streamCsv(file: string, cols: CsvColumns, onChunk: (c: Csv
       }
       const line = info.lines;
       for (let j = 0; j < d; j++) {
-        const raw = record[featureIdx[j]!]!;
+        const raw = record[featureIdx[j]];
         const v = Number(raw);
-        if (!NUMBER.test(raw) || !Number.isFinite(v)) throw cellError(file, line, features[j]!, raw, NUMBER.test(raw) ? OUT_OF_RANGE(raw) : undefined);
+        if (!NUMBER.test(raw) || !Number.isFinite(v)) throw cellError(file, line, features[j], raw, NUMBER.test(raw) ? OUT_OF_RANGE(raw) : undefined);
         buf[k * d + j] = v;
       }
       if (targetIdx >= 0) {
-        const raw = record[targetIdx]!;
+        const raw = record[targetIdx];
         const v = Number(raw);
         if (!NUMBER.test(raw) || !Number.isFinite(v)) throw cellError(file, line, cols.target!, raw, NUMBER.test(raw) ? OUT_OF_RANGE(raw) : undefined);
         if (cols.binaryTarget && v !== 0 && v !== 1) throw cellError(file, line, cols.target!, raw, `'${raw}' is not 0 or 1 (a logistic target must be 0/1)`);

@@ -78,7 +78,7 @@ function slice(X: Matrix, from: number, to: number): Matrix {
 
 function mse(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2;
+  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
   return s / a.length;
 }
 
@@ -123,7 +123,7 @@ function csvOf(names: readonly string[], X: Matrix, ys: [string, Float64Array][]
   for (let i = 0; i < X.rows; i++) {
     const cells: string[] = new Array(d + ys.length);
     for (let j = 0; j < d; j++) cells[j] = String(X.data[i * d + j]);
-    ys.forEach(([, y], k) => (cells[d + k] = String(+y[i]!.toPrecision(8))));
+    ys.forEach(([, y], k) => (cells[d + k] = String(+y[i].toPrecision(8))));
     lines.push(cells.join(','));
   }
   return `${lines.join('\n')}\n`;
@@ -165,7 +165,7 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
   const trueAuc = auc(
     Float64Array.from({ length: n - nTrain }, (_, i) => {
       let e = data.trueDefaultModel.intercept;
-      for (let j = 0; j < data.X.cols; j++) e += data.trueDefaultModel.coef[j]! * data.X.data[(nTrain + i) * data.X.cols + j]!;
+      for (let j = 0; j < data.X.cols; j++) e += data.trueDefaultModel.coef[j] * data.X.data[(nTrain + i) * data.X.cols + j];
       return e;
     }),
     yDefTe,
@@ -225,7 +225,7 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
     const rs = rows.filter((r) => r.target === tg.target);
     const pts: RdPoint[] = rs.slice(1).map((r) => ({ series: r.family, label: r.method, bytes: r.bytes, metric: r.metric }));
     const title = tg.logistic ? 'Default model (logistic): test AUC vs bytes' : 'Loss model (least squares): test MSE vs bytes';
-    return rateDistortionChart(title, tg.logistic, pts, rs[0]!.metric, `${d} coefficients + intercept; float64 = ${rs[0]!.bytes} bytes; ${n - nTrain} test applicants`);
+    return rateDistortionChart(title, tg.logistic, pts, rs[0].metric, `${d} coefficients + intercept; float64 = ${rs[0].bytes} bytes; ${n - nTrain} test applicants`);
   };
   await writeFileAtomic(join(out, 'report.svg'), stackSvgs(targets.map(chart)));
   await writeFileAtomic(join(out, 'report.json'), `${JSON.stringify({ rows: n, seed, bins, features: d, trainRows: nTrain, testRows: n - nTrain, calibRows: Xcal.rows, results: rows }, null, 1)}\n`);

@@ -95,7 +95,7 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
     names = t.features;
     const y = t.y!;
     let pos = 0;
-    for (let i = 0; i < y.length; i++) pos += y[i]!;
+    for (let i = 0; i < y.length; i++) pos += y[i];
     if (pos === 0 || pos === y.length) throw usage(`--logistic needs both classes, but every '${f.target}' value is ${pos === 0 ? 0 : 1}`);
     try {
       model = fitLogistic(engine, t.X, y, { ridge, intercept: f.intercept });
@@ -136,7 +136,7 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
   const bytes = await writeModel(f.output, { kind: 'float', model, meta });
 
   const se = model.stats.stdErrors;
-  const coefRows = names.map((n, j) => ({ feature: n, coef: model.coef[j]!, stdError: se[j]! }));
+  const coefRows = names.map((n, j) => ({ feature: n, coef: model.coef[j], stdError: se[j] }));
   const stat1 = logistic
     ? { iterations: (model as LogisticModel).stats.iterations, converged: (model as LogisticModel).stats.converged, deviance: (model as LogisticModel).stats.deviance, aic: (model as LogisticModel).stats.aic }
     : { rSquared: (model as LinearModel).stats.rSquared as number, residualSd: (model as LinearModel).stats.residualSd as number, method: (model as LinearModel).stats.method };

@@ -74,16 +74,16 @@ export function parseRecipe(f: RecipeFlags): Recipe {
   }
   if (f.nm !== undefined) {
     const m = /^(\d+):(\d+)$/.exec(f.nm.trim());
-    if (!m || +m[1]! < 1 || +m[1]! >= +m[2]!) throw usage(`--nm must look like 2:4 (keep n of every m, n < m), got '${f.nm}'`);
-    r.nm = [+m[1]!, +m[2]!];
+    if (!m || +m[1] < 1 || +m[1] >= +m[2]) throw usage(`--nm must look like 2:4 (keep n of every m, n < m), got '${f.nm}'`);
+    r.nm = [+m[1], +m[2]];
   }
   if (r.bits === undefined && r.sparsity === undefined && r.nm === undefined) throw usage('nothing to do: give --bits and/or --sparsity (or --nm)');
   const g = (f.granularity ?? 'row').trim();
   if (g === 'tensor' || g === 'row') r.granularity = g;
   else {
     const m = /^block:(\d+)$/.exec(g);
-    if (!m || +m[1]! < 1) throw usage(`--granularity must be tensor, row or block:N, got '${g}'`);
-    r.granularity = { block: +m[1]! };
+    if (!m || +m[1] < 1) throw usage(`--granularity must be tensor, row or block:N, got '${g}'`);
+    r.granularity = { block: +m[1] };
   }
   if (f.granularity !== undefined && f.granularity !== 'row' && r.bits === undefined) throw usage('--granularity only applies with --bits');
   if (f.scheme !== undefined && f.scheme !== 'symmetric' && r.bits === undefined) throw usage('--scheme only applies with --bits');

@@ -104,7 +104,7 @@ export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Pr
   });
   const ms = performance.now() - t0;
   const metric = (r: RateDistortionRow) => (logistic ? r.auc! : r.mse!);
-  const floatMetric = metric(rows[0]!);
+  const floatMetric = metric(rows[0]);
   const name = logistic ? 'AUC' : 'MSE';
 
   let svgPath: string | undefined;

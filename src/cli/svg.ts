@@ -139,8 +139,8 @@ export function lineChart(o: LineChartOptions): string {
   }
   // series
   o.series.forEach((s, i) => {
-    const color = PALETTE[i % PALETTE.length]!;
-    const mk = MARKERS[Math.floor(i / PALETTE.length) % MARKERS.length]!;
+    const color = PALETTE[i % PALETTE.length];
+    const mk = MARKERS[Math.floor(i / PALETTE.length) % MARKERS.length];
     const sp = s.points.filter((p) => pts.includes(p)).sort((a, b) => a.x - b.x);
     out.push(`<g><title>${escapeXml(s.name)}</title>`);
     if (sp.length > 1) out.push(`<polyline points="${sp.map((p) => `${r1(px(p.x))},${r1(py(p.y))}`).join(' ')}" fill="none" stroke="${color}" stroke-width="1.8"/>`);

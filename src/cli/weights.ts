@@ -83,7 +83,7 @@ function storedBytes(t: SafetensorsTensor): number {
 
 function granularityFor(r: Recipe, shape: number[], n: number, note: (s: string) => void, name: string): QuantizedTensor['granularity'] {
   if (r.granularity === 'tensor') return 'tensor';
-  if (r.granularity === 'row') return shape.length === 2 && shape[0]! > 1 ? { axis: 0, shape: [shape[0]!, shape[1]!] } : 'tensor';
+  if (r.granularity === 'row') return shape.length === 2 && shape[0] > 1 ? { axis: 0, shape: [shape[0], shape[1]] } : 'tensor';
   if (n % r.granularity.block === 0) return { block: r.granularity.block };
   note(`${name}: ${n} values are not a multiple of block ${r.granularity.block}; one scale for the tensor instead`);
   return 'tensor';
@@ -131,7 +131,7 @@ export async function compressWeightsFile(
     let sparse: SparseTensor<Float32Array | Float64Array> | undefined;
     if (recipe.sparsity !== undefined) {
       // Keep a 2-D tensor's [rows, cols] on the sparse tensor (a .slim sparse tensor is [n] or [rows, cols]).
-      const rc = t.shape.length === 2 && t.shape[0]! > 0 && t.shape[1]! > 0 ? ([t.shape[0]!, t.shape[1]!] as [number, number]) : undefined;
+      const rc = t.shape.length === 2 && t.shape[0] > 0 && t.shape[1] > 0 ? ([t.shape[0], t.shape[1]] as [number, number]) : undefined;
       sparse = pruneBySpec(engine, w, { sparsity: recipe.sparsity, ...(rc ? { shape: rc } : {}) });
       dense = sparse.toDense();
     }
@@ -141,7 +141,7 @@ export async function compressWeightsFile(
       out[tname] = qt;
       compressedBytes += qt.data.byteLength + 4 * qt.scale.length + (qt.zeroPoint ? qt.zeroPoint.length : 0);
       const back = dequantize(engine, qt);
-      for (let i = 0; i < n; i++) se += (back[i]! - w[i]!) ** 2;
+      for (let i = 0; i < n; i++) se += (back[i] - w[i]) ** 2;
     } else {
       // Pruned only: .slim stores the survivors sparsely; safetensors has no sparse layout, so zeros go dense.
       if (outKind === 'slim' && t.shape.length <= 2 && t.shape.length >= 1) {
@@ -152,7 +152,7 @@ export async function compressWeightsFile(
         out[tname] = { shape: t.shape, data: dense };
         compressedBytes += dense.byteLength;
       }
-      for (let i = 0; i < n; i++) se += (dense[i]! - w[i]!) ** 2;
+      for (let i = 0; i < n; i++) se += (dense[i] - w[i]) ** 2;
     }
     count += n;
   }
@@ -214,7 +214,7 @@ export function compressedModelToSafetensors(c: CompressedLinearModel, meta: Mod
   if (c.bits === null) {
     const dense = new Float64Array(n);
     const vals = c.values as Float64Array;
-    for (let i = 0, p = 0; i < n; i++) if (on(i)) dense[i] = vals[p++]!;
+    for (let i = 0, p = 0; i < n; i++) if (on(i)) dense[i] = vals[p++];
     tensors.coef = { shape, data: dense };
   } else {
     let kept = 0;
@@ -222,7 +222,7 @@ export function compressedModelToSafetensors(c: CompressedLinearModel, meta: Mod
     const keptCodes = unpackCodes(c.values as Int8Array | Uint8Array, kept, c.bits, c.scheme!);
     const g = c.groupSize;
     const codes = new Int32Array(n);
-    for (let i = 0, p = 0; i < n; i++) codes[i] = on(i) ? keptCodes[p++]! : c.zeroPoint ? c.zeroPoint[(i / g) | 0]! : 0;
+    for (let i = 0, p = 0; i < n; i++) codes[i] = on(i) ? keptCodes[p++] : c.zeroPoint ? c.zeroPoint[(i / g) | 0] : 0;
     const granularity: QuantizedTensor['granularity'] = g === n ? 'tensor' : g === d ? { axis: 0, shape: [m, d] } : { block: g };
     tensors.coef = {
       bits: c.bits,

@@ -30,11 +30,11 @@ export interface CalibrationHessian {
 function rowWeights(model: LinearModelLike, M: { rows: number; data: Float64Array }, d: number, logistic: boolean): Float64Array | undefined {
   if (!logistic) return undefined;
   const n = M.rows;
-  const b0 = typeof model.intercept === 'number' ? model.intercept : model.intercept[0]!;
+  const b0 = typeof model.intercept === 'number' ? model.intercept : model.intercept[0];
   const weights = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let t = b0;
-    for (let j = 0; j < d; j++) t += M.data[i * d + j]! * model.coef[j]!;
+    for (let j = 0; j < d; j++) t += M.data[i * d + j] * model.coef[j];
     const p = 1 / (1 + Math.exp(-t));
     weights[i] = Math.max(p * (1 - p), 1e-12);
   }
@@ -52,11 +52,11 @@ function columnMeans(M: { rows: number; data: Float64Array }, d: number, weights
   const mean = new Float64Array(d);
   let sw = 0;
   for (let i = 0; i < n; i++) {
-    const wi = weights ? weights[i]! : 1;
+    const wi = weights ? weights[i] : 1;
     sw += wi;
-    for (let j = 0; j < d; j++) mean[j]! += wi * M.data[i * d + j]!;
+    for (let j = 0; j < d; j++) mean[j] += wi * M.data[i * d + j];
   }
-  for (let j = 0; j < d; j++) mean[j]! /= sw;
+  for (let j = 0; j < d; j++) mean[j] /= sw;
   return mean;
 }
 
@@ -81,7 +81,7 @@ export function calibrationHessian(engine: Engine, model: LinearModelLike, X: Ma
   if (model.fitIntercept) {
     mean = columnMeans(M, d, weights);
     data = new Float64Array(M.data.length);
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = M.data[i * d + j]! - mean[j]!;
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = M.data[i * d + j] - mean[j];
   }
   const g = gram(engine, { rows: n, cols: d, data }, undefined, weights ? { weights } : {});
   return { H: g.xtx, mean };

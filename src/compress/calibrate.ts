@@ -51,7 +51,7 @@ function groupError(x: ArrayLike<number>, a: number, b: number, s: number, z: nu
   let e = 0;
   const { qmin, qmax } = r;
   for (let i = a; i < b; i++) {
-    const v = x[i]!;
+    const v = x[i];
     const t = Math.fround(v / s);
     let q = Math.round(t); // ties up; make them even:
     if (q - t === 0.5 && q % 2 !== 0) q -= 1;
@@ -68,7 +68,7 @@ function percentileSorted(a: Float64Array, p: number): number {
   const pos = (p / 100) * (a.length - 1);
   const i = Math.floor(pos);
   const f = pos - i;
-  return i + 1 < a.length ? a[i]! + f * (a[i + 1]! - a[i]!) : a[i]!;
+  return i + 1 < a.length ? a[i] + f * (a[i + 1] - a[i]) : a[i];
 }
 
 /**
@@ -92,19 +92,19 @@ export function calibrate(x: ArrayLike<number>, seg: number, bits: number, schem
     let lo = Infinity;
     let hi = -Infinity;
     for (let i = a; i < b; i++) {
-      lo = Math.min(lo, x[i]!);
-      hi = Math.max(hi, x[i]!);
+      lo = Math.min(lo, x[i]);
+      hi = Math.max(hi, x[i]);
     }
     if (method === 'percentile') {
       if (scheme === 'symmetric') {
         const s = new Float64Array(b - a);
-        for (let i = a; i < b; i++) s[i - a] = Math.abs(x[i]!);
+        for (let i = a; i < b; i++) s[i - a] = Math.abs(x[i]);
         s.sort();
         hi = percentileSorted(s, p);
         lo = -hi;
       } else {
         const s = new Float64Array(b - a);
-        for (let i = a; i < b; i++) s[i - a] = x[i]!;
+        for (let i = a; i < b; i++) s[i - a] = x[i];
         s.sort();
         lo = percentileSorted(s, 100 - p);
         hi = percentileSorted(s, p);

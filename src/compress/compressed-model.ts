@@ -107,11 +107,11 @@ export class CompressedLinearModel {
         this.col[p] = j;
         this.grp[p] = g;
         if (init.codes) {
-          keptCodes[p] = init.codes[i]!;
-          this.w[p] = init.codes[i]! - (init.zeroPoint ? init.zeroPoint[g]! : 0);
+          keptCodes[p] = init.codes[i];
+          this.w[p] = init.codes[i] - (init.zeroPoint ? init.zeroPoint[g] : 0);
         } else {
-          keptVals[p] = init.dense[i]!;
-          this.w[p] = init.dense[i]!;
+          keptVals[p] = init.dense[i];
+          this.w[p] = init.dense[i];
         }
         p++;
       }
@@ -154,17 +154,17 @@ export class CompressedLinearModel {
     for (let i = 0; i < n; i++) {
       const x = i * d;
       for (let k = 0; k < m; k++) {
-        let t = this.intercept[k]!;
-        const end = rowStart[k + 1]!;
+        let t = this.intercept[k];
+        const end = rowStart[k + 1];
         if (!scale) {
-          for (let p = rowStart[k]!; p < end; p++) t += w[p]! * data[x + col[p]!]!;
+          for (let p = rowStart[k]; p < end; p++) t += w[p] * data[x + col[p]];
         } else {
-          let p = rowStart[k]!;
+          let p = rowStart[k];
           while (p < end) {
-            const g = grp[p]!;
+            const g = grp[p];
             let acc = 0;
-            for (; p < end && grp[p] === g; p++) acc += w[p]! * data[x + col[p]!]!;
-            t += scale[g]! * acc;
+            for (; p < end && grp[p] === g; p++) acc += w[p] * data[x + col[p]];
+            t += scale[g] * acc;
           }
         }
         out[i * m + k] = t;
@@ -178,8 +178,8 @@ export class CompressedLinearModel {
     const m = this.outputs;
     const out = new Float64Array(this.d * m);
     for (let k = 0; k < m; k++) {
-      for (let p = this.rowStart[k]!; p < this.rowStart[k + 1]!; p++) {
-        out[this.col[p]! * m + k] = this.scale ? Math.fround(this.w[p]! * this.scale[this.grp[p]!]!) : this.w[p]!;
+      for (let p = this.rowStart[k]; p < this.rowStart[k + 1]; p++) {
+        out[this.col[p] * m + k] = this.scale ? Math.fround(this.w[p] * this.scale[this.grp[p]]) : this.w[p];
       }
     }
     return out;

@@ -127,33 +127,33 @@ export function quantizeGPTQ(engine: Engine, W: Matrix | MatrixInput, H: Hessian
   const Wp = P.W;
   const U = P.U;
   const codes = new Int32Array(n);
-  const scaleOf = (r: number, c: number) => params.scale[((r * cols + c) / seg) | 0]!;
-  const zeroOf = (r: number, c: number) => (params.zeroPoint ? params.zeroPoint[((r * cols + c) / seg) | 0]! : 0);
+  const scaleOf = (r: number, c: number) => params.scale[((r * cols + c) / seg) | 0];
+  const zeroOf = (r: number, c: number) => (params.zeroPoint ? params.zeroPoint[((r * cols + c) / seg) | 0] : 0);
 
   const err = new Float64Array(rows * blockSize);
   for (let i1 = 0; i1 < cols; i1 += blockSize) {
     const i2 = Math.min(cols, i1 + blockSize);
     const bw = i2 - i1;
     for (let i = i1; i < i2; i++) {
-      const c = perm[i]!;
-      const dii = U[i * cols + i]!;
+      const c = perm[i];
+      const dii = U[i * cols + i];
       for (let r = 0; r < rows; r++) {
-        const w = Wp[r * cols + i]!;
+        const w = Wp[r * cols + i];
         const s = scaleOf(r, c);
         const z = zeroOf(r, c);
         const q = kept(r * cols + c) ? code(w, s, z, range) : z; // z encodes exactly 0
         codes[r * cols + c] = q;
         const e = (w - Math.fround((q - z) * s)) / dii;
         err[r * bw + (i - i1)] = e;
-        for (let j = i + 1; j < i2; j++) Wp[r * cols + j]! -= e * U[i * cols + j]!;
+        for (let j = i + 1; j < i2; j++) Wp[r * cols + j] -= e * U[i * cols + j];
       }
     }
     // Lazy batch: the block's errors reach the later columns at once.
     for (let r = 0; r < rows; r++) {
       for (let i = i1; i < i2; i++) {
-        const e = err[r * bw + (i - i1)]!;
+        const e = err[r * bw + (i - i1)];
         if (e === 0) continue;
-        for (let j = i2; j < cols; j++) Wp[r * cols + j]! -= e * U[i * cols + j]!;
+        for (let j = i2; j < cols; j++) Wp[r * cols + j] -= e * U[i * cols + j];
       }
     }
   }
@@ -167,7 +167,7 @@ export function quantizeGPTQ(engine: Engine, W: Matrix | MatrixInput, H: Hessian
     for (let c = 0; c < cols; c++) {
       const s = scaleOf(r, c);
       const z = zeroOf(r, c);
-      rtn[r * cols + c] = kept(r * cols + c) ? Math.fround((code(Wm.data[r * cols + c]!, s, z, range) - z) * s) : 0;
+      rtn[r * cols + c] = kept(r * cols + c) ? Math.fround((code(Wm.data[r * cols + c], s, z, range) - z) * s) : 0;
     }
   }
   const hessLoss = hessianLoss(Wm.data, deq, h, rows, cols);

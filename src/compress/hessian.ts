@@ -34,7 +34,7 @@ export function checkH(H: HessianInput, cols: number): Float64Array {
   }
   assertFinite(h, 'H', cols);
   for (let i = 0; i < cols; i++) {
-    if (h[i * cols + i]! < 0) {
+    if (h[i * cols + i] < 0) {
       throw new SlimfitError('E_SINGULAR', `H[${i}][${i}] = ${h[i * cols + i]} is negative, so H is not a Gram matrix X^T X (not positive semidefinite)`, { pivot: i });
     }
   }
@@ -70,23 +70,23 @@ export interface Prepared {
 export function prepare(engine: Engine, W: Matrix, H: Float64Array, damp: number, perm: readonly number[], wantInverse = false): Prepared {
   const { rows, cols } = W;
   const Hp = new Float64Array(cols * cols);
-  for (let i = 0; i < cols; i++) for (let j = 0; j < cols; j++) Hp[i * cols + j] = H[perm[i]! * cols + perm[j]!]!;
+  for (let i = 0; i < cols; i++) for (let j = 0; j < cols; j++) Hp[i * cols + j] = H[perm[i] * cols + perm[j]];
   const Wp = new Float64Array(rows * cols);
-  for (let r = 0; r < rows; r++) for (let k = 0; k < cols; k++) Wp[r * cols + k] = W.data[r * cols + perm[k]!]!;
+  for (let r = 0; r < rows; r++) for (let k = 0; k < cols; k++) Wp[r * cols + k] = W.data[r * cols + perm[k]];
   const dead: number[] = [];
   let trace = 0;
   for (let k = 0; k < cols; k++) {
     if (Hp[k * cols + k] === 0) {
-      dead.push(perm[k]!);
+      dead.push(perm[k]);
       Hp[k * cols + k] = 1;
       for (let r = 0; r < rows; r++) Wp[r * cols + k] = 0;
     }
-    trace += Hp[k * cols + k]!;
+    trace += Hp[k * cols + k];
   }
   const ridge = (damp * trace) / cols;
   const f = inverseUpperFactor(engine, Hp, cols, ridge);
   if ('pivot' in f) {
-    const pivot = perm[f.pivot]!;
+    const pivot = perm[f.pivot];
     const hint = suggestDamp(engine, Hp, cols, trace, damp);
     throw new SlimfitError(
       'E_SINGULAR',
@@ -117,6 +117,6 @@ function suggestDamp(engine: Engine, Hp: Float64Array, cols: number, trace: numb
 /** The identity order, or columns by decreasing H_ii (GPTQ's act-order), ties to the lower index. */
 export function columnOrder(H: Float64Array, cols: number, actOrder: boolean): number[] {
   const perm = Array.from({ length: cols }, (_, i) => i);
-  if (actOrder) perm.sort((a, b) => H[b * cols + b]! - H[a * cols + a]! || a - b);
+  if (actOrder) perm.sort((a, b) => H[b * cols + b] - H[a * cols + a] || a - b);
   return perm;
 }

@@ -8,12 +8,12 @@ export function upperGram(U: Float64Array, d: number): Float64Array {
   const G = new Float64Array(d * d);
   for (let k = 0; k < d; k++) {
     for (let i = k; i < d; i++) {
-      const a = U[k * d + i]!;
+      const a = U[k * d + i];
       if (a === 0) continue;
-      for (let j = i; j < d; j++) G[i * d + j]! += a * U[k * d + j]!;
+      for (let j = i; j < d; j++) G[i * d + j] += a * U[k * d + j];
     }
   }
-  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) G[i * d + j] = G[j * d + i]!;
+  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) G[i * d + j] = G[j * d + i];
   return G;
 }
 
@@ -25,12 +25,12 @@ export function hessianLoss(a: ArrayLike<number>, b: ArrayLike<number>, H: Float
   let total = 0;
   const e = new Float64Array(d);
   for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < d; j++) e[j] = a[r * d + j]! - b[r * d + j]!;
+    for (let j = 0; j < d; j++) e[j] = a[r * d + j] - b[r * d + j];
     for (let i = 0; i < d; i++) {
       if (e[i] === 0) continue;
       let hi = 0;
-      for (let j = 0; j < d; j++) hi += H[i * d + j]! * e[j]!;
-      total += e[i]! * hi;
+      for (let j = 0; j < d; j++) hi += H[i * d + j] * e[j];
+      total += e[i] * hi;
     }
   }
   return total;

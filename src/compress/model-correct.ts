@@ -21,17 +21,17 @@ export function correctStep(
   for (let i = 0; i < n; i++) {
     if (!maskBit(keep, i)) continue;
     if (!q) {
-      eff[i] = W[i]!;
+      eff[i] = W[i];
       continue;
     }
     const g = (i / q.groupSize) | 0;
-    eff[i] = Math.fround((q.codes[i]! - (q.zeroPoint ? q.zeroPoint[g]! : 0)) * q.scale[g]!);
+    eff[i] = Math.fround((q.codes[i] - (q.zeroPoint ? q.zeroPoint[g] : 0)) * q.scale[g]);
   }
   const shift = new Float64Array(m);
   if (mean) {
     for (let k = 0; k < m; k++) {
       let s = 0;
-      for (let j = 0; j < d; j++) s += mean[j]! * (W0[k * d + j]! - eff[k * d + j]!);
+      for (let j = 0; j < d; j++) s += mean[j] * (W0[k * d + j] - eff[k * d + j]);
       shift[k] = s;
     }
   }

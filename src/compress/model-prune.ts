@@ -37,7 +37,7 @@ export function pruneStep(engine: Engine, W0: Float64Array, spec: ModelPrune, s:
     if (spec.kind === 'nm') sgSpec = { nm: spec.nm };
     else if (spec.kind === 'threshold') {
       let below = 0;
-      for (let i = 0; i < n; i++) if (Math.abs(W0[i]!) <= spec.threshold) below++;
+      for (let i = 0; i < n; i++) if (Math.abs(W0[i]) <= spec.threshold) below++;
       if (below === n) throw new SlimfitError('E_RANGE', `prune.threshold ${spec.threshold} removes all ${n} weights; method 'gptq' keeps at least one (use a smaller threshold)`);
       sgSpec = { sparsity: below / n };
       note = `; threshold ${spec.threshold}: ${below} of ${n} weights have |w| <= it, so that many were removed, chosen by the Hessian`;
@@ -62,7 +62,7 @@ export function pruneStep(engine: Engine, W0: Float64Array, spec: ModelPrune, s:
     W = t.toDense();
     keep = t.mask;
   }
-  if (n & 7) keep[keep.length - 1]! &= (1 << (n & 7)) - 1;
+  if (n & 7) keep[keep.length - 1] &= (1 << (n & 7)) - 1;
   return { W, keep, report };
 }
 

@@ -51,6 +51,6 @@ export function quantizeStep(engine: Engine, W: Float64Array, keep: Uint8Array, 
   const codes = unpackCodes(r.tensor.data, n, r.tensor.bits, scheme);
   const groupSize = g === 'tensor' ? n : g === 'row' ? d : g.block;
   // Pruned weights decode to exactly 0 (their code is the zero point); they are not stored anyway.
-  for (let i = 0; i < n; i++) if (!maskBit(keep, i)) codes[i] = zeroPoint ? zeroPoint[(i / groupSize) | 0]! : 0;
+  for (let i = 0; i < n; i++) if (!maskBit(keep, i)) codes[i] = zeroPoint ? zeroPoint[(i / groupSize) | 0] : 0;
   return { codes, scale, zeroPoint, scheme, groupSize, report: r.report };
 }

@@ -90,7 +90,7 @@ export function compressModel(engine: Engine, model: LinearModelLike, opts: Comp
   const n = d * m;
   // W: outputs x d (row k = output k's coefficients).
   const W0 = new Float64Array(n);
-  for (let k = 0; k < m; k++) for (let j = 0; j < d; j++) W0[k * d + j] = model.coef[j * m + k]!;
+  for (let k = 0; k < m; k++) for (let j = 0; j < d; j++) W0[k * d + j] = model.coef[j * m + k];
   const b0 = typeof model.intercept === 'number' ? Float64Array.of(model.intercept) : Float64Array.from(model.intercept);
   const { H, mean } = modelCalibration(engine, model, method, opts);
   const shape = { d, m, method, H, damp: opts.damp };
@@ -100,13 +100,13 @@ export function compressModel(engine: Engine, model: LinearModelLike, opts: Comp
   const { eff, shift } = correctStep(W0, pruned.W, pruned.keep, quantized, mean, d, m);
 
   let se = 0;
-  for (let i = 0; i < n; i++) se += (eff[i]! - W0[i]!) ** 2;
+  for (let i = 0; i < n; i++) se += (eff[i] - W0[i]) ** 2;
   const sparsity = opts.prune !== undefined ? 1 - maskCount(pruned.keep, n) / n : 0;
   const bits = opts.quantize !== undefined ? opts.quantize.bits : null;
   return new CompressedLinearModel({
     d,
     outputs: m,
-    intercept: Float64Array.from(b0, (v, k) => v + shift[k]!),
+    intercept: Float64Array.from(b0, (v, k) => v + shift[k]),
     keep: pruned.keep,
     dense: pruned.W,
     ...(quantized ? { codes: quantized.codes, scheme: quantized.scheme, scale: quantized.scale } : {}),

@@ -42,19 +42,19 @@ export function greedyOBS(W: Float64Array, rows: number, cols: number, Hinv: Flo
     if (!('nm' in target)) return true;
     const g = (c / m) | 0;
     const len = Math.min(m, cols - g * m);
-    return groupLeft[r * groups + g]! > Math.min(nKeep, len);
+    return groupLeft[r * groups + g] > Math.min(nKeep, len);
   };
 
   const bestCost = new Float64Array(rows).fill(Infinity);
   const bestCol = new Int32Array(rows).fill(-1);
   const rescan = (r: number) => {
-    const h = hinv[r]!;
+    const h = hinv[r];
     let bc = Infinity;
     let bi = -1;
     for (let c = 0; c < cols; c++) {
       if (!eligible(r, c)) continue;
-      const w = W[r * cols + c]!;
-      const cost = (w * w) / Math.max(h[c * d + c]!, Number.MIN_VALUE);
+      const w = W[r * cols + c];
+      const cost = (w * w) / Math.max(h[c * d + c], Number.MIN_VALUE);
       if (cost < bc || bi < 0) {
         bc = cost;
         bi = c;
@@ -64,33 +64,33 @@ export function greedyOBS(W: Float64Array, rows: number, cols: number, Hinv: Flo
     bestCol[r] = bi;
   };
   const removeOne = (r: number, q: number) => {
-    const h = hinv[r]!;
-    const hqq = Math.max(h[q * d + q]!, Number.MIN_VALUE);
-    const f = W[r * cols + q]! / hqq;
-    for (let j = 0; j < d; j++) if (!removed[r * cols + j]) W[r * cols + j]! -= f * h[j * d + q]!;
+    const h = hinv[r];
+    const hqq = Math.max(h[q * d + q], Number.MIN_VALUE);
+    const f = W[r * cols + q] / hqq;
+    for (let j = 0; j < d; j++) if (!removed[r * cols + j]) W[r * cols + j] -= f * h[j * d + q];
     W[r * cols + q] = 0;
     removed[r * cols + q] = 1;
     const col = new Float64Array(d);
-    for (let j = 0; j < d; j++) col[j] = h[j * d + q]!;
+    for (let j = 0; j < d; j++) col[j] = h[j * d + q];
     for (let i = 0; i < d; i++) {
-      const a = col[i]! / hqq;
+      const a = col[i] / hqq;
       if (a === 0) continue;
-      for (let j = 0; j < d; j++) h[i * d + j]! -= a * col[j]!;
+      for (let j = 0; j < d; j++) h[i * d + j] -= a * col[j];
     }
-    if ('nm' in target) groupLeft[r * groups + ((q / m) | 0)]!--;
+    if ('nm' in target) groupLeft[r * groups + ((q / m) | 0)]--;
   };
 
   if ('nm' in target) {
     for (let r = 0; r < rows; r++) {
-      for (rescan(r); bestCol[r]! >= 0; rescan(r)) removeOne(r, bestCol[r]!);
+      for (rescan(r); bestCol[r] >= 0; rescan(r)) removeOne(r, bestCol[r]);
     }
   } else {
     for (let r = 0; r < rows; r++) rescan(r);
     for (let k = 0; k < target.removeTotal; k++) {
       let br = -1;
-      for (let r = 0; r < rows; r++) if (bestCol[r]! >= 0 && (br < 0 || bestCost[r]! < bestCost[br]!)) br = r;
+      for (let r = 0; r < rows; r++) if (bestCol[r] >= 0 && (br < 0 || bestCost[r] < bestCost[br])) br = r;
       if (br < 0) break;
-      removeOne(br, bestCol[br]!);
+      removeOne(br, bestCol[br]);
       rescan(br);
     }
   }

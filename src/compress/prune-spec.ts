@@ -151,8 +151,8 @@ function structuredMask(engine: Engine, w: FloatArray, shape: [number, number], 
   const norms = new Float64Array(count);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
-      const v = w[r * cols + c]!;
-      norms[what === 'rows' ? r : c]! += p === 1 ? Math.abs(v) : v * v; // p = 2: squared norm ranks the same
+      const v = w[r * cols + c];
+      norms[what === 'rows' ? r : c] += p === 1 ? Math.abs(v) : v * v; // p = 2: squared norm ranks the same
     }
   }
   const keepItems = new Uint8Array((count + 7) >> 3);

@@ -108,7 +108,7 @@ export function quantizeWith(engine: Engine, w: ArrayLike<number>, opts: Quantiz
       if (opts.zeroPoint !== undefined) zeroPoint = explicitZeroPoints(opts.zeroPoint, groups, range);
       else {
         const mm = calibrate(x, seg, bits, scheme, 'minmax');
-        zeroPoint = Int32Array.from(scale, (s, g) => affineZeroPoint(mm.lo[g]!, s, range.qmin, range.qmax));
+        zeroPoint = Int32Array.from(scale, (s, g) => affineZeroPoint(mm.lo[g], s, range.qmin, range.qmax));
       }
     }
   } else {
@@ -127,16 +127,16 @@ export function quantizeWith(engine: Engine, w: ArrayLike<number>, opts: Quantiz
     const codes = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       const g = (i / seg) | 0;
-      const z = zeroPoint ? zeroPoint[g]! : 0;
-      codes[i] = Math.min(range.qmax, Math.max(range.qmin, round(Math.fround(x[i]! / scale[g]!)) + z));
+      const z = zeroPoint ? zeroPoint[g] : 0;
+      codes[i] = Math.min(range.qmax, Math.max(range.qmin, round(Math.fround(x[i] / scale[g])) + z));
     }
     tensor = { bits, scheme, shape: groupsOf(granularity, n).shape, granularity, data: packCodes(codes, bits, scheme), scale };
     if (zeroPoint) tensor.zeroPoint = zeroPoint;
   }
 
   const stats = errorStats(w, dequantize(engine, tensor));
-  const clipLo = Float64Array.from(scale, (s, g) => (range.qmin - (zeroPoint ? zeroPoint[g]! : 0)) * s);
-  const clipHi = Float64Array.from(scale, (s, g) => (range.qmax - (zeroPoint ? zeroPoint[g]! : 0)) * s);
+  const clipLo = Float64Array.from(scale, (s, g) => (range.qmin - (zeroPoint ? zeroPoint[g] : 0)) * s);
+  const clipHi = Float64Array.from(scale, (s, g) => (range.qmax - (zeroPoint ? zeroPoint[g] : 0)) * s);
   const bytesBefore = n * (w instanceof Float64Array ? 8 : 4);
   const bytesAfter = quantizedBytes(tensor.data.byteLength, groups, scheme === 'affine');
   return {

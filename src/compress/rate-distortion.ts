@@ -43,15 +43,15 @@ export interface RateDistortionRow {
 
 /** AUC by the rank-sum (Mann-Whitney) statistic, ties counted half. */
 export function auc(score: ArrayLike<number>, y: ArrayLike<number>): number {
-  const idx = Array.from({ length: score.length }, (_, i) => i).sort((a, b) => score[a]! - score[b]!);
+  const idx = Array.from({ length: score.length }, (_, i) => i).sort((a, b) => score[a] - score[b]);
   let rankSumPos = 0;
   let pos = 0;
   for (let i = 0; i < idx.length; ) {
     let j = i;
-    while (j + 1 < idx.length && score[idx[j + 1]!] === score[idx[i]!]) j++;
+    while (j + 1 < idx.length && score[idx[j + 1]] === score[idx[i]]) j++;
     const avgRank = (i + j) / 2 + 1;
     for (let k = i; k <= j; k++) {
-      if (y[idx[k]!] === 1) {
+      if (y[idx[k]] === 1) {
         rankSumPos += avgRank;
         pos++;
       }
@@ -79,12 +79,12 @@ export function compressionReport(engine: Engine, model: LinearModelLike, Xtest:
   const metric = (out: Float64Array) => {
     if (logistic) return auc(out, y);
     let s = 0;
-    for (let i = 0; i < y.length; i++) s += (out[i]! - y[i]!) ** 2;
+    for (let i = 0; i < y.length; i++) s += (out[i] - y[i]) ** 2;
     return s / y.length;
   };
   const outputMse = (out: Float64Array) => {
     let s = 0;
-    for (let i = 0; i < out.length; i++) s += (out[i]! - floatOut[i]!) ** 2;
+    for (let i = 0; i < out.length; i++) s += (out[i] - floatOut[i]) ** 2;
     return s / out.length;
   };
   const base = metric(floatOut);

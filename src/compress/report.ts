@@ -14,9 +14,9 @@ export function errorStats(x: ArrayLike<number>, approx: ArrayLike<number>): Err
   let sx = 0;
   let maxError = 0;
   for (let i = 0; i < x.length; i++) {
-    const d = approx[i]! - x[i]!;
+    const d = approx[i] - x[i];
     se += d * d;
-    sx += x[i]! * x[i]!;
+    sx += x[i] * x[i];
     maxError = Math.max(maxError, Math.abs(d));
   }
   const n = Math.max(1, x.length);

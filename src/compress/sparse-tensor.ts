@@ -78,7 +78,7 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
     const Ctor = dense.constructor as { new (n: number): T };
     const data = new Ctor(kept);
     let j = 0;
-    for (let i = 0; i < n; i++) if (maskBit(keepMask, i)) data[j++] = dense[i]!;
+    for (let i = 0; i < n; i++) if (maskBit(keepMask, i)) data[j++] = dense[i];
     return SparseTensor.fromPacked(data, keepMask, n, shape, opts);
   }
 
@@ -93,8 +93,8 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
       throw new SlimfitError('E_SHAPE', `shape ${JSON.stringify(shp)} does not describe ${n} values as [n] or [rows, cols]`);
     }
     if (keepMask.length !== (n + 7) >> 3) throw new SlimfitError('E_SHAPE', `mask must have ${(n + 7) >> 3} bytes for ${n} values`);
-    const rows = shp.length === 2 ? shp[0]! : 1;
-    const cols = shp.length === 2 ? shp[1]! : n;
+    const rows = shp.length === 2 ? shp[0] : 1;
+    const cols = shp.length === 2 ? shp[1] : n;
     const kept = data.length;
     const eb = data.BYTES_PER_ELEMENT;
     const idxBytes = cols <= 65536 ? 2 : 4;
@@ -104,7 +104,7 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
     const dense = (opts?.dense ?? true) && denseBytes < Math.min(bitmaskBytes, csrBytes);
     if (dense || bitmaskBytes <= csrBytes) {
       const m = keepMask.slice();
-      if (n & 7) m[m.length - 1]! &= (1 << (n & 7)) - 1; // unused high bits are 0
+      if (n & 7) m[m.length - 1] &= (1 << (n & 7)) - 1; // unused high bits are 0
       return new SparseTensor(shp.slice(), dense ? 'dense' : 'bitmask', data, m, undefined, undefined);
     }
     const rowPtr = new Uint32Array(rows + 1);
@@ -145,12 +145,12 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
     if (this.format !== 'csr') {
       const m = this.bitmask!;
       let j = 0;
-      for (let i = 0; i < this.length; i++) if (maskBit(m, i)) out[i] = this.data[j++]!;
+      for (let i = 0; i < this.length; i++) if (maskBit(m, i)) out[i] = this.data[j++];
     } else {
-      const cols = this.shape.length === 2 ? this.shape[1]! : this.length;
+      const cols = this.shape.length === 2 ? this.shape[1] : this.length;
       const rp = this.rowPtr!;
       const ci = this.colIdx!;
-      for (let r = 0; r + 1 < rp.length; r++) for (let p = rp[r]!; p < rp[r + 1]!; p++) out[r * cols + ci[p]!] = this.data[p]!;
+      for (let r = 0; r + 1 < rp.length; r++) for (let p = rp[r]; p < rp[r + 1]; p++) out[r * cols + ci[p]] = this.data[p];
     }
     return out;
   }
@@ -176,12 +176,12 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
   private buildMask(): Uint8Array {
     if (this.format !== 'csr') return this.bitmask!.slice();
     const m = new Uint8Array((this.length + 7) >> 3);
-    const cols = this.shape.length === 2 ? this.shape[1]! : this.length;
+    const cols = this.shape.length === 2 ? this.shape[1] : this.length;
     const rp = this.rowPtr!;
     const ci = this.colIdx!;
     for (let r = 0; r + 1 < rp.length; r++) {
-      for (let p = rp[r]!; p < rp[r + 1]!; p++) {
-        const i = r * cols + ci[p]!;
+      for (let p = rp[r]; p < rp[r + 1]; p++) {
+        const i = r * cols + ci[p];
         setMaskBit(m, i);
       }
     }
@@ -214,7 +214,7 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
     let count = 0;
     const dense = values.slice() as T;
     for (let i = 0; i < n; i++) {
-      const v = values[i]!;
+      const v = values[i];
       if (v === 0 && 1 / v < 0) dense[i] = 0;
       else {
         setMaskBit(mask, i);

@@ -140,8 +140,8 @@ function sparseGPT(
       const scores = new Float64Array(rows * bw);
       for (let r = 0; r < rows; r++) {
         for (let i = i1; i < i2; i++) {
-          const u = U[i * cols + i]!;
-          const w = W[r * cols + i]!;
+          const u = U[i * cols + i];
+          const w = W[r * cols + i];
           scores[r * bw + (i - i1)] = (w * w) / (u * u);
         }
       }
@@ -159,8 +159,8 @@ function sparseGPT(
         const keep = new Uint8Array((rows * gw + 7) >> 3);
         for (let r = 0; r < rows; r++) {
           for (let j = i; j < g2; j++) {
-            const u = U[j * cols + j]!;
-            const w = W[r * cols + j]!;
+            const u = U[j * cols + j];
+            const w = W[r * cols + j];
             scores[r * gw + j - i] = (w * w) / (u * u);
           }
         }
@@ -172,20 +172,20 @@ function sparseGPT(
           }
         }
       }
-      const uii = U[i * cols + i]!;
+      const uii = U[i * cols + i];
       for (let r = 0; r < rows; r++) {
-        const e = pruned[r * cols + i] ? W[r * cols + i]! / uii : 0;
+        const e = pruned[r * cols + i] ? W[r * cols + i] / uii : 0;
         err[r * bw + (i - i1)] = e;
         if (e === 0) continue;
         W[r * cols + i] = 0;
-        for (let j = i + 1; j < i2; j++) W[r * cols + j]! -= e * U[i * cols + j]!;
+        for (let j = i + 1; j < i2; j++) W[r * cols + j] -= e * U[i * cols + j];
       }
     }
     for (let r = 0; r < rows; r++) {
       for (let i = i1; i < i2; i++) {
-        const e = err[r * bw + (i - i1)]!;
+        const e = err[r * bw + (i - i1)];
         if (e === 0) continue;
-        for (let j = i2; j < cols; j++) W[r * cols + j]! -= e * U[i * cols + j]!;
+        for (let j = i2; j < cols; j++) W[r * cols + j] -= e * U[i * cols + j];
       }
     }
   }
@@ -200,6 +200,6 @@ function magnitudeBaseline(engine: Engine, w: Float64Array, rows: number, cols: 
   if ('nm' in target) nmMask(engine, w, target.nm[0], target.nm[1], cols, keep);
   else topKMask(engine, w, [{ off: 0, len: n, k: n - target.removeTotal }], keep);
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) if (maskBit(keep, i)) out[i] = w[i]!;
+  for (let i = 0; i < n; i++) if (maskBit(keep, i)) out[i] = w[i];
   return out;
 }

@@ -18,13 +18,13 @@ export function fitBinning(X: Matrix, featureNames: readonly string[], bins = 8)
   const names: string[] = [];
   const col = new Float64Array(X.rows);
   for (let j = 0; j < X.cols; j++) {
-    for (let i = 0; i < X.rows; i++) col[i] = X.data[i * X.cols + j]!;
+    for (let i = 0; i < X.rows; i++) col[i] = X.data[i * X.cols + j];
     col.sort();
     const cuts: number[] = [];
     for (let b = 1; b < bins; b++) {
-      const v = col[Math.floor((b * X.rows) / bins)]!;
+      const v = col[Math.floor((b * X.rows) / bins)];
       // a cut equal to the minimum would leave its lower bin empty
-      if (v > col[0]! && (cuts.length === 0 || v > cuts[cuts.length - 1]!)) cuts.push(v);
+      if (v > col[0] && (cuts.length === 0 || v > cuts[cuts.length - 1])) cuts.push(v);
     }
     edges.push(cuts);
     cuts.forEach((c) => names.push(`${featureNames[j]}>=${+c.toPrecision(4)}`));
@@ -39,8 +39,8 @@ export function applyBinning(X: Matrix, b: Binning): Matrix {
   for (let i = 0; i < X.rows; i++) {
     let c = 0;
     for (let j = 0; j < X.cols; j++) {
-      const v = X.data[i * X.cols + j]!;
-      for (const e of b.edges[j]!) data[i * cols + c++] = v >= e ? 1 : 0;
+      const v = X.data[i * X.cols + j];
+      for (const e of b.edges[j]) data[i * cols + c++] = v >= e ? 1 : 0;
     }
   }
   return { rows: X.rows, cols, data };

@@ -58,8 +58,8 @@ export function creditDataset(n = 200_000, seed = 2024): CreditData {
     const row = [income, dti, util, delinq, inquiries, history, age, loan];
     let eta = intercept;
     for (let j = 0; j < d; j++) {
-      X[i * d + j] = row[j]!;
-      eta += coef[j]! * row[j]!;
+      X[i * d + j] = row[j];
+      eta += coef[j] * row[j];
     }
     defaulted[i] = u() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
     loss[i] = 0.8 + 0.38 * loan + 4.5 * util + 3.2 * dti + 0.6 * delinq - 0.04 * history + 1.2 * z();

@@ -68,7 +68,7 @@ export class Arena {
     }
     const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
     for (let i = 0; i < this.free.length; i++) {
-      const b = this.free[i]!;
+      const b = this.free[i];
       if (b.size >= size) {
         const ptr = b.ptr;
         if (b.size === size) this.free.splice(i, 1);
@@ -115,7 +115,7 @@ export class Arena {
     let hi = this.free.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.free[mid]!.ptr < ptr) lo = mid + 1;
+      if (this.free[mid].ptr < ptr) lo = mid + 1;
       else hi = mid;
     }
     const block: Block = { ptr, size };

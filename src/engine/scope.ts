@@ -51,7 +51,7 @@ export class Scope {
   }
 
   release(): void {
-    for (let i = this.ptrs.length - 1; i >= 0; i--) this.arena.release(this.ptrs[i]!);
+    for (let i = this.ptrs.length - 1; i >= 0; i--) this.arena.release(this.ptrs[i]);
     this.ptrs.length = 0;
   }
 }

@@ -143,7 +143,7 @@ export class LinearAccumulator {
       if (weights === undefined) throw new SlimfitError('E_SHAPE', 'this accumulator was created with weights: true; pass one weight per row to add()');
       w = toVector(weights, 'weights', rows);
       for (let i = 0; i < rows; i++) {
-        if ((w[i] as number) < 0) throw new SlimfitError('E_RANGE', `weights[${i}] is negative (${w[i]}); weights must be >= 0`, { index: i });
+        if (w[i] < 0) throw new SlimfitError('E_RANGE', `weights[${i}] is negative (${w[i]}); weights must be >= 0`, { index: i });
       }
     } else if (weights !== undefined) {
       throw new SlimfitError('E_RANGE', 'this accumulator was created without weights; create it with { weights: true } to pass them');
@@ -229,7 +229,7 @@ export class LinearAccumulator {
       if (i >= 0) throw new SlimfitError('E_FORMAT', `${what}[${i}] is ${a[i]}; means and co-moments must be finite`);
     }
     for (let j2 = 0; j2 < q; j2++) {
-      const cjj = (mo.C.hi[j2 * q + j2] as number) + (mo.C.lo[j2 * q + j2] as number);
+      const cjj = mo.C.hi[j2 * q + j2] + mo.C.lo[j2 * q + j2];
       if (cjj < 0) throw new SlimfitError('E_FORMAT', `co-moment [${j2}][${j2}] is ${cjj}; the diagonal co-moments (weighted sums of squared deviations) cannot be negative`);
       if (mo.n === 0 && (cjj !== 0 || mo.mean.hi[j2] !== 0 || mo.mean.lo[j2] !== 0)) {
         throw new SlimfitError('E_FORMAT', 'an accumulator with n = 0 must have zero means and co-moments');
@@ -237,9 +237,9 @@ export class LinearAccumulator {
     }
     for (let a = 0; a < q; a++) {
       for (let b = 0; b < a; b++) {
-        const x = (mo.C.hi[a * q + b] as number) + (mo.C.lo[a * q + b] as number);
-        const y = (mo.C.hi[b * q + a] as number) + (mo.C.lo[b * q + a] as number);
-        const scale = Math.sqrt((mo.C.hi[a * q + a] as number) * (mo.C.hi[b * q + b] as number));
+        const x = mo.C.hi[a * q + b] + mo.C.lo[a * q + b];
+        const y = mo.C.hi[b * q + a] + mo.C.lo[b * q + a];
+        const scale = Math.sqrt(mo.C.hi[a * q + a] * mo.C.hi[b * q + b]);
         if (!(Math.abs(x - y) <= MOMENTS_SYMMETRY_TOL * scale)) {
           throw new SlimfitError('E_FORMAT', `co-moments are not symmetric: [${a}][${b}] = ${x} but [${b}][${a}] = ${y}`);
         }

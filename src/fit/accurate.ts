@@ -38,15 +38,15 @@ export function accuratePath(P: DataProblem): AccurateResult {
   const G = ddGram(P);
   const lam = new Float64Array(p);
   for (let j = 0; j < d; j++) {
-    const l = ridge === 0 ? 0 : ridge / ((s[j] as number) * (s[j] as number));
+    const l = ridge === 0 ? 0 : ridge / (s[j] * s[j]);
     lam[j + off] = l;
-    G.hi[(j + off) * (p + 1)] = (G.hi[(j + off) * (p + 1)] as number) + l;
+    G.hi[(j + off) * (p + 1)] = G.hi[(j + off) * (p + 1)] + l;
   }
   const F = ddFactor(G, p, off, ridge > 0);
   const M = (gh: Float64Array, gl: Float64Array): Float64Array => {
     const X = F.solve({ hi: gh, lo: gl } as DDMatrix, m);
     const out = new Float64Array(p * m);
-    for (let t = 0; t < p * m; t++) out[t] = (X.hi[t] as number) + (X.lo[t] as number);
+    for (let t = 0; t < p * m; t++) out[t] = X.hi[t] + X.lo[t];
     return out;
   };
   const coefs: Coefs = { b: new Float64Array(d * m), b0: new Float64Array(m) };

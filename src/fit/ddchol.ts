@@ -25,10 +25,10 @@ export function ddCholesky(A: DDMatrix, d: number): DDCholesky {
   const Ll = new Float64Array(d * d);
   for (let j = 0; j < d; j++) {
     for (let i = j; i < d; i++) {
-      let sh = A.hi[i * d + j] as number;
-      let sl = A.lo[i * d + j] as number;
+      let sh = A.hi[i * d + j];
+      let sl = A.lo[i * d + j];
       for (let k = 0; k < j; k++) {
-        const ph = ddMul(Lh[i * d + k] as number, Ll[i * d + k] as number, Lh[j * d + k] as number, Ll[j * d + k] as number);
+        const ph = ddMul(Lh[i * d + k], Ll[i * d + k], Lh[j * d + k], Ll[j * d + k]);
         const pl = lo();
         sh = ddAdd(sh, sl, -ph, -pl);
         sl = lo();
@@ -38,7 +38,7 @@ export function ddCholesky(A: DDMatrix, d: number): DDCholesky {
         Lh[j * d + j] = ddSqrt(sh, sl);
         Ll[j * d + j] = lo();
       } else {
-        Lh[i * d + j] = ddDiv(sh, sl, Lh[j * d + j] as number, Ll[j * d + j] as number);
+        Lh[i * d + j] = ddDiv(sh, sl, Lh[j * d + j], Ll[j * d + j]);
         Ll[i * d + j] = lo();
       }
     }
@@ -53,28 +53,28 @@ export function ddCholSolve(L: DDMatrix, d: number, B: DDMatrix, k: number): DDM
   for (let c = 0; c < k; c++) {
     // forward: L y = b
     for (let i = 0; i < d; i++) {
-      let sh = Xh[i * k + c] as number;
-      let sl = Xl[i * k + c] as number;
+      let sh = Xh[i * k + c];
+      let sl = Xl[i * k + c];
       for (let j = 0; j < i; j++) {
-        const ph = ddMul(L.hi[i * d + j] as number, L.lo[i * d + j] as number, Xh[j * k + c] as number, Xl[j * k + c] as number);
+        const ph = ddMul(L.hi[i * d + j], L.lo[i * d + j], Xh[j * k + c], Xl[j * k + c]);
         const pl = lo();
         sh = ddAdd(sh, sl, -ph, -pl);
         sl = lo();
       }
-      Xh[i * k + c] = ddDiv(sh, sl, L.hi[i * d + i] as number, L.lo[i * d + i] as number);
+      Xh[i * k + c] = ddDiv(sh, sl, L.hi[i * d + i], L.lo[i * d + i]);
       Xl[i * k + c] = lo();
     }
     // backward: L^T x = y
     for (let i = d - 1; i >= 0; i--) {
-      let sh = Xh[i * k + c] as number;
-      let sl = Xl[i * k + c] as number;
+      let sh = Xh[i * k + c];
+      let sl = Xl[i * k + c];
       for (let j = i + 1; j < d; j++) {
-        const ph = ddMul(L.hi[j * d + i] as number, L.lo[j * d + i] as number, Xh[j * k + c] as number, Xl[j * k + c] as number);
+        const ph = ddMul(L.hi[j * d + i], L.lo[j * d + i], Xh[j * k + c], Xl[j * k + c]);
         const pl = lo();
         sh = ddAdd(sh, sl, -ph, -pl);
         sl = lo();
       }
-      Xh[i * k + c] = ddDiv(sh, sl, L.hi[i * d + i] as number, L.lo[i * d + i] as number);
+      Xh[i * k + c] = ddDiv(sh, sl, L.hi[i * d + i], L.lo[i * d + i]);
       Xl[i * k + c] = lo();
     }
   }

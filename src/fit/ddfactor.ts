@@ -44,9 +44,9 @@ export function ddFactor(A: DDMatrix, p: number, off: number, ridged: boolean): 
   const As: DDMatrix = { hi: new Float64Array(p * p), lo: new Float64Array(p * p) };
   for (let i = 0; i < p; i++) {
     for (let j = 0; j < p; j++) {
-      const f = (D[i] as number) * (D[j] as number);
-      As.hi[i * p + j] = (A.hi[i * p + j] as number) * f;
-      As.lo[i * p + j] = (A.lo[i * p + j] as number) * f;
+      const f = D[i] * D[j];
+      As.hi[i * p + j] = A.hi[i * p + j] * f;
+      As.lo[i * p + j] = A.lo[i * p + j] * f;
     }
   }
   const ch = ddCholesky(As, p);
@@ -60,23 +60,23 @@ export function ddFactor(A: DDMatrix, p: number, off: number, ridged: boolean): 
   const inv: DDMatrix = { hi: new Float64Array(p * p), lo: new Float64Array(p * p) };
   for (let i = 0; i < p; i++) {
     for (let j = 0; j < p; j++) {
-      const f = (D[i] as number) * (D[j] as number);
-      inv.hi[i * p + j] = (invS.hi[i * p + j] as number) * f;
-      inv.lo[i * p + j] = (invS.lo[i * p + j] as number) * f;
+      const f = D[i] * D[j];
+      inv.hi[i * p + j] = invS.hi[i * p + j] * f;
+      inv.lo[i * p + j] = invS.lo[i * p + j] * f;
     }
   }
   const solve = (B: DDMatrix, k: number): DDMatrix => {
     const S: DDMatrix = { hi: new Float64Array(p * k), lo: new Float64Array(p * k) };
     for (let t = 0; t < p * k; t++) {
-      const f = D[Math.floor(t / k)] as number;
-      S.hi[t] = (B.hi[t] as number) * f;
-      S.lo[t] = (B.lo[t] as number) * f;
+      const f = D[Math.floor(t / k)];
+      S.hi[t] = B.hi[t] * f;
+      S.lo[t] = B.lo[t] * f;
     }
     const X = ddCholSolve(L, p, S, k);
     for (let t = 0; t < p * k; t++) {
-      const f = D[Math.floor(t / k)] as number;
-      X.hi[t] = (X.hi[t] as number) * f;
-      X.lo[t] = (X.lo[t] as number) * f;
+      const f = D[Math.floor(t / k)];
+      X.hi[t] = X.hi[t] * f;
+      X.lo[t] = X.lo[t] * f;
     }
     return X;
   };

@@ -34,20 +34,20 @@ export function ddGram(P: Pick<DataProblem, 'X' | 'lo' | 'w' | 'intercept' | 'mu
     za[0] = 1;
   }
   for (let i = 0; i < n; i++) {
-    const wi = w ? (w[i] as number) : 1;
+    const wi = w ? w[i] : 1;
     if (wi === 0) continue;
     const o = i * d;
     for (let j = 0; j < d; j++) {
-      const x = data[o + j] as number;
-      const nm = -(mu[j] as number);
+      const x = data[o + j];
+      const nm = -mu[j];
       let a = x + nm;
       const bv = a - x;
       let e = x - (a - bv) + (nm - bv);
-      if (lo) e += lo[o + j] as number;
+      if (lo) e += lo[o + j];
       const h = a + e;
       e = e - (h - a);
-      a = h * (inv[j] as number);
-      e = e * (inv[j] as number);
+      a = h * inv[j];
+      e = e * inv[j];
       const t = j + off;
       zh[t] = a;
       zl[t] = e;
@@ -66,11 +66,11 @@ export function ddGram(P: Pick<DataProblem, 'X' | 'lo' | 'w' | 'intercept' | 'mu
       const wa = q - (q - wi);
       const wb = wi - wa;
       for (let t = 0; t < p; t++) {
-        const a = zh[t] as number;
+        const a = zh[t];
         const pr = wi * a;
-        const ha = za[t] as number;
-        const la = zb[t] as number;
-        const e = wa * ha - pr + wa * la + wb * ha + wb * la + wi * (zl[t] as number);
+        const ha = za[t];
+        const la = zb[t];
+        const e = wa * ha - pr + wa * la + wb * ha + wb * la + wi * zl[t];
         const h = pr + e;
         uh[t] = h;
         ul[t] = e - (h - pr);
@@ -81,18 +81,18 @@ export function ddGram(P: Pick<DataProblem, 'X' | 'lo' | 'w' | 'intercept' | 'mu
       }
     }
     for (let j = 0; j < p; j++) {
-      const ujh = uh[j] as number;
-      const ujl = ul[j] as number;
-      const uja = ua[j] as number;
-      const ujb = ub[j] as number;
+      const ujh = uh[j];
+      const ujl = ul[j];
+      const uja = ua[j];
+      const ujb = ub[j];
       const row = j * p;
       for (let k = 0; k <= j; k++) {
-        const zk = zh[k] as number;
+        const zk = zh[k];
         const pr = ujh * zk;
-        const ka = za[k] as number;
-        const kb = zb[k] as number;
-        const e = uja * ka - pr + uja * kb + ujb * ka + ujb * kb + (ujh * (zl[k] as number) + ujl * zk);
-        const g = Gh[row + k] as number;
+        const ka = za[k];
+        const kb = zb[k];
+        const e = uja * ka - pr + uja * kb + ujb * ka + ujb * kb + (ujh * zl[k] + ujl * zk);
+        const g = Gh[row + k];
         const t = g + pr;
         const bv = t - g;
         Gl[row + k] += g - (t - bv) + (pr - bv) + e;
@@ -102,8 +102,8 @@ export function ddGram(P: Pick<DataProblem, 'X' | 'lo' | 'w' | 'intercept' | 'mu
   }
   for (let j = 0; j < p; j++) {
     for (let k = 0; k <= j; k++) {
-      const a = Gh[j * p + k] as number;
-      const e = Gl[j * p + k] as number;
+      const a = Gh[j * p + k];
+      const e = Gl[j * p + k];
       const h = a + e;
       const l = e - (h - a);
       Gh[j * p + k] = h;

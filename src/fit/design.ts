@@ -79,7 +79,7 @@ export function polynomialDesign(x: ArrayLike<number>, degree: number): DesignMa
   const data = new Float64Array(n * degree);
   const low = new Float64Array(n * degree);
   for (let i = 0; i < n; i++) {
-    const v = xs[i] as number;
+    const v = xs[i];
     let t = SPLITTER * v;
     const vh = t - (t - v);
     const vl = v - vh;

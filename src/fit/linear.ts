@@ -123,7 +123,7 @@ export function fitLinear(engine: Engine | LinAlg, Xin: DesignInput, y: ArrayLik
       d,
       outputs: m,
       coef: coefs.b,
-      intercept: R.vector ? (coefs.b0[0] as number) : coefs.b0,
+      intercept: R.vector ? coefs.b0[0] : coefs.b0,
       fitIntercept: intercept,
       stats: stats as LinearStats,
     });
@@ -169,7 +169,7 @@ function diagnoseBreakdown(la: LinAlg, sys: NormalSystem, ridge: number, e: Slim
   const d = sys.d;
   const Ar = Float64Array.from(sys.A);
   const rd = ridgeDiag(ridge, sys.s);
-  for (let j = 0; j < d; j++) Ar[j * d + j] += rd[j] as number;
+  for (let j = 0; j < d; j++) Ar[j * d + j] += rd[j];
   const { As } = equilibrate(Ar, d);
   const pivot = typeof e.details?.pivot === 'number' ? (e.details.pivot as number) : d - 1;
   const cols = dependentFromPivot(As, d, pivot, (A, b) => la.solveSPD(A, b));
@@ -182,11 +182,11 @@ export function fastCoefs(sys: NormalSystem, fast: FastSolution, intercept: bool
   const b = new Float64Array(d * m);
   const b0 = new Float64Array(m);
   for (let k = 0; k < m; k++) {
-    let t = intercept ? (muY[k] as number) : 0;
+    let t = intercept ? muY[k] : 0;
     for (let j = 0; j < d; j++) {
-      const v = (fast.theta[j * m + k] as number) / (s[j] as number);
+      const v = fast.theta[j * m + k] / s[j];
       b[j * m + k] = v;
-      t -= (mu[j] as number) * v;
+      t -= mu[j] * v;
     }
     b0[k] = intercept ? t : 0;
   }
@@ -200,7 +200,7 @@ export function blockCovariance(Ainv: Float64Array, lam: Float64Array, d: number
   const p = d + 1;
   const V = new Float64Array(p * p);
   V[0] = 1 / sumW;
-  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) V[(i + 1) * p + j + 1] = rc.V[i * d + j] as number;
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) V[(i + 1) * p + j + 1] = rc.V[i * d + j];
   return { V, edf: rc.edf + 1 };
 }
 
@@ -210,10 +210,10 @@ function blockPreconditioner(Ainv: Float64Array, d: number, m: number, intercept
   return (gh: Float64Array, gl: Float64Array): Float64Array => {
     const out = new Float64Array((d + off) * m);
     for (let k = 0; k < m; k++) {
-      if (intercept) out[k] = ((gh[k] as number) + (gl[k] as number)) / sumW;
+      if (intercept) out[k] = (gh[k] + gl[k]) / sumW;
       for (let i = 0; i < d; i++) {
         let t = 0;
-        for (let j = 0; j < d; j++) t += (Ainv[i * d + j] as number) * ((gh[(j + off) * m + k] as number) + (gl[(j + off) * m + k] as number));
+        for (let j = 0; j < d; j++) t += Ainv[i * d + j] * (gh[(j + off) * m + k] + gl[(j + off) * m + k]);
         out[(i + off) * m + k] = t;
       }
     }
@@ -231,14 +231,14 @@ function momentRss(sys: NormalSystem, theta: Float64Array, tss: Float64Array): F
   const { d, m, A, c, yy } = sys;
   const rss = new Float64Array(m);
   for (let t = 0; t < m; t++) {
-    let v = yy[t] as number;
+    let v = yy[t];
     for (let j = 0; j < d; j++) {
-      const tj = theta[j * m + t] as number;
+      const tj = theta[j * m + t];
       let at = 0;
-      for (let k = 0; k < d; k++) at += (A[j * d + k] as number) * (theta[k * m + t] as number);
-      v += tj * (at - 2 * (c[j * m + t] as number));
+      for (let k = 0; k < d; k++) at += A[j * d + k] * theta[k * m + t];
+      v += tj * (at - 2 * c[j * m + t]);
     }
-    if (!(v >= 1e-4 * (tss[t] as number))) return undefined;
+    if (!(v >= 1e-4 * tss[t])) return undefined;
     rss[t] = v;
   }
   return rss;
@@ -250,11 +250,11 @@ function centredRss(P: DataProblem, muY: Float64Array, b: Float64Array): Float64
   const { rows: n, cols: d, data } = X;
   const rss = new Float64Array(m);
   for (let i = 0; i < n; i++) {
-    const wi = w ? (w[i] as number) : 1;
+    const wi = w ? w[i] : 1;
     if (wi === 0) continue;
     for (let k = 0; k < m; k++) {
-      let r = (Y[i * m + k] as number) - (muY[k] as number);
-      for (let j = 0; j < d; j++) r -= ((data[i * d + j] as number) - (mu[j] as number)) * (b[j * m + k] as number);
+      let r = Y[i * m + k] - muY[k];
+      for (let j = 0; j < d; j++) r -= (data[i * d + j] - mu[j]) * b[j * m + k];
       rss[k] += wi * r * r;
     }
   }

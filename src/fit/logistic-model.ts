@@ -89,7 +89,7 @@ export class LogisticModel {
     const d = this.d;
     for (let i = 0; i < M.rows; i++) {
       let t = this.intercept;
-      for (let j = 0; j < d; j++) t += (M.data[i * d + j] as number) * (this.coef[j] as number);
+      for (let j = 0; j < d; j++) t += M.data[i * d + j] * this.coef[j];
       out[i] = t;
     }
     return out;

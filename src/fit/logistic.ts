@@ -61,14 +61,14 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
   const d = X.cols;
   const y = toVector(yin, 'y', n);
   for (let i = 0; i < n; i++) {
-    const v = y[i] as number;
+    const v = y[i];
     if (v !== 0 && v !== 1) throw new SlimfitError('E_RANGE', `y[${i}] is ${v}; logistic regression needs outcomes 0 or 1`, { index: i });
   }
   const w = options.weights !== undefined ? toWeights(options.weights, n) : undefined;
   const sum = summarize(la, X, y, 1, w, true);
   const off = intercept ? 1 : 0;
   const p = d + off;
-  const ybar = sum.muY[0] as number;
+  const ybar = sum.muY[0];
   const oneClass = ybar === 0 || ybar === 1;
   if (oneClass && intercept) {
     // the unpenalised intercept diverges to -/+Infinity: no ridge helps
@@ -94,7 +94,7 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
   const s = sum.s;
   const Z = buildDesign(X, mu, s, intercept);
   const lam = new Float64Array(p);
-  for (let j = 0; j < d; j++) lam[j + off] = ridge / ((s[j] as number) * (s[j] as number));
+  for (let j = 0; j < d; j++) lam[j + off] = ridge / (s[j] * s[j]);
 
   // state: theta (z-units), eta, penalised log-likelihood
   const theta = new Float64Array(p);
@@ -114,15 +114,15 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
     // weights, gradient, Hessian at theta
     g.fill(0);
     for (let i = 0; i < n; i++) {
-      const wi = w ? (w[i] as number) : 1;
-      const e = eta[i] as number;
+      const wi = w ? w[i] : 1;
+      const e = eta[i];
       const pr = sigmoid(e);
       const a = Math.exp(-Math.abs(e));
       Wt[i] = (wi * a) / ((1 + a) * (1 + a)); // w p (1 - p), no cancellation
-      const r = wi * ((y[i] as number) - pr);
-      for (let j = 0; j < p; j++) g[j] += r * (Z.data[i * p + j] as number);
+      const r = wi * (y[i] - pr);
+      for (let j = 0; j < p; j++) g[j] += r * Z.data[i * p + j];
     }
-    for (let j = 0; j < p; j++) g[j] = (g[j] as number) - (lam[j] as number) * (theta[j] as number);
+    for (let j = 0; j < p; j++) g[j] = g[j] - lam[j] * theta[j];
     H = la.gram(Z, undefined, { weights: Wt }).xtx;
     // after convergence the loop runs once more so that H is at the estimate
     if (converged || iterations >= maxIter) break;
@@ -144,13 +144,13 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
     iterations++;
     // step halving on the penalised log-likelihood
     let t = 1;
-    let next = theta.map((v, j) => v + (delta[j] as number));
+    let next = theta.map((v, j) => v + delta[j]);
     let etaN = linearPredictor(Z, next);
     let llN = logLik(etaN, y, w);
     let penN = llN - penalty(next, lam);
     for (let h = 0; h < 30 && !(penN >= pen - 1e-13 * Math.abs(pen)); h++) {
       t /= 2;
-      next = theta.map((v, j) => v + t * (delta[j] as number));
+      next = theta.map((v, j) => v + t * delta[j]);
       etaN = linearPredictor(Z, next);
       llN = logLik(etaN, y, w);
       penN = llN - penalty(next, lam);
@@ -169,16 +169,16 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
     const sat = saturatedRows(eta, y, w);
     if (sat > 0) throw separationError(iterations, sat);
   }
-  return finish(la, { H, lam, p, d, off, intercept, mu, s, theta, ll, n: sum.n, sumW: sum.sumW, ybar: sum.muY[0] as number, iterations, converged });
+  return finish(la, { H, lam, p, d, off, intercept, mu, s, theta, ll, n: sum.n, sumW: sum.sumW, ybar: sum.muY[0], iterations, converged });
 }
 
 /** Positive-weight rows fitted at probability 0 or 1 (to float64) on their own outcome's side. */
 function saturatedRows(eta: Float64Array, y: Float64Array, w: Float64Array | undefined): number {
   let sat = 0;
   for (let i = 0; i < eta.length; i++) {
-    if (w && !((w[i] as number) > 0)) continue;
-    const e = eta[i] as number;
-    if (Math.abs(e) > SATURATED && (e > 0) === ((y[i] as number) === 1)) sat++;
+    if (w && !(w[i] > 0)) continue;
+    const e = eta[i];
+    if (Math.abs(e) > SATURATED && (e > 0) === (y[i] === 1)) sat++;
   }
   return sat;
 }
@@ -199,7 +199,7 @@ function buildDesign(X: Matrix, mu: Float64Array, s: Float64Array, intercept: bo
   const inv = s.map((v) => 1 / v);
   for (let i = 0; i < n; i++) {
     if (intercept) Z[i * p] = 1;
-    for (let j = 0; j < d; j++) Z[i * p + off + j] = ((data[i * d + j] as number) - (mu[j] as number)) * (inv[j] as number);
+    for (let j = 0; j < d; j++) Z[i * p + off + j] = (data[i * d + j] - mu[j]) * inv[j];
   }
   return { rows: n, cols: p, data: Z };
 }
@@ -209,7 +209,7 @@ function linearPredictor(Z: Matrix, theta: Float64Array): Float64Array {
   const eta = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let t = 0;
-    for (let j = 0; j < p; j++) t += (data[i * p + j] as number) * (theta[j] as number);
+    for (let j = 0; j < p; j++) t += data[i * p + j] * theta[j];
     eta[i] = t;
   }
   return eta;
@@ -219,26 +219,26 @@ function linearPredictor(Z: Matrix, theta: Float64Array): Float64Array {
 function logLik(eta: Float64Array, y: Float64Array, w: Float64Array | undefined): number {
   let ll = 0;
   for (let i = 0; i < eta.length; i++) {
-    const wi = w ? (w[i] as number) : 1;
+    const wi = w ? w[i] : 1;
     if (wi === 0) continue;
-    const e = eta[i] as number;
-    ll += wi * ((y[i] as number) * e - softplus(e));
+    const e = eta[i];
+    ll += wi * (y[i] * e - softplus(e));
   }
   return ll;
 }
 
 function penalty(theta: Float64Array, lam: Float64Array): number {
   let t = 0;
-  for (let j = 0; j < theta.length; j++) t += (lam[j] as number) * (theta[j] as number) * (theta[j] as number);
+  for (let j = 0; j < theta.length; j++) t += lam[j] * theta[j] * theta[j];
   return 0.5 * t;
 }
 
 /** Every positive-weight row on the correct side of 0 (strictly). */
 function separates(eta: Float64Array, y: Float64Array, w: Float64Array | undefined): boolean {
   for (let i = 0; i < eta.length; i++) {
-    if (w && !((w[i] as number) > 0)) continue;
-    const e = eta[i] as number;
-    if ((y[i] as number) === 1 ? !(e > 0) : !(e < 0)) return false;
+    if (w && !(w[i] > 0)) continue;
+    const e = eta[i];
+    if (y[i] === 1 ? !(e > 0) : !(e < 0)) return false;
   }
   return true;
 }
@@ -246,9 +246,9 @@ function separates(eta: Float64Array, y: Float64Array, w: Float64Array | undefin
 /** (H + diag(lam))^-1 g, equilibrated; E_SINGULAR naming columns on breakdown. */
 function newtonStep(la: LinAlg, H: Float64Array, lam: Float64Array, g: Float64Array, p: number, off: number): Float64Array {
   const Ar = Float64Array.from(H);
-  for (let j = 0; j < p; j++) Ar[j * p + j] = (Ar[j * p + j] as number) + (lam[j] as number);
+  for (let j = 0; j < p; j++) Ar[j * p + j] = Ar[j * p + j] + lam[j];
   const { D, As } = equilibrate(Ar, p);
-  const b = g.map((v, j) => v * (D[j] as number));
+  const b = g.map((v, j) => v * D[j]);
   let x: Float64Array;
   try {
     x = la.solveSPD(As, b);
@@ -259,7 +259,7 @@ function newtonStep(la: LinAlg, H: Float64Array, lam: Float64Array, g: Float64Ar
     }
     throw e;
   }
-  return x.map((v, j) => v * (D[j] as number));
+  return x.map((v, j) => v * D[j]);
 }
 
 interface FinishInput {
@@ -283,7 +283,7 @@ interface FinishInput {
 function finish(la: LinAlg, F: FinishInput): LogisticModel {
   const { H, lam, p, d, off, intercept, mu, s, theta } = F;
   const Ar = Float64Array.from(H);
-  for (let j = 0; j < p; j++) Ar[j * p + j] = (Ar[j * p + j] as number) + (lam[j] as number);
+  for (let j = 0; j < p; j++) Ar[j * p + j] = Ar[j * p + j] + lam[j];
   const { D, As } = equilibrate(Ar, p);
   const I = new Float64Array(p * p);
   for (let j = 0; j < p; j++) I[j * p + j] = 1;
@@ -293,18 +293,18 @@ function finish(la: LinAlg, F: FinishInput): LogisticModel {
     throwCollinear(dependentFromInverse(invS, p), off, `condition number ~${cond.toExponential(1)} of the Fisher information`, false);
   }
   const Ainv = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) Ainv[i * p + j] = 0.5 * ((invS[i * p + j] as number) + (invS[j * p + i] as number)) * (D[i] as number) * (D[j] as number);
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) Ainv[i * p + j] = 0.5 * (invS[i * p + j] + invS[j * p + i]) * D[i] * D[j];
   const { V, edf } = ridgeCovariance(Ainv, lam, p);
   const coef = new Float64Array(d);
   const se = new Float64Array(d);
   const z = new Float64Array(d);
-  let b0 = intercept ? (theta[0] as number) : 0;
+  let b0 = intercept ? theta[0] : 0;
   for (let j = 0; j < d; j++) {
-    const b = (theta[j + off] as number) / (s[j] as number);
+    const b = theta[j + off] / s[j];
     coef[j] = b;
-    b0 -= (mu[j] as number) * b;
-    se[j] = Math.sqrt(Math.max(0, V[(j + off) * p + j + off] as number)) / (s[j] as number);
-    z[j] = b / (se[j] as number);
+    b0 -= mu[j] * b;
+    se[j] = Math.sqrt(Math.max(0, V[(j + off) * p + j + off])) / s[j];
+    z[j] = b / se[j];
   }
   const ise = intercept ? Math.sqrt(Math.max(0, interceptQuad(V, undefined, mu, s, p))) : NaN;
   const yb = F.ybar;

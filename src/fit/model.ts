@@ -75,8 +75,8 @@ export class LinearModel<S extends number | Float64Array = number | Float64Array
     const out = new Float64Array(n * m);
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < m; k++) {
-        let t = b0[k] as number;
-        for (let j = 0; j < d; j++) t += (data[i * d + j] as number) * (b[j * m + k] as number);
+        let t = b0[k];
+        for (let j = 0; j < d; j++) t += data[i * d + j] * b[j * m + k];
         out[i * m + k] = t;
       }
     }

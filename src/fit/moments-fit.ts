@@ -63,10 +63,10 @@ export class MomentsFit {
     if (ridge === 0) {
       const zero: number[] = [];
       for (let j = 0; j < d; j++) {
-        const cjj = (mo.C.hi[j * (d + m) + j] as number) + (intercept ? 0 : mo.wh * (mo.mean.hi[j] as number) ** 2);
+        const cjj = mo.C.hi[j * (d + m) + j] + (intercept ? 0 : mo.wh * mo.mean.hi[j] ** 2);
         if (!(cjj > 0)) zero.push(j);
       }
-      if (zero.length > 0) throwConstantColumns(zero, new Map(zero.map((j) => [j, mo.mean.hi[j] as number])), intercept);
+      if (zero.length > 0) throwConstantColumns(zero, new Map(zero.map((j) => [j, mo.mean.hi[j]])), intercept);
     }
     if (this.moments === 'fast') return this.fitFastMoments(intercept, ridge);
     if (accuracy !== 'accurate') {
@@ -137,10 +137,10 @@ export class MomentsFit {
     const yy = new Float64Array(m);
     const add = intercept ? 0 : W;
     for (let j = 0; j < d; j++) {
-      for (let k = 0; k < d; k++) A[j * d + k] = (mo.C.hi[j * q + k] as number) + add * (mean[j] as number) * (mean[k] as number);
-      for (let t = 0; t < m; t++) c[j * m + t] = (mo.C.hi[j * q + d + t] as number) + add * (mean[j] as number) * (mean[d + t] as number);
+      for (let k = 0; k < d; k++) A[j * d + k] = mo.C.hi[j * q + k] + add * mean[j] * mean[k];
+      for (let t = 0; t < m; t++) c[j * m + t] = mo.C.hi[j * q + d + t] + add * mean[j] * mean[d + t];
     }
-    for (let t = 0; t < m; t++) yy[t] = (mo.C.hi[(d + t) * q + d + t] as number) + add * (mean[d + t] as number) ** 2;
+    for (let t = 0; t < m; t++) yy[t] = mo.C.hi[(d + t) * q + d + t] + add * mean[d + t] ** 2;
     return {
       d,
       m,
@@ -161,8 +161,8 @@ export class MomentsFit {
     const mo = this.mo;
     const out = new Float64Array(m);
     for (let t = 0; t < m; t++) {
-      const cyy = mo.C.hi[(d + t) * q + d + t] as number;
-      out[t] = intercept ? cyy : cyy + mo.wh * (mo.mean.hi[d + t] as number) ** 2;
+      const cyy = mo.C.hi[(d + t) * q + d + t];
+      out[t] = intercept ? cyy : cyy + mo.wh * mo.mean.hi[d + t] ** 2;
     }
     return out;
   }
@@ -190,7 +190,7 @@ export class MomentsFit {
       method: st.method,
       refinementSteps: 0,
     });
-    return new LinearModel({ d, outputs: m, coef: b, intercept: vector ? (b0[0] as number) : b0, fitIntercept: intercept, stats: stats as LinearStats });
+    return new LinearModel({ d, outputs: m, coef: b, intercept: vector ? b0[0] : b0, fitIntercept: intercept, stats: stats as LinearStats });
   }
 
   private finishFast(sys: NormalSystem, fast: FastSolution, intercept: boolean, ridge: number): LinearModel {
@@ -223,18 +223,18 @@ export class MomentsFit {
     const sh = new Float64Array(q);
     const sl = new Float64Array(q);
     for (let j = 0; j < q; j++) {
-      sh[j] = intercept ? (mo.mean.lo[j] as number) : (mo.mean.hi[j] as number);
-      sl[j] = intercept ? 0 : (mo.mean.lo[j] as number);
+      sh[j] = intercept ? mo.mean.lo[j] : mo.mean.hi[j];
+      sl[j] = intercept ? 0 : mo.mean.lo[j];
     }
     // E = C + W s s^T over all q columns, DD
     const E: DDMatrix = { hi: new Float64Array(q * q), lo: new Float64Array(q * q) };
     for (let j = 0; j < q; j++) {
-      const wsh = ddMul(mo.wh, mo.wl, sh[j] as number, sl[j] as number);
+      const wsh = ddMul(mo.wh, mo.wl, sh[j], sl[j]);
       const wsl = lo();
       for (let k = 0; k < q; k++) {
-        const ph = ddMul(wsh, wsl, sh[k] as number, sl[k] as number);
+        const ph = ddMul(wsh, wsl, sh[k], sl[k]);
         const pl = lo();
-        E.hi[j * q + k] = ddAdd(mo.C.hi[j * q + k] as number, mo.C.lo[j * q + k] as number, ph, pl);
+        E.hi[j * q + k] = ddAdd(mo.C.hi[j * q + k], mo.C.lo[j * q + k], ph, pl);
         E.lo[j * q + k] = lo();
       }
     }
@@ -244,7 +244,7 @@ export class MomentsFit {
       A1.hi[0] = mo.wh;
       A1.lo[0] = mo.wl;
       for (let j = 0; j < d; j++) {
-        const h = ddMul(mo.wh, mo.wl, sh[j] as number, sl[j] as number);
+        const h = ddMul(mo.wh, mo.wl, sh[j], sl[j]);
         const l = lo();
         A1.hi[j + 1] = h;
         A1.lo[j + 1] = l;
@@ -252,24 +252,24 @@ export class MomentsFit {
         A1.lo[(j + 1) * p] = l;
       }
       for (let t = 0; t < m; t++) {
-        c1.hi[t] = ddMul(mo.wh, mo.wl, sh[d + t] as number, sl[d + t] as number);
+        c1.hi[t] = ddMul(mo.wh, mo.wl, sh[d + t], sl[d + t]);
         c1.lo[t] = lo();
       }
     }
     for (let j = 0; j < d; j++) {
       for (let k = 0; k < d; k++) {
-        A1.hi[(j + off) * p + k + off] = E.hi[j * q + k] as number;
-        A1.lo[(j + off) * p + k + off] = E.lo[j * q + k] as number;
+        A1.hi[(j + off) * p + k + off] = E.hi[j * q + k];
+        A1.lo[(j + off) * p + k + off] = E.lo[j * q + k];
       }
       for (let t = 0; t < m; t++) {
-        c1.hi[(j + off) * m + t] = E.hi[j * q + d + t] as number;
-        c1.lo[(j + off) * m + t] = E.lo[j * q + d + t] as number;
+        c1.hi[(j + off) * m + t] = E.hi[j * q + d + t];
+        c1.lo[(j + off) * m + t] = E.lo[j * q + d + t];
       }
     }
     const yy: DDMatrix = { hi: new Float64Array(m), lo: new Float64Array(m) };
     for (let t = 0; t < m; t++) {
-      yy.hi[t] = E.hi[(d + t) * q + d + t] as number;
-      yy.lo[t] = E.lo[(d + t) * q + d + t] as number;
+      yy.hi[t] = E.hi[(d + t) * q + d + t];
+      yy.lo[t] = E.lo[(d + t) * q + d + t];
     }
     return { p, off, A1, c1, yy, centre: intercept ? mo.mean.hi.slice() : new Float64Array(q) };
   }
@@ -283,7 +283,7 @@ export class MomentsFit {
     const Ar: DDMatrix = { hi: Float64Array.from(A1.hi), lo: Float64Array.from(A1.lo) };
     for (let j = off; j < p; j++) {
       lam[j] = ridge;
-      Ar.hi[j * p + j] = ddAdd(Ar.hi[j * p + j] as number, Ar.lo[j * p + j] as number, ridge, 0);
+      Ar.hi[j * p + j] = ddAdd(Ar.hi[j * p + j], Ar.lo[j * p + j], ridge, 0);
       Ar.lo[j * p + j] = lo();
     }
     const F = ddFactor(Ar, p, off, ridge > 0);
@@ -292,14 +292,14 @@ export class MomentsFit {
     const b0 = new Float64Array(m);
     for (let t = 0; t < m; t++) {
       // b0 = cY + theta0 - sum c_j b_j  (DD)
-      let h = intercept ? ddAdd(centre[d + t] as number, 0, th.hi[t] as number, th.lo[t] as number) : 0;
+      let h = intercept ? ddAdd(centre[d + t], 0, th.hi[t], th.lo[t]) : 0;
       let l = intercept ? lo() : 0;
       for (let j = 0; j < d; j++) {
-        const bh = th.hi[(j + off) * m + t] as number;
-        const bl = th.lo[(j + off) * m + t] as number;
+        const bh = th.hi[(j + off) * m + t];
+        const bl = th.lo[(j + off) * m + t];
         b[j * m + t] = bh + bl;
         if (intercept) {
-          const ph = ddMul(centre[j] as number, 0, bh, bl);
+          const ph = ddMul(centre[j], 0, bh, bl);
           h = ddAdd(h, l, -ph, -lo());
           l = lo();
         }
@@ -334,17 +334,17 @@ function ddRss(S: DDSystem, th: DDMatrix, m: number): Float64Array {
   const { p, A1, c1, yy } = S;
   const rss = new Float64Array(m);
   for (let t = 0; t < m; t++) {
-    let rh = yy.hi[t] as number;
-    let rl = yy.lo[t] as number;
+    let rh = yy.hi[t];
+    let rl = yy.lo[t];
     for (let i = 0; i < p; i++) {
-      let ah = ddMul(-2, 0, c1.hi[i * m + t] as number, c1.lo[i * m + t] as number);
+      let ah = ddMul(-2, 0, c1.hi[i * m + t], c1.lo[i * m + t]);
       let al = lo();
       for (let k = 0; k < p; k++) {
-        const ph = ddMul(A1.hi[i * p + k] as number, A1.lo[i * p + k] as number, th.hi[k * m + t] as number, th.lo[k * m + t] as number);
+        const ph = ddMul(A1.hi[i * p + k], A1.lo[i * p + k], th.hi[k * m + t], th.lo[k * m + t]);
         ah = ddAdd(ah, al, ph, lo());
         al = lo();
       }
-      const ph = ddMul(th.hi[i * m + t] as number, th.lo[i * m + t] as number, ah, al);
+      const ph = ddMul(th.hi[i * m + t], th.lo[i * m + t], ah, al);
       rh = ddAdd(rh, rl, ph, lo());
       rl = lo();
     }

@@ -65,22 +65,22 @@ export function mergeMoments(a: Moments, b: Moments): void {
   const dh = new Float64Array(q);
   const dl = new Float64Array(q);
   for (let j = 0; j < q; j++) {
-    dh[j] = ddAdd(b.mean.hi[j] as number, b.mean.lo[j] as number, -(a.mean.hi[j] as number), -(a.mean.lo[j] as number));
+    dh[j] = ddAdd(b.mean.hi[j], b.mean.lo[j], -a.mean.hi[j], -a.mean.lo[j]);
     dl[j] = lo();
   }
   for (let j = 0; j < q; j++) {
-    const sh = ddMul(dh[j] as number, dl[j] as number, fh, fl);
+    const sh = ddMul(dh[j], dl[j], fh, fl);
     const sl = lo();
-    a.mean.hi[j] = ddAdd(a.mean.hi[j] as number, a.mean.lo[j] as number, sh, sl);
+    a.mean.hi[j] = ddAdd(a.mean.hi[j], a.mean.lo[j], sh, sl);
     a.mean.lo[j] = lo();
     // g * delta_j, then times delta_k
-    const ejh = ddMul(dh[j] as number, dl[j] as number, gh, gl);
+    const ejh = ddMul(dh[j], dl[j], gh, gl);
     const ejl = lo();
     for (let k = 0; k < q; k++) {
       const t = j * q + k;
-      let h = ddAdd(a.C.hi[t] as number, a.C.lo[t] as number, b.C.hi[t] as number, b.C.lo[t] as number);
+      let h = ddAdd(a.C.hi[t], a.C.lo[t], b.C.hi[t], b.C.lo[t]);
       let l = lo();
-      const ph = ddMul(ejh, ejl, dh[k] as number, dl[k] as number);
+      const ph = ddMul(ejh, ejl, dh[k], dl[k]);
       h = ddAdd(h, l, ph, lo());
       l = lo();
       a.C.hi[t] = h;
@@ -122,7 +122,7 @@ export function chunkMoments(
     let a = Infinity;
     let b = -Infinity;
     for (let i = 0; i < n; i++) {
-      const v = Y[i * m + k] as number;
+      const v = Y[i * m + k];
       if (v < a) a = v;
       if (v > b) b = v;
     }
@@ -137,69 +137,69 @@ export function chunkMoments(
     const rows = Math.min(block, n - r0);
     for (let i = 0; i < rows; i++) {
       const o = (r0 + i) * d;
-      for (let j = 0; j < d; j++) V[i * q + j] = data[o + j] as number;
-      for (let k = 0; k < m; k++) V[i * q + d + k] = Y[(r0 + i) * m + k] as number;
-      if (Vlo && xlo) for (let j = 0; j < d; j++) Vlo[i * q + j] = xlo[o + j] as number;
+      for (let j = 0; j < d; j++) V[i * q + j] = data[o + j];
+      for (let k = 0; k < m; k++) V[i * q + d + k] = Y[(r0 + i) * m + k];
+      if (Vlo && xlo) for (let j = 0; j < d; j++) Vlo[i * q + j] = xlo[o + j];
     }
     const Vm: Matrix = { rows, cols: q, data: rows === block ? V : V.subarray(0, rows * q) };
     const wb = w ? w.subarray(r0, r0 + rows) : undefined;
     if (mode === 'accurate') {
       const G = ddGram({ X: Vm, lo: Vlo && (rows === block ? Vlo : Vlo.subarray(0, rows * q)), w: wb, intercept: true, mu, s });
       for (let t = 0; t < Gh.length; t++) {
-        Gh[t] = ddAdd(Gh[t] as number, Gl[t] as number, G.hi[t] as number, G.lo[t] as number);
+        Gh[t] = ddAdd(Gh[t], Gl[t], G.hi[t], G.lo[t]);
         Gl[t] = lo();
       }
     } else {
       // centre (and scale) in float64, then the SIMD Gram; first moments summed alongside
       const Q = q + 1;
       for (let i = 0; i < rows; i++) {
-        const wi = wb ? (wb[i] as number) : 1;
+        const wi = wb ? wb[i] : 1;
         for (let j = 0; j < q; j++) {
-          const z = ((V[i * q + j] as number) - (mu[j] as number)) / (s[j] as number);
+          const z = (V[i * q + j] - mu[j]) / s[j];
           V[i * q + j] = z;
-          Gh[1 + j] = (Gh[1 + j] as number) + wi * z;
+          Gh[1 + j] = Gh[1 + j] + wi * z;
         }
       }
       const g = wb ? la.gram(Vm, undefined, { weights: wb }) : la.gram(Vm);
-      for (let j = 0; j < q; j++) for (let k = 0; k < q; k++) Gh[(j + 1) * Q + k + 1] = (Gh[(j + 1) * Q + k + 1] as number) + (g.xtx[j * q + k] as number);
+      for (let j = 0; j < q; j++) for (let k = 0; k < q; k++) Gh[(j + 1) * Q + k + 1] = Gh[(j + 1) * Q + k + 1] + g.xtx[j * q + k];
     }
   }
   const Q = q + 1;
   if (mode === 'fast') {
     Gh[0] = sum.sumW;
-    for (let j = 0; j < q; j++) Gh[(j + 1) * Q] = Gh[1 + j] as number;
+    for (let j = 0; j < q; j++) Gh[(j + 1) * Q] = Gh[1 + j];
   }
   // unscale (exact powers of two): index 0 is the ones column
-  const sc = (t: number): number => (t === 0 ? 1 : (s[t - 1] as number));
+  const sc = (t: number): number => (t === 0 ? 1 : s[t - 1]);
   for (let a = 0; a < Q; a++) {
     for (let b = 0; b < Q; b++) {
       const f = sc(a) * sc(b);
-      Gh[a * Q + b] = (Gh[a * Q + b] as number) * f;
-      Gl[a * Q + b] = (Gl[a * Q + b] as number) * f;
+      Gh[a * Q + b] = Gh[a * Q + b] * f;
+      Gl[a * Q + b] = Gl[a * Q + b] * f;
     }
   }
   // W = G00, S1 = G0j: mean = mu + S1/W, C = M2 - S1 S1^T / W
   out.n = sum.n;
-  out.wh = Gh[0] as number;
-  out.wl = Gl[0] as number;
+  out.wh = Gh[0];
+  out.wl = Gl[0];
   const s1h = new Float64Array(q);
   const s1l = new Float64Array(q);
   for (let j = 0; j < q; j++) {
-    s1h[j] = Gh[j + 1] as number;
-    s1l[j] = Gl[j + 1] as number;
-    const qh = ddDiv(s1h[j] as number, s1l[j] as number, out.wh, out.wl);
+    s1h[j] = Gh[j + 1];
+    s1l[j] = Gl[j + 1];
+    const qh = ddDiv(s1h[j], s1l[j], out.wh, out.wl);
     const ql = lo();
-    out.mean.hi[j] = ddAdd(mu[j] as number, 0, qh, ql);
+    out.mean.hi[j] = ddAdd(mu[j], 0, qh, ql);
     out.mean.lo[j] = lo();
   }
   for (let j = 0; j < q; j++) {
-    const rh = ddDiv(s1h[j] as number, s1l[j] as number, out.wh, out.wl);
+    const rh = ddDiv(s1h[j], s1l[j], out.wh, out.wl);
     const rl = lo();
     for (let k = 0; k < q; k++) {
-      const ph = ddMul(rh, rl, s1h[k] as number, s1l[k] as number);
+      const ph = ddMul(rh, rl, s1h[k], s1l[k]);
       const pl = lo();
       const t = (j + 1) * Q + k + 1;
-      out.C.hi[j * q + k] = ddAdd(Gh[t] as number, Gl[t] as number, -ph, -pl);
+      out.C.hi[j * q + k] = ddAdd(Gh[t], Gl[t], -ph, -pl);
       out.C.lo[j * q + k] = lo();
     }
   }

@@ -53,9 +53,9 @@ export function dataNormalSystem(
   const Yc = new Float64Array(n * m);
   const yy = new Float64Array(m);
   for (let i = 0; i < n; i++) {
-    const wi = w ? (w[i] as number) : 1;
+    const wi = w ? w[i] : 1;
     for (let k = 0; k < m; k++) {
-      const v = (Y[i * m + k] as number) - (muY[k] as number);
+      const v = Y[i * m + k] - muY[k];
       Yc[i * m + k] = v;
       yy[k] += wi * v * v;
     }
@@ -87,7 +87,7 @@ export function equilibrate(A: Float64Array, p: number): { D: Float64Array; As: 
   const D = new Float64Array(p);
   for (let j = 0; j < p; j++) D[j] = pow2Near(1 / Math.sqrt(A[j * p + j] as number));
   const As = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) As[i * p + j] = (A[i * p + j] as number) * (D[i] as number) * (D[j] as number);
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) As[i * p + j] = A[i * p + j] * D[i] * D[j];
   return { D, As };
 }
 
@@ -110,12 +110,12 @@ export function solveFast(la: LinAlg, sys: NormalSystem, ridge: number): FastSol
   const { d, m } = sys;
   const Ar = Float64Array.from(sys.A);
   const rd = ridgeDiag(ridge, sys.s);
-  for (let j = 0; j < d; j++) Ar[j * d + j] += rd[j] as number;
+  for (let j = 0; j < d; j++) Ar[j * d + j] += rd[j];
   const { D, As } = equilibrate(Ar, d);
   const k = m + d;
   const B = new Float64Array(d * k);
   for (let i = 0; i < d; i++) {
-    for (let t = 0; t < m; t++) B[i * k + t] = (sys.c[i * m + t] as number) * (D[i] as number);
+    for (let t = 0; t < m; t++) B[i * k + t] = sys.c[i * m + t] * D[i];
     B[i * k + m + i] = 1;
   }
   const S = la.solveSPD(As, B);
@@ -123,12 +123,12 @@ export function solveFast(la: LinAlg, sys: NormalSystem, ridge: number): FastSol
   const Ainv = new Float64Array(d * d);
   const AinvS = new Float64Array(d * d);
   for (let i = 0; i < d; i++) {
-    for (let t = 0; t < m; t++) theta[i * m + t] = (S[i * k + t] as number) * (D[i] as number);
+    for (let t = 0; t < m; t++) theta[i * m + t] = S[i * k + t] * D[i];
     for (let j = 0; j < d; j++) {
       // symmetrise: the solves give A^-1 up to rounding in each column
-      const v = 0.5 * ((S[i * k + m + j] as number) + (S[j * k + m + i] as number));
+      const v = 0.5 * (S[i * k + m + j] + S[j * k + m + i]);
       AinvS[i * d + j] = v;
-      Ainv[i * d + j] = v * (D[i] as number) * (D[j] as number);
+      Ainv[i * d + j] = v * D[i] * D[j];
     }
   }
   const cond = norm1(As, d) * norm1(AinvS, d);

@@ -55,7 +55,7 @@ export function residualPass(P: DataProblem, C: Coefs): PassResult {
   const bh = new Float64Array(d * m);
   const bl = new Float64Array(d * m);
   for (let t = 0; t < d * m; t++) {
-    const v = b[t] as number;
+    const v = b[t];
     const q = SPLITTER * v;
     const h = q - (q - v);
     bh[t] = h;
@@ -72,25 +72,25 @@ export function residualPass(P: DataProblem, C: Coefs): PassResult {
   const zah = new Float64Array(d);
   const zal = new Float64Array(d);
   for (let i = 0; i < n; i++) {
-    const wi = w ? (w[i] as number) : 1;
+    const wi = w ? w[i] : 1;
     if (wi === 0) continue;
     const o = i * d;
     for (let j = 0; j < d; j++) {
-      const x = data[o + j] as number;
+      const x = data[o + j];
       let q = SPLITTER * x;
       let h = q - (q - x);
       xah[j] = h;
       xal[j] = x - h;
       // z = (x - mu + lo) / s, exact in DD
-      const nm = -(mu[j] as number);
+      const nm = -mu[j];
       let a = x + nm;
       const bv = a - x;
       let e = x - (a - bv) + (nm - bv);
-      if (lo) e += lo[o + j] as number;
+      if (lo) e += lo[o + j];
       h = a + e;
       e = e - (h - a);
-      a = h * (inv[j] as number);
-      e = e * (inv[j] as number);
+      a = h * inv[j];
+      e = e * inv[j];
       zh[j] = a;
       zl[j] = e;
       q = SPLITTER * a;
@@ -100,10 +100,10 @@ export function residualPass(P: DataProblem, C: Coefs): PassResult {
     }
     for (let k = 0; k < m; k++) {
       // r = y - b0 - sum b_j x_j  (Dot2: Sh exact running sum via twoSum, Sl collects errors)
-      let Sh = Y[i * m + k] as number;
+      let Sh = Y[i * m + k];
       let Sl = 0;
       if (intercept) {
-        const nb = -(C.b0[k] as number);
+        const nb = -C.b0[k];
         const t = Sh + nb;
         const bv = t - Sh;
         Sl += Sh - (t - bv) + (nb - bv);
@@ -111,14 +111,14 @@ export function residualPass(P: DataProblem, C: Coefs): PassResult {
       }
       for (let j = 0; j < d; j++) {
         const idx = j * m + k;
-        const bj = b[idx] as number;
-        const pr = (data[o + j] as number) * bj;
-        const hb = bh[idx] as number;
-        const lb = bl[idx] as number;
-        const ha = xah[j] as number;
-        const la = xal[j] as number;
+        const bj = b[idx];
+        const pr = data[o + j] * bj;
+        const hb = bh[idx];
+        const lb = bl[idx];
+        const ha = xah[j];
+        const la = xal[j];
         let e = ha * hb - pr + ha * lb + la * hb + la * lb;
-        if (lo) e += (lo[o + j] as number) * bj;
+        if (lo) e += lo[o + j] * bj;
         const t = Sh - pr;
         const bv = t - Sh;
         Sl += Sh - (t - bv) + (-pr - bv) - e;
@@ -142,7 +142,7 @@ export function residualPass(P: DataProblem, C: Coefs): PassResult {
       }
       if (intercept) {
         const t0 = k;
-        const g = gh[t0] as number;
+        const g = gh[t0];
         const t = g + wrh;
         const bv = t - g;
         gl[t0] += g - (t - bv) + (wrh - bv) + wrl;
@@ -152,12 +152,12 @@ export function residualPass(P: DataProblem, C: Coefs): PassResult {
       const wa = q - (q - wrh);
       const wb = wrh - wa;
       for (let j = 0; j < d; j++) {
-        const za = zah[j] as number;
-        const zb = zal[j] as number;
-        const pr = (zh[j] as number) * wrh;
-        const e = za * wa - pr + za * wb + zb * wa + zb * wb + ((zh[j] as number) * wrl + (zl[j] as number) * wrh);
+        const za = zah[j];
+        const zb = zal[j];
+        const pr = zh[j] * wrh;
+        const e = za * wa - pr + za * wb + zb * wa + zb * wb + (zh[j] * wrl + zl[j] * wrh);
         const t1 = (j + off) * m + k;
-        const g = gh[t1] as number;
+        const g = gh[t1];
         const t = g + pr;
         const bv = t - g;
         gl[t1] += g - (t - bv) + (pr - bv) + e;
@@ -167,11 +167,11 @@ export function residualPass(P: DataProblem, C: Coefs): PassResult {
   }
   for (let t = 0; t < p * m; t++) {
     const j = Math.floor(t / m) - off;
-    let g = gh[t] as number;
-    let e = gl[t] as number;
+    let g = gh[t];
+    let e = gl[t];
     if (j >= 0 && ridge > 0) {
       // - ridge * b_j / s_j  (rounded once: the penalty term needs no DD)
-      const r = -ridge * (b[t - off * m] as number) * (inv[j] as number);
+      const r = -ridge * b[t - off * m] * inv[j];
       const u = g + r;
       const bv = u - g;
       e += g - (u - bv) + (r - bv);
@@ -221,11 +221,11 @@ export function refine(P: DataProblem, C: Coefs, M: Preconditioner, maxIter: num
     // componentwise relative size of the correction against theta1
     const theta = new Float64Array(p * m);
     for (let k = 0; k < m; k++) {
-      let t0 = intercept ? (C.b0[k] as number) : 0;
+      let t0 = intercept ? C.b0[k] : 0;
       for (let j = 0; j < d; j++) {
-        const bj = C.b[j * m + k] as number;
-        theta[(j + off) * m + k] = bj * (s[j] as number);
-        t0 += (mu[j] as number) * bj;
+        const bj = C.b[j * m + k];
+        theta[(j + off) * m + k] = bj * s[j];
+        t0 += mu[j] * bj;
       }
       if (intercept) theta[k] = t0;
     }
@@ -239,21 +239,21 @@ export function refine(P: DataProblem, C: Coefs, M: Preconditioner, maxIter: num
     if (!Number.isFinite(rel)) return { iterations: it, lastCorrection: rel, rss, ok: false };
     // apply: b_j += d_j / s_j ; b0 += d0 - sum mu_j (d_j / s_j)
     for (let k = 0; k < m; k++) {
-      let d0 = intercept ? (delta[k] as number) : 0;
+      let d0 = intercept ? delta[k] : 0;
       for (let j = 0; j < d; j++) {
-        const db = (delta[(j + off) * m + k] as number) / (s[j] as number);
-        C.b[j * m + k] = (C.b[j * m + k] as number) + db;
-        d0 -= (mu[j] as number) * db;
+        const db = delta[(j + off) * m + k] / s[j];
+        C.b[j * m + k] = C.b[j * m + k] + db;
+        d0 -= mu[j] * db;
       }
-      if (intercept) C.b0[k] = (C.b0[k] as number) + d0;
+      if (intercept) C.b0[k] = C.b0[k] + d0;
     }
     // rss was measured before this correction; it drops by ~delta . g, which
     // matters only for (near-)exact fits, where one more pass measures it
     let stale = false;
     for (let k = 0; k < m; k++) {
       let drop = 0;
-      for (let t = 0; t < p; t++) drop += (delta[t * m + k] as number) * (pass.gh[t * m + k] as number);
-      if (drop > 1e-10 * (rss[k] as number)) stale = true;
+      for (let t = 0; t < p; t++) drop += delta[t * m + k] * pass.gh[t * m + k];
+      if (drop > 1e-10 * rss[k]) stale = true;
     }
     const stop = rel <= CONVERGED || (it >= 2 && rel > 0.5 * prev) || it === maxIter; // converged, noise floor, diverging
     if (stop) {

@@ -72,8 +72,8 @@ export function dependentFromPivot(As: Float64Array, p: number, k: number, solve
   const A = new Float64Array(k * k);
   const b = new Float64Array(k);
   for (let i = 0; i < k; i++) {
-    for (let j = 0; j < k; j++) A[i * k + j] = As[i * p + j] as number;
-    b[i] = As[i * p + k] as number;
+    for (let j = 0; j < k; j++) A[i * k + j] = As[i * p + j];
+    b[i] = As[i * p + k];
   }
   let c: Float64Array;
   try {
@@ -91,7 +91,7 @@ export function dependentFromPivot(As: Float64Array, p: number, k: number, solve
 /** Columns taking part in the near-dependency, read off the inverse. */
 export function dependentFromInverse(AinvS: Float64Array, p: number): number[] {
   let r = 0;
-  for (let j = 1; j < p; j++) if ((AinvS[j * p + j] as number) > (AinvS[r * p + r] as number)) r = j;
+  for (let j = 1; j < p; j++) if (AinvS[j * p + j] > AinvS[r * p + r]) r = j;
   let big = 0;
   for (let j = 0; j < p; j++) big = Math.max(big, Math.abs(AinvS[r * p + j] as number));
   const out: number[] = [];

@@ -46,17 +46,17 @@ export function ridgeCovariance(Ainv: Float64Array, lam: Float64Array, p: number
   let edf = p;
   let any = false;
   for (let j = 0; j < p; j++) {
-    const l = lam[j] as number;
+    const l = lam[j];
     if (l !== 0) any = true;
-    edf -= l * (Ainv[j * p + j] as number);
+    edf -= l * Ainv[j * p + j];
   }
   if (!any) return { V: Ainv, edf: p };
   const V = Float64Array.from(Ainv);
   for (let i = 0; i < p; i++) {
     for (let j = 0; j < p; j++) {
       let t = 0;
-      for (let k = 0; k < p; k++) t += (Ainv[i * p + k] as number) * (lam[k] as number) * (Ainv[k * p + j] as number);
-      V[i * p + j] = (V[i * p + j] as number) - t;
+      for (let k = 0; k < p; k++) t += Ainv[i * p + k] * lam[k] * Ainv[k * p + j];
+      V[i * p + j] = V[i * p + j] - t;
     }
   }
   return { V, edf };
@@ -87,19 +87,19 @@ export interface StatsInput {
 export function interceptQuad(V: Float64Array, Vlo: Float64Array | undefined, mu: Float64Array, s: Float64Array, p: number): number {
   const e = new Float64Array(p);
   e[0] = 1;
-  for (let j = 1; j < p; j++) e[j] = -(mu[j - 1] as number) / (s[j - 1] as number);
+  for (let j = 1; j < p; j++) e[j] = -mu[j - 1] / s[j - 1];
   if (!Vlo) {
     let t = 0;
-    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) t += (e[i] as number) * (V[i * p + j] as number) * (e[j] as number);
+    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) t += e[i] * V[i * p + j] * e[j];
     return t;
   }
   let sh = 0;
   let sl = 0;
   for (let i = 0; i < p; i++) {
     for (let j = 0; j < p; j++) {
-      const eh = twoProd(e[i] as number, e[j] as number);
+      const eh = twoProd(e[i], e[j]);
       const el = lo();
-      const ph = ddMul(eh, el, V[i * p + j] as number, Vlo[i * p + j] as number);
+      const ph = ddMul(eh, el, V[i * p + j], Vlo[i * p + j]);
       sh = ddAdd(sh, sl, ph, lo());
       sl = lo();
     }
@@ -120,21 +120,21 @@ export function computeStats(I: StatsInput): LinearStats {
   const itv = new Float64Array(m);
   const q0 = intercept ? interceptQuad(V, I.Vlo, I.mu, s, p) : NaN;
   for (let k = 0; k < m; k++) {
-    const rss = Math.max(0, I.rss[k] as number);
-    const tss = I.tss[k] as number;
+    const rss = Math.max(0, I.rss[k]);
+    const tss = I.tss[k];
     r2[k] = tss > 0 ? 1 - rss / tss : NaN;
     const sigma = dof > 0 ? Math.sqrt(rss / dof) : NaN;
     sd[k] = sigma;
     for (let j = 0; j < d; j++) {
-      const v = Math.max(0, V[(j + off) * p + j + off] as number);
-      const e = (sigma * Math.sqrt(v)) / (s[j] as number);
+      const v = Math.max(0, V[(j + off) * p + j + off]);
+      const e = (sigma * Math.sqrt(v)) / s[j];
       se[j * m + k] = e;
-      tv[j * m + k] = (b[j * m + k] as number) / e;
+      tv[j * m + k] = b[j * m + k] / e;
     }
     ise[k] = intercept ? sigma * Math.sqrt(Math.max(0, q0)) : NaN;
-    itv[k] = intercept ? (b0[k] as number) / (ise[k] as number) : NaN;
+    itv[k] = intercept ? b0[k] / ise[k] : NaN;
   }
-  const pick = (a: Float64Array): number | Float64Array => (I.vector ? (a[0] as number) : a);
+  const pick = (a: Float64Array): number | Float64Array => (I.vector ? a[0] : a);
   return {
     n: I.n,
     dof,
@@ -156,14 +156,14 @@ export function totalSumSquares(Y: Float64Array, m: number, w: Float64Array | un
   const tss = new Float64Array(m);
   const lin = new Float64Array(m);
   for (let i = 0; i < n; i++) {
-    const wi = w ? (w[i] as number) : 1;
+    const wi = w ? w[i] : 1;
     if (wi === 0) continue;
     for (let k = 0; k < m; k++) {
-      const v = (Y[i * m + k] as number) - (intercept ? (muY[k] as number) : 0);
+      const v = Y[i * m + k] - (intercept ? muY[k] : 0);
       tss[k] += wi * v * v;
       lin[k] += wi * v;
     }
   }
-  if (intercept) for (let k = 0; k < m; k++) tss[k] = (tss[k] as number) - ((lin[k] as number) * (lin[k] as number)) / sumW;
+  if (intercept) for (let k = 0; k < m; k++) tss[k] = tss[k] - (lin[k] * lin[k]) / sumW;
   return tss;
 }

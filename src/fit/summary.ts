@@ -39,16 +39,16 @@ export function summarize(la: LinAlg, X: Matrix, Y: Float64Array, m: number, w: 
   let npos = 0;
   if (w) {
     for (let i = 0; i < n; i++) {
-      const wi = w[i] as number;
+      const wi = w[i];
       if (!(wi > 0)) continue;
       npos++;
       sumW += wi;
-      for (let k = 0; k < m; k++) sumY[k] += wi * (Y[i * m + k] as number);
+      for (let k = 0; k < m; k++) sumY[k] += wi * Y[i * m + k];
     }
   } else {
     npos = n;
     sumW = n;
-    for (let t = 0; t < n * m; t++) sumY[t % m] += Y[t] as number;
+    for (let t = 0; t < n * m; t++) sumY[t % m] += Y[t];
   }
   // a NaN/Inf anywhere in a scanned row makes its column sum non-finite (a
   // finite overflow may too): then find and report the first bad value
@@ -59,20 +59,20 @@ export function summarize(la: LinAlg, X: Matrix, Y: Float64Array, m: number, w: 
   const constant: number[] = [];
   const constantValue = new Map<number, number>();
   for (let j = 0; j < d; j++) {
-    const lo = mn[j] as number;
-    const hi = mx[j] as number;
+    const lo = mn[j];
+    const hi = mx[j];
     if (lo === hi) {
       constant.push(j);
       constantValue.set(j, lo);
     }
     if (center) {
       // clamp: the rounded weighted mean always lies in [min, max] mathematically
-      mu[j] = Math.min(hi, Math.max(lo, (sum[j] as number) / sumW));
+      mu[j] = Math.min(hi, Math.max(lo, sum[j] / sumW));
       s[j] = pow2Near(hi - lo);
     } else {
       s[j] = pow2Near(Math.max(Math.abs(lo), Math.abs(hi)));
     }
   }
-  if (center) for (let k = 0; k < m; k++) muY[k] = (sumY[k] as number) / sumW;
+  if (center) for (let k = 0; k < m; k++) muY[k] = sumY[k] / sumW;
   return { n: npos, sumW, mu, s, muY, constant, constantValue };
 }

@@ -63,8 +63,8 @@ export const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0]
 function swapInPlace(b: Uint8Array, size: number): void {
   for (let i = 0; i + size <= b.length; i += size) {
     for (let lo = i, hi = i + size - 1; lo < hi; lo++, hi--) {
-      const t = b[lo]!;
-      b[lo] = b[hi]!;
+      const t = b[lo];
+      b[lo] = b[hi];
       b[hi] = t;
     }
   }
@@ -119,7 +119,7 @@ export function writeArray(out: Uint8Array, off: number, a: NumericArray): void 
 export function halfToFloat32(h: Uint16Array): Float32Array {
   const out = new Float32Array(h.length);
   for (let i = 0; i < h.length; i++) {
-    const v = h[i]!;
+    const v = h[i];
     const sign = v & 0x8000 ? -1 : 1;
     const exp = (v >> 10) & 0x1f;
     const man = v & 0x3ff;
@@ -133,7 +133,7 @@ export function halfToFloat32(h: Uint16Array): Float32Array {
 /** bfloat16 bit pattern -> float32: the high half of the float32, bit for bit (NaN payloads included). */
 export function bfloat16ToFloat32(h: Uint16Array): Float32Array {
   const bits = new Uint32Array(h.length);
-  for (let i = 0; i < h.length; i++) bits[i] = h[i]! << 16;
+  for (let i = 0; i < h.length; i++) bits[i] = h[i] << 16;
   return new Float32Array(bits.buffer);
 }
 

@@ -35,7 +35,7 @@ const TEMP_NAME = /^\.(.+)\.(\d+)\.[a-z0-9]+\.tmp$/;
  */
 export function parseTempName(name: string): { target: string; pid: number } | undefined {
   const m = TEMP_NAME.exec(name);
-  return m ? { target: m[1]!, pid: Number(m[2]) } : undefined;
+  return m ? { target: m[1], pid: Number(m[2]) } : undefined;
 }
 
 export interface AtomicWriteOptions {

@@ -69,13 +69,13 @@ export function checkCodes(data: Int8Array | Uint8Array, n: number, bits: number
   const codes = unpackCodes(data, n, bits, scheme);
   const { qmin, qmax } = quantRange(bits, scheme);
   for (let i = 0; i < n; i++) {
-    const q = codes[i]!;
+    const q = codes[i];
     if (q < qmin || q > qmax) throw fail(`${what}: code ${i} is ${q}, outside [${qmin}, ${qmax}] for ${scheme} ${bits}-bit`);
   }
   if (bits <= 4) {
     const again = packCodes(codes, bits, scheme);
     for (let i = 0; i < again.length; i++) {
-      if ((again[i]! & 0xff) !== (data[i]! & 0xff)) throw fail(`${what}: byte ${i} has non-zero unused bits`);
+      if ((again[i] & 0xff) !== (data[i] & 0xff)) throw fail(`${what}: byte ${i} has non-zero unused bits`);
     }
   }
 }
@@ -83,7 +83,7 @@ export function checkCodes(data: Int8Array | Uint8Array, n: number, bits: number
 export function checkScales(scale: Float32Array, groups: number, what: string, fail: Fail): void {
   if (scale.length !== groups) throw fail(`${what} has ${scale.length} values, expected ${groups} (one per group)`);
   for (let g = 0; g < groups; g++) {
-    const s = scale[g]!;
+    const s = scale[g];
     if (!(s > 0 && s < Infinity)) throw fail(`${what}[${g}] = ${s}; scales must be finite and > 0`);
   }
 }
@@ -96,7 +96,7 @@ export function checkZeroPoints(zp: ArrayLike<number> | undefined, groups: numbe
   if (zp.length !== groups) throw fail(`${what} has ${zp.length} values, expected ${groups} (one per group)`);
   const { qmin, qmax } = scheme === 'affine' ? quantRange(bits, scheme) : { qmin: 0, qmax: 0 };
   for (let g = 0; g < groups; g++) {
-    const z = zp[g]!;
+    const z = zp[g];
     if (!Number.isInteger(z) || z < qmin || z > qmax) throw fail(`${what}[${g}] = ${z}, outside [${qmin}, ${qmax}] for ${scheme} ${bits}-bit`);
   }
 }

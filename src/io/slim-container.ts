@@ -74,7 +74,7 @@ export async function writeContainer(header: JsonObject, w: TensorWriter): Promi
   writeU64(view, 16, dataBytes);
   out.set(json, PREAMBLE_BYTES);
   out.fill(0x20, PREAMBLE_BYTES + json.length, dataStart);
-  w.list.forEach((t, i) => writeArray(out, dataStart + table[i]!.offsets[0]!, t.data));
+  w.list.forEach((t, i) => writeArray(out, dataStart + table[i].offsets[0], t.data));
   const crc = await crc32c(out.subarray(0, total - CHECKSUM_BYTES));
   view.setUint32(total - CHECKSUM_BYTES, crc, true);
   return out;

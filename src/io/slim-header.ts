@@ -154,9 +154,9 @@ function parseTensorTable(v: unknown, dataBytes: number): SlimTensorEntry[] {
   const sorted = out.slice().sort((a, b) => a.offsets[0] - b.offsets[0] || a.offsets[1] - b.offsets[1]);
   let maxEnd = 0;
   for (let i = 0; i < sorted.length; i++) {
-    const t = sorted[i]!;
-    if (i > 0 && t.offsets[0] < sorted[i - 1]!.offsets[1]) {
-      const p = sorted[i - 1]!;
+    const t = sorted[i];
+    if (i > 0 && t.offsets[0] < sorted[i - 1].offsets[1]) {
+      const p = sorted[i - 1];
       throw formatError(`tensors ${JSON.stringify(p.name)} [${p.offsets[0]}, ${p.offsets[1]}) and ${JSON.stringify(t.name)} [${t.offsets[0]}, ${t.offsets[1]}) overlap`);
     }
     maxEnd = Math.max(maxEnd, t.offsets[1]);

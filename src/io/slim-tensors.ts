@@ -128,14 +128,14 @@ export function decodeTensors(objects: unknown[], r: TensorReader): Record<strin
       let mask: Uint8Array;
       if (format === 'bitmask') mask = maskFromBitmask(r.take(`${name}.mask`, ['U8'], [(n + 7) >> 3]) as Uint8Array, n, kept, `${ow} mask`);
       else {
-        const rows = shape.length === 2 ? shape[0]! : 1;
-        const cols = shape.length === 2 ? shape[1]! : n;
+        const rows = shape.length === 2 ? shape[0] : 1;
+        const cols = shape.length === 2 ? shape[1] : n;
         const rowPtr = r.take(`${name}.row_ptr`, ['U32'], [rows + 1]) as Uint32Array;
         const colIdx = r.take(`${name}.col_idx`, ['U16', 'U32'], [kept]) as Uint16Array | Uint32Array;
         mask = maskFromCsr(rowPtr, colIdx, rows, cols, kept, ow);
       }
       const dense = vals instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
-      for (let i = 0, p = 0; i < n; i++) if (maskBit(mask, i)) dense[i] = vals[p++]!;
+      for (let i = 0, p = 0; i < n; i++) if (maskBit(mask, i)) dense[i] = vals[p++];
       out.push([name, SparseTensor.fromDense(dense, mask, shape)]);
     }
   });

@@ -46,8 +46,8 @@ export function fromTaggedJSON(v: unknown, what: string, depth = 0): unknown {
   if (Array.isArray(v)) return v.map((x, i) => fromTaggedJSON(x, `${what}[${i}]`, depth + 1));
   if (!isPlainObject(v)) throw formatError(`${what} is ${describeMember(v)}`);
   const keys = Object.keys(v);
-  if (keys.length === 1 && keys[0]!.startsWith('$')) {
-    const tag = keys[0]!;
+  if (keys.length === 1 && keys[0].startsWith('$')) {
+    const tag = keys[0];
     const x = v[tag];
     if (tag === '$num') return decodeNum(x, `${what}.$num`);
     if (!Array.isArray(x)) throw formatError(`${what}.${tag} must be an array`);

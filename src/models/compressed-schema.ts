@@ -126,7 +126,7 @@ export function readCompressed(j: JsonObject, src: TensorSource): CompressedLine
   if (bits === null) {
     const vals = src.take('values', ['F64'], [kept]) as Float64Array;
     const dense = new Float64Array(n);
-    for (let i = 0, p = 0; i < n; i++) if (on(i)) dense[i] = vals[p++]!;
+    for (let i = 0, p = 0; i < n; i++) if (on(i)) dense[i] = vals[p++];
     return new CompressedLinearModel({ d, outputs: m, intercept, keep, dense, bits: null, groupSize, report });
   }
   const sch = scheme!;
@@ -142,8 +142,8 @@ export function readCompressed(j: JsonObject, src: TensorSource): CompressedLine
   const keptCodes = unpackCodes(packed, kept, bits, sch);
   const codes = new Int32Array(n);
   for (let i = 0, p = 0; i < n; i++) {
-    if (on(i)) codes[i] = keptCodes[p++]!;
-    else codes[i] = zeroPoint ? zeroPoint[(i / groupSize) | 0]! : 0;
+    if (on(i)) codes[i] = keptCodes[p++];
+    else codes[i] = zeroPoint ? zeroPoint[(i / groupSize) | 0] : 0;
   }
   return new CompressedLinearModel({
     d,

@@ -32,7 +32,7 @@ export interface ArraysIn {
 
 /** The JSON form: arrays inline, as JSON numbers. */
 export const INLINE_ARRAYS: ArraysOut & ArraysIn = {
-  put: (key, _tensor, _shape, data, opts) => ({ [key]: opts?.scalar ? encodeNum(data[0]!) : encodeArr(data) }),
+  put: (key, _tensor, _shape, data, opts) => ({ [key]: opts?.scalar ? encodeNum(data[0]) : encodeArr(data) }),
   get: (obj, key, _tensor, shape, what, opts) =>
     opts?.scalar ? Float64Array.of(decodeNum(obj[key], what)) : decodeArr(obj[key], shape.reduce((a, b) => a * b, 1), what),
 };

@@ -76,7 +76,7 @@ export function readLinear(j: JsonObject, arrays: ArraysIn, at: string): LinearF
   const st = getObject(j.stats, `${at}stats`);
   const perOutput = (key: string): number | Float64Array => {
     const a = decodeArr(st[key], m, `${at}stats.${key}`);
-    return vector ? a[0]! : a;
+    return vector ? a[0] : a;
   };
   const coef = finite(arrays.get(j, 'coef', 'coef', [d, m], `${at}coef`), `${at}coef`);
   const b0 = finite(arrays.get(j, 'intercept', 'intercept', [m], `${at}intercept`), `${at}intercept`);
@@ -100,5 +100,5 @@ export function readLinear(j: JsonObject, arrays: ArraysIn, at: string): LinearF
     method: getEnum(st.method, `${at}stats.method`, LINEAR_METHODS),
     refinementSteps: getInt(st.refinementSteps, `${at}stats.refinementSteps`),
   };
-  return { d, outputs: m, coef, intercept: vector ? b0[0]! : b0, fitIntercept, stats };
+  return { d, outputs: m, coef, intercept: vector ? b0[0] : b0, fitIntercept, stats };
 }

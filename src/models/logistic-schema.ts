@@ -59,5 +59,5 @@ export function readLogistic(j: JsonObject, arrays: ArraysIn, at: string): Logis
   checkIntercept(b0, fitIntercept, at);
   const stdErrors = arrays.get(st, 'stdErrors', 'std_errors', [d], `${at}stats.stdErrors`);
   const zValues = arrays.get(st, 'zValues', 'z_values', [d], `${at}stats.zValues`);
-  return { d, coef, intercept: b0[0]!, fitIntercept, stats: { ...scal, stdErrors, zValues, converged, method } };
+  return { d, coef, intercept: b0[0], fitIntercept, stats: { ...scal, stdErrors, zValues, converged, method } };
 }

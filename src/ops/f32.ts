@@ -13,10 +13,10 @@ export function floorF32(t: number): number {
   if (r <= t) return r;
   // r > t: step one ulp towards -Infinity.
   f32[0] = r;
-  if (r > 0) u32[0] = u32[0]! - 1;
+  if (r > 0) u32[0] = u32[0] - 1;
   else if (r === 0) u32[0] = 0x80000001; // -smallest subnormal
-  else u32[0] = u32[0]! + 1;
-  return f32[0]!;
+  else u32[0] = u32[0] + 1;
+  return f32[0];
 }
 
 /** Values as Float32Array (no copy when they already are). */

@@ -57,7 +57,7 @@ function checkBufferWeights(core: Core, w: F64Buffer, n: number): number {
   const v = new Float64Array(core.arena.memory.buffer, ptr, n);
   let any = false;
   for (let i = 0; i < n; i++) {
-    const x = v[i]!;
+    const x = v[i];
     if (x - x !== 0) throw new SlimfitError('E_NONFINITE', `weights has a non-finite value (${x}) at index ${i}; remove or impute it first`, { index: i });
     if (x < 0) throw new SlimfitError('E_RANGE', `weights[${i}] is negative (${x}); weights must be >= 0`, { index: i });
     if (x > 0) any = true;

@@ -27,7 +27,7 @@ import { pivotLost } from './pivot.js';
  */
 export function inverseUpperFactor(core: Core, A: Float64Array, d: number, ridge: number): { U: Float64Array } | { pivot: number } {
   const R = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) R[i * d + j] = A[(d - 1 - i) * d + (d - 1 - j)]!;
+  for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) R[i * d + j] = A[(d - 1 - i) * d + (d - 1 - j)];
   const s = new Scope(core.arena);
   let M: Float64Array;
   try {
@@ -38,10 +38,10 @@ export function inverseUpperFactor(core: Core, A: Float64Array, d: number, ridge
   } finally {
     s.release();
   }
-  for (let j = 0; j < d; j++) if (pivotLost(M[j * d + j]!, R[j * d + j]!, d, ridge)) return { pivot: d - 1 - j };
+  for (let j = 0; j < d; j++) if (pivotLost(M[j * d + j], R[j * d + j], d, ridge)) return { pivot: d - 1 - j };
   const X = lowerInverse(M, d);
   const U = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) for (let j = i; j < d; j++) U[i * d + j] = X[(d - 1 - i) * d + (d - 1 - j)]!;
+  for (let i = 0; i < d; i++) for (let j = i; j < d; j++) U[i * d + j] = X[(d - 1 - i) * d + (d - 1 - j)];
   return { U };
 }
 
@@ -59,27 +59,27 @@ function lowerInverse(L: Float64Array, d: number): Float64Array {
     X[xi + i] = 1;
     let k = 0;
     for (; k + 3 < i; k += 4) {
-      const a0 = L[li + k]!;
-      const a1 = L[li + k + 1]!;
-      const a2 = L[li + k + 2]!;
-      const a3 = L[li + k + 3]!;
+      const a0 = L[li + k];
+      const a1 = L[li + k + 1];
+      const a2 = L[li + k + 2];
+      const a3 = L[li + k + 3];
       const x0 = k * d;
       const x1 = x0 + d;
       const x2 = x1 + d;
       const x3 = x2 + d;
       // x_{k+t} is zero beyond column k+t: columns 0..k get all four terms.
-      for (let j = 0; j <= k; j++) X[xi + j]! -= a0 * X[x0 + j]! + a1 * X[x1 + j]! + a2 * X[x2 + j]! + a3 * X[x3 + j]!;
-      X[xi + k + 1]! -= a1 * X[x1 + k + 1]! + a2 * X[x2 + k + 1]! + a3 * X[x3 + k + 1]!;
-      X[xi + k + 2]! -= a2 * X[x2 + k + 2]! + a3 * X[x3 + k + 2]!;
-      X[xi + k + 3]! -= a3 * X[x3 + k + 3]!;
+      for (let j = 0; j <= k; j++) X[xi + j] -= a0 * X[x0 + j] + a1 * X[x1 + j] + a2 * X[x2 + j] + a3 * X[x3 + j];
+      X[xi + k + 1] -= a1 * X[x1 + k + 1] + a2 * X[x2 + k + 1] + a3 * X[x3 + k + 1];
+      X[xi + k + 2] -= a2 * X[x2 + k + 2] + a3 * X[x3 + k + 2];
+      X[xi + k + 3] -= a3 * X[x3 + k + 3];
     }
     for (; k < i; k++) {
-      const a = L[li + k]!;
+      const a = L[li + k];
       const xk = k * d;
-      for (let j = 0; j <= k; j++) X[xi + j]! -= a * X[xk + j]!;
+      for (let j = 0; j <= k; j++) X[xi + j] -= a * X[xk + j];
     }
-    const inv = 1 / L[li + i]!;
-    for (let j = 0; j <= i; j++) X[xi + j]! *= inv;
+    const inv = 1 / L[li + i];
+    for (let j = 0; j <= i; j++) X[xi + j] *= inv;
   }
   return X;
 }

@@ -98,7 +98,7 @@ export function quantize(core: Core, w: QuantizeInput, options?: QuantizeOptions
         const maxAbs = new Float32Array(core.arena.memory.buffer, mp, groups);
         scale = new Float32Array(groups);
         for (let g = 0; g < groups; g++) {
-          const m = maxAbs[g]!;
+          const m = maxAbs[g];
           if (m - m !== 0) checkFinite(core, xp, n, 'f32', what);
           scale[g] = symmetricScale(m, range.qmax);
         }
@@ -115,10 +115,10 @@ export function quantize(core: Core, w: QuantizeInput, options?: QuantizeOptions
       scale = opts.scale !== undefined ? explicitScales(opts.scale, groups) : new Float32Array(groups);
       zeroPoint = opts.zeroPoint !== undefined ? explicitZeroPoints(opts.zeroPoint, groups, range) : new Int32Array(groups);
       for (let g = 0; g < groups; g++) {
-        const mn = mins[g]!;
-        const mx = maxs[g]!;
+        const mn = mins[g];
+        const mx = maxs[g];
         if (opts.scale === undefined) scale[g] = affineScale(mn, mx, range.qmin, range.qmax);
-        if (opts.zeroPoint === undefined) zeroPoint[g] = affineZeroPoint(mn, scale[g]!, range.qmin, range.qmax);
+        if (opts.zeroPoint === undefined) zeroPoint[g] = affineZeroPoint(mn, scale[g], range.qmin, range.qmax);
       }
     }
     const sp = s.copyIn(scale);

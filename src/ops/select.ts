@@ -28,12 +28,12 @@ export function topKMask(core: Core, scores: Float32Array | Float64Array, segmen
   if (need.length === 0) return;
   const thresholds = kthLargest(core, scores, need);
   need.forEach((s, j) => {
-    const t = thresholds[j]!;
+    const t = thresholds[j];
     let above = 0;
-    for (let i = s.off; i < s.off + s.len; i++) if (Math.abs(scores[i]!) > t) above++;
+    for (let i = s.off; i < s.off + s.len; i++) if (Math.abs(scores[i]) > t) above++;
     let ties = s.k - above; // how many scores equal to t survive, lowest index first
     for (let i = s.off; i < s.off + s.len; i++) {
-      const v = Math.abs(scores[i]!);
+      const v = Math.abs(scores[i]);
       if (v > t || (v === t && ties-- > 0)) setMaskBit(mask, i);
     }
   });

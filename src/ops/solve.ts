@@ -58,7 +58,7 @@ function toSquare(A: Float64Array | MatrixInput): { a: Float64Array; d: number }
  */
 function firstBadPivot(a: Float64Array, d: number, ridge: number, kernelPivot: number, L: Float64Array): number {
   const end = kernelPivot >= 0 ? kernelPivot : d;
-  for (let j = 0; j < end; j++) if (pivotLost(L[j * d + j]!, a[j * d + j]!, d, ridge)) return j;
+  for (let j = 0; j < end; j++) if (pivotLost(L[j * d + j], a[j * d + j], d, ridge)) return j;
   return kernelPivot;
 }
 

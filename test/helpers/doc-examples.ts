@@ -42,14 +42,14 @@ export function fencedBlocks(path: string): DocBlock[] {
   const lines = readFileSync(path, 'utf8').split('\n');
   const out: DocBlock[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const open = /^(\s*)(`{3,})\s*([\w-]*)\s*(.*)$/.exec(lines[i]!);
+    const open = /^(\s*)(`{3,})\s*([\w-]*)\s*(.*)$/.exec(lines[i]);
     if (!open) continue;
-    const fence = open[2]!;
+    const fence = open[2];
     const body: string[] = [];
     let j = i + 1;
-    for (; j < lines.length && !lines[j]!.trimStart().startsWith(fence); j++) body.push(lines[j]!);
+    for (; j < lines.length && !lines[j].trimStart().startsWith(fence); j++) body.push(lines[j]);
     if (j === lines.length) throw new Error(`${file}:${i + 1}: unclosed code fence`);
-    out.push({ file, line: i + 1, lang: open[3]!, flags: open[4]!.split(/\s+/).filter(Boolean), code: body.join('\n') });
+    out.push({ file, line: i + 1, lang: open[3], flags: open[4].split(/\s+/).filter(Boolean), code: body.join('\n') });
     i = j;
   }
   return out;
@@ -192,7 +192,7 @@ export function transform(block: DocBlock, slimfit: string): { lines: string[]; 
     checks++;
     const [, indent, stmt, kind, rest] = m as unknown as [string, string, string, string, string];
     // a second `//` starts prose about the value: `x; // => 3 // three rows`
-    const exp = rest.split(/\s\/\/\s/)[0]!.trim();
+    const exp = rest.split(/\s\/\/\s/)[0].trim();
     const expected = expectedSource(exp, kind === '≈');
     const decl = /^(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]+)?=/.exec(stmt);
     const log = /^console\.log\((.*)\)$/.exec(stmt);
@@ -215,7 +215,7 @@ export function runnableChains(blocks: DocBlock[], skip: (b: DocBlock) => boolea
   for (const b of blocks) {
     if (!(b.lang === 'ts' || b.lang === 'typescript') || skip(b)) continue;
     if (b.flags.includes('continued')) {
-      if (!last || last[0]!.file !== b.file) throw new Error(`${b.file}:${b.line}: a 'continued' block needs a ts block before it on the same page`);
+      if (!last || last[0].file !== b.file) throw new Error(`${b.file}:${b.line}: a 'continued' block needs a ts block before it on the same page`);
       last = [...last, b];
     } else last = [b];
     chains.push(last);
@@ -241,7 +241,7 @@ function dir(): string {
  * onto one backend (the block's own `init()` options are otherwise kept).
  */
 export async function runBlock(chain: DocBlock[], backend?: 'wasm' | 'js'): Promise<number> {
-  const block = chain[chain.length - 1]!;
+  const block = chain[chain.length - 1];
   const d = dir();
   let slimfit = SRC_INDEX;
   if (backend) {

@@ -59,7 +59,7 @@ export async function hessianRatios(opts: { nCal: number; nTest: number; seeds: 
     let s = 0;
     for (let i = 0; i < nTest; i++) {
       let o = 0;
-      for (let j = 0; j < d; j++) o += X[i * d + j]! * (a[j]! - b[j]!);
+      for (let j = 0; j < d; j++) o += X[i * d + j] * (a[j] - b[j]);
       s += o * o;
     }
     return s / nTest;

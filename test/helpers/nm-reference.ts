@@ -16,16 +16,16 @@ export function nmReferenceMask(w: ArrayLike<number>, nk: number, m: number, row
       const g1 = Math.min(r1, g0 + m);
       let size = 0;
       for (let i = g0; i < g1; i++) {
-        const v = Math.abs(w[i]!);
-        if (size === nk && !(v > Math.abs(w[top[nk - 1]!]!))) continue;
+        const v = Math.abs(w[i]);
+        if (size === nk && !(v > Math.abs(w[top[nk - 1]]))) continue;
         let p = size < nk ? size++ : nk - 1;
-        while (p > 0 && v > Math.abs(w[top[p - 1]!]!)) {
-          top[p] = top[p - 1]!;
+        while (p > 0 && v > Math.abs(w[top[p - 1]])) {
+          top[p] = top[p - 1];
           p--;
         }
         top[p] = i;
       }
-      for (let j = 0; j < size; j++) mask[top[j]! >> 3]! |= 1 << (top[j]! & 7);
+      for (let j = 0; j < size; j++) mask[top[j] >> 3] |= 1 << (top[j] & 7);
     }
   }
   return mask;

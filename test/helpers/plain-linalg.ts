@@ -15,13 +15,13 @@ export function plainLinAlg(): LinAlg {
       const min = new Float64Array(d).fill(Infinity);
       const max = new Float64Array(d).fill(-Infinity);
       for (let i = 0; i < n; i++) {
-        const wi = w ? (w[i] as number) : 1;
+        const wi = w ? w[i] : 1;
         if (!(wi > 0)) continue;
         for (let j = 0; j < d; j++) {
-          const v = data[i * d + j] as number;
+          const v = data[i * d + j];
           sum[j] += wi * v;
-          if (v < (min[j] as number)) min[j] = v;
-          if (v > (max[j] as number)) max[j] = v;
+          if (v < min[j]) min[j] = v;
+          if (v > max[j]) max[j] = v;
         }
       }
       return { sum, min, max };
@@ -29,7 +29,7 @@ export function plainLinAlg(): LinAlg {
     centredGram(X: Matrix, mu: Float64Array, inv: Float64Array, Y: Float64Array, m: number, w?: Float64Array) {
       const { rows: n, cols: d, data } = X;
       const Z = new Float64Array(n * d);
-      for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) Z[i * d + j] = ((data[i * d + j] as number) - (mu[j] as number)) * (inv[j] as number);
+      for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) Z[i * d + j] = (data[i * d + j] - mu[j]) * inv[j];
       const g = la.gram({ rows: n, cols: d, data: Z }, { rows: n, cols: m, data: Y }, w ? { weights: w } : undefined);
       return { xtx: g.xtx, xty: g.xty ?? new Float64Array(0) };
     },
@@ -38,22 +38,22 @@ export function plainLinAlg(): LinAlg {
       const w = opts?.weights;
       const xtx = new Float64Array(d * d);
       for (let i = 0; i < n; i++) {
-        const wi = w ? (w[i] as number) : 1;
+        const wi = w ? w[i] : 1;
         for (let a = 0; a < d; a++) {
-          const v = wi * (data[i * d + a] as number);
-          for (let b = 0; b <= a; b++) xtx[a * d + b] += v * (data[i * d + b] as number);
+          const v = wi * data[i * d + a];
+          for (let b = 0; b <= a; b++) xtx[a * d + b] += v * data[i * d + b];
         }
       }
-      for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) xtx[b * d + a] = xtx[a * d + b] as number;
+      for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) xtx[b * d + a] = xtx[a * d + b];
       if (y === undefined) return { xtx, n };
       const Y = y instanceof Float64Array ? y : y.data;
       const m = y instanceof Float64Array ? 1 : y.cols;
       const xty = new Float64Array(d * m);
       for (let i = 0; i < n; i++) {
-        const wi = w ? (w[i] as number) : 1;
+        const wi = w ? w[i] : 1;
         for (let a = 0; a < d; a++) {
-          const v = wi * (data[i * d + a] as number);
-          for (let k = 0; k < m; k++) xty[a * m + k] += v * (Y[i * m + k] as number);
+          const v = wi * data[i * d + a];
+          for (let k = 0; k < m; k++) xty[a * m + k] += v * Y[i * m + k];
         }
       }
       return { xtx, xty, n };
@@ -65,27 +65,27 @@ export function plainLinAlg(): LinAlg {
       const L = new Float64Array(d * d);
       for (let j = 0; j < d; j++) {
         for (let i = j; i < d; i++) {
-          let s = (A[i * d + j] as number) + (i === j ? ridge : 0);
-          for (let t = 0; t < j; t++) s -= (L[i * d + t] as number) * (L[j * d + t] as number);
+          let s = A[i * d + j] + (i === j ? ridge : 0);
+          for (let t = 0; t < j; t++) s -= L[i * d + t] * L[j * d + t];
           if (i === j) {
             if (!(s > 0) || !Number.isFinite(s)) {
               throw new SlimfitError('E_SINGULAR', `matrix is not positive definite (pivot ${j})`, { pivot: j });
             }
             L[j * d + j] = Math.sqrt(s);
-          } else L[i * d + j] = s / (L[j * d + j] as number);
+          } else L[i * d + j] = s / L[j * d + j];
         }
       }
       const X = Float64Array.from(b);
       for (let c = 0; c < k; c++) {
         for (let i = 0; i < d; i++) {
-          let s = X[i * k + c] as number;
-          for (let t = 0; t < i; t++) s -= (L[i * d + t] as number) * (X[t * k + c] as number);
-          X[i * k + c] = s / (L[i * d + i] as number);
+          let s = X[i * k + c];
+          for (let t = 0; t < i; t++) s -= L[i * d + t] * X[t * k + c];
+          X[i * k + c] = s / L[i * d + i];
         }
         for (let i = d - 1; i >= 0; i--) {
-          let s = X[i * k + c] as number;
-          for (let t = i + 1; t < d; t++) s -= (L[t * d + i] as number) * (X[t * k + c] as number);
-          X[i * k + c] = s / (L[i * d + i] as number);
+          let s = X[i * k + c];
+          for (let t = i + 1; t < d; t++) s -= L[t * d + i] * X[t * k + c];
+          X[i * k + c] = s / L[i * d + i];
         }
       }
       return X;

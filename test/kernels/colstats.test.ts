@@ -18,7 +18,7 @@ function makeX(n: number, d: number, seed: number): Float64Array {
   for (let i = 0; i < x.length; i++) {
     const u = r();
     if (u < 0.03) x[i] = r() < 0.5 ? 0 : -0;
-    else if (u < 0.06 && i > 0) x[i] = x[Math.floor(r() * i)]!;
+    else if (u < 0.06 && i > 0) x[i] = x[Math.floor(r() * i)];
     else x[i] = (r() - 0.5) * Math.pow(2, Math.floor(r() * 16) - 8);
   }
   return x;
@@ -43,9 +43,9 @@ function oracle(x: Float64Array, n: number, d: number, w: Float64Array | null): 
     let lo = Infinity;
     let hi = -Infinity;
     for (let r = 0; r < n; r++) {
-      if (w && !(w[r]! > 0)) continue;
-      const v = x[r * d + j]!;
-      s += w ? w[r]! * v : v;
+      if (w && !(w[r] > 0)) continue;
+      const v = x[r * d + j];
+      s += w ? w[r] * v : v;
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
@@ -154,14 +154,14 @@ for (const b of BACKENDS) {
         const n = 37;
         const x = makeX(n, d, 70 + d);
         const bad = [NaN, Infinity, -Infinity];
-        for (let j = 0; j < d; j++) x[((5 * j + 3) % n) * d + j] = bad[j % 3]!;
+        for (let j = 0; j < d; j++) x[((5 * j + 3) % n) * d + j] = bad[j % 3];
         const p = place(h, x, null, d);
         h.k.colStatsF64(p.xp, n, d, 0, p.sp, p.mnp, p.mxp);
         const o = oracle(x, n, d, null);
         check(h, p, d, o, `non-finite d=${d}`);
         for (let j = 0; j < d; j++) {
-          expect(Number.isFinite(h.f64(p.sp, d)[j]!), `sum col ${j}`).toBe(false);
-          expect(Number.isNaN(h.f64(p.mnp, d)[j]!) || Number.isNaN(h.f64(p.mxp, d)[j]!), `min/max col ${j}`).toBe(false);
+          expect(Number.isFinite(h.f64(p.sp, d)[j]), `sum col ${j}`).toBe(false);
+          expect(Number.isNaN(h.f64(p.mnp, d)[j]) || Number.isNaN(h.f64(p.mxp, d)[j]), `min/max col ${j}`).toBe(false);
         }
       }
     });

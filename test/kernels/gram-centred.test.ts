@@ -31,15 +31,15 @@ function makeCase(n: number, d: number, m: number, weighted: boolean, seed: numb
   const off = Array.from({ length: d }, () => (r() - 0.5) * 1e6);
   const spread = Array.from({ length: d }, () => Math.pow(2, Math.floor(r() * 20) - 10));
   const x = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) x[i * d + j] = off[j]! + (r() - 0.5) * spread[j]!;
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) x[i * d + j] = off[j] + (r() - 0.5) * spread[j];
   const mu = new Float64Array(d);
   const inv = new Float64Array(d);
   for (let j = 0; j < d; j++) {
-    mu[j] = n > 0 ? x[Math.floor(r() * n) * d + j]! : off[j]!;
-    inv[j] = 1 / spread[j]!;
+    mu[j] = n > 0 ? x[Math.floor(r() * n) * d + j] : off[j];
+    inv[j] = 1 / spread[j];
   }
   const z = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) z[i * d + j] = (x[i * d + j]! - mu[j]!) * inv[j]!;
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) z[i * d + j] = (x[i * d + j] - mu[j]) * inv[j];
   const y = new Float64Array(n * m);
   for (let i = 0; i < y.length; i++) y[i] = r() * 2 - 1;
   let w: Float64Array | null = null;
@@ -84,16 +84,16 @@ function oracle(c: Case): { g: Float64Array; ga: Float64Array; t: Float64Array; 
   const t = new Float64Array(d * m);
   const ta = new Float64Array(d * m);
   for (let r = 0; r < n; r++) {
-    const wr = w ? w[r]! : 1;
+    const wr = w ? w[r] : 1;
     for (let i = 0; i < d; i++) {
-      const a = wr * z[r * d + i]!;
+      const a = wr * z[r * d + i];
       for (let j = 0; j < d; j++) {
-        g[i * d + j] += a * z[r * d + j]!;
-        ga[i * d + j] += Math.abs(a * z[r * d + j]!);
+        g[i * d + j] += a * z[r * d + j];
+        ga[i * d + j] += Math.abs(a * z[r * d + j]);
       }
       for (let k = 0; k < m; k++) {
-        t[i * m + k] += a * y[r * m + k]!;
-        ta[i * m + k] += Math.abs(a * y[r * m + k]!);
+        t[i * m + k] += a * y[r * m + k];
+        ta[i * m + k] += Math.abs(a * y[r * m + k]);
       }
     }
   }
@@ -102,8 +102,8 @@ function oracle(c: Case): { g: Float64Array; ga: Float64Array; t: Float64Array; 
 
 function expectNear(got: Float64Array, want: Float64Array, scale: Float64Array, what: string): void {
   for (let e = 0; e < want.length; e++) {
-    const tol = TOL * scale[e]! + 1e-300;
-    if (!(Math.abs(got[e]! - want[e]!) <= tol)) expect.fail(`${what} [${e}]: ${got[e]} vs ${want[e]} (tol ${tol})`);
+    const tol = TOL * scale[e] + 1e-300;
+    if (!(Math.abs(got[e] - want[e]) <= tol)) expect.fail(`${what} [${e}]: ${got[e]} vs ${want[e]} (tol ${tol})`);
   }
 }
 

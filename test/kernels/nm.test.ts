@@ -27,7 +27,7 @@ function makeWeights(n: number, seed: number, f64: boolean): FA {
   for (let i = 0; i < n; i++) {
     const u = r();
     if (u < 0.1) a[i] = r() < 0.5 ? 0 : -0;
-    else if (u < 0.4) a[i] = [0.5, -0.5, 0.25, -0.25, 1, -1][Math.floor(r() * 6)]!;
+    else if (u < 0.4) a[i] = [0.5, -0.5, 0.25, -0.25, 1, -1][Math.floor(r() * 6)];
     else a[i] = (r() - 0.5) * 4;
   }
   return a;
@@ -41,9 +41,9 @@ function oracle(w: FA, nk: number, m: number, rowLen: number): { out: Uint8Array
   const n = w.length;
   const mask = nmReferenceMask(w, nk, m, rowLen);
   const kept: number[] = [];
-  for (let i = 0; i < n; i++) if ((mask[i >> 3]! >> (i & 7)) & 1) kept.push(i);
+  for (let i = 0; i < n; i++) if ((mask[i >> 3] >> (i & 7)) & 1) kept.push(i);
   const out = w instanceof Float64Array ? new Float64Array(kept.length) : new Float32Array(kept.length);
-  kept.forEach((i, j) => (out[j] = w[i]!));
+  kept.forEach((i, j) => (out[j] = w[i]));
   return { out: bytes(out).slice(), mask, kept: kept.length };
 }
 
@@ -162,7 +162,7 @@ for (const b of BACKENDS) {
         const big = f64 ? Number.MAX_VALUE : 3.4028234663852886e38;
         const tiny = f64 ? 5e-324 : 1.401298464324817e-45;
         const w = f64 ? new Float64Array(40) : new Float32Array(40);
-        for (let i = 0; i < 40; i++) w[i] = [big, -tiny, tiny * 2, -big, 0][i % 5]!;
+        for (let i = 0; i < 40; i++) w[i] = [big, -tiny, tiny * 2, -big, 0][i % 5];
         for (const [nk, m] of [[2, 4], [3, 8], [1, 3]] as [number, number][]) {
           const o = oracle(w, nk, m, 0);
           const r = run(h, w, nk, m, 0);

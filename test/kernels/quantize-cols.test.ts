@@ -28,7 +28,7 @@ function oracleQ(x: Float32Array, cols: number, s: Float32Array, z: Int32Array |
   for (let r = 0; r * cols < x.length; r++) {
     for (let c = 0; c < cols && r * cols + c < x.length; c++) {
       const i = r * cols + c;
-      const v = Math.min(Math.max(rhe(Math.fround(x[i]! / s[c]!)) + (z ? z[c]! : 0), qmin), qmax);
+      const v = Math.min(Math.max(rhe(Math.fround(x[i] / s[c])) + (z ? z[c] : 0), qmin), qmax);
       const bitPos = i * slot;
       packed[Math.floor(bitPos / 8)] += (((v % M) + M) % M) * 2 ** (bitPos % 8);
     }
@@ -42,10 +42,10 @@ function oracleDQ(packed: Uint8Array, n: number, cols: number, s: Float32Array, 
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const bitPos = i * slot;
-    let q = Math.floor(packed[Math.floor(bitPos / 8)]! / 2 ** (bitPos % 8)) % M;
+    let q = Math.floor(packed[Math.floor(bitPos / 8)] / 2 ** (bitPos % 8)) % M;
     if (signed && q >= M / 2) q -= M;
     const c = i % cols;
-    out[i] = Math.fround((q - (z ? z[c]! : 0)) * s[c]!);
+    out[i] = Math.fround((q - (z ? z[c] : 0)) * s[c]);
   }
   return out;
 }
@@ -67,7 +67,7 @@ function data(n: number, cols: number, s: Float32Array, seed: number): Float32Ar
   const r = rng(seed);
   const x = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    const sc = s[i % cols]!;
+    const sc = s[i % cols];
     const u = r();
     if (u < 0.25) x[i] = (Math.floor(r() * 40) - 20 + 0.5) * sc;
     else if (u < 0.3) x[i] = (r() < 0.5 ? -1 : 1) * 1e3 * sc;
@@ -179,12 +179,12 @@ for (const backend of BACKENDS) {
           for (const p of [ma, mn, mx]) expect(Array.from(h.u8(p + C * 4, 16)), 'bytes past the output untouched').toEqual(new Array(16).fill(0xee));
           for (let c = 0; c < C; c++) {
             let a = 0;
-            let lo = x[c]!;
+            let lo = x[c];
             let hi = lo;
             for (let i = c; i < n; i += cols) {
-              a = Math.max(a, Math.abs(x[i]!));
-              lo = Math.min(lo, x[i]!);
-              hi = Math.max(hi, x[i]!);
+              a = Math.max(a, Math.abs(x[i]));
+              lo = Math.min(lo, x[i]);
+              hi = Math.max(hi, x[i]);
             }
             const what = `[${rows}, ${cols}]-${trim} column ${c}`;
             expect(Object.is(h.f32(ma, C)[c], Math.fround(a)), `${what} max-abs`).toBe(true);

@@ -18,14 +18,14 @@ export function colStatsTwin(memory: WebAssembly.Memory): Pick<Kernels, 'colStat
       const mn = new Float64Array(buf, minPtr, d);
       const mx = new Float64Array(buf, maxPtr, d);
       for (let r = 0; r < n; r++) {
-        const wr = w ? w[r]! : 1;
+        const wr = w ? w[r] : 1;
         if (w && !(wr > 0)) continue;
         const o = r * d;
         for (let j = 0; j < d; j++) {
-          const v = x[o + j]!;
+          const v = x[o + j];
           sum[j] += w ? wr * v : v;
-          if (v < mn[j]!) mn[j] = v;
-          if (v > mx[j]!) mx[j] = v;
+          if (v < mn[j]) mn[j] = v;
+          if (v > mx[j]) mx[j] = v;
         }
       }
     },

@@ -29,30 +29,30 @@ export function nmTwin(memory: WebAssembly.Memory): Pick<Kernels, 'nmPruneF32' |
       for (let g0 = r0; g0 < r1; g0 += m) {
         const g1 = Math.min(r1, g0 + m);
         const k = Math.min(keep, g1 - g0);
-        for (let i = g0; i < g1; i++) finite += w[i]! - w[i]!;
+        for (let i = g0; i < g1; i++) finite += w[i] - w[i];
         if (k >= g1 - g0) {
           for (let i = g0; i < g1; i++) {
-            mask[i >> 3]! |= 1 << (i & 7);
-            out[o++] = w[i]!;
+            mask[i >> 3] |= 1 << (i & 7);
+            out[o++] = w[i];
           }
           continue;
         }
         let size = 0;
         for (let i = g0; i < g1; i++) {
-          const v = Math.abs(w[i]!);
-          if (size === k && !(v > Math.abs(w[top[k - 1]!]!))) continue;
+          const v = Math.abs(w[i]);
+          if (size === k && !(v > Math.abs(w[top[k - 1]]))) continue;
           let p = size < k ? size++ : k - 1;
-          while (p > 0 && v > Math.abs(w[top[p - 1]!]!)) {
-            top[p] = top[p - 1]!;
+          while (p > 0 && v > Math.abs(w[top[p - 1]])) {
+            top[p] = top[p - 1];
             p--;
           }
           top[p] = i;
         }
         for (let j = 0; j < size; j++) {
-          const i = top[j]!;
-          mask[i >> 3]! |= 1 << (i & 7);
+          const i = top[j];
+          mask[i >> 3] |= 1 << (i & 7);
         }
-        for (let i = g0; i < g1; i++) if ((mask[i >> 3]! >> (i & 7)) & 1) out[o++] = w[i]!;
+        for (let i = g0; i < g1; i++) if ((mask[i >> 3] >> (i & 7)) & 1) out[o++] = w[i];
       }
     }
     return finite === 0 ? o : -1;
