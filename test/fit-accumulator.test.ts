@@ -47,7 +47,7 @@ function rel(a: ArrayLike<number> | number, b: ArrayLike<number> | number): numb
   const A = typeof a === 'number' ? [a] : Array.from(a);
   const B = typeof b === 'number' ? [b] : Array.from(b);
   let worst = 0;
-  for (let i = 0; i < A.length; i++) worst = Math.max(worst, Math.abs((A[i] as number) - (B[i] as number)) / Math.max(1e-300, Math.abs(B[i] as number)));
+  for (let i = 0; i < A.length; i++) worst = Math.max(worst, Math.abs(A[i] - B[i]) / Math.max(1e-300, Math.abs(B[i])));
   return worst;
 }
 
@@ -132,7 +132,7 @@ describe.each(all)('linearAccumulator ($name)', ({ la }) => {
       const m = acc.fit();
       expect(m.stats.method).toBe('dd-cholesky');
       const b = [m.intercept as number, ...m.coef];
-      const lre = Math.min(...b.map((v, i) => -Math.log10(Math.abs(v - (filip.beta[i] as number)) / Math.abs(filip.beta[i] as number))));
+      const lre = Math.min(...b.map((v, i) => -Math.log10(Math.abs(v - filip.beta[i]) / Math.abs(filip.beta[i]))));
       expect(lre).toBeGreaterThanOrEqual(12); // no data left to refine against: ~cond * 1e-32
     }
   });

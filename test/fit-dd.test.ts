@@ -89,8 +89,8 @@ describe('double-double primitives', () => {
     for (let i = 0; i < xs.length; i++) {
       let pw = { m: 1n, e: 0 };
       for (let k = 0; k < 10; k++) {
-        pw = mul(pw, exact(xs[i] as number));
-        const got = sum(exact(P.data[i * 10 + k] as number), exact(P.lo![i * 10 + k] as number));
+        pw = mul(pw, exact(xs[i]));
+        const got = sum(exact(P.data[i * 10 + k]), exact(P.lo![i * 10 + k]));
         expect(relErr(got, pw)).toBeLessThan(1e-30);
       }
     }

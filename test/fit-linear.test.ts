@@ -52,7 +52,7 @@ function gaussSolve(A: number[][], b: number[]): number[] {
 
 function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs((a[i] as number) - (b[i] as number)) / Math.max(1e-300, Math.abs(b[i] as number)));
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(1e-300, Math.abs(b[i])));
   return worst;
 }
 
@@ -153,7 +153,7 @@ describe.each(all)('fitLinear ($name)', ({ la }) => {
     for (let i = 0; i < 60; i++) {
       for (let k = 0; k < w[i]; k++) {
         rows.push(Array.from(X.data.subarray(i * 3, i * 3 + 3)));
-        ys.push(Y[i] as number);
+        ys.push(Y[i]);
       }
     }
     const a = fitLinear(la, X, Y, { weights: w });

@@ -40,7 +40,7 @@ function ddSolveDouble(A: Float64Array, b: Float64Array): Float64Array {
  */
 export function ddFactor(A: DDMatrix, p: number, off: number, ridged: boolean): DDFactor {
   const D = new Float64Array(p);
-  for (let j = 0; j < p; j++) D[j] = pow2Near(1 / Math.sqrt(A.hi[j * p + j] as number));
+  for (let j = 0; j < p; j++) D[j] = pow2Near(1 / Math.sqrt(A.hi[j * p + j]));
   const As: DDMatrix = { hi: new Float64Array(p * p), lo: new Float64Array(p * p) };
   for (let i = 0; i < p; i++) {
     for (let j = 0; j < p; j++) {

@@ -156,7 +156,7 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
       penN = llN - penalty(next, lam);
     }
     let rel = 0;
-    for (let j = 0; j < p; j++) rel = Math.max(rel, (t * Math.abs(delta[j] as number)) / (1 + Math.abs(theta[j] as number)));
+    for (let j = 0; j < p; j++) rel = Math.max(rel, (t * Math.abs(delta[j])) / (1 + Math.abs(theta[j])));
     const gain = penN - pen;
     theta.set(next);
     eta = etaN;

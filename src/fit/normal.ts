@@ -85,7 +85,7 @@ export interface FastSolution {
 /** Power-of-two equilibration of a p*p symmetric matrix: D_j ~ 1/sqrt(A_jj). */
 export function equilibrate(A: Float64Array, p: number): { D: Float64Array; As: Float64Array } {
   const D = new Float64Array(p);
-  for (let j = 0; j < p; j++) D[j] = pow2Near(1 / Math.sqrt(A[j * p + j] as number));
+  for (let j = 0; j < p; j++) D[j] = pow2Near(1 / Math.sqrt(A[j * p + j]));
   const As = new Float64Array(p * p);
   for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) As[i * p + j] = A[i * p + j] * D[i] * D[j];
   return { D, As };
@@ -96,7 +96,7 @@ export function norm1(A: Float64Array, p: number): number {
   let best = 0;
   for (let j = 0; j < p; j++) {
     let t = 0;
-    for (let i = 0; i < p; i++) t += Math.abs(A[i * p + j] as number);
+    for (let i = 0; i < p; i++) t += Math.abs(A[i * p + j]);
     if (t > best) best = t;
   }
   return best;

@@ -230,11 +230,11 @@ export function refine(P: DataProblem, C: Coefs, M: Preconditioner, maxIter: num
       if (intercept) theta[k] = t0;
     }
     let big = 0;
-    for (let t = 0; t < p * m; t++) big = Math.max(big, Math.abs(theta[t] as number));
+    for (let t = 0; t < p * m; t++) big = Math.max(big, Math.abs(theta[t]));
     rel = 0;
     for (let t = 0; t < p * m; t++) {
-      const den = Math.abs(theta[t] as number) + big * 2 ** -60 + 1e-300;
-      rel = Math.max(rel, Math.abs(delta[t] as number) / den);
+      const den = Math.abs(theta[t]) + big * 2 ** -60 + 1e-300;
+      rel = Math.max(rel, Math.abs(delta[t]) / den);
     }
     if (!Number.isFinite(rel)) return { iterations: it, lastCorrection: rel, rss, ok: false };
     // apply: b_j += d_j / s_j ; b0 += d0 - sum mu_j (d_j / s_j)

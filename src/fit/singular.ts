@@ -82,9 +82,9 @@ export function dependentFromPivot(As: Float64Array, p: number, k: number, solve
     return Array.from({ length: k + 1 }, (_, j) => j);
   }
   let big = 0;
-  for (let j = 0; j < k; j++) big = Math.max(big, Math.abs(c[j] as number));
+  for (let j = 0; j < k; j++) big = Math.max(big, Math.abs(c[j]));
   const out = [k];
-  for (let j = 0; j < k; j++) if (Math.abs(c[j] as number) > SIGNIFICANT * big) out.push(j);
+  for (let j = 0; j < k; j++) if (Math.abs(c[j]) > SIGNIFICANT * big) out.push(j);
   return out;
 }
 
@@ -93,8 +93,8 @@ export function dependentFromInverse(AinvS: Float64Array, p: number): number[] {
   let r = 0;
   for (let j = 1; j < p; j++) if (AinvS[j * p + j] > AinvS[r * p + r]) r = j;
   let big = 0;
-  for (let j = 0; j < p; j++) big = Math.max(big, Math.abs(AinvS[r * p + j] as number));
+  for (let j = 0; j < p; j++) big = Math.max(big, Math.abs(AinvS[r * p + j]));
   const out: number[] = [];
-  for (let j = 0; j < p; j++) if (Math.abs(AinvS[r * p + j] as number) > SIGNIFICANT * big) out.push(j);
+  for (let j = 0; j < p; j++) if (Math.abs(AinvS[r * p + j]) > SIGNIFICANT * big) out.push(j);
   return out;
 }

@@ -52,7 +52,7 @@ export function summarize(la: LinAlg, X: Matrix, Y: Float64Array, m: number, w: 
   }
   // a NaN/Inf anywhere in a scanned row makes its column sum non-finite (a
   // finite overflow may too): then find and report the first bad value
-  for (let j = 0; j < d; j++) if (!Number.isFinite(sum[j] as number)) assertFinite(data, 'X', d);
+  for (let j = 0; j < d; j++) if (!Number.isFinite(sum[j])) assertFinite(data, 'X', d);
   const mu = new Float64Array(d);
   const s = new Float64Array(d);
   const muY = new Float64Array(m);
