@@ -1,15 +1,13 @@
-/** Node file helpers: atomic writes, digests, file readers that name the file in errors. */
+/** Node file helpers: atomic writes and digests. */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { crc32c, decodeSlim, sha256Hex } from '../src/io/index.js';
-import { cleanupTempFiles, readFileBytes, readSafetensorsFile, readSlimFile, sha256File, tempPathFor, writeFileAtomic, writeSafetensorsFile, writeSlimFile } from '../src/io/files.js';
-import { engine } from './helpers/engines.js';
+import { crc32c, sha256Hex } from '../src/io/index.js';
+import { cleanupTempFiles, sha256File, tempPathFor, writeFileAtomic } from '../src/io/files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'slimfit-io-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const e = await engine('js');
 
 describe('files', () => {
   it('writeFileAtomic writes, replaces, and leaves no temporary file', async () => {
@@ -50,28 +48,5 @@ describe('files', () => {
     expect(await crc32c(new TextEncoder().encode('123456789'))).toBe(0xe3069283);
     expect(await crc32c(new Uint8Array(0))).toBe(0);
     expect(await crc32c(big.subarray(5, 1000))).toBe(await crc32c(big.slice(5, 1000)));
-  });
-
-  it('writeSlimFile / readSlimFile; errors name the file', async () => {
-    const model = e.fitLinear([[1], [2], [3]], [1, 2, 2.5]);
-    const p = join(dir, 'm.slim');
-    await writeSlimFile(p, { kind: 'linear', model }, { provenance: { inputDigest: await sha256Hex(Uint8Array.of(1)) } });
-    const back = await readSlimFile(p);
-    expect(back.kind).toBe('linear');
-    expect(back.header.provenance.inputDigest).toMatch(/^[0-9a-f]{64}$/);
-    expect((await decodeSlim(await readFileBytes(p))).kind).toBe('linear');
-    const bytes = readFileSync(p);
-    bytes[bytes.length - 10] ^= 1;
-    writeFileSync(p, bytes);
-    await expect(readSlimFile(p)).rejects.toMatchObject({ code: 'E_FORMAT', message: expect.stringContaining(`${p}: checksum mismatch`) });
-    await expect(readSlimFile(join(dir, 'nope.slim'))).rejects.toMatchObject({ code: 'ENOENT' });
-  });
-
-  it('writeSafetensorsFile / readSafetensorsFile', async () => {
-    const p = join(dir, 'w.safetensors');
-    await writeSafetensorsFile(p, { w: Float32Array.of(1, 2) }, { a: 'b' });
-    expect(await readSafetensorsFile(p)).toEqual({ tensors: { w: { dtype: 'F32', shape: [2], data: Float32Array.of(1, 2) } }, metadata: { a: 'b' } });
-    writeFileSync(p, Uint8Array.of(1, 2, 3));
-    await expect(readSafetensorsFile(p)).rejects.toMatchObject({ code: 'E_FORMAT', message: expect.stringContaining(`${p}: truncated`) });
   });
 });

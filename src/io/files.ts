@@ -1,7 +1,7 @@
 /**
  * Node-only file helpers (the rest of src/io runs in browsers too): atomic
- * writes (temp file in the same directory, fsync, rename), whole-file reads,
- * streaming SHA-256, and .slim / safetensors convenience wrappers.
+ * writes (temp file in the same directory, fsync, rename), the sweep of
+ * temp files a dead process left, and streaming SHA-256 of a file.
  *
  * A crash or Ctrl-C never leaves a partial output under the final name: the
  * output appears by rename(2), which is atomic on one filesystem. Temporary
@@ -11,13 +11,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, createReadStream, fsyncSync, openSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { open, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { SlimfitError } from '../errors.js';
 import { createSha256 } from './checksum.js';
-import { decodeSafetensors, encodeSafetensors, type DecodeSafetensorsOptions, type SafetensorsFile, type SafetensorsTensorInput } from './safetensors.js';
-import { decodeSlim, encodeSlim, type DecodedSlim, type EncodeSlimOptions, type SlimContent } from './slim.js';
-import type { NumericArray } from './binary.js';
 
 const inFlight = new Set<string>();
 
@@ -148,52 +144,9 @@ export async function sweepTempFiles(dir: string, onlyOurs: boolean): Promise<nu
   return n;
 }
 
-/** Reads a whole file as a Uint8Array. */
-export async function readFileBytes(path: string): Promise<Uint8Array> {
-  const b = await readFile(path);
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-}
-
 /** Lowercase hex SHA-256 of a file, streamed (constant memory). */
 export async function sha256File(path: string): Promise<string> {
   const h = await createSha256();
   for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
   return h.hex();
-}
-
-/** encodeSlim + writeFileAtomic. */
-export async function writeSlimFile(path: string, content: SlimContent, opts?: EncodeSlimOptions): Promise<void> {
-  await writeFileAtomic(path, await encodeSlim(content, opts));
-}
-
-/** readFileBytes + decodeSlim; E_FORMAT messages name the file. */
-export async function readSlimFile(path: string): Promise<DecodedSlim> {
-  const bytes = await readFileBytes(path);
-  try {
-    return await decodeSlim(bytes);
-  } catch (e) {
-    throw withPath(e, path);
-  }
-}
-
-/** readFileBytes + decodeSafetensors; E_FORMAT messages name the file. */
-export async function readSafetensorsFile(path: string, opts?: DecodeSafetensorsOptions): Promise<SafetensorsFile> {
-  const bytes = await readFileBytes(path);
-  try {
-    return decodeSafetensors(bytes, opts);
-  } catch (e) {
-    throw withPath(e, path);
-  }
-}
-
-/** encodeSafetensors + writeFileAtomic. */
-export async function writeSafetensorsFile(path: string, tensors: Record<string, SafetensorsTensorInput | NumericArray>, metadata?: Record<string, string>): Promise<void> {
-  await writeFileAtomic(path, encodeSafetensors(tensors, metadata));
-}
-
-function withPath(e: unknown, path: string): unknown {
-  if (e instanceof SlimfitError && e.code === 'E_FORMAT') {
-    return new SlimfitError('E_FORMAT', `${path}: ${e.reason}`, { ...(e.details ?? {}), path });
-  }
-  return e;
 }

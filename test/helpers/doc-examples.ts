@@ -24,6 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SRC_INDEX = join(ROOT, 'src/index.ts');
+const SRC_CORE = join(ROOT, 'src/core.ts');
 
 export interface DocBlock {
   /** Path relative to the repository root. */
@@ -181,7 +182,7 @@ export function transform(block: DocBlock, slimfit: string): { lines: string[]; 
   let checks = 0;
   const lines = block.code.split('\n').map((line, i) => {
     const where = `${block.file}:${block.line + 1 + i}`;
-    let code = line.replace(/from\s+'slimfit'/g, `from ${JSON.stringify(slimfit)}`);
+    let code = line.replace(/from\s+'slimfit'/g, `from ${JSON.stringify(slimfit)}`).replace(/from\s+'slimfit\/core'/g, `from ${JSON.stringify(SRC_CORE)}`);
     const t = THROWS.exec(code);
     if (t) {
       checks++;
