@@ -5,6 +5,7 @@ import { decodeSlim, encodeSlim } from '../src/io/slim.js';
 import { decodeSafetensors, quantizedFromSafetensors, quantizedToSafetensors } from '../src/io/safetensors.js';
 import { unpackCodes } from '../src/codes.js';
 import { engine } from './helpers/engines.js';
+import { roundHalfEvenOracle as rhe } from './helpers/round-oracle.js';
 
 // engine.quantize / dequantize with granularity { axis: 1, shape: [rows, cols] }:
 // one scale (and zero point) per column of a row-major matrix, against an
@@ -14,13 +15,6 @@ import { engine } from './helpers/engines.js';
 
 const engines = [await engine('wasm'), await engine('js')];
 
-function rhe(v: number): number {
-  const f = Math.floor(v);
-  const d = v - f;
-  if (d < 0.5) return f;
-  if (d > 0.5) return f + 1;
-  return f % 2 === 0 ? f : f + 1;
-}
 
 /** The reference: per-column parameters by the documented rules, then QuantizeLinear with axis = 1. */
 function reference(w: Float32Array, rows: number, cols: number, bits: number, scheme: QuantScheme): { q: number[]; scale: Float32Array; zeroPoint?: Int32Array } {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, kernelHarness, rng, type KernelHarness } from '../helpers/harness.js';
+import { roundHalfEvenOracle as rhe } from '../helpers/round-oracle.js';
 
 // Per-column (ONNX axis = 1) kernels: quantizeColsF32 / dequantizeColsF32 and
 // the column reductions colMaxAbsF32 / colMinMaxF32, on both backends, bit for
@@ -10,14 +11,6 @@ import { BACKENDS, kernelHarness, rng, type KernelHarness } from '../helpers/har
 // or 16), a partial last row and tensors longer than the kernels' 4096-value
 // packing block (a block boundary inside a row).
 
-/** Round half to even by floor and fraction. */
-function rhe(v: number): number {
-  const f = Math.floor(v);
-  const d = v - f;
-  if (d < 0.5) return f;
-  if (d > 0.5) return f + 1;
-  return f % 2 === 0 ? f : f + 1;
-}
 const slotOf = (bits: number) => (bits >= 5 ? 8 : bits >= 3 ? 4 : 2);
 const packedBytes = (n: number, bits: number) => Math.ceil((n * slotOf(bits)) / 8);
 

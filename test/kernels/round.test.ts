@@ -2,18 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { roundHalfEven } from '../../src/kernels/js/round.js';
 import { roundHalfEven as fromQuantParams } from '../../src/ops/quant-params.js';
 import { rng } from '../helpers/harness.js';
+import { roundHalfEvenOracle as oracle } from '../helpers/round-oracle.js';
 
 // One roundHalfEven: quant-params re-exports the kernels' twin. Its results
-// against an independent oracle (floor and fraction, exact for every double):
-// ties to even, signed zeros kept (Object.is), large values, non-finite.
-
-function oracle(v: number): number {
-  if (!Number.isFinite(v)) return v;
-  const f = Math.floor(v);
-  const d = v - f; // exact: v and f share the exponent range
-  const r = d < 0.5 ? f : d > 0.5 ? f + 1 : f % 2 === 0 ? f : f + 1;
-  return r === 0 ? (v < 0 || Object.is(v, -0) ? -0 : 0) : r;
-}
+// against an independent oracle (test/helpers/round-oracle.ts): ties to even,
+// signed zeros kept (Object.is), large values, non-finite.
 
 describe('roundHalfEven', () => {
   it('quant-params uses the same function', () => {
