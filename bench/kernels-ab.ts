@@ -37,8 +37,8 @@ const host64 = new Float64Array(N);
 }
 const host32 = Float32Array.from(host64);
 
-// Layout in every instance: x32 | x64 | out (8N bytes) | mask | small params.
-function load(file: string): Instance & { x32: number; x64: number; out: number; mask: number; par: number } {
+// Layout in every instance: x32 | x64 | out (8N bytes) | mask | small params | gram scratch (2 MiB).
+function load(file: string): Instance & { x32: number; x64: number; out: number; mask: number; par: number; scr: number } {
   const mod = new WebAssembly.Module(readFileSync(file));
   const ex = new WebAssembly.Instance(mod, {}).exports as Instance['ex'];
   const base = (ex.heapBase() + 63) & ~63;
@@ -47,12 +47,13 @@ function load(file: string): Instance & { x32: number; x64: number; out: number;
   const out = x64 + 8 * N;
   const mask = out + 8 * N;
   const par = mask + N;
-  const end = par + 64 * 1024;
+  const scr = par + 64 * 1024;
+  const end = scr + (2 << 20);
   const need = Math.ceil(end / 65536) - ex.memory.buffer.byteLength / 65536;
   if (need > 0) ex.memory.grow(need);
   new Float32Array(ex.memory.buffer, x32, N).set(host32);
   new Float64Array(ex.memory.buffer, x64, N).set(host64);
-  return { name: file, ex, x32, x64, out, mask, par };
+  return { name: file, ex, x32, x64, out, mask, par, scr };
 }
 
 const inst = files.map(load);
@@ -112,6 +113,63 @@ for (const bits of [8, 4]) {
     },
   });
   cases.push({ name: `dequantizeColsF32 ${bits}b cols=${cols}`, kernel: 'dequantizeColsF32', run: (k) => call(k, 'dequantizeColsF32', k.mask, N, cols, k.par, 0, bits, 1, k.out) });
+}
+
+// The rest of the ABI, so that an A/B run covers every kernel: finite checks,
+// threshold prune, k-th largest, column statistics, X^T X (plain and centred)
+// and the Cholesky factor / solve. X is the float64 input seen as n x d.
+for (const t of ['F32', 'F64'] as const) {
+  const x = (k: Inst) => (t === 'F32' ? k.x32 : k.x64);
+  cases.push({ name: `findNonFinite${t}`, kernel: `findNonFinite${t}`, run: (k) => call(k, `findNonFinite${t}`, x(k), N) });
+  cases.push({ name: `prune${t} |w| <= 0.6745`, kernel: `prune${t}`, run: (k) => call(k, `prune${t}`, x(k), N, 0.6745, k.out, k.mask) });
+  cases.push({ name: `kthAbs${t} k = n/2`, kernel: `kthAbs${t}`, run: (k) => call(k, `kthAbs${t}`, x(k), N, N >> 1, k.out) });
+}
+for (const d of [16, 64, 256]) {
+  const n = Math.floor(N / d);
+  cases.push({ name: `colStatsF64 d=${d}`, kernel: 'colStatsF64', run: (k) => call(k, 'colStatsF64', k.x64, n, d, 0, k.par, k.par + 8 * d, k.par + 16 * d) });
+  cases.push({
+    name: `gramF64 d=${d}`,
+    kernel: 'gramF64',
+    run: (k) => {
+      new Float64Array(k.ex.memory.buffer, k.out, d * d).fill(0);
+      call(k, 'gramF64', k.x64, n, d, 0, 0, 0, k.out, 0, k.scr);
+    },
+  });
+  cases.push({
+    name: `gramCentredF64 d=${d}`,
+    kernel: 'gramCentredF64',
+    run: (k) => {
+      const buf = k.ex.memory.buffer;
+      new Float64Array(buf, k.par, d).fill(0.01);
+      new Float64Array(buf, k.par + 8 * d, d).fill(0.9);
+      new Float64Array(buf, k.out, d * d + d).fill(0);
+      call(k, 'gramCentredF64', k.x64, n, d, k.par, k.par + 8 * d, k.x64, 1, 0, k.out, k.out + 8 * d * d, k.scr);
+    },
+  });
+}
+{
+  const d = 256;
+  const spd = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) spd[i * d + j] = i === j ? d + 1 : ((((i + j) * 37) % 19) / 19 - 0.5);
+  cases.push({
+    name: `choleskyF64 d=${d}`,
+    kernel: 'choleskyF64',
+    run: (k) => {
+      new Float64Array(k.ex.memory.buffer, k.out, d * d).set(spd);
+      call(k, 'choleskyF64', k.out, d, 0);
+    },
+  });
+  cases.push({
+    name: `cholSolveF64 d=${d} k=8`,
+    kernel: 'cholSolveF64',
+    run: (k) => {
+      const buf = k.ex.memory.buffer;
+      new Float64Array(buf, k.out, d * d).set(spd);
+      if (call(k, 'choleskyF64', k.out, d, 0) >= 0) throw new Error('not SPD');
+      new Float64Array(buf, k.out + 8 * d * d, 8 * d).fill(1);
+      call(k, 'cholSolveF64', k.out, d, k.out + 8 * d * d, 8);
+    },
+  });
 }
 
 function median(a: number[]): number {

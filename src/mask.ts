@@ -1,7 +1,9 @@
 /**
  * Keep-bitmasks: bit i & 7 of byte i >> 3 is 1 when element i is kept (the
  * layout of prune()'s `mask`, SparseTensor and the .slim index). The kernels
- * and their twins read bits inline; everything above uses these.
+ * and their twins read bits inline, and so do the per-element loops of
+ * SparseTensor, top-k selection and the pruning rules, where these calls
+ * measured 6-9% slower at 1e7 elements; everything else uses these.
  */
 
 /** 1 when element i is kept, else 0. */
