@@ -1,8 +1,11 @@
 /**
- * Batch compression throughput (issue 5 item 4): `runBatch()` (the runner
+ * Batch compression throughput: `runBatch()` (the runner
  * behind `slimfit batch`: a piscina worker_threads pool, one engine per
  * worker) at 1 and 2 worker threads on the same inputs, and the 2 / 1 ratio.
- * (Part of the bench program: `npm run bench -- batch`.)
+ * (Part of the bench program: `npm run bench -- batch`.) The workers run the
+ * built worker, dist/cli/batch-worker.js, which is what `slimfit batch` runs
+ * (`npm run bench` builds it first): under tsx, a worker thread does not
+ * resolve the engine's on-demand imports of TS sources.
  *
  * Inputs: N .safetensors weight files (256 in the full run, 48 with --quick),
  * each one layer as a PyTorch linear layer stores it — `layer.weight` F32
@@ -53,12 +56,19 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, w
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runBatch } from '../src/cli/batch-pool.js';
 import type { Recipe } from '../src/cli/recipe.js';
 import { encodeSafetensors } from '../src/io/safetensors.js';
 import type { BenchContext, Family } from './context.js';
 import { fillNormal, fmtMs, fmtNum, fmtRatio, notes, summarize } from './harness.js';
+
+const WORKER = fileURLToPath(new URL('../dist/cli/batch-worker.js', import.meta.url));
+
+function workerFile(): string {
+  if (!existsSync(WORKER)) throw new Error(`${WORKER} is missing: run \`npm run build\` first`);
+  return pathToFileURL(WORKER).href;
+}
 
 const FAMILY = 'batch';
 /** Worker counts compared (1..cores on a bigger machine). */
@@ -202,6 +212,7 @@ async function timedRun(files: string[], workers: number, out: string, sampleNam
   const t0 = performance.now();
   const s = await runBatch(files, out, {
     recipe: RECIPE,
+    workerFile: workerFile(),
     workers,
     force: true,
     chunk,
@@ -264,7 +275,7 @@ async function run(ctx: BenchContext): Promise<void> {
   for (const f of files) readFileSync(f); // page cache warm: the runs time compression, not the disk
   const sampleNames = [0, items >> 1, items - 1].map((i) => files[i].split(/[\\/]/).pop()!);
   // Untimed: loads the worker module once (tsx transform cache) and checks the path works.
-  const warm = await runBatch(files.slice(0, 8), join(TMP, 'out-warm'), { recipe: RECIPE, workers: 2, force: true });
+  const warm = await runBatch(files.slice(0, 8), join(TMP, 'out-warm'), { recipe: RECIPE, workerFile: workerFile(), workers: 2, force: true });
   rmSync(join(TMP, 'out-warm'), { recursive: true, force: true });
   if (warm.failed > 0) throw new Error(`warm-up batch failed: ${warm.failures[0]?.message}`);
 

@@ -1,5 +1,5 @@
 /**
- * Compression (issue 4): block and per-channel quantize and N:M prune
+ * Compression: block and per-channel quantize and N:M prune
  * throughput, wasm-simd vs the JS twin and against copy bandwidth; GPTQ and
  * SparseGPT / OBS time for d = 64, 256, 1024.
  * (Part of the bench program: `npm run bench -- compress`, or a part:

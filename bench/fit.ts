@@ -1,5 +1,5 @@
 /**
- * fitLinear end to end (issue 3): slimfit wasm-simd vs its JS twin vs the
+ * fitLinear end to end: slimfit wasm-simd vs its JS twin vs the
  * libraries a JS user would otherwise pick — ml-regression-multivariate-linear
  * (SVD based) and ml-matrix normal equations (X^T X by mmul, then solve) — at
  * n = 1e5, d = 16, 64, 256; plus the cost of the accurate paths relative to
@@ -23,7 +23,7 @@ import { busyRatioNote, fillNormal, fmtMs, fmtRatio, notes, type Case } from './
 
 const FAMILY = 'fit';
 const N = 100_000;
-/** Targets at d = 64 (issue 3). */
+/** Targets at d = 64. */
 const FLOOR_D = 64;
 const FLOOR_VS_MLR = 30;
 const FLOOR_VS_MLMATRIX = 10;
