@@ -208,21 +208,20 @@ export function compressedModelToSafetensors(c: CompressedLinearModel, meta: Mod
   const { d, outputs: m } = c;
   const n = d * m;
   const mask = c.index.mask;
-  const on = (i: number) => maskBit(mask, i) === 1;
   const shape = m === 1 ? [d] : [m, d];
   const tensors: Record<string, QuantizedTensor | SafetensorsTensorInput> = { intercept: { shape: [m], data: Float64Array.from(c.intercept) } };
   if (c.bits === null) {
     const dense = new Float64Array(n);
     const vals = c.values as Float64Array;
-    for (let i = 0, p = 0; i < n; i++) if (on(i)) dense[i] = vals[p++];
+    for (let i = 0, p = 0; i < n; i++) if (maskBit(mask, i)) dense[i] = vals[p++];
     tensors.coef = { shape, data: dense };
   } else {
     let kept = 0;
-    for (let i = 0; i < n; i++) if (on(i)) kept++;
+    for (let i = 0; i < n; i++) if (maskBit(mask, i)) kept++;
     const keptCodes = unpackCodes(c.values as Int8Array | Uint8Array, kept, c.bits, c.scheme!);
     const g = c.groupSize;
     const codes = new Int32Array(n);
-    for (let i = 0, p = 0; i < n; i++) codes[i] = on(i) ? keptCodes[p++] : c.zeroPoint ? c.zeroPoint[(i / g) | 0] : 0;
+    for (let i = 0, p = 0; i < n; i++) codes[i] = maskBit(mask, i) ? keptCodes[p++] : c.zeroPoint ? c.zeroPoint[(i / g) | 0] : 0;
     const granularity: QuantizedTensor['granularity'] = g === n ? 'tensor' : g === d ? { axis: 0, shape: [m, d] } : { block: g };
     tensors.coef = {
       bits: c.bits,

@@ -89,9 +89,8 @@ export class CompressedLinearModel {
     this.scale = init.scale;
     this.zeroPoint = init.zeroPoint;
     this.groupSize = init.groupSize;
-    const on = (i: number) => maskBit(keep, i) === 1;
     let kept = 0;
-    for (let i = 0; i < n; i++) if (on(i)) kept++;
+    for (let i = 0; i < n; i++) if (maskBit(keep, i)) kept++;
     this.rowStart = new Uint32Array(m + 1);
     this.col = new Uint32Array(kept);
     this.grp = new Int32Array(kept);
@@ -102,7 +101,7 @@ export class CompressedLinearModel {
     for (let k = 0; k < m; k++) {
       for (let j = 0; j < d; j++) {
         const i = k * d + j;
-        if (!on(i)) continue;
+        if (!maskBit(keep, i)) continue;
         const g = (i / init.groupSize) | 0;
         this.col[p] = j;
         this.grp[p] = g;

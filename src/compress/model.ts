@@ -93,10 +93,10 @@ export function compressModel(engine: Engine, model: LinearModelLike, opts: Comp
   for (let k = 0; k < m; k++) for (let j = 0; j < d; j++) W0[k * d + j] = model.coef[j * m + k];
   const b0 = typeof model.intercept === 'number' ? Float64Array.of(model.intercept) : Float64Array.from(model.intercept);
   const { H, mean } = modelCalibration(engine, model, method, opts);
-  const shape = { d, m, method, H, damp: opts.damp };
+  const step = { d, m, method, H, damp: opts.damp };
 
-  const pruned = opts.prune !== undefined ? pruneStep(engine, W0, modelPruneSpec(opts.prune, m, method), shape) : { W: W0, keep: fullMask(n), report: undefined };
-  const quantized = opts.quantize !== undefined ? quantizeStep(engine, pruned.W, pruned.keep, opts.quantize, shape) : undefined;
+  const pruned = opts.prune !== undefined ? pruneStep(engine, W0, modelPruneSpec(opts.prune, m, method), step) : { W: W0, keep: fullMask(n), report: undefined };
+  const quantized = opts.quantize !== undefined ? quantizeStep(engine, pruned.W, pruned.keep, opts.quantize, step) : undefined;
   const { eff, shift } = correctStep(W0, pruned.W, pruned.keep, quantized, mean, d, m);
 
   let se = 0;

@@ -86,7 +86,7 @@ export function compileModule(): Promise<WebAssembly.Module> {
   return modulePromise;
 }
 
-/** A fresh instance (its own linear memory) of the cached module. */
+/** A fresh instance (its own linear memory) of the cached module, or of `mod` (a test's hand-built module). */
 export async function instantiate(mod?: WebAssembly.Module): Promise<WasmExports> {
   mod ??= await compileModule();
   const instance = await WebAssembly.instantiate(mod, {});

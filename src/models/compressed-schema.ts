@@ -121,12 +121,11 @@ export function readCompressed(j: JsonObject, src: TensorSource): CompressedLine
     const colIdx = src.take('col_idx', ['U16', 'U32'], [kept]) as Uint16Array | Uint32Array;
     keep = maskFromCsr(rowPtr, colIdx, m, d, kept, 'model index');
   }
-  const on = (i: number) => maskBit(keep, i) === 1;
 
   if (bits === null) {
     const vals = src.take('values', ['F64'], [kept]) as Float64Array;
     const dense = new Float64Array(n);
-    for (let i = 0, p = 0; i < n; i++) if (on(i)) dense[i] = vals[p++];
+    for (let i = 0, p = 0; i < n; i++) if (maskBit(keep, i)) dense[i] = vals[p++];
     return new CompressedLinearModel({ d, outputs: m, intercept, keep, dense, bits: null, groupSize, report });
   }
   const sch = scheme!;
@@ -142,7 +141,7 @@ export function readCompressed(j: JsonObject, src: TensorSource): CompressedLine
   const keptCodes = unpackCodes(packed, kept, bits, sch);
   const codes = new Int32Array(n);
   for (let i = 0, p = 0; i < n; i++) {
-    if (on(i)) codes[i] = keptCodes[p++];
+    if (maskBit(keep, i)) codes[i] = keptCodes[p++];
     else codes[i] = zeroPoint ? zeroPoint[(i / groupSize) | 0] : 0;
   }
   return new CompressedLinearModel({
