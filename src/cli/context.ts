@@ -62,7 +62,8 @@ export function jsonReplacer(_k: string, v: unknown): unknown {
 /** Fixed-width text table: the first `left` columns (or the listed ones) left-aligned, the rest right-aligned. */
 export function textTable(head: string[], rows: string[][], left: number | number[] = 1): string {
   const isLeft = (i: number) => (typeof left === 'number' ? i < left : left.includes(i));
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  // A loop, not Math.max(...rows): spreading 10^5 rows overflows the call stack.
+  const widths = head.map((h, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), h.length));
   const line = (cells: string[]) =>
     cells
       .map((c, i) => (isLeft(i) ? c.padEnd(widths[i]) : c.padStart(widths[i])))

@@ -7,8 +7,8 @@ import { basename } from 'node:path';
 import { Command } from 'commander';
 import { inspectSlim, isSlim, type SlimInfo } from '../io/slim.js';
 import { isSafetensors } from '../io/safetensors.js';
-import { Ctx, formatBytes, textTable } from './context.js';
-import { CliError, EXIT, green, red } from './errors.js';
+import { Ctx, formatBytes, jsonReplacer, textTable } from './context.js';
+import { CliError, EXIT, green, red, reportError } from './errors.js';
 import { kindOfPath, prefixed, readInput } from './files.js';
 import { inspectWeights, type WeightsInfo } from './weights.js';
 
@@ -67,6 +67,13 @@ export async function runInspect(ctx: Ctx, file: string): Promise<void> {
     throw prefixed(e, name);
   }
   const { provenance: p } = info;
+  const corrupt = info.valid ? undefined : new CliError('E_FORMAT', `${name} is corrupt: ${info.problem}`, EXIT.INPUT);
+  if (corrupt && ctx.json) {
+    // One JSON object, always: the description and the error together; the error line goes to stderr alone.
+    process.stdout.write(`${JSON.stringify({ ok: false, error: { code: corrupt.code, message: corrupt.message, exitCode: corrupt.exitCode }, command: 'inspect', file, format: 'slim', ...info }, jsonReplacer)}\n`);
+    process.exitCode = reportError(corrupt, { json: false });
+    return;
+  }
   ctx.result({ command: 'inspect', file, format: 'slim', ...info });
   const ck = info.checksum.ok ? green('ok') : red('MISMATCH');
   ctx.print(`${file}: .slim v${info.formatVersion.major}.${info.formatVersion.minor}, kind ${info.kind}, ${formatBytes(info.fileBytes)} (header ${info.headerBytes} B, data ${info.dataBytes} B)`);
@@ -79,5 +86,5 @@ export async function runInspect(ctx: Ctx, file: string): Promise<void> {
   delete opts.recipeDigest;
   if (Object.keys(opts).length) ctx.print(`options: ${JSON.stringify(opts)}`);
   ctx.print(textTable(['tensor', 'dtype', 'shape', 'bytes', 'offset'], info.tensors.map((t) => [t.name, t.dtype, shape(t.shape), String(t.bytes), String(t.offset)]), 2));
-  if (!info.valid) throw new CliError('E_FORMAT', `${name} is corrupt: ${info.problem}`, EXIT.INPUT);
+  if (corrupt) throw corrupt;
 }

@@ -8,8 +8,9 @@
  *             little-endian, row-major, contiguous and cover it exactly.
  *
  * Reading validates what the reference implementation does and a little
- * more: N within a cap (100 MB) and the file, "{" first, strict UTF-8, a JSON
- * object, every tensor with a known dtype, a shape of non-negative integers,
+ * more: N within a cap (16 MiB) and the file, "{" first, strict UTF-8, a JSON
+ * object within the header limits (nesting depth, keys per object, containers:
+ * json-scan.ts) and without a repeated key, every tensor with a known dtype, a shape of non-negative integers,
  * integer offsets with begin <= end, byte size = elements * dtype size,
  * tensors sorted by offset tiling the buffer exactly from 0 (no holes, no
  * overlap, nothing left over), __metadata__ a string-to-string map. Anything
@@ -20,7 +21,6 @@
  * `<name>.zero_point` the U8 zero points, and `__metadata__` keys
  * `slimfit.<name>.bits|scheme|granularity|shape` the rest.
  */
-import { firstDuplicateKey } from './duplicate-keys.js';
 import { SlimfitError } from '../errors.js';
 import type { QuantizedTensor } from '../types.js';
 import { packedBytes } from '../codes.js';
@@ -41,7 +41,8 @@ import {
   type Dtype,
   type NumericArray,
 } from './binary.js';
-import { describeMember, formatError, getArray, getInt, isPlainObject, parseJson } from '../json.js';
+import { describeMember, formatError, getArray, getInt, isPlainObject } from '../json.js';
+import { HEADER_LIMITS, parseBoundedJson, scanJson } from './json-scan.js';
 import { assembleQuantized, codesDtype, granularityToJSON, isQuantizedTensor, parseGranularity } from './quantized.js';
 import { SLIMFIT_VERSION } from './version.js';
 
@@ -66,11 +67,18 @@ export interface SafetensorsTensorInput {
   data: NumericArray;
 }
 
-/** Readers refuse headers longer than this (the reference implementation's limit, 100 MB). */
-export const SAFETENSORS_MAX_HEADER_BYTES = 100_000_000;
+/**
+ * Readers refuse headers longer than this: 16 MiB, as for .slim. A header
+ * takes about 100-200 bytes per tensor, so this is 80,000+ tensors in one
+ * file, while real checkpoints hold at most a few thousand per file (they
+ * shard at a few GB, and slimfit reads a file into memory whole). The
+ * reference implementation allows 100 MB, which JSON.parse turns into
+ * gigabytes of heap for a hostile header.
+ */
+export const SAFETENSORS_MAX_HEADER_BYTES = 16 * 1024 * 1024;
 
 export interface DecodeSafetensorsOptions {
-  /** Header size cap in bytes (default 100 MB). */
+  /** Header size cap in bytes (default 16 MiB); the nesting and key limits apply whatever the cap. */
   maxHeaderBytes?: number;
 }
 
@@ -103,10 +111,8 @@ function decodeChecked(bytes: Uint8Array, cap: number): SafetensorsFile {
   if (n > len - 8) throw formatError(`truncated safetensors file: header length ${n} but only ${len - 8} bytes follow`);
   if (n === 0 || bytes[8] !== 0x7b) throw formatError('safetensors header does not start with "{"');
   const text = decodeUtf8(bytes.subarray(8, 8 + n), 'safetensors header');
-  const json = parseJson(text, 'safetensors header');
+  const json = parseBoundedJson(text, 'safetensors header', HEADER_LIMITS, 'tensor');
   if (!isPlainObject(json)) throw formatError(`safetensors header must be a JSON object, found ${describeMember(json)}`);
-  const dup = firstDuplicateKey(text);
-  if (dup) throw formatError(dup.path ? `key ${JSON.stringify(dup.key)} appears twice in ${dup.path}` : `tensor ${JSON.stringify(dup.key)} appears twice in the safetensors header`);
   const bufStart = 8 + n;
   const bufLen = len - bufStart;
 
@@ -160,6 +166,15 @@ function decodeChecked(bytes: Uint8Array, cap: number): SafetensorsFile {
   return { tensors: Object.fromEntries(tensors), metadata };
 }
 
+/** A writer never writes what the reader refuses: the header limits, as E_RANGE. */
+function checkWritable(text: string): void {
+  try {
+    scanJson(text, 'safetensors header', HEADER_LIMITS, 'tensor');
+  } catch (e) {
+    throw new SlimfitError('E_RANGE', `cannot write this file: ${(e as SlimfitError).reason}`);
+  }
+}
+
 function inputError(message: string): SlimfitError {
   return new SlimfitError('E_SHAPE', message);
 }
@@ -196,8 +211,11 @@ export function encodeSafetensors(tensors: Record<string, SafetensorsTensorInput
     header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [off, off + t.data.byteLength] };
     off += t.data.byteLength;
   }
-  const json = new TextEncoder().encode(JSON.stringify(header));
+  const text = JSON.stringify(header);
+  checkWritable(text);
+  const json = new TextEncoder().encode(text);
   const n = align(json.length, 8);
+  if (n > SAFETENSORS_MAX_HEADER_BYTES) throw new SlimfitError('E_RANGE', `the header would take ${n} bytes, over the ${SAFETENSORS_MAX_HEADER_BYTES}-byte limit readers apply (too many tensors or too much metadata)`);
   const out = new Uint8Array(8 + n + off);
   writeU64(new DataView(out.buffer), 0, n);
   out.set(json, 8);
@@ -277,7 +295,7 @@ export interface QuantizedSafetensors {
 }
 
 function parseMetaJson(s: string, what: string): unknown {
-  return parseJson(s, what);
+  return parseBoundedJson(s, what, HEADER_LIMITS);
 }
 
 /**

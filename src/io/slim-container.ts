@@ -10,6 +10,7 @@ import { formatError, type JsonObject } from '../json.js';
 import { shapeError, type TensorSink, type TensorSource } from '../models/fields.js';
 import { align, dtypeOf, readArray, sameShape, writeArray, writeU64, type NumericArray } from './binary.js';
 import { crc32c, hex32 } from './checksum.js';
+import { HEADER_LIMITS, scanJson } from './json-scan.js';
 import {
   CHECKSUM_BYTES,
   MAX_HEADER_BYTES,
@@ -19,6 +20,7 @@ import {
   SLIM_MAGIC,
   SLIM_VERSION_MAJOR,
   SLIM_VERSION_MINOR,
+  elementBudget,
   parsePreamble,
   type SlimDtype,
   type SlimPreamble,
@@ -29,6 +31,12 @@ import {
 export class TensorWriter implements TensorSink {
   readonly list: { name: string; dtype: SlimDtype; shape: number[]; data: NumericArray }[] = [];
   private readonly names = new Set<string>();
+  /** Elements the file's objects decode to (what TensorReader.claim counts on read). */
+  claimed = 0;
+
+  claim(elements: number): void {
+    this.claimed += elements;
+  }
 
   add(name: string, dtype: SlimDtype, shape: number[], data: NumericArray): void {
     if (name.length === 0 || name.length > MAX_NAME_LENGTH) throw shapeError(`tensor name ${JSON.stringify(name.slice(0, 40))} must have 1 to ${MAX_NAME_LENGTH} characters`);
@@ -55,11 +63,20 @@ export async function writeContainer(header: JsonObject, w: TensorWriter): Promi
     return { name: t.name, dtype: t.dtype, shape: t.shape, offsets: [begin, off] };
   });
   const dataBytes = align(off, SLIM_ALIGN);
-  const json = new TextEncoder().encode(JSON.stringify({ ...header, tensors: table }));
+  const text = JSON.stringify({ ...header, tensors: table });
+  const json = new TextEncoder().encode(text);
   const headerBytes = align(PREAMBLE_BYTES + json.length, SLIM_ALIGN) - PREAMBLE_BYTES;
   if (headerBytes > MAX_HEADER_BYTES) throw new SlimfitError('E_RANGE', `the header would take ${headerBytes} bytes, over the ${MAX_HEADER_BYTES}-byte limit (too many tensors, or very large statistics/options)`);
+  try {
+    scanJson(text, 'header', HEADER_LIMITS);
+  } catch (e) {
+    throw new SlimfitError('E_RANGE', `cannot write this file: ${(e as SlimfitError).reason}`);
+  }
   const dataStart = PREAMBLE_BYTES + headerBytes;
   const total = dataStart + dataBytes + CHECKSUM_BYTES;
+  if (w.claimed > elementBudget(total)) {
+    throw new SlimfitError('E_RANGE', `the tensors hold ${w.claimed} elements, more than a ${total}-byte file may decode to (${elementBudget(total)}: 2^25 + 8 per byte); split them over several files`);
+  }
   let out: Uint8Array;
   try {
     out = new Uint8Array(total);
@@ -84,6 +101,7 @@ export async function writeContainer(header: JsonObject, w: TensorWriter): Promi
 export class TensorReader implements TensorSource {
   private readonly byName = new Map<string, SlimTensorEntry>();
   private readonly used = new Set<string>();
+  private claimed = 0;
 
   constructor(
     private readonly bytes: Uint8Array,
@@ -91,6 +109,15 @@ export class TensorReader implements TensorSource {
     tensors: SlimTensorEntry[],
   ) {
     for (const t of tensors) this.byName.set(t.name, t);
+  }
+
+  /** Counts `elements` that `what` decodes to against the file's elementBudget, before they are allocated. */
+  claim(elements: number, what: string): void {
+    this.claimed += elements;
+    const budget = elementBudget(this.bytes.length);
+    if (this.claimed > budget) {
+      throw formatError(`${what} would bring the file's tensors to ${this.claimed} elements, more than a ${this.bytes.length}-byte file may decode to (${budget}: 2^25 + 8 per byte)`);
+    }
   }
 
   /** The entry `name`, checked for dtype and (when given) shape. */
@@ -104,6 +131,7 @@ export class TensorReader implements TensorSource {
 
   /** A fresh, aligned copy of the entry's elements. */
   read(t: SlimTensorEntry): NumericArray {
+    if (this.used.has(t.name)) throw formatError(`tensor ${JSON.stringify(t.name)} is used twice (each table entry belongs to exactly one object)`);
     this.used.add(t.name);
     const [b, e] = t.offsets;
     return readArray(this.bytes, this.dataStart + b, e - b, t.dtype);

@@ -47,8 +47,11 @@ export function encodeContent(content: SlimContent, w: TensorWriter): JsonObject
       if (!(content.model instanceof LogisticModel)) throw shapeError('kind "logistic" needs a LogisticModel');
       return { model: writeLogistic(content.model, arraysToTensors(w)) };
     case 'compressed-linear':
-    case 'compressed-logistic':
-      return { model: writeCompressed(content.model, w) };
+    case 'compressed-logistic': {
+      const model = writeCompressed(content.model, w);
+      if (content.kind === 'compressed-logistic' && content.model.outputs !== 1) throw shapeError(`kind "compressed-logistic" needs a model with one output, got ${content.model.outputs}`);
+      return { model };
+    }
     case 'tensors':
       return { objects: encodeTensors(content.tensors, w) };
     default:
@@ -64,6 +67,7 @@ function decodeKind(h: SlimHeader, r: TensorReader): DecodedSlimContent {
       return { kind: 'logistic', model: new LogisticModel(readLogistic(h.model!, arraysFromTensors(r), 'model.')) };
     case 'compressed-linear':
     case 'compressed-logistic':
+      if (h.kind === 'compressed-logistic' && h.model!.outputs !== 1) throw formatError(`a compressed-logistic model has one output, but model.outputs is ${JSON.stringify(h.model!.outputs)}`);
       return { kind: h.kind, model: readCompressed(h.model!, r) };
     case 'tensors':
       return { kind: 'tensors', tensors: decodeTensors(h.objects!, r) };

@@ -14,7 +14,8 @@
  *   24 + H + D    4     CRC-32C of bytes [0, 24 + H + D), u32 LE
  */
 import { DTYPE_SIZE, align, decodeUtf8, getShape, readU64, type Dtype } from './binary.js';
-import { describeMember, formatError, getArray, getEnum, getInt, getObject, getString, isPlainObject, parseJson, type JsonObject } from '../json.js';
+import { describeMember, formatError, getArray, getEnum, getInt, getObject, getString, isPlainObject, type JsonObject } from '../json.js';
+import { HEADER_LIMITS, parseBoundedJson } from './json-scan.js';
 import { fromTaggedJSON } from './tagged-json.js';
 
 export const SLIM_MAGIC = Uint8Array.of(0x89, 0x53, 0x4c, 0x49, 0x4d, 0x0d, 0x0a, 0x1a);
@@ -26,6 +27,18 @@ export const CHECKSUM_BYTES = 4;
 export const SLIM_ALIGN = 16;
 /** Readers refuse headers longer than this (16 MiB). */
 export const MAX_HEADER_BYTES = 16 * 1024 * 1024;
+/**
+ * The elements a file's tensors may decode to, in all: 2^25 plus 8 per byte
+ * of the file. Dense and quantized tensors hold at least 1/8 byte per element
+ * (2-bit codes: 1/4), and so does a bitmask index; only a CSR index with
+ * empty rows claims more elements than it has bytes, and each sparse tensor
+ * is decoded densely. The 2^25 lets any one tensor a writer can make through;
+ * the rest bounds the work of a file of many mostly-empty CSR tensors by its
+ * length (a 16 MiB header: about 1.7e8 elements, well under a second).
+ */
+export function elementBudget(fileBytes: number): number {
+  return 2 ** 25 + 8 * fileBytes;
+}
 /** Tensor names are at most this long. */
 export const MAX_NAME_LENGTH = 1024;
 /** dtypes a .slim file may hold. */
@@ -114,11 +127,30 @@ export function parsePreamble(bytes: Uint8Array): SlimPreamble {
   return { major, minor, headerBytes, dataBytes, dataStart, fileBytes, storedChecksum };
 }
 
+/**
+ * ISO 8601 as files carry it: a calendar date `YYYY-MM-DD`, optionally with a
+ * time `THH:MM`, `:SS`, a fraction and a zone (`Z` or `±HH:MM`), naming a day
+ * and time that exist. Date.parse alone accepts "1", "2020", "foo 12" and "-0".
+ */
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+
+export function isIsoDate(s: string): boolean {
+  const m = ISO_DATE.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1];
+  if (days === undefined || d < 1 || d > days) return false;
+  if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59)) return false;
+  if (m[7] !== undefined && m[7] !== 'Z' && (Number(m[7].slice(1, 3)) > 23 || Number(m[7].slice(4)) > 59)) return false;
+  return true;
+}
+
 function parseProvenance(v: unknown): SlimProvenance {
   const p = getObject(v, 'header.provenance');
   const slimfit = getString(p.slimfit, 'header.provenance.slimfit', 256);
   const created = getString(p.created, 'header.provenance.created', 64);
-  if (Number.isNaN(Date.parse(created))) throw formatError(`header.provenance.created ${JSON.stringify(created)} is not an ISO 8601 date`);
+  if (!isIsoDate(created)) throw formatError(`header.provenance.created ${JSON.stringify(created)} is not an ISO 8601 date (e.g. "2025-01-31T12:00:00.000Z")`);
   const out: SlimProvenance = { slimfit, created };
   if (p.inputDigest !== undefined) out.inputDigest = getString(p.inputDigest, 'header.provenance.inputDigest', 1024);
   if (p.source !== undefined) out.source = getString(p.source, 'header.provenance.source', 4096);
@@ -171,7 +203,7 @@ function parseTensorTable(v: unknown, dataBytes: number): SlimTensorEntry[] {
 export function parseHeader(bytes: Uint8Array, pre: SlimPreamble): SlimHeader {
   const hb = bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + pre.headerBytes);
   if (hb[0] !== 0x7b) throw formatError('header does not start with "{"');
-  const raw = parseJson(decodeUtf8(hb, 'header'), 'header');
+  const raw = parseBoundedJson(decodeUtf8(hb, 'header'), 'header', HEADER_LIMITS);
   if (!isPlainObject(raw)) throw formatError(`header must be a JSON object, found ${describeMember(raw)}`);
   if (raw.format !== 'slimfit') throw formatError(`header.format must be "slimfit", found ${describeMember(raw.format)}`);
   const kind = getEnum(raw.kind, 'header.kind', SLIM_KINDS);

@@ -2,8 +2,9 @@
  * The .slim "tensors" kind (docs/FORMAT.md §1.6.4): named dense, quantized
  * and sparse tensors. Each object in the header's "objects" list says which
  * table entries hold it (<name>, <name>.scale, <name>.mask, ...); reading
- * checks each the way its writer's invariants require and that every table
- * entry belongs to exactly one object.
+ * checks each the way its writer's invariants require, that every table
+ * entry belongs to exactly one object, and that the elements of all objects
+ * together stay within what the file's length allows (elementBudget).
  */
 import { SparseTensor } from '../compress/sparse-tensor.js';
 import { packedBytes } from '../codes.js';
@@ -48,10 +49,12 @@ export function encodeTensors(tensors: Record<string, SlimTensorInput>, w: Tenso
     const what = `tensors[${JSON.stringify(name)}]`;
     if (isDenseArray(t)) {
       w.add(name, dtypeOf(t) as SlimDtype, [t.length], t);
+      w.claim(t.length);
       objects.push({ name, type: 'dense' });
     } else if (t instanceof SparseTensor) {
       const shape = t.shape;
       const dt = t.data instanceof Float64Array ? 'F64' : 'F32';
+      w.claim(t.length);
       if (t.format === 'dense') w.add(name, dt, [t.length], t.denseWithMarkers()); // pruned = -0.0, no index
       else w.add(name, dt, [t.kept], t.data);
       if (t.format === 'bitmask') w.add(`${name}.mask`, 'U8', [(t.length + 7) >> 3], t.bitmask!);
@@ -63,6 +66,7 @@ export function encodeTensors(tensors: Record<string, SlimTensorInput>, w: Tenso
     } else if (isQuantizedTensor(t)) {
       const q = assembleQuantized(t, what, 'E_SHAPE');
       const n = q.shape.reduce((a, b) => a * b, 1);
+      w.claim(n);
       w.add(name, codesDtype(q.bits, q.scheme), q.bits >= 5 ? q.shape : [packedBytes(n, q.bits)], q.data);
       w.add(`${name}.scale`, 'F32', [q.scale.length], q.scale);
       if (q.zeroPoint) w.add(`${name}.zero_point`, 'U8', [q.zeroPoint.length], Uint8Array.from(q.zeroPoint));
@@ -77,6 +81,7 @@ export function encodeTensors(tensors: Record<string, SlimTensorInput>, w: Tenso
       });
     } else if (typeof t === 'object' && t !== null && 'data' in t && 'shape' in t && isDenseArray(t.data)) {
       w.add(name, dtypeOf(t.data) as SlimDtype, checkedShape(t.shape, `${what}.shape`), t.data);
+      w.claim(t.data.length);
       objects.push({ name, type: 'dense' });
     } else {
       throw shapeError(`${what} must be a QuantizedTensor, a SparseTensor, { shape, data } or a typed array (F64/F32/I32/U32/I16/U16/I8/U8)`);
@@ -85,8 +90,19 @@ export function encodeTensors(tensors: Record<string, SlimTensorInput>, w: Tenso
   return objects;
 }
 
+/** The elements object `i` decodes to, read loosely (decodeTensors checks it fully). */
+function elementsOf(o: unknown, i: number, r: TensorReader): number {
+  const obj = getObject(o, `header.objects[${i}]`);
+  const name = getString(obj.name, `header.objects[${i}].name`, MAX_NAME_LENGTH);
+  const ow = `object ${JSON.stringify(name)}`;
+  if (obj.type === 'dense') return r.entry(name, SLIM_DTYPES).count;
+  return getShape(obj.shape, `${ow} shape`, obj.type === 'sparse' ? 2 : undefined).count;
+}
+
 /** The tensors the header's "objects" describe, validated; E_FORMAT on anything inconsistent. */
 export function decodeTensors(objects: unknown[], r: TensorReader): Record<string, SlimTensor> {
+  // Count first, decode after: a file claiming more elements than its length allows costs nothing.
+  objects.forEach((o, i) => r.claim(elementsOf(o, i, r), `header.objects[${i}]`));
   const out: [string, SlimTensor][] = [];
   const names = new Set<string>();
   objects.forEach((o, i) => {

@@ -22,7 +22,7 @@ import { SlimfitError } from '../errors.js';
 import { formatError, isPlainObject, type JsonObject } from '../json.js';
 import { TensorWriter, guarded, openContainer, writeContainer } from './slim-container.js';
 import { contentDims, decodeContent, encodeContent, type DecodedSlimContent, type SlimContent } from './slim-content.js';
-import { parseHeader, type SlimProvenance } from './slim-header.js';
+import { isIsoDate, parseHeader, type SlimProvenance } from './slim-header.js';
 import { taggedOrNull } from './tagged-json.js';
 import { SLIMFIT_VERSION } from './version.js';
 
@@ -64,8 +64,8 @@ export type DecodedSlim = DecodedSlimContent & { header: SlimHeaderInfo };
 
 function provenanceOf(p: SlimProvenanceInput | undefined): SlimProvenance {
   const created = p?.created === undefined ? new Date() : p.created;
-  const iso = created instanceof Date ? created.toISOString() : created;
-  if (typeof iso !== 'string' || Number.isNaN(Date.parse(iso))) throw new SlimfitError('E_RANGE', `provenance.created must be a Date or an ISO 8601 string, got ${String(created)}`);
+  const iso = created instanceof Date ? (Number.isNaN(created.getTime()) ? 'Invalid Date' : created.toISOString()) : created;
+  if (typeof iso !== 'string' || !isIsoDate(iso)) throw new SlimfitError('E_RANGE', `provenance.created must be a Date or an ISO 8601 string (e.g. "2025-01-31T12:00:00.000Z"), got ${String(created)}`);
   const out: SlimProvenance = { slimfit: SLIMFIT_VERSION, created: iso };
   if (p?.inputDigest !== undefined) {
     if (typeof p.inputDigest !== 'string' || p.inputDigest.length > 1024) throw new SlimfitError('E_RANGE', 'provenance.inputDigest must be a string of at most 1024 characters');

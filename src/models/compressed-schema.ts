@@ -15,7 +15,7 @@ import { checkCodes, checkScales, checkZeroPoints, codesDtype, recode } from '..
 import { MAX_SPARSE_ELEMENTS, maskFromBitmask, maskFromCsr } from '../io/sparse-index.js';
 import { fromTaggedJSON, taggedOrNull } from '../io/tagged-json.js';
 import { decodeArr, decodeNum, encodeArr, encodeNum, formatError, getEnum, getInt, getObject, isPlainObject, type JsonObject } from '../json.js';
-import { f64, shapeError, type TensorSink, type TensorSource } from './fields.js';
+import { f64, finite, shapeError, type TensorSink, type TensorSource } from './fields.js';
 import { fullMask, maskBit } from '../mask.js';
 
 /** The informative granularity member: "tensor" (one group), "row" (one per output) or {"block": B}. */
@@ -109,7 +109,7 @@ export function readCompressed(j: JsonObject, src: TensorSource): CompressedLine
     quantize: taggedReport(rep.quantize, 'model.report.quantize'),
   };
 
-  const intercept = src.take('intercept', ['F64'], [m]) as Float64Array;
+  const intercept = finite(src.take('intercept', ['F64'], [m]) as Float64Array, 'tensor "intercept"');
   let keep: Uint8Array;
   if (index === 'dense') {
     if (kept !== n) throw formatError(`model.index is "dense" but model.kept is ${kept} of ${n}`);
@@ -123,7 +123,7 @@ export function readCompressed(j: JsonObject, src: TensorSource): CompressedLine
   }
 
   if (bits === null) {
-    const vals = src.take('values', ['F64'], [kept]) as Float64Array;
+    const vals = finite(src.take('values', ['F64'], [kept]) as Float64Array, 'tensor "values"');
     const dense = new Float64Array(n);
     for (let i = 0, p = 0; i < n; i++) if (maskBit(keep, i)) dense[i] = vals[p++];
     return new CompressedLinearModel({ d, outputs: m, intercept, keep, dense, bits: null, groupSize, report });

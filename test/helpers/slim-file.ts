@@ -1,0 +1,55 @@
+/**
+ * An independent .slim reader and writer for tests that build files the
+ * library would not write: parse a file into preamble fields, header JSON
+ * and data section; build one back (preamble, space-padded header, data,
+ * CRC-32C straight from hash-wasm), optionally from raw header text.
+ */
+import { crc32 } from 'hash-wasm';
+
+export interface SlimParts {
+  major: number;
+  minor: number;
+  header: Record<string, any>;
+  data: Uint8Array;
+}
+
+export async function crc32c(b: Uint8Array): Promise<number> {
+  return parseInt(await crc32(b, 0x82f63b78), 16) >>> 0;
+}
+
+export function parseSlim(file: Uint8Array): SlimParts {
+  const v = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  const H = v.getUint32(12, true);
+  const D = v.getUint32(16, true);
+  return {
+    major: v.getUint16(8, true),
+    minor: v.getUint16(10, true),
+    header: JSON.parse(new TextDecoder().decode(file.subarray(24, 24 + H))) as Record<string, unknown>,
+    data: file.slice(24 + H, 24 + H + D),
+  };
+}
+
+/** `headerText` replaces the JSON of `p.header` (e.g. to repeat a key, which JSON.stringify cannot). */
+export async function buildSlim(p: SlimParts, headerText?: string): Promise<Uint8Array> {
+  const json = new TextEncoder().encode(headerText ?? JSON.stringify(p.header));
+  const H = Math.ceil((24 + json.length) / 16) * 16 - 24;
+  const out = new Uint8Array(24 + H + p.data.length + 4);
+  const v = new DataView(out.buffer);
+  out.set([0x89, 0x53, 0x4c, 0x49, 0x4d, 0x0d, 0x0a, 0x1a]);
+  v.setUint16(8, p.major, true);
+  v.setUint16(10, p.minor, true);
+  v.setUint32(12, H, true);
+  v.setUint32(16, p.data.length, true);
+  out.set(json, 24);
+  out.fill(0x20, 24 + json.length, 24 + H);
+  out.set(p.data, 24 + H);
+  v.setUint32(out.length - 4, await crc32c(out.subarray(0, out.length - 4)), true);
+  return out;
+}
+
+/** A file's bytes with the checksum recomputed (for mutants that should get past the CRC). */
+export async function reseal(file: Uint8Array): Promise<Uint8Array> {
+  const out = file.slice();
+  if (out.length >= 28) new DataView(out.buffer).setUint32(out.length - 4, await crc32c(out.subarray(0, out.length - 4)), true);
+  return out;
+}
