@@ -16,7 +16,6 @@ import { assembleQuantized, codesDtype, granularityToJSON, isQuantizedTensor, pa
 import type { TensorReader, TensorWriter } from './slim-container.js';
 import { MAX_NAME_LENGTH, SLIM_DTYPES, type SlimDtype } from './slim-header.js';
 import { MAX_SPARSE_ELEMENTS, maskFromBitmask, maskFromCsr } from './sparse-index.js';
-import { maskBit } from '../mask.js';
 
 /** Typed arrays a dense tensor may hold in a .slim file. */
 export type DenseArray = Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array;
@@ -150,9 +149,8 @@ export function decodeTensors(objects: unknown[], r: TensorReader): Record<strin
         const colIdx = r.take(`${name}.col_idx`, ['U16', 'U32'], [kept]) as Uint16Array | Uint32Array;
         mask = maskFromCsr(rowPtr, colIdx, rows, cols, kept, ow);
       }
-      const dense = vals instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
-      for (let i = 0, p = 0; i < n; i++) if (maskBit(mask, i)) dense[i] = vals[p++];
-      out.push([name, SparseTensor.fromDense(dense, mask, shape)]);
+      // The kept values are stored in index order, which is what fromPacked takes: no dense copy.
+      out.push([name, SparseTensor.fromPacked(vals, mask, n, shape)]);
     }
   });
   return Object.fromEntries(out);
