@@ -89,13 +89,16 @@ export function encodeTensors(tensors: Record<string, SlimTensorInput>, w: Tenso
   return objects;
 }
 
+const OBJECT_TYPES = ['dense', 'quantized', 'sparse'] as const;
+
 /** The elements object `i` decodes to, read loosely (decodeTensors checks it fully). */
 function elementsOf(o: unknown, i: number, r: TensorReader): number {
   const obj = getObject(o, `header.objects[${i}]`);
   const name = getString(obj.name, `header.objects[${i}].name`, MAX_NAME_LENGTH);
   const ow = `object ${JSON.stringify(name)}`;
-  if (obj.type === 'dense') return r.entry(name, SLIM_DTYPES).count;
-  return getShape(obj.shape, `${ow} shape`, obj.type === 'sparse' ? 2 : undefined).count;
+  const type = getEnum(obj.type, `${ow} type`, OBJECT_TYPES);
+  if (type === 'dense') return r.entry(name, SLIM_DTYPES).count;
+  return getShape(obj.shape, `${ow} shape`, type === 'sparse' ? 2 : undefined).count;
 }
 
 /** The tensors the header's "objects" describe, validated; E_FORMAT on anything inconsistent. */
@@ -111,7 +114,7 @@ export function decodeTensors(objects: unknown[], r: TensorReader): Record<strin
     if (names.has(name)) throw formatError(`object ${JSON.stringify(name)} appears twice in header.objects`);
     names.add(name);
     const ow = `object ${JSON.stringify(name)}`;
-    const type = getEnum(obj.type, `${ow} type`, ['dense', 'quantized', 'sparse'] as const);
+    const type = getEnum(obj.type, `${ow} type`, OBJECT_TYPES);
     if (type === 'dense') {
       const t = r.entry(name, SLIM_DTYPES);
       out.push([name, { shape: t.shape.slice(), data: r.read(t) as DenseArray }]);
