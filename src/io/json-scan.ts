@@ -4,9 +4,10 @@
  * levels deep, or an object with millions of keys, costs gigabytes and can
  * abort the process (out of memory is not catchable). This module first scans
  * the text once — linear time, memory bounded by the limits — for nesting
- * depth, keys per object, the number of objects and arrays, and duplicate keys (JSON.parse keeps the last of two
- * equal keys, so `"kind":"tensors","kind":"linear"` would silently read as
- * linear), and only then parses it.
+ * depth, keys per object, the number of objects and arrays, and repeated keys
+ * (JSON.parse keeps the last of two equal keys, so
+ * `"kind":"tensors","kind":"linear"` would silently read as linear), and
+ * only then parses it.
  *
  * The scan reads a text JSON.parse may still reject: it only counts brackets,
  * commas and object keys outside strings (skipping string contents with their
@@ -120,7 +121,7 @@ export function parseBoundedJson(text: string, what: string, limits: JsonLimits,
  * The .slim tensor table is an array, bounded by the containers: a table
  * entry is 3 containers in 50+ bytes, so a 16 MiB header of tensors stays
  * under 2^20. Measured on a 2-core machine: an object with 2^20 keys costs
- * the scan and JSON.parse 2-3 s, 2^16 keys about 0.2 s; 2^21 containers
- * nested 60 deep 1.3 s and 240 MiB of heap, so 2^20 about half that.
+ * the scan and JSON.parse 2-3 s, 2^16 keys about 0.2 s; 2^20 containers
+ * nested 60 deep about 1 s and under 200 MiB of heap.
  */
 export const HEADER_LIMITS: JsonLimits = { maxDepth: 64, maxKeys: 2 ** 16, maxContainers: 2 ** 20 };

@@ -9,11 +9,12 @@
  *
  * Reading validates what the reference implementation does and a little
  * more: N within a cap (16 MiB) and the file, "{" first, strict UTF-8, a JSON
- * object within the header limits (nesting depth, keys per object, containers:
- * json-scan.ts) and without a repeated key, every tensor with a known dtype, a shape of non-negative integers,
- * integer offsets with begin <= end, byte size = elements * dtype size,
- * tensors sorted by offset tiling the buffer exactly from 0 (no holes, no
- * overlap, nothing left over), __metadata__ a string-to-string map. Anything
+ * object within the header limits (nesting depth, keys per object,
+ * containers: json-scan.ts) and without a repeated key, every tensor with a
+ * known dtype, a shape of non-negative integers, integer offsets with
+ * begin <= end, byte size = elements * dtype size, tensors sorted by offset
+ * tiling the buffer exactly from 0 (no holes, no overlap, nothing left
+ * over), __metadata__ a string-to-string map. Anything
  * else is SlimfitError('E_FORMAT').
  *
  * Compressed tensors travel under a naming convention (docs/FORMAT.md):

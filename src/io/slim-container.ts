@@ -31,11 +31,15 @@ import {
 export class TensorWriter implements TensorSink {
   readonly list: { name: string; dtype: SlimDtype; shape: number[]; data: NumericArray }[] = [];
   private readonly names = new Set<string>();
-  /** Elements the file's objects decode to (what TensorReader.claim counts on read). */
-  claimed = 0;
+  private elements = 0;
 
+  /** Counts elements the file's objects decode to (what TensorReader.claim counts on read). */
   claim(elements: number): void {
-    this.claimed += elements;
+    this.elements += elements;
+  }
+
+  get claimed(): number {
+    return this.elements;
   }
 
   add(name: string, dtype: SlimDtype, shape: number[], data: NumericArray): void {
