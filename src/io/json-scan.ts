@@ -44,6 +44,11 @@ function pathOf(stack: Frame[]): string {
     .join('.');
 }
 
+/** The innermost open object, for messages: "the header", or "model.report (header)". */
+function where(stack: Frame[], what: string): string {
+  return stack.length === 1 ? `the ${what}` : `${pathOf(stack) || 'an array element'} (${what})`;
+}
+
 /**
  * Checks `text` against `limits` without building it: E_FORMAT naming `what`
  * ("header") on a container nested too deep, an object with too many keys,
@@ -80,12 +85,8 @@ export function scanJson(text: string, what: string, limits: JsonLimits, topKey 
             return; // a bad escape: JSON.parse reports it
           }
         }
-        if (top.keys.has(key)) {
-          const at = pathOf(stack);
-          const k = JSON.stringify(key.slice(0, 100));
-          throw formatError(stack.length === 1 ? `${topKey} ${k} appears twice in the ${what}` : `key ${k} appears twice in ${at || 'an array element'} (${what})`);
-        }
-        if (top.keys.size >= limits.maxKeys) throw formatError(`${stack.length === 1 ? `the ${what}` : `${pathOf(stack) || 'an array element'} (${what})`} has more than ${limits.maxKeys} keys`);
+        if (top.keys.has(key)) throw formatError(`${stack.length === 1 ? topKey : 'key'} ${JSON.stringify(key.slice(0, 100))} appears twice in ${where(stack, what)}`);
+        if (top.keys.size >= limits.maxKeys) throw formatError(`${where(stack, what)} has more than ${limits.maxKeys} keys`);
         top.keys.add(key);
         top.expectKey = false;
         lastKey = key;

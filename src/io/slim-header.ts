@@ -131,20 +131,17 @@ export function parsePreamble(bytes: Uint8Array): SlimPreamble {
 /**
  * ISO 8601 as files carry it: a calendar date `YYYY-MM-DD`, optionally with a
  * time `THH:MM`, `:SS`, a fraction and a zone (`Z` or `±HH:MM`), naming a day
- * and time that exist. Date.parse alone accepts "1", "2020", "foo 12" and "-0".
+ * and time that exist. Date.parse alone accepts "1", "2020", "foo 12" and "-0"
+ * (and, in V8, February 30th: the day is checked against its month here).
  */
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+const ISO_DATE = /^(\d{4})-(\d\d)-(\d\d)(T\d\d:\d\d(:\d\d(\.\d{1,9})?)?(Z|[+-]\d\d:\d\d)?)?$/;
 
 export function isIsoDate(s: string): boolean {
   const m = ISO_DATE.exec(s);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1];
-  if (days === undefined || d < 1 || d > days) return false;
-  if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59)) return false;
-  if (m[7] !== undefined && m[7] !== 'Z' && (Number(m[7].slice(1, 3)) > 23 || Number(m[7].slice(4)) > 59)) return false;
-  return true;
+  if (!m || Number.isNaN(Date.parse(s))) return false;
+  const day = new Date(0);
+  day.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return day.getUTCDate() === Number(m[3]);
 }
 
 function parseProvenance(v: unknown): SlimProvenance {

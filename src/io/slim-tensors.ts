@@ -9,7 +9,7 @@
 import { SparseTensor } from '../compress/sparse-tensor.js';
 import { packedBytes } from '../codes.js';
 import type { QuantizedTensor } from '../types.js';
-import { formatError, getBool, getEnum, getInt, getObject, getString } from '../json.js';
+import { formatError, getBool, getEnum, getInt, getObject, getString, type JsonObject } from '../json.js';
 import { shapeError } from '../models/fields.js';
 import { dtypeOf, getShape } from './binary.js';
 import { assembleQuantized, codesDtype, granularityToJSON, isQuantizedTensor, parseGranularity } from './quantized.js';
@@ -89,32 +89,35 @@ export function encodeTensors(tensors: Record<string, SlimTensorInput>, w: Tenso
   return objects;
 }
 
-const OBJECT_TYPES = ['dense', 'quantized', 'sparse'] as const;
-
-/** The elements object `i` decodes to, read loosely (decodeTensors checks it fully). */
-function elementsOf(o: unknown, i: number, r: TensorReader): number {
-  const obj = getObject(o, `header.objects[${i}]`);
-  const name = getString(obj.name, `header.objects[${i}].name`, MAX_NAME_LENGTH);
-  const ow = `object ${JSON.stringify(name)}`;
-  const type = getEnum(obj.type, `${ow} type`, OBJECT_TYPES);
-  if (type === 'dense') return r.entry(name, SLIM_DTYPES).count;
-  return getShape(obj.shape, `${ow} shape`, type === 'sparse' ? 2 : undefined).count;
+interface ObjectHead {
+  obj: JsonObject;
+  name: string;
+  /** `object "<name>"`, for messages. */
+  ow: string;
+  type: 'dense' | 'quantized' | 'sparse';
 }
 
-/** The tensors the header's "objects" describe, validated; E_FORMAT on anything inconsistent. */
-export function decodeTensors(objects: unknown[], r: TensorReader): Record<string, SlimTensor> {
-  // Count first, decode after: a file claiming more elements than its length allows costs nothing.
-  objects.forEach((o, i) => r.claim(elementsOf(o, i, r), `header.objects[${i}]`));
-  const out: [string, SlimTensor][] = [];
+/** Each object's name and type, names unique; and the elements they decode to, counted against the file's budget. */
+function heads(objects: unknown[], r: TensorReader): ObjectHead[] {
   const names = new Set<string>();
-  objects.forEach((o, i) => {
+  return objects.map((o, i) => {
     const what = `header.objects[${i}]`;
     const obj = getObject(o, what);
     const name = getString(obj.name, `${what}.name`, MAX_NAME_LENGTH);
     if (names.has(name)) throw formatError(`object ${JSON.stringify(name)} appears twice in header.objects`);
     names.add(name);
     const ow = `object ${JSON.stringify(name)}`;
-    const type = getEnum(obj.type, `${ow} type`, OBJECT_TYPES);
+    const type = getEnum(obj.type, `${ow} type`, ['dense', 'quantized', 'sparse'] as const);
+    r.claim(type === 'dense' ? r.entry(name, SLIM_DTYPES).count : getShape(obj.shape, `${ow} shape`, type === 'sparse' ? 2 : undefined).count, what);
+    return { obj, name, ow, type };
+  });
+}
+
+/** The tensors the header's "objects" describe, validated; E_FORMAT on anything inconsistent. */
+export function decodeTensors(objects: unknown[], r: TensorReader): Record<string, SlimTensor> {
+  const out: [string, SlimTensor][] = [];
+  // Counted first, decoded after: a file claiming more elements than its length allows costs nothing.
+  for (const { obj, name, ow, type } of heads(objects, r)) {
     if (type === 'dense') {
       const t = r.entry(name, SLIM_DTYPES);
       out.push([name, { shape: t.shape.slice(), data: r.read(t) as DenseArray }]);
@@ -140,7 +143,7 @@ export function decodeTensors(objects: unknown[], r: TensorReader): Record<strin
         const t = SparseTensor.fromDenseWithMarkers(all, kept, shape);
         if (!t) throw formatError(`${ow} is "dense" with kept ${kept}, so exactly ${n - kept} of its ${n} values must be -0.0 (pruned); they are not`);
         out.push([name, t]);
-        return;
+        continue;
       }
       const vals = r.take(name, ['F32', 'F64'], [kept]) as Float32Array | Float64Array;
       let mask: Uint8Array;
@@ -155,6 +158,6 @@ export function decodeTensors(objects: unknown[], r: TensorReader): Record<strin
       // The kept values are stored in index order, which is what fromPacked takes: no dense copy.
       out.push([name, SparseTensor.fromPacked(vals, mask, n, shape)]);
     }
-  });
+  }
   return Object.fromEntries(out);
 }

@@ -107,3 +107,17 @@ export function checkIntercept(b0: Float64Array, fitIntercept: boolean, at: stri
     throw formatError(`${at}intercept is ${Array.from(b0).join(', ')} but ${at}fitIntercept is false; a model fitted without an intercept has intercept 0`);
   }
 }
+
+/** stats.n: the rows with positive weight, an integer >= 1. */
+export function rowCount(v: unknown, what: string): number {
+  const n = decodeNum(v, what);
+  if (!Number.isInteger(n) || n < 1) throw formatError(`${what} (rows with positive weight) must be an integer >= 1, got ${String(v)}`);
+  return n;
+}
+
+/** stats.condition: a condition number, never negative. */
+export function conditionNumber(v: unknown, what: string): number {
+  const c = decodeNum(v, what);
+  if (c < 0) throw formatError(`${what} is a condition number and cannot be negative, got ${String(v)}`);
+  return c;
+}

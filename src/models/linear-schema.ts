@@ -7,7 +7,7 @@
  */
 import type { LinearMethod, LinearStats } from '../fit/stats.js';
 import { decodeArr, decodeNum, encodeArr, formatError, getBool, getEnum, getInt, getObject, type JsonNum, type JsonObject } from '../json.js';
-import { bool, checkIntercept, f64, finite, posInt, scalar, shapeError, stats, type ArraysIn, type ArraysOut } from './fields.js';
+import { bool, checkIntercept, conditionNumber, f64, finite, posInt, rowCount, scalar, shapeError, stats, type ArraysIn, type ArraysOut } from './fields.js';
 
 export const LINEAR_METHODS = ['cholesky', 'cholesky+refine', 'dd-cholesky+refine', 'dd-cholesky'] as const satisfies readonly LinearMethod[];
 
@@ -81,12 +81,10 @@ export function readLinear(j: JsonObject, arrays: ArraysIn, at: string): LinearF
   const coef = finite(arrays.get(j, 'coef', 'coef', [d, m], `${at}coef`), `${at}coef`);
   const b0 = finite(arrays.get(j, 'intercept', 'intercept', [m], `${at}intercept`), `${at}intercept`);
   checkIntercept(b0, fitIntercept, at);
-  const n = decodeNum(st.n, `${at}stats.n`);
-  if (!Number.isInteger(n) || n < 1) throw formatError(`${at}stats.n (rows with positive weight) must be an integer >= 1, got ${String(st.n)}`);
+  const n = rowCount(st.n, `${at}stats.n`);
   const dof = decodeNum(st.dof, `${at}stats.dof`);
   if (!Number.isFinite(dof) || dof > n) throw formatError(`${at}stats.dof must be a finite number <= ${at}stats.n (${n}), got ${String(st.dof)}`);
-  const condition = decodeNum(st.condition, `${at}stats.condition`);
-  if (condition < 0) throw formatError(`${at}stats.condition is a condition number and cannot be negative, got ${String(st.condition)}`);
+  const condition = conditionNumber(st.condition, `${at}stats.condition`);
   const stats: LinearStats = {
     n,
     dof,

@@ -6,8 +6,8 @@
  * JSON and a one-element tensor in .slim.
  */
 import type { LogisticStats } from '../fit/logistic-model.js';
-import { decodeNum, formatError, getBool, getEnum, getInt, getObject, type JsonNum, type JsonObject } from '../json.js';
-import { bool, checkIntercept, f64, finite, posInt, scalar, shapeError, stats, type ArraysIn, type ArraysOut } from './fields.js';
+import { decodeNum, getBool, getEnum, getInt, getObject, type JsonNum, type JsonObject } from '../json.js';
+import { bool, checkIntercept, conditionNumber, f64, finite, posInt, rowCount, scalar, shapeError, stats, type ArraysIn, type ArraysOut } from './fields.js';
 
 /** The statistics stored as one JSON number each, in this order. */
 const SCALARS = ['n', 'iterations', 'logLikelihood', 'deviance', 'nullDeviance', 'aic', 'interceptStdError', 'interceptZValue', 'condition'] as const;
@@ -52,9 +52,9 @@ export function readLogistic(j: JsonObject, arrays: ArraysIn, at: string): Logis
   const st = getObject(j.stats, `${at}stats`);
   const scal = {} as Record<(typeof SCALARS)[number], number>;
   for (const k of SCALARS) scal[k] = decodeNum(st[k], `${at}stats.${k}`);
-  if (!Number.isInteger(scal.n) || scal.n < 1) throw formatError(`${at}stats.n (rows with positive weight) must be an integer >= 1, got ${String(st.n)}`);
-  if (!Number.isInteger(scal.iterations) || scal.iterations < 0) throw formatError(`${at}stats.iterations must be a non-negative integer, got ${String(st.iterations)}`);
-  if (scal.condition < 0) throw formatError(`${at}stats.condition is a condition number and cannot be negative, got ${String(st.condition)}`);
+  rowCount(st.n, `${at}stats.n`);
+  getInt(scal.iterations, `${at}stats.iterations`);
+  conditionNumber(st.condition, `${at}stats.condition`);
   const converged = getBool(st.converged, `${at}stats.converged`);
   const method = getEnum(st.method, `${at}stats.method`, ['irls'] as const);
   const coef = finite(arrays.get(j, 'coef', 'coef', [d], `${at}coef`), `${at}coef`);
