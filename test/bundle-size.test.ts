@@ -4,9 +4,11 @@
  * missing, lands in its own chunk). Budgets count the entry chunk and the
  * release .wasm, both gzipped (-9), since the wasm is fetched as its own file:
  *  (a) init + gram                                       <= 20 KB
- *  (b) init({ warmUp: false }) + decodeSlim + predict      <= 25 KB
+ *  (b) init({ warmUp: false }) + decodeSlim + predict      <= 25.5 KB
  *      (a scoring page: predict runs no kernel, so it skips the kernels'
- *      warm-up and never loads that code; the default init() is printed too)
+ *      warm-up and never loads that code; the default init() is printed too;
+ *      reading .slim version 2 adds its preamble check eagerly and fetches
+ *      fflate's inflate with the header dictionary as a lazy chunk)
  *  (c) the whole package entry                           (printed; no budget yet)
  * and the release .wasm itself at most 24 KiB raw.
  */
@@ -34,7 +36,7 @@ const CASES: Case[] = [
   {
     name: '(b) init({ warmUp: false }) + decodeSlim + predict',
     code: `import { init, decodeSlim } from './src/core.ts'; await init({ warmUp: false }); const f = await decodeSlim(new Uint8Array(await (await fetch('m.slim')).arrayBuffer())); if ('model' in f) console.log(f.model.predict([[1]]));`,
-    budgetGz: 25 * KB,
+    budgetGz: 25.5 * KB,
   },
   {
     name: "(b') init + decodeSlim + predict (warm-up on)",

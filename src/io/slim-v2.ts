@@ -1,0 +1,72 @@
+/**
+ * .slim format version 2, the compact container (docs/FORMAT.md §1.12): the
+ * same header JSON as version 1 (same members, same model schemas), stored
+ * as one raw DEFLATE stream against a preset dictionary, and the tensors
+ * packed back to back without alignment padding; the table lists name, dtype
+ * and shape, the offsets follow from the order. The layout is synchronous up
+ * to the checksum given a deflater, so slim-size.ts can count a file's bytes
+ * without writing it. The preamble is read in slim-v2-preamble.ts; the
+ * deflater and the inflater (slim-v2-deflate.ts, slim-v2-inflate.ts, with
+ * fflate and the dictionary) are loaded on first need.
+ */
+import { SlimfitError } from '../errors.js';
+import { formatError, type JsonObject } from '../json.js';
+import { writeArray } from './binary.js';
+import { crc32c } from './checksum.js';
+import type { TensorWriter } from './slim-container.js';
+import { CHECKSUM_BYTES, MAX_HEADER_BYTES, PREAMBLE_BYTES, SLIM_MAGIC, type SlimPreamble } from './slim-header.js';
+import { V2_FIXED_BYTES, V2_PREAMBLE_BYTES } from './slim-v2-preamble.js';
+
+/** The file's bytes with the checksum slot still zero: `header` (every member but `tensors`, which is `w`'s table, appended last), then the packed tensors. */
+export function layoutV2(header: JsonObject, w: TensorWriter, deflate: (json: Uint8Array) => Uint8Array): Uint8Array {
+  const table = w.list.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape }));
+  const json = new TextEncoder().encode(JSON.stringify({ ...header, tensors: table }));
+  if (json.length > MAX_HEADER_BYTES) throw new SlimfitError('E_RANGE', `the header would take ${json.length} bytes, over the ${MAX_HEADER_BYTES}-byte limit (too many tensors, or very large statistics/options)`);
+  const stored = deflate(json);
+  const dataBytes = w.list.reduce((s, t) => s + t.data.byteLength, 0);
+  const total = V2_FIXED_BYTES + stored.length + dataBytes;
+  let out: Uint8Array;
+  try {
+    out = new Uint8Array(total);
+  } catch {
+    throw new SlimfitError('E_MEMORY', `cannot allocate ${total} bytes for the file`);
+  }
+  const view = new DataView(out.buffer);
+  out.set(SLIM_MAGIC, 0);
+  view.setUint16(8, 2, true);
+  view.setUint16(10, 0, true);
+  view.setUint32(12, json.length, true);
+  view.setUint32(16, stored.length, true);
+  out.set(stored, V2_PREAMBLE_BYTES);
+  let off = V2_PREAMBLE_BYTES + stored.length;
+  for (const t of w.list) {
+    writeArray(out, off, t.data);
+    off += t.data.byteLength;
+  }
+  return out;
+}
+
+/** layoutV2 with its CRC-32C. */
+export async function writeContainerV2(header: JsonObject, w: TensorWriter): Promise<Uint8Array> {
+  const { deflateHeader } = await import('./slim-v2-deflate.js');
+  const out = layoutV2(header, w, deflateHeader);
+  const crc = await crc32c(out.subarray(0, out.length - CHECKSUM_BYTES));
+  new DataView(out.buffer).setUint32(out.length - CHECKSUM_BYTES, crc, true);
+  return out;
+}
+
+/** The header's JSON bytes: in place for version 1, inflated for version 2; E_FORMAT when the stream is invalid or inflates to another length than U. */
+export async function headerJsonBytes(bytes: Uint8Array, pre: SlimPreamble): Promise<Uint8Array> {
+  if (pre.major === 1) return bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + pre.headerBytes);
+  const { inflateHeader } = await import('./slim-v2-inflate.js');
+  const length = pre.inflatedHeaderBytes!;
+  let out: Uint8Array;
+  try {
+    out = inflateHeader(bytes.subarray(V2_PREAMBLE_BYTES, V2_PREAMBLE_BYTES + pre.headerBytes), length);
+  } catch (e) {
+    throw formatError(`the header is not a valid DEFLATE stream (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (out.length > length) throw formatError(`the header inflates to more than the ${length} bytes the preamble says`);
+  if (out.length < length) throw formatError(`the header inflates to ${out.length} bytes, but the preamble says ${length}`);
+  return out;
+}
