@@ -13,6 +13,7 @@ import { SlimfitError, isSlimfitError } from '../errors.js';
 import type { LinearModel } from '../fit/model.js';
 import { LogisticModel } from '../fit/logistic-model.js';
 import { decodeSlim, encodeSlim, type DecodedSlim, type SlimContent } from '../io/slim.js';
+import { slimFileBytes } from '../io/slim-size.js';
 import { SLIMFIT_VERSION } from '../io/version.js';
 import { CliError, EXIT, inputError, writeProblem } from './errors.js';
 
@@ -115,6 +116,12 @@ interface CliOptions extends Record<string, unknown> {
 function slimKind(m: SlimModel): SlimContent {
   if (m.kind === 'compressed') return { kind: m.meta.task === 'logistic' ? 'compressed-logistic' : 'compressed-linear', model: m.model };
   return m.model instanceof LogisticModel ? { kind: 'logistic', model: m.model } : { kind: 'linear', model: m.model as LinearModel };
+}
+
+/** The length of the file `slimfit compress --strip` (or `fit`, for a float model) would write for `m`, without writing it. */
+export function strippedFileBytes(m: SlimModel): number {
+  const outputs = (m.model as { outputs?: number }).outputs ?? 1;
+  return slimFileBytes(slimKind(m), { features: m.meta.features, ...(m.meta.target !== null && outputs === 1 ? { targets: [m.meta.target] } : {}), strip: true });
 }
 
 /** The bytes of a model file; `strip`: no provenance, statistics or step reports (EncodeSlimOptions.strip). */

@@ -1,5 +1,5 @@
 /**
- * The .slim container's bytes: laying out the tensors, writing preamble,
+ * The .slim container's bytes (format version 1): laying out the tensors, writing preamble,
  * padded header, data section and CRC-32C; and on read, opening the file
  * (preamble, checksum) and handing out the tensors of its table, each checked
  * for dtype and shape, so that the content codecs see names, not offsets.
@@ -17,8 +17,6 @@ import {
   PREAMBLE_BYTES,
   SLIM_ALIGN,
   SLIM_MAGIC,
-  SLIM_VERSION_MAJOR,
-  SLIM_VERSION_MINOR,
   parsePreamble,
   type SlimDtype,
   type SlimPreamble,
@@ -68,8 +66,8 @@ export async function writeContainer(header: JsonObject, w: TensorWriter): Promi
   }
   const view = new DataView(out.buffer);
   out.set(SLIM_MAGIC, 0);
-  view.setUint16(8, SLIM_VERSION_MAJOR, true);
-  view.setUint16(10, SLIM_VERSION_MINOR, true);
+  view.setUint16(8, 1, true); // this writer is format version 1.0 (version 2: slim-v2.ts)
+  view.setUint16(10, 0, true);
   view.setUint32(12, headerBytes, true);
   writeU64(view, 16, dataBytes);
   out.set(json, PREAMBLE_BYTES);
