@@ -1,12 +1,9 @@
 /**
  * slimFileBytes: how long a .slim file would be, without writing it (for
- * size reports: the demo table, `slimfit report`). A module of its own so
- * that its static import of the deflater (slim-v2-deflate.ts) stays out of
- * bundles that only read.
+ * size reports: the demo table, `slimfit report`).
  */
 import { prepareSlim, type EncodeSlimOptions } from './slim.js';
 import type { SlimContent } from './slim-content.js';
-import { deflateHeader } from './slim-v2-deflate.js';
 import { layoutV2 } from './slim-v2.js';
 
 /**
@@ -17,6 +14,6 @@ import { layoutV2 } from './slim-v2.js';
  */
 export function slimFileBytes(content: SlimContent, opts: Omit<EncodeSlimOptions, 'formatVersion'> = {}): number {
   const { header, w } = prepareSlim(content, { ...opts, formatVersion: 2 });
-  return layoutV2(header, w, deflateHeader).length;
+  return layoutV2(header, w).length;
 }
 

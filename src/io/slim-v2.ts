@@ -4,10 +4,11 @@
  * as one raw DEFLATE stream against a preset dictionary, and the tensors
  * packed back to back without alignment padding; the table lists name, dtype
  * and shape, the offsets follow from the order. The layout is synchronous up
- * to the checksum given a deflater, so slim-size.ts can count a file's bytes
- * without writing it. The preamble is read in slim-v2-preamble.ts; the
- * deflater and the inflater (slim-v2-deflate.ts, slim-v2-inflate.ts, with
- * fflate and the dictionary) are loaded on first need.
+ * to the checksum, so slim-size.ts can count a file's bytes without writing
+ * it. The preamble is read in slim-v2-preamble.ts. The inflater
+ * (slim-v2-inflate.ts, with fflate's inflate and the dictionary) is loaded on
+ * first need; the deflater is a static import, which bundlers drop from
+ * bundles that never encode (it sits in a module of its own).
  */
 import { SlimfitError } from '../errors.js';
 import { formatError, type JsonObject } from '../json.js';
@@ -15,14 +16,15 @@ import { writeArray } from './binary.js';
 import { crc32c } from './checksum.js';
 import type { TensorWriter } from './slim-container.js';
 import { CHECKSUM_BYTES, MAX_HEADER_BYTES, PREAMBLE_BYTES, SLIM_MAGIC, type SlimPreamble } from './slim-header.js';
+import { deflateHeader } from './slim-v2-deflate.js';
 import { V2_FIXED_BYTES, V2_PREAMBLE_BYTES } from './slim-v2-preamble.js';
 
 /** The file's bytes with the checksum slot still zero: `header` (every member but `tensors`, which is `w`'s table, appended last), then the packed tensors. */
-export function layoutV2(header: JsonObject, w: TensorWriter, deflate: (json: Uint8Array) => Uint8Array): Uint8Array {
+export function layoutV2(header: JsonObject, w: TensorWriter): Uint8Array {
   const table = w.list.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape }));
   const json = new TextEncoder().encode(JSON.stringify({ ...header, tensors: table }));
   if (json.length > MAX_HEADER_BYTES) throw new SlimfitError('E_RANGE', `the header would take ${json.length} bytes, over the ${MAX_HEADER_BYTES}-byte limit (too many tensors, or very large statistics/options)`);
-  const stored = deflate(json);
+  const stored = deflateHeader(json);
   const dataBytes = w.list.reduce((s, t) => s + t.data.byteLength, 0);
   const total = V2_FIXED_BYTES + stored.length + dataBytes;
   let out: Uint8Array;
@@ -48,8 +50,7 @@ export function layoutV2(header: JsonObject, w: TensorWriter, deflate: (json: Ui
 
 /** layoutV2 with its CRC-32C. */
 export async function writeContainerV2(header: JsonObject, w: TensorWriter): Promise<Uint8Array> {
-  const { deflateHeader } = await import('./slim-v2-deflate.js');
-  const out = layoutV2(header, w, deflateHeader);
+  const out = layoutV2(header, w);
   const crc = await crc32c(out.subarray(0, out.length - CHECKSUM_BYTES));
   new DataView(out.buffer).setUint32(out.length - CHECKSUM_BYTES, crc, true);
   return out;
