@@ -208,7 +208,7 @@ describe.concurrent('slimfit demo', () => {
       expect(text).toContain(`default  ${m}`);
       expect(text).toContain(`loss     ${m}`);
     }
-    expect(text).toMatch(/target\s+method\s+bytes\s+ratio\s+AUC \/ MSE\s+change vs float\s+time/);
+    expect(text).toMatch(/target\s+method\s+bytes\s+ratio\s+file\s+stripped\s+AUC \/ MSE\s+change vs float\s+time/);
     expect(readdirSync(join(out, 'models')).filter((f) => f.endsWith('.slim')).length).toBeGreaterThanOrEqual(24);
     for (const f of ['teacher-default.slim', 'teacher-loss.slim', 'report.svg', 'report.json', 'test.csv', 'calib.csv']) expect(existsSync(join(out, f)), f).toBe(true);
     const svg = readFileSync(join(out, 'report.svg'), 'utf8');
