@@ -12,7 +12,7 @@
  */
 import { SlimfitError } from '../errors.js';
 import { formatError, type JsonObject } from '../json.js';
-import { writeArray } from './binary.js';
+import { DTYPE_SIZE, isDtype, writeArray } from './binary.js';
 import { crc32c } from './checksum.js';
 import type { TensorWriter } from './slim-container.js';
 import { CHECKSUM_BYTES, MAX_HEADER_BYTES, PREAMBLE_BYTES, SLIM_MAGIC, type SlimPreamble } from './slim-header.js';
@@ -54,6 +54,26 @@ export async function writeContainerV2(header: JsonObject, w: TensorWriter): Pro
   const crc = await crc32c(out.subarray(0, out.length - CHECKSUM_BYTES));
   new DataView(out.buffer).setUint32(out.length - CHECKSUM_BYTES, crc, true);
   return out;
+}
+
+/**
+ * Why a version 2 file's checksum does not match, when the reason is that it
+ * was cut short: its length is not stored (the data section is what
+ * remains), so a truncated download shows up as a checksum mismatch; the
+ * header, if it still inflates, says how long the file should be. Undefined
+ * when that cannot be told.
+ */
+export async function truncation(bytes: Uint8Array, pre: SlimPreamble): Promise<string | undefined> {
+  if (pre.major !== 2) return undefined;
+  try {
+    const raw = JSON.parse(new TextDecoder().decode(await headerJsonBytes(bytes, pre))) as { tensors: { dtype: string; shape: number[] }[] };
+    let need = 0;
+    for (const t of raw.tensors) need += isDtype(t.dtype) ? DTYPE_SIZE[t.dtype] * t.shape.reduce((a, b) => a * b, 1) : NaN;
+    const want = V2_FIXED_BYTES + pre.headerBytes + need;
+    return want > bytes.length ? `truncated .slim file: ${bytes.length} bytes, but its header describes ${want}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The header's JSON bytes: in place for version 1, inflated for version 2; E_FORMAT when the stream is invalid or inflates to another length than U. */

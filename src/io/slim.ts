@@ -26,7 +26,7 @@ import { formatError, isPlainObject, type JsonObject } from '../json.js';
 import { TensorWriter, guarded, openContainer, writeContainer } from './slim-container.js';
 import { contentDims, decodeContent, encodeContent, type DecodedSlimContent, type SlimContent } from './slim-content.js';
 import { parseHeader, type SlimProvenance } from './slim-header.js';
-import { headerJsonBytes, writeContainerV2 } from './slim-v2.js';
+import { headerJsonBytes, truncation, writeContainerV2 } from './slim-v2.js';
 import { taggedOrNull } from './tagged-json.js';
 import { SLIMFIT_VERSION } from './version.js';
 
@@ -147,7 +147,7 @@ export async function encodeSlim(content: SlimContent, opts: EncodeSlimOptions =
  */
 export async function decodeSlim(input: Uint8Array): Promise<DecodedSlim> {
   const { bytes, pre, checksum, mismatch } = await openContainer(input);
-  if (!checksum.ok) throw formatError(`${mismatch}: the file is corrupt or was modified`, { stored: checksum.stored, computed: checksum.computed });
+  if (!checksum.ok) throw formatError((await truncation(bytes, pre)) ?? `${mismatch}: the file is corrupt or was modified`, { stored: checksum.stored, computed: checksum.computed });
   const hb = await headerJsonBytes(bytes, pre);
   return guarded(() => {
     const h = parseHeader(hb, pre);
