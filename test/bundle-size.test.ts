@@ -116,7 +116,7 @@ describe('bundle sizes', () => {
       console.log(
         `${c.name}: entry ${s.entry} B (${s.entryGz} B gz) + wasm ${wasmGz} B gz = ${total} B gz` +
           (c.budgetGz ? ` (budget ${c.budgetGz})` : '') +
-          `; lazy chunks ${s.lazy} B (${s.lazyGz} B gz: the JS twin, fetched only without SIMD, hash-wasm for digests and large CRCs, Node's fs)`,
+          `; lazy chunks ${s.lazy} B (${s.lazyGz} B gz: the JS twin, fetched only without SIMD, hash-wasm for digests and large CRCs, the .slim version 2 header inflater, Node's fs)`,
       );
       expect(s.entry).toBeGreaterThan(0);
       if (c.budgetGz !== undefined) {

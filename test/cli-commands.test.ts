@@ -70,7 +70,7 @@ describe.concurrent('slimfit fit -> compress -> inspect -> report', () => {
     // feature and target names sit in the header's own members, where docs/FORMAT.md tells other readers to look
     expect(d.header.features).toEqual(['x1', 'x2', 'x3', 'x4', 'x5', 'x6']);
     expect(d.header.targets).toEqual(['label']);
-    expect(d.header.provenance.inputDigest).toMatch(/^[0-9a-f]{64}$/);
+    expect(d.header.provenance?.inputDigest).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('fits least squares by streaming (chunks smaller than the file) with --json', async () => {
@@ -96,7 +96,7 @@ describe.concurrent('slimfit fit -> compress -> inspect -> report', () => {
     expect(j.compressedBytes).toBeLessThan(j.floatBytes);
     const d = await decodeSlim(new Uint8Array(readFileSync(p('logit-gptq.slim'))));
     expect(d.kind).toBe('compressed-logistic');
-    expect(d.header.provenance.options).toMatchObject({ method: 'gptq', bits: 3, sparsity: 0.5 });
+    expect(d.header.provenance?.options).toMatchObject({ method: 'gptq', bits: 3, sparsity: 0.5 });
     expect(d.header.features).toEqual(['x1', 'x2', 'x3', 'x4', 'x5', 'x6']);
     expect(d.header.targets).toEqual(['label']);
 
@@ -208,7 +208,7 @@ describe.concurrent('slimfit demo', () => {
       expect(text).toContain(`default  ${m}`);
       expect(text).toContain(`loss     ${m}`);
     }
-    expect(text).toMatch(/target\s+method\s+bytes\s+ratio\s+AUC \/ MSE\s+change vs float\s+time/);
+    expect(text).toMatch(/target\s+method\s+bytes\s+ratio\s+file\s+stripped\s+AUC \/ MSE\s+change vs float\s+time/);
     expect(readdirSync(join(out, 'models')).filter((f) => f.endsWith('.slim')).length).toBeGreaterThanOrEqual(24);
     for (const f of ['teacher-default.slim', 'teacher-loss.slim', 'report.svg', 'report.json', 'test.csv', 'calib.csv']) expect(existsSync(join(out, f)), f).toBe(true);
     const svg = readFileSync(join(out, 'report.svg'), 'utf8');
@@ -220,16 +220,16 @@ describe.concurrent('slimfit demo', () => {
     // a compressed model its teacher file's digest and its own metric (the table's numbers)
     const teacherBytes = readFileSync(join(out, 'teacher-default.slim'));
     const t = await decodeSlim(new Uint8Array(teacherBytes));
-    expect(t.header.provenance.inputDigest).toMatch(/^[0-9a-f]{64}$/);
-    expect(d.header.provenance.inputDigest).toBe(createHash('sha256').update(teacherBytes).digest('hex'));
+    expect(t.header.provenance?.inputDigest).toMatch(/^[0-9a-f]{64}$/);
+    expect(d.header.provenance?.inputDigest).toBe(createHash('sha256').update(teacherBytes).digest('hex'));
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { results: { file: string; metric: number }[] };
     const metricOf = (file: string) => report.results.find((x) => x.file === file)!.metric;
     expect(t.header.statistics).toMatchObject({ auc: metricOf('teacher-default.slim') });
     expect(d.header.statistics).toMatchObject({ auc: metricOf(join('models', 'default-gptq-4bit.slim')) });
     const loss = await decodeSlim(new Uint8Array(readFileSync(join(out, 'teacher-loss.slim'))));
     expect(loss.header.statistics).toMatchObject({ mse: metricOf('teacher-loss.slim') });
-    expect(loss.header.provenance.inputDigest).toMatch(/^[0-9a-f]{64}$/);
-    expect(loss.header.provenance.inputDigest).not.toBe(t.header.provenance.inputDigest);
+    expect(loss.header.provenance?.inputDigest).toMatch(/^[0-9a-f]{64}$/);
+    expect(loss.header.provenance?.inputDigest).not.toBe(t.header.provenance?.inputDigest);
     // the files the demo writes feed the other commands
     const rep = await demoReport();
     expect(rep.code, rep.stderr).toBe(0);

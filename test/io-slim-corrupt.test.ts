@@ -8,11 +8,13 @@
 import { crc32 } from 'hash-wasm';
 import { describe, expect, it } from 'vitest';
 import { LinearModel, SparseTensor } from '../src/index.js';
-import { decodeSlim, encodeSlim, inspectSlim } from '../src/io/index.js';
+import { decodeSlim, encodeSlim as encodeSlimDefault, inspectSlim, type EncodeSlimOptions, type SlimContent } from '../src/io/index.js';
 import { normal, rng } from '../src/random.js';
 import { engine } from './helpers/engines.js';
 
 const e = await engine('js');
+/** This file damages format version 1 files (version 2: test/io-slim-v2.test.ts). */
+const encodeSlim = (c: SlimContent, o: EncodeSlimOptions = {}) => encodeSlimDefault(c, { ...o, formatVersion: 1 });
 
 async function crc32c(b: Uint8Array): Promise<number> {
   return parseInt(await crc32(b, 0x82f63b78), 16) >>> 0;
@@ -151,7 +153,7 @@ describe('.slim: preamble', () => {
     bad[1] = 0x50;
     await expectFormat(bad, /not a \.slim file \(bad magic/);
     await expectFormat(new TextEncoder().encode('{"just":"json"}'), /bad magic/);
-    await expectFormat(await build({ ...p, major: 2 }), /format version 2\.0, newer than this slimfit reads \(1\.x\); upgrade slimfit/);
+    await expectFormat(await build({ ...p, major: 3 }), /format version 3\.0, newer than this slimfit reads \(2\.x\); upgrade slimfit/);
     await expectFormat(await build({ ...p, major: 0 }), /unsupported \.slim format version 0\.0/);
     expect(await decodesOrFormat(await build({ ...p, minor: 7 }))).toBe(true);
   });

@@ -30,13 +30,18 @@ function linearOf(d: DecodedSlim): LinearModel {
   return d.model;
 }
 
+/** Format version 2 (the default), checked to decode to the same content as version 1. */
 async function roundTrip(content: SlimContent): Promise<{ bytes: Uint8Array; back: DecodedSlim }> {
-  const bytes = await encodeSlim(content, { provenance: { created: CREATED, inputDigest: 'ab'.repeat(32), source: 'in.csv', options: { bits: 4 } } });
+  const provenance = { created: CREATED, inputDigest: 'ab'.repeat(32), source: 'in.csv', options: { bits: 4 } };
+  const bytes = await encodeSlim(content, { provenance });
   const back = await decodeSlim(bytes);
   expect(back.kind).toBe(content.kind);
   // canonical: re-encoding the decoded content gives the same bytes
-  const again = await encodeSlim(back as SlimContent, { provenance: { created: CREATED, inputDigest: 'ab'.repeat(32), source: 'in.csv', options: { bits: 4 } } });
+  const again = await encodeSlim(back as SlimContent, { provenance });
   expect(Buffer.from(again).equals(Buffer.from(bytes))).toBe(true);
+  const v1 = await decodeSlim(await encodeSlim(content, { provenance, formatVersion: 1 }));
+  expect(v1.header.formatVersion).toEqual({ major: 1, minor: 0 });
+  expect({ ...v1, header: undefined }).toEqual({ ...back, header: undefined });
   return { bytes, back };
 }
 
@@ -65,19 +70,21 @@ describe('.slim round trips', () => {
     const model = e.fitLinear(X, y);
     const bytes = await encodeSlim({ kind: 'linear', model }, { provenance: { created: new Date(CREATED), inputDigest: 'ff00', options: { nested: { nan: NaN, arr: [1, -0] } } }, statistics: { auc: 0.8125, mse: NaN, curve: new Float64Array([1, Infinity]) } });
     expect(isSlim(bytes)).toBe(true);
-    expect(Array.from(bytes.subarray(0, 12))).toEqual([0x89, 0x53, 0x4c, 0x49, 0x4d, 0x0d, 0x0a, 0x1a, 1, 0, 0, 0]);
-    expect(bytes.length % 16).toBe(4); // 16-aligned body + 4-byte CRC
+    expect(Array.from(bytes.subarray(0, 12))).toEqual([0x89, 0x53, 0x4c, 0x49, 0x4d, 0x0d, 0x0a, 0x1a, 2, 0, 0, 0]);
+    const v1 = await encodeSlim({ kind: 'linear', model }, { formatVersion: 1 });
+    expect(Array.from(v1.subarray(8, 12))).toEqual([1, 0, 0, 0]);
+    expect(v1.length % 16).toBe(4); // version 1: 16-aligned body + 4-byte CRC
     const back = await decodeSlim(bytes);
-    expect(back.header.formatVersion).toEqual({ major: 1, minor: 0 });
+    expect(back.header.formatVersion).toEqual({ major: 2, minor: 0 });
     expect(back.header.provenance).toEqual({ slimfit: SLIMFIT_VERSION, created: CREATED, inputDigest: 'ff00', options: { nested: { nan: NaN, arr: [1, -0] } } });
-    expect(Object.is((back.header.provenance.options!.nested as { arr: number[] }).arr[1], -0)).toBe(true);
+    expect(Object.is((back.header.provenance!.options!.nested as { arr: number[] }).arr[1], -0)).toBe(true);
     expect(back.header.statistics).toEqual({ auc: 0.8125, mse: NaN, curve: new Float64Array([1, Infinity]) });
     expect(back.header.fileBytes).toBe(bytes.length);
     const proto = await decodeSlim(await encodeSlim({ kind: 'linear', model }, { statistics: JSON.parse('{"__proto__": {"a": 1}}') as Record<string, unknown> }));
     expect(Object.keys(proto.header.statistics!)).toEqual(['__proto__']);
     // created defaults to now
     const now = await decodeSlim(await encodeSlim({ kind: 'linear', model }));
-    expect(Math.abs(Date.parse(now.header.provenance.created) - Date.now())).toBeLessThan(60_000);
+    expect(Math.abs(Date.parse(now.header.provenance!.created) - Date.now())).toBeLessThan(60_000);
   });
 
   it('feature and target names travel with the model, checked against its dimensions', async () => {
@@ -275,7 +282,7 @@ describe('.slim round trips', () => {
 
   it('inspectSlim: kind, sizes, table, checksum status, validity', async () => {
     const c = e.compressModel(e.fitLinear(X, y), { quantize: { bits: 4 }, prune: { sparsity: 0.5 } });
-    const bytes = await encodeSlim({ kind: 'compressed-linear', model: c }, { provenance: { created: CREATED, inputDigest: 'abc' }, statistics: { mse: 0.5 } });
+    const bytes = await encodeSlim({ kind: 'compressed-linear', model: c }, { provenance: { created: CREATED, inputDigest: 'abc' }, statistics: { mse: 0.5 }, formatVersion: 1 });
     const info = await inspectSlim(bytes);
     expect(info.kind).toBe('compressed-linear');
     expect(info.valid).toBe(true);
@@ -283,7 +290,7 @@ describe('.slim round trips', () => {
     expect(info.checksum.ok).toBe(true);
     expect(info.checksum.stored).toMatch(/^[0-9a-f]{8}$/);
     expect(info.fileBytes).toBe(bytes.length);
-    expect(info.provenance.inputDigest).toBe('abc');
+    expect(info.provenance?.inputDigest).toBe('abc');
     expect(info.statistics).toEqual({ mse: 0.5 });
     expect(info.model).toMatchObject({ d, outputs: 1, bits: 4, scheme: 'symmetric', kept: c.report().kept });
     expect(info.tensors.map((t) => t.name).sort()).toEqual(['intercept', 'mask', 'scale', 'values']);

@@ -77,8 +77,8 @@ async function recordedDigest(path: string): Promise<{ inputDigest?: string; rec
   try {
     const d = await decodeSlim(bytes); // full validation: a torn or corrupt output is redone
     const p = d.header.provenance;
-    const rd = p.options?.recipeDigest;
-    return { ...(p.inputDigest ? { inputDigest: p.inputDigest } : {}), ...(typeof rd === 'string' ? { recipeDigest: rd } : {}) };
+    const rd = p?.options?.recipeDigest;
+    return { ...(p?.inputDigest ? { inputDigest: p.inputDigest } : {}), ...(typeof rd === 'string' ? { recipeDigest: rd } : {}) };
   } catch {
     return undefined;
   }

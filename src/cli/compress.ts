@@ -18,8 +18,9 @@ export function compressCommand(): Command {
   const cmd = new Command('compress')
     .description('prune and/or quantize a fitted model (.slim) or the float tensors of a .safetensors file')
     .argument('<input>', 'a float model written by `slimfit fit` (.slim), or weights (.safetensors)')
-    .requiredOption('-o, --output <file>', 'where to write the result: .slim, or .safetensors (I8/U8 codes + scales, for other tools)');
-  return addRecipeOptions(cmd).action(async (input: string, flags: RecipeFlags & { output: string }, c: Command) => {
+    .requiredOption('-o, --output <file>', 'where to write the result: .slim, or .safetensors (I8/U8 codes + scales, for other tools)')
+    .option('--strip', 'smallest .slim: leave out provenance, statistics and the step reports (the model predicts the same)');
+  return addRecipeOptions(cmd).action(async (input: string, flags: RecipeFlags & { output: string; strip?: boolean }, c: Command) => {
     await runCompress(Ctx.of(c), input, flags);
   });
 }
@@ -56,6 +57,8 @@ export async function compressModelFile(
     fsync?: boolean;
     /** Blocking file calls (worker threads). */
     sync?: boolean;
+    /** .slim output without provenance, statistics or step reports. */
+    strip?: boolean;
   } = {},
 ): Promise<CompressSummary> {
   const t0 = performance.now();
@@ -89,7 +92,7 @@ export async function compressModelFile(
     await writeFileAtomic(output, st, { fsync: opts.fsync !== false, sync: Boolean(opts.sync) });
     bytesOut = st.byteLength;
   } else {
-    bytesOut = await writeModel(output, out, { fsync: opts.fsync !== false, sync: Boolean(opts.sync) });
+    bytesOut = await writeModel(output, out, { fsync: opts.fsync !== false, sync: Boolean(opts.sync), strip: opts.strip === true });
   }
   const r = c.report();
   return {
@@ -107,19 +110,20 @@ export async function compressModelFile(
   };
 }
 
-export async function runCompress(ctx: Ctx, input: string, flags: RecipeFlags & { output: string }): Promise<void> {
+export async function runCompress(ctx: Ctx, input: string, flags: RecipeFlags & { output: string; strip?: boolean }): Promise<void> {
   const recipe = parseRecipe(flags);
   const inKind = kindOfPath(input);
   const outKind = kindOfPath(flags.output);
   if (inKind === undefined) throw usage(`don't know how to read '${input}': expected a .slim model or a .safetensors file`);
   if (outKind === undefined) throw usage(`-o must end in .slim or .safetensors, got '${flags.output}'`);
   if (resolve(input) === resolve(flags.output)) throw usage('-o would overwrite the input file; pick another name');
+  if (flags.strip && outKind !== 'slim') throw usage('--strip applies to .slim output only');
   checkOutputPath(flags.output);
   const engine = await ctx.engine();
   let s: CompressSummary;
   if (inKind === 'slim') {
     const calibDigest = recipe.calib !== undefined ? await sha256File(recipe.calib) : undefined;
-    s = await compressModelFile(engine, input, flags.output, recipe, calibDigest ? { calibDigest } : {});
+    s = await compressModelFile(engine, input, flags.output, recipe, { ...(calibDigest ? { calibDigest } : {}), ...(flags.strip ? { strip: true } : {}) });
   } else {
     s = await compressWeightsFile(engine, input, flags.output, recipe, { log: (l) => ctx.note(l) });
   }

@@ -22,7 +22,7 @@ import { creditDataset, CREDIT_FEATURES } from '../data/credit.js';
 import { applyBinning, fitBinning } from '../data/bins.js';
 import { bold, dim, usage } from './errors.js';
 import { Ctx, textTable } from './context.js';
-import { encodeModel, sha256Bytes, writeFileAtomic, writeModel, type ModelMeta } from './files.js';
+import { encodeModel, sha256Bytes, strippedFileBytes, writeFileAtomic, writeModel, type ModelMeta, type SlimModel } from './files.js';
 import { createProgress } from './progress.js';
 import { rateDistortionChart, type RdPoint } from './report.js';
 import { stackSvgs } from './svg.js';
@@ -35,7 +35,12 @@ export interface DemoRow {
   /** Line in the plot. */
   family: string;
   file: string;
+  /** What the model stores for its coefficients. */
   bytes: number;
+  /** The .slim file as written (with provenance and statistics). */
+  fileBytes: number;
+  /** The file `compress --strip` would write. */
+  strippedBytes: number;
   ratio: number;
   /** AUC (default) or MSE (loss) on the test rows. */
   metric: number;
@@ -202,10 +207,11 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
     trainBytes.set(new Uint8Array(Xtr.data.buffer, Xtr.data.byteOffset, Xtr.data.byteLength));
     trainBytes.set(new Uint8Array(yTr.buffer, yTr.byteOffset, yTr.byteLength), Xtr.data.byteLength);
     const teacherFile = `teacher-${tg.target}.slim`;
-    const teacherBytes = await encodeModel({ kind: 'float', model: tg.model, meta: meta({ command: 'fit', rows: nTrain }, await sha256Bytes(trainBytes), floatMetric) });
+    const teacher: SlimModel = { kind: 'float', model: tg.model, meta: meta({ command: 'fit', rows: nTrain }, await sha256Bytes(trainBytes), floatMetric) };
+    const teacherBytes = await encodeModel(teacher);
     await writeFileAtomic(join(out, teacherFile), teacherBytes);
     const teacherDigest = await sha256Bytes(teacherBytes);
-    rows.push({ target: tg.target, method: 'float64 teacher', family: 'float64', file: teacherFile, bytes: floatBytes, ratio: 1, metric: floatMetric, delta: 0, ms: tg.fitMs });
+    rows.push({ target: tg.target, method: 'float64 teacher', family: 'float64', file: teacherFile, bytes: floatBytes, fileBytes: teacherBytes.length, strippedBytes: strippedFileBytes(teacher), ratio: 1, metric: floatMetric, delta: 0, ms: tg.fitMs });
     for (const m of list) {
       const start = performance.now();
       // every method gets the calibration rows: GPTQ / OBS for H, and RTN / magnitude too for the same intercept correction
@@ -213,8 +219,9 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
       const ms = performance.now() - start;
       const metric = tg.score(c.predict(Xte));
       const file = join('models', `${tg.target}-${m.file}.slim`);
-      await writeModel(join(out, file), { kind: 'compressed', model: c, meta: meta({ command: 'compress', method: m.opts.method ?? 'rtn', ...m.opts, X: undefined, name: m.name }, teacherDigest, metric) });
-      rows.push({ target: tg.target, method: m.name, family: m.family, file, bytes: c.bytes, ratio: floatBytes / c.bytes, metric, delta: metric - floatMetric, ms });
+      const sm: SlimModel = { kind: 'compressed', model: c, meta: meta({ command: 'compress', method: m.opts.method ?? 'rtn', ...m.opts, X: undefined, name: m.name }, teacherDigest, metric) };
+      const fileBytes = await writeModel(join(out, file), sm);
+      rows.push({ target: tg.target, method: m.name, family: m.family, file, bytes: c.bytes, fileBytes, strippedBytes: strippedFileBytes(sm), ratio: floatBytes / c.bytes, metric, delta: metric - floatMetric, ms });
       bar.increment(1, `${tg.target}: ${m.name}`);
     }
   }
@@ -258,12 +265,14 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
   );
   ctx.print('');
   const table = textTable(
-    ['target', 'method', 'bytes', 'ratio', 'AUC / MSE', 'change vs float', 'time'],
+    ['target', 'method', 'bytes', 'ratio', 'file', 'stripped', 'AUC / MSE', 'change vs float', 'time'],
     rows.map((r) => [
       r.target,
       r.method,
       String(r.bytes),
       `${r.ratio.toFixed(1)}x`,
+      String(r.fileBytes),
+      String(r.strippedBytes),
       r.metric.toFixed(4),
       r.delta === 0 ? '-' : `${r.delta > 0 ? '+' : ''}${r.delta.toFixed(4)}`,
       r.method === 'float64 teacher' ? `fit ${r.ms.toFixed(0)} ms` : `${r.ms.toFixed(1)} ms`,
@@ -276,6 +285,7 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
     [
       'AUC (default) and MSE (loss) are on the held-out applicants: for AUC higher is better, for MSE lower is better.',
       'bytes = what the file stores for the coefficients: packed codes + scales + bitmask of kept weights + float64 intercept.',
+      'file = the .slim as written (header with feature names, provenance, statistics; checksum); stripped = `compress --strip`.',
       '3-bit codes are packed 2 per byte like 4-bit ones, so they take the same bytes. Per-tensor = one scale for the model.',
       `GPTQ / OBS calibrate on ${Xcal.rows} training rows (never test rows); their time includes forming the Hessian.`,
       'Every method, RTN and magnitude too, moves the intercept by the calibration mean of the weight change.',

@@ -13,6 +13,7 @@ import { SlimfitError, isSlimfitError } from '../errors.js';
 import type { LinearModel } from '../fit/model.js';
 import { LogisticModel } from '../fit/logistic-model.js';
 import { decodeSlim, encodeSlim, type DecodedSlim, type SlimContent } from '../io/slim.js';
+import { slimFileBytes } from '../io/slim-size.js';
 import { SLIMFIT_VERSION } from '../io/version.js';
 import { CliError, EXIT, inputError, writeProblem } from './errors.js';
 
@@ -117,8 +118,14 @@ function slimKind(m: SlimModel): SlimContent {
   return m.model instanceof LogisticModel ? { kind: 'logistic', model: m.model } : { kind: 'linear', model: m.model as LinearModel };
 }
 
-/** The bytes of a model file. */
-export async function encodeModel(m: SlimModel): Promise<Uint8Array> {
+/** The length of the file `slimfit compress --strip` (or `fit`, for a float model) would write for `m`, without writing it. */
+export function strippedFileBytes(m: SlimModel): number {
+  const outputs = (m.model as { outputs?: number }).outputs ?? 1;
+  return slimFileBytes(slimKind(m), { features: m.meta.features, ...(m.meta.target !== null && outputs === 1 ? { targets: [m.meta.target] } : {}), strip: true });
+}
+
+/** The bytes of a model file; `strip`: no provenance, statistics or step reports (EncodeSlimOptions.strip). */
+export async function encodeModel(m: SlimModel, opts: { strip?: boolean } = {}): Promise<Uint8Array> {
   if (m.meta.features.length !== m.model.d) throw new SlimfitError('E_SHAPE', `${m.meta.features.length} feature names for a model with ${m.model.d} features`);
   const options: CliOptions = { ...m.meta.recipe, ...(m.meta.recipeDigest ? { recipeDigest: m.meta.recipeDigest } : {}) };
   const outputs = (m.model as { outputs?: number }).outputs ?? 1;
@@ -127,11 +134,12 @@ export async function encodeModel(m: SlimModel): Promise<Uint8Array> {
     ...(m.meta.target !== null && outputs === 1 ? { targets: [m.meta.target] } : {}),
     provenance: { ...(m.meta.inputDigest ? { inputDigest: m.meta.inputDigest } : {}), ...(m.meta.inputName ? { source: m.meta.inputName } : {}), options },
     ...(m.meta.statistics ? { statistics: m.meta.statistics } : {}),
+    ...(opts.strip ? { strip: true } : {}),
   });
 }
 
 function metaOf(d: DecodedSlim): ModelMeta {
-  const o = (d.header.provenance.options ?? {}) as Partial<CliOptions>;
+  const o = (d.header.provenance?.options ?? {}) as Partial<CliOptions>;
   const { features, target, recipeDigest, ...recipe } = o;
   const dim = d.kind === 'tensors' ? 0 : d.model.d;
   const listed = d.header.features ?? features;
@@ -143,8 +151,8 @@ function metaOf(d: DecodedSlim): ModelMeta {
     task: d.kind === 'logistic' || d.kind === 'compressed-logistic' ? 'logistic' : 'linear',
     recipe,
   };
-  if (d.header.provenance.inputDigest) meta.inputDigest = d.header.provenance.inputDigest;
-  if (d.header.provenance.source) meta.inputName = d.header.provenance.source;
+  if (d.header.provenance?.inputDigest) meta.inputDigest = d.header.provenance.inputDigest;
+  if (d.header.provenance?.source) meta.inputName = d.header.provenance.source;
   if (typeof recipeDigest === 'string') meta.recipeDigest = recipeDigest;
   return meta;
 }
@@ -176,8 +184,8 @@ export function prefixed(e: unknown, name: string): unknown {
   return e;
 }
 
-export async function writeModel(path: string, m: SlimModel, opts: WriteOptions = {}): Promise<number> {
-  const bytes = await encodeModel(m);
+export async function writeModel(path: string, m: SlimModel, opts: WriteOptions & { strip?: boolean } = {}): Promise<number> {
+  const bytes = await encodeModel(m, { strip: opts.strip === true });
   await writeFileAtomic(path, bytes, opts);
   return bytes.byteLength;
 }

@@ -25,7 +25,7 @@ const shape = (s: number[]) => `[${s.join(', ')}]`;
 
 function describeModel(info: SlimInfo): string[] {
   const m = info.model ?? {};
-  const o = info.provenance.options ?? {};
+  const o = info.provenance?.options ?? {};
   const lines: string[] = [];
   const feats = info.features ?? (Array.isArray(o.features) ? (o.features as string[]) : []);
   const d = typeof m.d === 'number' ? m.d : feats.length;
@@ -76,11 +76,14 @@ export async function runInspect(ctx: Ctx, file: string): Promise<void> {
   }
   ctx.result({ command: 'inspect', file, format: 'slim', ...info });
   const ck = info.checksum.ok ? green('ok') : red('MISMATCH');
-  ctx.print(`${file}: .slim v${info.formatVersion.major}.${info.formatVersion.minor}, kind ${info.kind}, ${formatBytes(info.fileBytes)} (header ${info.headerBytes} B, data ${info.dataBytes} B)`);
+  const header = info.headerJsonBytes === info.headerBytes ? `header ${info.headerBytes} B` : `header ${info.headerBytes} B deflated from ${info.headerJsonBytes} B of JSON`;
+  const coef = info.coefficientBytes === undefined ? '' : `; coefficients ${info.coefficientBytes} B, file ${(info.fileBytes / info.coefficientBytes).toFixed(1)}x that`;
+  ctx.print(`${file}: .slim v${info.formatVersion.major}.${info.formatVersion.minor}, kind ${info.kind}, file ${info.fileBytes} B (${header}, data ${info.dataBytes} B)${coef}`);
   for (const l of describeModel(info)) ctx.print(l);
   ctx.print(`checksum: crc32c ${info.checksum.stored} ${ck}${info.checksum.ok ? '' : ` (computed ${info.checksum.computed})`}`);
-  ctx.print(`made by slimfit ${p.slimfit} at ${p.created}${p.source ? ` from ${p.source}` : ''}${p.inputDigest ? ` (sha256 ${p.inputDigest.slice(0, 16)}...)` : ''}`);
-  const opts = { ...(p.options ?? {}) };
+  if (p) ctx.print(`made by slimfit ${p.slimfit} at ${p.created}${p.source ? ` from ${p.source}` : ''}${p.inputDigest ? ` (sha256 ${p.inputDigest.slice(0, 16)}...)` : ''}`);
+  else ctx.print('stripped: no provenance or statistics recorded');
+  const opts = { ...(p?.options ?? {}) };
   delete opts.features;
   delete opts.target;
   delete opts.recipeDigest;

@@ -5,11 +5,12 @@
  */
 import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
+import { CompressedLinearModel } from '../compress/compressed-model.js';
 import { compressionReport, type RateDistortionRow } from '../compress/rate-distortion.js';
 import { Ctx, textTable } from './context.js';
 import { readCsv } from './csv.js';
 import { inputError, usage } from './errors.js';
-import { checkOutputPath, readModel, writeFileAtomic } from './files.js';
+import { checkOutputPath, readModel, strippedFileBytes, writeFileAtomic } from './files.js';
 import { lineChart, type ChartSeries } from './svg.js';
 
 interface ReportFlags {
@@ -101,6 +102,7 @@ export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Pr
     sparsity: [...sparsity].sort((a, b) => a - b),
     methods: calib ? ['rtn', 'gptq'] : ['rtn'],
     ...(calib ? { X: calib } : {}),
+    fileBytes: (m) => strippedFileBytes(m instanceof CompressedLinearModel ? { kind: 'compressed', model: m, meta: src.meta } : src),
   });
   const ms = performance.now() - t0;
   const metric = (r: RateDistortionRow) => (logistic ? r.auc! : r.mse!);
@@ -124,12 +126,13 @@ export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Pr
   ctx.print(`${basename(modelPath)} (${src.meta.task}, ${src.meta.features.length} features) on ${test.rows} rows of ${basename(f.data)}:`);
   ctx.print(
     textTable(
-      ['method', 'bits', 'sparsity', 'bytes', 'ratio', name, 'change vs float', 'output MSE vs float'],
+      ['method', 'bits', 'sparsity', 'bytes', 'file bytes', 'ratio', name, 'change vs float', 'output MSE vs float'],
       rows.map((r) => [
         r.method,
         r.bits === null ? 'float64' : String(r.bits),
         `${Math.round(r.sparsity * 100)}%`,
         String(r.bytes),
+        String(r.fileBytes),
         `${r.ratio.toFixed(1)}x`,
         metric(r).toFixed(4),
         r.method === 'float' ? '-' : signed(r.deltaVsFloat),
@@ -137,6 +140,7 @@ export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Pr
       ]),
     ),
   );
+  ctx.print('bytes: the coefficients as stored; file bytes: the whole .slim as `compress --strip` writes it (header, feature names, checksum).');
   if (!calib) ctx.print('(rtn only: add --calib train.csv for the Hessian-aware GPTQ / OBS rows)');
   if (svgPath) ctx.print(`wrote ${svgPath}`);
 }

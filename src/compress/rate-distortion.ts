@@ -8,6 +8,7 @@ import { SlimfitError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
 import { toMatrix, toVector, type MatrixInput } from '../validate.js';
 import { calibrationHessian } from './calib-hessian.js';
+import type { CompressedLinearModel } from './compressed-model.js';
 import { compressModel, type CompressModelOptions, type LinearModelLike } from './model.js';
 
 export interface CompressionReportOptions {
@@ -22,13 +23,23 @@ export interface CompressionReportOptions {
   H?: Float64Array;
   scheme?: 'symmetric' | 'affine';
   granularity?: 'tensor' | 'row' | { block: number };
+  /**
+   * The bytes of the file each row's model would be written as (e.g. the
+   * length of its .slim: slimFileBytes from slimfit/core, which this layer
+   * does not import); called with the float model for the first row and
+   * with each compressed model. Without it, rows carry no fileBytes.
+   */
+  fileBytes?: (model: LinearModelLike | CompressedLinearModel) => number;
 }
 
 export interface RateDistortionRow {
   method: 'float' | 'rtn' | 'gptq';
   bits: number | null;
   sparsity: number;
+  /** What the model stores for its coefficients (packed codes, scales, index, intercepts). */
   bytes: number;
+  /** The whole file's bytes, from opts.fileBytes (header, names and all); absent without it. */
+  fileBytes?: number;
   /** float64 bytes / bytes. */
   ratio: number;
   /** Linear: mean squared error against ytest. */
@@ -90,7 +101,7 @@ export function compressionReport(engine: Engine, model: LinearModelLike, Xtest:
   const base = metric(floatOut);
   const floatBytes = 8 * model.d * m + 8 * m;
   const rows: RateDistortionRow[] = [
-    { method: 'float', bits: null, sparsity: 0, bytes: floatBytes, ratio: 1, [logistic ? 'auc' : 'mse']: base, deltaVsFloat: 0, outputMse: 0 },
+    { method: 'float', bits: null, sparsity: 0, bytes: floatBytes, ...(opts.fileBytes ? { fileBytes: opts.fileBytes(model) } : {}), ratio: 1, [logistic ? 'auc' : 'mse']: base, deltaVsFloat: 0, outputMse: 0 },
   ];
   for (const method of methods) {
     for (const bits of bitsList) {
@@ -105,7 +116,7 @@ export function compressionReport(engine: Engine, model: LinearModelLike, Xtest:
         const c = compressModel(engine, model, o);
         const out = c.predict(Xt);
         const v = metric(out);
-        rows.push({ method, bits, sparsity, bytes: c.bytes, ratio: floatBytes / c.bytes, [logistic ? 'auc' : 'mse']: v, deltaVsFloat: v - base, outputMse: outputMse(out) });
+        rows.push({ method, bits, sparsity, bytes: c.bytes, ...(opts.fileBytes ? { fileBytes: opts.fileBytes(c) } : {}), ratio: floatBytes / c.bytes, [logistic ? 'auc' : 'mse']: v, deltaVsFloat: v - base, outputMse: outputMse(out) });
       }
     }
   }

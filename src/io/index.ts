@@ -21,6 +21,7 @@ export {
   type SlimInfo,
   type SlimTensorInfo,
 } from './slim.js';
+export { slimFileBytes } from './slim-size.js';
 export {
   SLIM_MAGIC,
   SLIM_VERSION_MAJOR,

@@ -1,5 +1,5 @@
 /**
- * The .slim container's bytes: laying out the tensors, writing preamble,
+ * The .slim container's bytes (format version 1): laying out the tensors, writing preamble,
  * padded header, data section and CRC-32C; and on read, opening the file
  * (preamble, checksum) and handing out the tensors of its table, each checked
  * for dtype and shape, so that the content codecs see names, not offsets.
@@ -18,8 +18,6 @@ import {
   PREAMBLE_BYTES,
   SLIM_ALIGN,
   SLIM_MAGIC,
-  SLIM_VERSION_MAJOR,
-  SLIM_VERSION_MINOR,
   elementBudget,
   parsePreamble,
   type SlimDtype,
@@ -71,16 +69,9 @@ export async function writeContainer(header: JsonObject, w: TensorWriter): Promi
   const json = new TextEncoder().encode(text);
   const headerBytes = align(PREAMBLE_BYTES + json.length, SLIM_ALIGN) - PREAMBLE_BYTES;
   if (headerBytes > MAX_HEADER_BYTES) throw new SlimfitError('E_RANGE', `the header would take ${headerBytes} bytes, over the ${MAX_HEADER_BYTES}-byte limit (too many tensors, or very large statistics/options)`);
-  try {
-    scanJson(text, 'header', HEADER_LIMITS);
-  } catch (e) {
-    throw new SlimfitError('E_RANGE', `cannot write this file: ${(e as SlimfitError).reason}`);
-  }
   const dataStart = PREAMBLE_BYTES + headerBytes;
   const total = dataStart + dataBytes + CHECKSUM_BYTES;
-  if (w.claimed > elementBudget(total)) {
-    throw new SlimfitError('E_RANGE', `the tensors hold ${w.claimed} elements, more than a ${total}-byte file may decode to (${elementBudget(total)}: 2^25 + 8 per byte); split them over several files`);
-  }
+  checkReadable(text, w, total);
   let out: Uint8Array;
   try {
     out = new Uint8Array(total);
@@ -89,8 +80,8 @@ export async function writeContainer(header: JsonObject, w: TensorWriter): Promi
   }
   const view = new DataView(out.buffer);
   out.set(SLIM_MAGIC, 0);
-  view.setUint16(8, SLIM_VERSION_MAJOR, true);
-  view.setUint16(10, SLIM_VERSION_MINOR, true);
+  view.setUint16(8, 1, true); // this writer is format version 1.0 (version 2: slim-v2.ts)
+  view.setUint16(10, 0, true);
   view.setUint32(12, headerBytes, true);
   writeU64(view, 16, dataBytes);
   out.set(json, PREAMBLE_BYTES);
@@ -99,6 +90,18 @@ export async function writeContainer(header: JsonObject, w: TensorWriter): Promi
   const crc = await crc32c(out.subarray(0, total - CHECKSUM_BYTES));
   view.setUint32(total - CHECKSUM_BYTES, crc, true);
   return out;
+}
+
+/** E_RANGE unless a reader would accept this header text and element count: the writers of both versions refuse what the readers refuse. */
+export function checkReadable(text: string, w: TensorWriter, totalBytes: number): void {
+  try {
+    scanJson(text, 'header', HEADER_LIMITS);
+  } catch (e) {
+    throw new SlimfitError('E_RANGE', `cannot write this file: ${(e as SlimfitError).reason}`);
+  }
+  if (w.claimed > elementBudget(totalBytes)) {
+    throw new SlimfitError('E_RANGE', `the tensors hold ${w.claimed} elements, more than a ${totalBytes}-byte file may decode to (${elementBudget(totalBytes)}: 2^25 + 8 per byte); split them over several files`);
+  }
 }
 
 /** Hands out the tensors of a file's table by name; finish() checks that every one was taken. */

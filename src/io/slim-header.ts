@@ -2,6 +2,9 @@
  * The .slim container: preamble, header JSON and tensor table — constants,
  * types and the validation every reader runs before it touches a tensor.
  * docs/FORMAT.md is the byte-exact description; keep the two in step.
+ * Version 2 (what slimfit writes) differs in its preamble and data layout:
+ * slim-v2-preamble.ts; the header JSON and the table checks are shared.
+ * Version 1, read and still writable with { formatVersion: 1 }:
  *
  *   offset        size  field
  *   0             8     magic 89 53 4C 49 4D 0D 0A 1A  ("\x89SLIM\r\n\x1a")
@@ -17,9 +20,11 @@ import { DTYPE_SIZE, align, decodeUtf8, getShape, readU64, type Dtype } from './
 import { describeMember, formatError, getArray, getEnum, getInt, getObject, getString, isPlainObject, type JsonObject } from '../json.js';
 import { HEADER_LIMITS, parseBoundedJson } from './json-scan.js';
 import { fromTaggedJSON } from './tagged-json.js';
+import { parsePreambleV2 } from './slim-v2-preamble.js';
 
 export const SLIM_MAGIC = Uint8Array.of(0x89, 0x53, 0x4c, 0x49, 0x4d, 0x0d, 0x0a, 0x1a);
-export const SLIM_VERSION_MAJOR = 1;
+/** The newest format version this slimfit reads, and the one encodeSlim writes by default. */
+export const SLIM_VERSION_MAJOR = 2;
 export const SLIM_VERSION_MINOR = 0;
 export const PREAMBLE_BYTES = 24;
 export const CHECKSUM_BYTES = 4;
@@ -79,14 +84,17 @@ export interface SlimPreamble {
   headerBytes: number;
   dataBytes: number;
   dataStart: number;
-  /** Total file length the preamble describes: 24 + H + D + 4. */
+  /** Total file length the preamble describes: 24 + H + D + 4 (version 2: the file's length). */
   fileBytes: number;
   storedChecksum: number;
+  /** Version 2: the header's length once inflated (headerBytes is the stored DEFLATE stream). */
+  inflatedHeaderBytes?: number;
 }
 
 export interface SlimHeader {
   kind: SlimKind;
-  provenance: SlimProvenance;
+  /** Absent from a stripped (version 2) file. */
+  provenance: SlimProvenance | undefined;
   features: string[] | undefined;
   targets: string[] | undefined;
   statistics: Record<string, unknown> | undefined;
@@ -113,6 +121,7 @@ export function parsePreamble(bytes: Uint8Array): SlimPreamble {
     throw formatError(`this .slim file uses format version ${major}.${minor}, newer than this slimfit reads (${SLIM_VERSION_MAJOR}.x); upgrade slimfit to read it`, { major, minor });
   }
   if (major < 1) throw formatError(`unsupported .slim format version ${major}.${minor}`, { major, minor });
+  if (major === 2) return parsePreambleV2(bytes, minor, MAX_HEADER_BYTES);
   const headerBytes = view.getUint32(12, true);
   if (headerBytes < 2) throw formatError(`header length ${headerBytes} is too small to hold a JSON object`);
   if (headerBytes > MAX_HEADER_BYTES) throw formatError(`header length ${headerBytes} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
@@ -156,9 +165,11 @@ function parseProvenance(v: unknown): SlimProvenance {
   return out;
 }
 
-function parseTensorTable(v: unknown, dataBytes: number): SlimTensorEntry[] {
+/** `packed` (version 2): entries have no offsets; they follow one another from 0 in table order, without padding. */
+function parseTensorTable(v: unknown, dataBytes: number, packed: boolean): SlimTensorEntry[] {
   const list = getArray(v, 'header.tensors');
   const names = new Set<string>();
+  let next = 0;
   const out: SlimTensorEntry[] = list.map((e, i) => {
     const what = `header.tensors[${i}]`;
     const t = getObject(e, what);
@@ -169,6 +180,12 @@ function parseTensorTable(v: unknown, dataBytes: number): SlimTensorEntry[] {
     const tw = `tensor ${JSON.stringify(name)}`;
     const dtype = getEnum(t.dtype, `${tw} dtype`, SLIM_DTYPES);
     const { shape, count } = getShape(t.shape, `${tw} shape`);
+    if (packed) {
+      const begin = next;
+      next += count * DTYPE_SIZE[dtype];
+      if (next > dataBytes) throw formatError(`${tw} would end at ${next}, past the ${dataBytes}-byte data section`);
+      return { name, dtype, shape, count, offsets: [begin, next] as [number, number] };
+    }
     const off = getArray(t.offsets, `${tw} offsets`, 2);
     const begin = getInt(off[0], `${tw} offsets[0]`);
     const end = getInt(off[1], `${tw} offsets[1]`);
@@ -181,6 +198,10 @@ function parseTensorTable(v: unknown, dataBytes: number): SlimTensorEntry[] {
     }
     return { name, dtype, shape, count, offsets: [begin, end] as [number, number] };
   });
+  if (packed) {
+    if (next !== dataBytes) throw formatError(`data section is ${dataBytes} bytes but its tensors take ${next}`);
+    return out;
+  }
   const sorted = out.slice().sort((a, b) => a.offsets[0] - b.offsets[0] || a.offsets[1] - b.offsets[1]);
   let maxEnd = 0;
   for (let i = 0; i < sorted.length; i++) {
@@ -197,21 +218,20 @@ function parseTensorTable(v: unknown, dataBytes: number): SlimTensorEntry[] {
   return out;
 }
 
-/** Parses and validates the header JSON and its tensor table (not the kind-specific content). */
-export function parseHeader(bytes: Uint8Array, pre: SlimPreamble): SlimHeader {
-  const hb = bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + pre.headerBytes);
+/** Parses and validates the header JSON `hb` (slim-v2.ts headerJsonBytes) and its tensor table (not the kind-specific content). */
+export function parseHeader(hb: Uint8Array, pre: SlimPreamble): SlimHeader {
   if (hb[0] !== 0x7b) throw formatError('header does not start with "{"');
   const raw = parseBoundedJson(decodeUtf8(hb, 'header'), 'header', HEADER_LIMITS);
   if (!isPlainObject(raw)) throw formatError(`header must be a JSON object, found ${describeMember(raw)}`);
   if (raw.format !== 'slimfit') throw formatError(`header.format must be "slimfit", found ${describeMember(raw.format)}`);
   const kind = getEnum(raw.kind, 'header.kind', SLIM_KINDS);
-  const provenance = parseProvenance(raw.provenance);
+  const provenance = raw.provenance === undefined && pre.major >= 2 ? undefined : parseProvenance(raw.provenance);
   const statistics = raw.statistics === undefined ? undefined : (fromTaggedJSON(getObject(raw.statistics, 'header.statistics'), 'header.statistics') as Record<string, unknown>);
   const names = (key: 'features' | 'targets'): string[] | undefined =>
     raw[key] === undefined ? undefined : getArray(raw[key], `header.${key}`).map((x, i) => getString(x, `header.${key}[${i}]`, 4096));
   const features = names('features');
   const targets = names('targets');
-  const tensors = parseTensorTable(raw.tensors, pre.dataBytes);
+  const tensors = parseTensorTable(raw.tensors, pre.dataBytes, pre.major >= 2);
   let model: JsonObject | undefined;
   let objects: unknown[] | undefined;
   if (kind === 'tensors') {

@@ -1,11 +1,14 @@
 /**
  * The .slim file: one model (linear, logistic, compressed) or a set of named
- * tensors, with a JSON header, 16-byte aligned little-endian tensors and a
- * CRC-32C. Byte layout and header schema: docs/FORMAT.md. This module is the
- * API (encodeSlim, decodeSlim, and the re-exported inspectSlim and isSlim);
- * the pieces are
+ * tensors, with a JSON header, little-endian tensors and a CRC-32C. Byte
+ * layout and header schema: docs/FORMAT.md. Format version 2 (the default)
+ * stores the header deflated and the tensors packed; version 1 (read, and
+ * written on request for older readers) stores plain JSON and 16-byte aligned
+ * tensors. This module is the API (encodeSlim, decodeSlim, and the re-exported
+ * inspectSlim and isSlim; slimFileBytes is slim-size.ts); the pieces are
  *   slim-header.ts     constants, types, reading the preamble, header and table
- *   slim-container.ts  writing the bytes; tensors in and out by name; checksum
+ *   slim-container.ts  writing version 1; tensors in and out by name; checksum
+ *   slim-v2*.ts        version 2: preamble, writing, the header's DEFLATE dictionary and inflater
  *   slim-content.ts    the kinds: models through src/models/ schemas, tensors
  *   slim-tensors.ts    the "tensors" kind
  *   slim-inspect.ts    inspectSlim
@@ -23,6 +26,7 @@ import { formatError, isPlainObject, type JsonObject } from '../json.js';
 import { TensorWriter, guarded, openContainer, writeContainer } from './slim-container.js';
 import { contentDims, decodeContent, encodeContent, type DecodedSlimContent, type SlimContent } from './slim-content.js';
 import { isIsoDate, parseHeader, type SlimProvenance } from './slim-header.js';
+import { headerJsonBytes, truncation, writeContainerV2 } from './slim-v2.js';
 import { taggedOrNull } from './tagged-json.js';
 import { SLIMFIT_VERSION } from './version.js';
 
@@ -49,11 +53,23 @@ export interface EncodeSlimOptions {
   targets?: string[];
   /** Free-form results to keep with the file (e.g. { auc: 0.81, mse: 0.02 }); JSON-able, non-finite numbers and typed arrays survive. */
   statistics?: Record<string, unknown>;
+  /**
+   * Leave out what scoring does not need: the provenance and the statistics
+   * (both ignored when given), and for compressed models the pruning and
+   * quantization step reports (report.prune, report.quantize; the method,
+   * sparsity, coefRmse and interceptShift stay). The model, its feature and
+   * target names are kept: a stripped model predicts identically. Format
+   * version 2 only (version 1 requires a provenance).
+   */
+  strip?: boolean;
+  /** 2 (default): compact header, packed tensors. 1: for slimfit versions that read only version 1. */
+  formatVersion?: 1 | 2;
 }
 
 export interface SlimHeaderInfo {
   formatVersion: { major: number; minor: number };
-  provenance: SlimProvenance;
+  /** Absent when the file was written with strip. */
+  provenance: SlimProvenance | undefined;
   features: string[] | undefined;
   targets: string[] | undefined;
   statistics: Record<string, unknown> | undefined;
@@ -82,14 +98,13 @@ function provenanceOf(p: SlimProvenanceInput | undefined): SlimProvenance {
   return out;
 }
 
-/**
- * Encodes a model or a set of tensors as a .slim file. Asynchronous only
- * because the CRC-32C comes from a WebAssembly module compiled on first use.
- * Throws E_SHAPE / E_RANGE when the content is inconsistent (e.g. a model
- * with incomplete stats, a tensor whose shape does not match its data).
- */
-export async function encodeSlim(content: SlimContent, opts: EncodeSlimOptions = {}): Promise<Uint8Array> {
+/** The header (without its table) and the tensors of a file; E_SHAPE / E_RANGE as encodeSlim. For slim-size.ts. */
+export function prepareSlim(content: SlimContent, opts: EncodeSlimOptions): { header: JsonObject; w: TensorWriter; version: 1 | 2 } {
   if (typeof content !== 'object' || content === null) throw new SlimfitError('E_SHAPE', 'content must be { kind, model } or { kind: "tensors", tensors }');
+  const version = opts.formatVersion ?? 2;
+  if (version !== 1 && version !== 2) throw new SlimfitError('E_RANGE', `formatVersion must be 1 or 2, got ${String(version)}`);
+  const strip = opts.strip === true;
+  if (strip && version === 1) throw new SlimfitError('E_RANGE', 'strip needs format version 2: version 1 requires a provenance');
   const w = new TensorWriter();
   const header: JsonObject = { format: 'slimfit', kind: content.kind, ...encodeContent(content, w) };
   const dims = contentDims(content);
@@ -101,12 +116,29 @@ export async function encodeSlim(content: SlimContent, opts: EncodeSlimOptions =
     if (want !== undefined && names.length !== want) throw new SlimfitError('E_SHAPE', `${key} has ${names.length} names but the model has ${want} ${key === 'features' ? 'input columns' : 'outputs'}`);
     header[key] = names.slice();
   }
+  if (strip) {
+    const report = isPlainObject(header.model) ? header.model.report : undefined;
+    if (isPlainObject(report)) Object.assign(report, { prune: null, quantize: null });
+    return { header, w, version };
+  }
   header.provenance = provenanceOf(opts.provenance);
   if (opts.statistics !== undefined) {
     if (!isPlainObject(opts.statistics)) throw new SlimfitError('E_RANGE', 'statistics must be a plain object');
     header.statistics = taggedOrNull(opts.statistics, 'statistics');
   }
-  return writeContainer(header, w);
+  return { header, w, version };
+}
+
+/**
+ * Encodes a model or a set of tensors as a .slim file (format version 2
+ * unless opts.formatVersion is 1). Asynchronous because a large file's
+ * CRC-32C comes from a WebAssembly module compiled on first use. Throws
+ * E_SHAPE / E_RANGE when the content is inconsistent (e.g. a model with
+ * incomplete stats, a tensor whose shape does not match its data).
+ */
+export async function encodeSlim(content: SlimContent, opts: EncodeSlimOptions = {}): Promise<Uint8Array> {
+  const { header, w, version } = prepareSlim(content, opts);
+  return version === 1 ? writeContainer(header, w) : writeContainerV2(header, w);
 }
 
 /**
@@ -115,9 +147,10 @@ export async function encodeSlim(content: SlimContent, opts: EncodeSlimOptions =
  */
 export async function decodeSlim(input: Uint8Array): Promise<DecodedSlim> {
   const { bytes, pre, checksum, mismatch } = await openContainer(input);
-  if (!checksum.ok) throw formatError(`${mismatch}: the file is corrupt or was modified`, { stored: checksum.stored, computed: checksum.computed });
+  if (!checksum.ok) throw formatError((await truncation(bytes, pre)) ?? `${mismatch}: the file is corrupt or was modified`, { stored: checksum.stored, computed: checksum.computed });
+  const hb = await headerJsonBytes(bytes, pre);
   return guarded(() => {
-    const h = parseHeader(bytes, pre);
+    const h = parseHeader(hb, pre);
     const content = decodeContent(bytes, pre, h);
     return {
       ...content,
