@@ -9,6 +9,8 @@ import type { Engine } from '../engine/engine.js';
 import { toMatrix, toVector, type MatrixInput } from '../validate.js';
 import { calibrationHessian } from './calib-hessian.js';
 import { compressModel, type CompressModelOptions, type LinearModelLike } from './model.js';
+import { checkOptions, optionKeys } from '../options.js';
+import { checkModelLike } from './model-like.js';
 
 export interface CompressionReportOptions {
   /** Bit widths (2..8); null = keep float64 values (pruning only). Default [2, 3, 4, 8]. */
@@ -23,6 +25,8 @@ export interface CompressionReportOptions {
   scheme?: 'symmetric' | 'affine';
   granularity?: 'tensor' | 'row' | { block: number };
 }
+
+const COMPRESSION_REPORT_OPTION_KEYS = /* @__PURE__ */ optionKeys<CompressionReportOptions>()(['bits', 'sparsity', 'methods', 'X', 'H', 'scheme', 'granularity']);
 
 export interface RateDistortionRow {
   method: 'float' | 'rtn' | 'gptq';
@@ -63,8 +67,10 @@ export function auc(score: ArrayLike<number>, y: ArrayLike<number>): number {
   return (rankSumPos - (pos * (pos + 1)) / 2) / (pos * neg);
 }
 
-export function compressionReport(engine: Engine, model: LinearModelLike, Xtest: MatrixInput, ytest: ArrayLike<number> | MatrixInput, opts: CompressionReportOptions = {}): RateDistortionRow[] {
-  const logistic = 'predictProba' in (model as object);
+export function compressionReport(engine: Engine, model: LinearModelLike, Xtest: MatrixInput, ytest: ArrayLike<number> | MatrixInput, options?: CompressionReportOptions | null): RateDistortionRow[] {
+  const opts = checkOptions('compressionReport', options, COMPRESSION_REPORT_OPTION_KEYS);
+  checkModelLike(model);
+  const logistic = 'predictProba' in model;
   const Xt = toMatrix(Xtest, 'Xtest');
   const m = model.outputs ?? 1;
   const y = Array.isArray(ytest) && Array.isArray(ytest[0]) ? toMatrix(ytest as MatrixInput, 'ytest').data : toVector(ytest as ArrayLike<number>, 'ytest');

@@ -19,6 +19,7 @@
  * the one written: same coefficients, codes, scales and predictions.
  */
 import { SlimfitError } from '../errors.js';
+import { checkOptions, optionKeys } from '../options.js';
 import { formatError, isPlainObject, type JsonObject } from '../json.js';
 import { TensorWriter, guarded, openContainer, writeContainer } from './slim-container.js';
 import { contentDims, decodeContent, encodeContent, type DecodedSlimContent, type SlimContent } from './slim-content.js';
@@ -62,7 +63,11 @@ export interface SlimHeaderInfo {
 
 export type DecodedSlim = DecodedSlimContent & { header: SlimHeaderInfo };
 
+const ENCODE_SLIM_OPTION_KEYS = /* @__PURE__ */ optionKeys<EncodeSlimOptions>()(['provenance', 'features', 'targets', 'statistics']);
+const PROVENANCE_KEYS = /* @__PURE__ */ optionKeys<SlimProvenanceInput>()(['created', 'inputDigest', 'source', 'options']);
+
 function provenanceOf(p: SlimProvenanceInput | undefined): SlimProvenance {
+  if (p !== undefined) checkOptions('encodeSlim', p, PROVENANCE_KEYS, 'provenance');
   const created = p?.created === undefined ? new Date() : p.created;
   const iso = created instanceof Date ? created.toISOString() : created;
   if (typeof iso !== 'string' || Number.isNaN(Date.parse(iso))) throw new SlimfitError('E_RANGE', `provenance.created must be a Date or an ISO 8601 string, got ${String(created)}`);
@@ -88,7 +93,8 @@ function provenanceOf(p: SlimProvenanceInput | undefined): SlimProvenance {
  * Throws E_SHAPE / E_RANGE when the content is inconsistent (e.g. a model
  * with incomplete stats, a tensor whose shape does not match its data).
  */
-export async function encodeSlim(content: SlimContent, opts: EncodeSlimOptions = {}): Promise<Uint8Array> {
+export async function encodeSlim(content: SlimContent, options?: EncodeSlimOptions | null): Promise<Uint8Array> {
+  const opts = checkOptions('encodeSlim', options, ENCODE_SLIM_OPTION_KEYS);
   if (typeof content !== 'object' || content === null) throw new SlimfitError('E_SHAPE', 'content must be { kind, model } or { kind: "tensors", tensors }');
   const w = new TensorWriter();
   const header: JsonObject = { format: 'slimfit', kind: content.kind, ...encodeContent(content, w) };

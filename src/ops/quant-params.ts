@@ -6,14 +6,20 @@
  */
 import { SlimfitError } from '../errors.js';
 import type { Granularity, QuantScheme } from '../types.js';
-import { assertOption } from '../validate.js';
+import { assertOption, describeValue } from '../validate.js';
 import { roundHalfEven } from '../kernels/js/round.js';
 import type { QuantRange } from '../codes.js';
 
 export { roundHalfEven };
 
-/** Smallest normal float32: scales are clamped up to it so x / s stays finite-or-saturating. */
-const MIN_SCALE = 2 ** -126;
+/**
+ * Smallest normal float32. Scales computed from the data are clamped up to it
+ * (a group whose values are all below ~1e-36 then gets small codes, still
+ * within MIN_SCALE / 2 of each value); an explicit scale below it is refused.
+ */
+export const MIN_SCALE = 2 ** -126;
+/** Largest float32: an explicit scale above it would round to Infinity. */
+const MAX_SCALE = 3.4028234663852886e38;
 
 export function checkBits(bits: unknown): number {
   assertOption(bits as number, 'bits', 2, 8, { integer: true });
@@ -127,8 +133,13 @@ export function explicitScales(scale: number | ArrayLike<number>, groups: number
   if (arr.length !== groups) throw new SlimfitError('E_SHAPE', `scale has ${arr.length} values but the granularity has ${groups} groups`);
   const out = new Float32Array(groups);
   arr.forEach((s, g) => {
-    if (!(typeof s === 'number' && Number.isFinite(s) && s > 0)) throw new SlimfitError('E_RANGE', `scale[${g}] must be finite and > 0, got ${s}`);
-    out[g] = Math.max(Math.fround(s), MIN_SCALE);
+    if (!(typeof s === 'number' && Number.isFinite(s) && s > 0)) throw new SlimfitError('E_RANGE', `scale[${g}] must be finite and > 0, got ${describeValue(s)}`);
+    // Scales are float32: one below the smallest normal float32 would lose
+    // precision as a subnormal (or round to 0), one above the largest to Infinity.
+    if (s < MIN_SCALE || s > MAX_SCALE) {
+      throw new SlimfitError('E_RANGE', `scale[${g}] = ${s} is outside the float32 range scales are stored in: the smallest usable scale is ${MIN_SCALE} (2^-126), the largest ${MAX_SCALE}`, { index: g });
+    }
+    out[g] = Math.fround(s);
   });
   return out;
 }
