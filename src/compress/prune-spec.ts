@@ -10,7 +10,7 @@ import { assertFinite, assertOption } from '../validate.js';
 import { optionKeys, refuseUnknown } from '../options.js';
 import { SparseTensor, type FloatArray } from './sparse-tensor.js';
 import { removedCount, topKMask, type Segment } from '../ops/select.js';
-import { kindOf, pruneThreshold, type PruneInput } from '../ops/prune.js';
+import { kindOf, pruneThreshold, type PruneInput, type ThresholdPruneSpec } from '../ops/prune.js';
 import { pruneNM } from '../ops/prune-nm.js';
 import type { F32Buffer } from '../engine/buffers.js';
 // Keep-bitmasks (layout: src/mask.ts) are read and set inline in the per-element
@@ -60,7 +60,8 @@ export type PruneSpec = ThresholdSpec | ImportancePruneSpec | StructuredPruneSpe
 
 export type PruneWeights = Float32Array | Float64Array;
 
-const THRESHOLD_SPEC_KEYS = /* @__PURE__ */ optionKeys<ThresholdSpec>()(['threshold', 'shape']);
+/** prune() sends a threshold spec here unless its `out` is set: `out: undefined` is allowed. */
+const THRESHOLD_SPEC_KEYS = /* @__PURE__ */ optionKeys<ThresholdSpec & Pick<ThresholdPruneSpec, 'out'>>()(['threshold', 'shape', 'out']);
 const IMPORTANCE_SPEC_KEYS = /* @__PURE__ */ optionKeys<ImportancePruneSpec>()(['sparsity', 'importance', 'scope', 'shape']);
 const STRUCTURED_SPEC_KEYS = /* @__PURE__ */ optionKeys<StructuredPruneSpec>()(['structured', 'norm', 'sparsity', 'shape']);
 const NM_SPEC_KEYS = /* @__PURE__ */ optionKeys<NMPruneSpec>()(['nm', 'shape']);

@@ -37,9 +37,9 @@ export function initFor<E extends Engine>(Ctor: EngineClass<E>): (options?: Init
   return (opts?: InitOptions | null) => {
     const options = opts ?? {};
     // Two names: listing both is the did-you-mean (the engine imports no option machinery, to stay small for pages that only score).
-    const unknown = typeof options !== 'object' || Array.isArray(options) ? String(options) : Object.keys(options).find((k) => !(INIT_OPTION_KEYS as readonly string[]).includes(k));
-    if (unknown !== undefined) {
-      return Promise.reject(new SlimfitError('E_RANGE', `init: unknown option '${unknown}' (the options are 'backend', 'warmUp')`, { option: unknown }));
+    const unknown = Object.keys(options).find((k) => !(INIT_OPTION_KEYS as readonly string[]).includes(k));
+    if (typeof options !== 'object' || unknown !== undefined) {
+      return Promise.reject(new SlimfitError('E_RANGE', `init: unknown option '${unknown ?? String(options)}' (the options are 'backend', 'warmUp')`));
     }
     const backend = options.backend ?? 'auto';
     if (backend !== 'auto' && backend !== 'wasm' && backend !== 'js') {
