@@ -6,7 +6,7 @@
  * that overflows.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compressModel, compressionReport, calibrationHessian, quantizeWith, type LinearModelLike } from '../src/core.js';
+import { auc, compressModel, compressionReport, calibrationHessian, quantizeWith, type LinearModelLike } from '../src/core.js';
 import type { Engine } from '../src/index.js';
 import { ENGINE_BACKENDS, engine, expectCode } from './helpers/engines.js';
 
@@ -78,6 +78,20 @@ for (const backend of ENGINE_BACKENDS) {
       expect(() => e.quantize([1, 2], { scale: 1e-45 })).toThrow(/smallest usable scale is 1\.1754943508222875e-38/);
       // the smallest normal float32 itself is usable, and kept exactly
       expect(e.quantize([0, 0], { scale: 2 ** -126 }).scale[0]).toBe(2 ** -126);
+    });
+
+    it('auc checks its inputs instead of counting "1" as a negative or sorting null', () => {
+      expectCode(() => auc([0.1, null, 0.3] as never, [0, 1, 1]), 'E_NONFINITE');
+      expectCode(() => auc([0.1, 0.2, 0.3], [0, '1', 1] as never), 'E_NONFINITE');
+      expectCode(() => auc([0.1, 0.2, 0.3], [0, 2, 1]), 'E_RANGE');
+      expectCode(() => auc([0.1, 0.2], [0, 1, 1]), 'E_SHAPE');
+      expectCode(() => auc([0.1, NaN], [0, 1]), 'E_NONFINITE');
+      expect(auc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1])).toBe(0.75);
+    });
+
+    it('solveSPD whose solution overflows is E_RANGE, not Infinity', () => {
+      expectCode(() => e.solveSPD([[1e-300]], [1e300]), 'E_RANGE');
+      expect(e.solveSPD([[2]], [1e300])[0]).toBe(5e299);
     });
 
     it('gram on values whose products overflow is E_RANGE naming the entry, not Infinity', () => {

@@ -32,7 +32,12 @@ const ROWS: Record<string, Row[]> = {
     { key: 'xtz', suggest: 'xtx', call: (e) => core.gram(e, X, y, { out: { xtz: e.memory.f64(4) } } as never) },
   ],
   solveSPD: [{ key: 'ridg', suggest: 'ridge', call: (e) => core.solveSPD(e, H, [1, 1], { ridg: 1 } as never) }],
-  quantize: [{ key: 'bit', suggest: 'bits', call: (e) => core.quantize(e, W, { bit: 4 } as never) }],
+  quantize: [
+    { key: 'bit', suggest: 'bits', call: (e) => core.quantize(e, W, { bit: 4 } as never) },
+    { key: 'blok', suggest: 'block', call: (e) => core.quantize(e, W, { granularity: { blok: 2 } } as never) },
+    { key: 'axis', call: (e) => core.quantize(e, W, { granularity: { block: 2, axis: 0 } } as never) },
+    { key: 'shap', suggest: 'shape', call: (e) => core.quantize(e, W, { granularity: { axis: 0, shape: [2, 2], shap: 1 } } as never) },
+  ],
   dequantize: [{ key: 'output', call: (e) => core.dequantize(e, core.quantize(e, W), { output: 1 } as never) }],
   fitLinear: [
     { key: 'ridg', suggest: 'ridge', call: (e) => core.fitLinear(e, X, y, { ridg: 1 } as never) },

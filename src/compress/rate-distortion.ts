@@ -45,8 +45,11 @@ export interface RateDistortionRow {
   outputMse: number;
 }
 
-/** AUC by the rank-sum (Mann-Whitney) statistic, ties counted half. */
-export function auc(score: ArrayLike<number>, y: ArrayLike<number>): number {
+/** AUC by the rank-sum (Mann-Whitney) statistic, ties counted half. Scores finite, y 0 or 1, one per score. */
+export function auc(scoreIn: ArrayLike<number>, yIn: ArrayLike<number>): number {
+  const score = toVector(scoreIn, 'score');
+  const y = toVector(yIn, 'y', score.length);
+  for (let i = 0; i < y.length; i++) if (y[i] !== 0 && y[i] !== 1) throw new SlimfitError('E_RANGE', `y[${i}] = ${y[i]}; AUC needs outcomes 0 or 1`, { index: i });
   const idx = Array.from({ length: score.length }, (_, i) => i).sort((a, b) => score[a] - score[b]);
   let rankSumPos = 0;
   let pos = 0;

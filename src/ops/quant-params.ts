@@ -7,6 +7,7 @@
 import { SlimfitError } from '../errors.js';
 import type { Granularity, QuantScheme } from '../types.js';
 import { assertOption, describeValue } from '../validate.js';
+import { optionKeys, refuseUnknown } from '../options.js';
 import { roundHalfEven } from '../kernels/js/round.js';
 import type { QuantRange } from '../codes.js';
 
@@ -46,10 +47,14 @@ export interface GroupLayout {
   shape: number[];
 }
 
+const BLOCK_KEYS = /* @__PURE__ */ optionKeys<{ block: number }>()(['block']);
+const AXIS_KEYS = /* @__PURE__ */ optionKeys<{ axis: 0 | 1; shape: [number, number] }>()(['axis', 'shape']);
+
 /** The group layout of n values under a granularity (validated: E_RANGE, E_SHAPE). */
 export function groupLayout(granularity: Granularity, n: number): GroupLayout {
   if (granularity === 'tensor') return { seg: n, cols: 0, groups: 1, shape: [n] };
   if (typeof granularity === 'object' && granularity !== null && 'block' in granularity) {
+    refuseUnknown('granularity { block: B }', granularity, BLOCK_KEYS);
     const b = granularity.block;
     assertOption(b, 'granularity.block', 1, 2 ** 31 - 1, { integer: true });
     if (n % b !== 0) {
@@ -58,6 +63,7 @@ export function groupLayout(granularity: Granularity, n: number): GroupLayout {
     return { seg: b, cols: 0, groups: n / b, shape: [n] };
   }
   if (typeof granularity === 'object' && granularity !== null && 'axis' in granularity) {
+    refuseUnknown('granularity { axis, shape }', granularity, AXIS_KEYS);
     const axis: unknown = granularity.axis;
     if (axis !== 0 && axis !== 1) {
       throw new SlimfitError('E_RANGE', `granularity.axis must be 0 (one scale per row) or 1 (one scale per column) of a row-major [rows, cols] matrix, got ${String(axis)}`);
@@ -70,6 +76,7 @@ export function groupLayout(granularity: Granularity, n: number): GroupLayout {
     if (rows * cols !== n) throw new SlimfitError('E_SHAPE', `granularity.shape [${rows}, ${cols}] holds ${rows * cols} values but the tensor has ${n}`);
     return axis === 0 ? { seg: cols, cols: 0, groups: rows, shape: [rows, cols] } : { seg: 0, cols, groups: cols, shape: [rows, cols] };
   }
+  if (typeof granularity === 'object' && granularity !== null) refuseUnknown('granularity', granularity, [...BLOCK_KEYS, ...AXIS_KEYS]);
   throw new SlimfitError('E_RANGE', `granularity must be 'tensor', { axis: 0 | 1, shape: [rows, cols] } or { block: B }`);
 }
 

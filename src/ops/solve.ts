@@ -106,6 +106,13 @@ export function solveSPD(core: Core, A: SolveA, b: SolveB, options?: SolveOption
       );
     }
     core.kernels.cholSolveF64(ap, d, bp, k);
+    // A and b are finite and A passed the pivot test, so a non-finite solution is an overflow.
+    const x = new Float64Array(mem.buffer, bp, d * k);
+    for (let i = 0; i < x.length; i++) {
+      if (x[i] - x[i] !== 0) {
+        throw new SlimfitError('E_RANGE', `the solution overflows float64 at index ${i} (${x[i]}): A is too close to singular for b's magnitude; rescale A and b, or pass a ridge > 0`, { index: i });
+      }
+    }
     if (opts.out) {
       new Uint8Array(mem.buffer).copyWithin(op, bp, bp + d * k * 8);
       return opts.out.view;
