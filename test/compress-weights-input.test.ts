@@ -58,6 +58,10 @@ for (const backend of ENGINE_BACKENDS) {
         // it dequantizes to the same values
         expect(e.dequantize(r.tensor)).toEqual(e.dequantize(row.tensor));
       }
+      // the facade takes a model's coef as it is (typed: no cast)
+      const model = e.fitLinear(Array.from({ length: 30 }, (_, i) => Array.from({ length: 11 }, (_, j) => Math.sin(i * (j + 1)))), Array.from({ length: 30 }, (_, i) => Math.cos(i)));
+      expect(e.quantizeGPTQ(model.coef, H, { bits: 4 }).tensor.shape).toEqual([11]);
+      expect(e.pruneSparseGPT(Float32Array.from(model.coef), H, { sparsity: 0.5 }).tensor.kept).toBe(5); // round(0.5 * 11) = 6 removed
     });
 
     it('pruneSparseGPT: float32 matrices and vectors, on both the OBS and the SparseGPT path', () => {
