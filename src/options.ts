@@ -39,7 +39,7 @@ function distance(a: string, b: string): number {
 }
 
 /** The allowed name closest to `key`, when it is close enough to be a typo (about a third of its letters). */
-export function closestName(key: string, names: readonly string[]): string | undefined {
+function closestName(key: string, names: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
   for (const n of names) {

@@ -26,7 +26,10 @@ const lin = { d: 2, outputs: 1, coef: Float64Array.of(1, -0.5), intercept: 0.25,
 
 /** Rows by export name (functions) or Class.method (class methods); several rows per name cover nested option objects. */
 const ROWS: Record<string, Row[]> = {
-  init: [{ key: 'backnd', suggest: 'backend', call: () => init({ backnd: 'js' } as never) }],
+  init: [
+    { key: 'backnd', suggest: 'backend', call: () => init({ backnd: 'js' } as never) },
+    { key: 'js', suggest: 'backend', call: () => init('js' as never) }, // the backend's name without { backend }
+  ],
   gram: [
     { key: 'weight', suggest: 'weights', call: (e) => core.gram(e, X, y, { weight: [1, 1, 1, 1, 1] } as never) },
     { key: 'xtz', suggest: 'xtx', call: (e) => core.gram(e, X, y, { out: { xtz: e.memory.f64(4) } } as never) },

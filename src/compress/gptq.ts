@@ -54,7 +54,7 @@ export interface GPTQOptions {
   keep?: Uint8Array;
 }
 
-export const GPTQ_OPTION_KEYS = /* @__PURE__ */ optionKeys<GPTQOptions>()(['bits', 'scheme', 'granularity', 'blockSize', 'damp', 'actOrder', 'calibration', 'p', 'keep']);
+const GPTQ_OPTION_KEYS = /* @__PURE__ */ optionKeys<GPTQOptions>()(['bits', 'scheme', 'granularity', 'blockSize', 'damp', 'actOrder', 'calibration', 'p', 'keep']);
 
 export interface GPTQReport extends ErrorStats {
   method: 'gptq';

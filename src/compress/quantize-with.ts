@@ -49,7 +49,7 @@ export interface QuantizeWithOptions {
   zeroPoint?: number | ArrayLike<number>;
 }
 
-export const QUANTIZE_WITH_OPTION_KEYS = /* @__PURE__ */ optionKeys<QuantizeWithOptions>()(['bits', 'scheme', 'granularity', 'shape', 'rounding', 'seed', 'calibration', 'p', 'scale', 'zeroPoint']);
+const QUANTIZE_WITH_OPTION_KEYS = /* @__PURE__ */ optionKeys<QuantizeWithOptions>()(['bits', 'scheme', 'granularity', 'shape', 'rounding', 'seed', 'calibration', 'p', 'scale', 'zeroPoint']);
 
 export interface QuantReport extends ErrorStats {
   bits: number;

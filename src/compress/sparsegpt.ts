@@ -39,7 +39,7 @@ export interface SparseGPTOptions {
   damp?: number;
 }
 
-export const SPARSEGPT_OPTION_KEYS = /* @__PURE__ */ optionKeys<SparseGPTOptions>()(['sparsity', 'nm', 'method', 'blockSize', 'damp']);
+const SPARSEGPT_OPTION_KEYS = /* @__PURE__ */ optionKeys<SparseGPTOptions>()(['sparsity', 'nm', 'method', 'blockSize', 'damp']);
 
 export interface SparseGPTReport {
   method: 'obs' | 'sparsegpt';

@@ -37,10 +37,8 @@ export function initFor<E extends Engine>(Ctor: EngineClass<E>): (options?: Init
   return (opts?: InitOptions | null) => {
     const options = opts ?? {};
     // Two names: listing both is the did-you-mean (the engine imports no option machinery, to stay small for pages that only score).
-    const unknown = Object.keys(options).find((k) => !(INIT_OPTION_KEYS as readonly string[]).includes(k));
-    if (typeof options !== 'object' || unknown !== undefined) {
-      return Promise.reject(new SlimfitError('E_RANGE', `init: unknown option '${unknown ?? String(options)}' (the options are 'backend', 'warmUp')`));
-    }
+    const unknown = typeof options === 'object' ? Object.keys(options).find((k) => !(INIT_OPTION_KEYS as readonly string[]).includes(k)) : String(options);
+    if (unknown !== undefined) return Promise.reject(new SlimfitError('E_RANGE', `init: unknown option '${unknown}' (the options are 'backend', 'warmUp')`));
     const backend = options.backend ?? 'auto';
     if (backend !== 'auto' && backend !== 'wasm' && backend !== 'js') {
       return Promise.reject(new SlimfitError('E_RANGE', `backend must be 'auto', 'wasm' or 'js', got ${String(backend)}`));

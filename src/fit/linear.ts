@@ -50,7 +50,7 @@ export interface FitLinearOptions {
   accuracy?: Accuracy;
 }
 
-export const FIT_LINEAR_OPTION_KEYS = /* @__PURE__ */ optionKeys<FitLinearOptions>()(['intercept', 'ridge', 'weights', 'accuracy']);
+const FIT_LINEAR_OPTION_KEYS = /* @__PURE__ */ optionKeys<FitLinearOptions>()(['intercept', 'ridge', 'weights', 'accuracy']);
 
 /** auto: stay on plain Cholesky up to this condition number. */
 export const AUTO_FAST_MAX_COND = 1e6;

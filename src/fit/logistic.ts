@@ -46,7 +46,7 @@ export interface FitLogisticOptions {
   tol?: number;
 }
 
-export const FIT_LOGISTIC_OPTION_KEYS = /* @__PURE__ */ optionKeys<FitLogisticOptions>()(['intercept', 'ridge', 'weights', 'maxIter', 'tol']);
+const FIT_LOGISTIC_OPTION_KEYS = /* @__PURE__ */ optionKeys<FitLogisticOptions>()(['intercept', 'ridge', 'weights', 'maxIter', 'tol']);
 
 /** |eta| beyond which a fitted probability is 0 or 1 to float64 precision (e^-37 < 2^-53). */
 const SATURATED = 37;

@@ -36,7 +36,7 @@ export interface GramOptions {
   out?: { xtx?: F64Buffer; xty?: F64Buffer };
 }
 
-export const GRAM_OPTION_KEYS = /* @__PURE__ */ optionKeys<GramOptions>()(['weights', 'out']);
+const GRAM_OPTION_KEYS = /* @__PURE__ */ optionKeys<GramOptions>()(['weights', 'out']);
 const GRAM_OUT_KEYS = /* @__PURE__ */ optionKeys<NonNullable<GramOptions['out']>>()(['xtx', 'xty']);
 
 /** y for gram: a vector, an n x m matrix, or an engine.memory.f64 buffer of n*m values (row-major, read in place). */

@@ -23,7 +23,7 @@ export interface ThresholdPruneSpec {
   out?: F32Buffer | F64Buffer;
 }
 
-export const THRESHOLD_PRUNE_KEYS = /* @__PURE__ */ optionKeys<ThresholdPruneSpec>()(['threshold', 'out']);
+const THRESHOLD_PRUNE_KEYS = /* @__PURE__ */ optionKeys<ThresholdPruneSpec>()(['threshold', 'out']);
 
 export interface PruneResult<T extends Float32Array | Float64Array> {
   /** w with pruned entries set to 0 (a copy, unless `out` was given). */

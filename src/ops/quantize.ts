@@ -47,7 +47,7 @@ export interface QuantizeOptions {
   out?: I8Buffer | U8Buffer;
 }
 
-export const QUANTIZE_OPTION_KEYS = /* @__PURE__ */ optionKeys<QuantizeOptions>()(['bits', 'scheme', 'granularity', 'scale', 'zeroPoint', 'out']);
+const QUANTIZE_OPTION_KEYS = /* @__PURE__ */ optionKeys<QuantizeOptions>()(['bits', 'scheme', 'granularity', 'scale', 'zeroPoint', 'out']);
 
 export type QuantizeInput = ArrayLike<number> | Float32Array | F32Buffer;
 
@@ -145,7 +145,7 @@ export interface DequantizeOptions {
   out?: F32Buffer;
 }
 
-export const DEQUANTIZE_OPTION_KEYS = /* @__PURE__ */ optionKeys<DequantizeOptions>()(['out']);
+const DEQUANTIZE_OPTION_KEYS = /* @__PURE__ */ optionKeys<DequantizeOptions>()(['out']);
 
 /**
  * What dequantize takes: a QuantizedTensor whose codes may also be an

@@ -23,7 +23,7 @@ export interface SolveOptions {
   out?: F64Buffer;
 }
 
-export const SOLVE_OPTION_KEYS = /* @__PURE__ */ optionKeys<SolveOptions>()(['ridge', 'out']);
+const SOLVE_OPTION_KEYS = /* @__PURE__ */ optionKeys<SolveOptions>()(['ridge', 'out']);
 
 /** A: d*d row-major, as a Float64Array, number[][], { rows, cols, data } or an engine.memory.f64 buffer (read in place). */
 export type SolveA = Float64Array | MatrixInput | F64Buffer | BufferMatrix;
