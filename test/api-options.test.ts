@@ -60,7 +60,10 @@ const ROWS: Record<string, Row[]> = {
   ],
   pruneGlobal: [{ key: 'shape', suggest: 'shapes', call: (e) => core.pruneGlobal(e, [W], { sparsity: 0.5, shape: [[2, 2]] } as never) }],
   quantizeWith: [{ key: 'roundng', suggest: 'rounding', call: (e) => core.quantizeWith(e, W, { roundng: 'stochastic' } as never) }],
-  quantizeGPTQ: [{ key: 'actorder', suggest: 'actOrder', call: (e) => core.quantizeGPTQ(e, { rows: 2, cols: 2, data: W }, H, { actorder: true } as never) }],
+  quantizeGPTQ: [
+    { key: 'actorder', suggest: 'actOrder', call: (e) => core.quantizeGPTQ(e, { rows: 2, cols: 2, data: W }, H, { actorder: true } as never) },
+    { key: 'axis', call: (e) => core.quantizeGPTQ(e, { rows: 2, cols: 2, data: W }, H, { granularity: { block: 2, axis: 0 } } as never) },
+  ],
   pruneSparseGPT: [{ key: 'sparsit', suggest: 'sparsity', call: (e) => core.pruneSparseGPT(e, { rows: 2, cols: 2, data: W }, H, { sparsity: 0.5, sparsit: 0.5 } as never) }],
   compressModel: [
     { key: 'damping', suggest: 'damp', call: (e) => core.compressModel(e, lin, { damping: 0.1 } as never) },

@@ -21,7 +21,7 @@ import { quantRange, type QuantRange } from '../codes.js';
 import { assertOption } from '../validate.js';
 import { calibrate, checkCalibration, type Calibration } from './calibrate.js';
 import { checkDamp, checkH, checkW, columnOrder, prepare, type HessianInput, type WeightsInput } from './hessian.js';
-import { checkOptions, optionKeys } from '../options.js';
+import { checkOptions, optionKeys, refuseUnknown } from '../options.js';
 import { hessianLoss } from './linalg.js';
 import { packCodes } from '../codes.js';
 import { errorStats, quantizedBytes, type ErrorStats } from './report.js';
@@ -85,6 +85,7 @@ export interface GPTQResult {
 
 function canonicalGranularity(g: GPTQGranularity, rows: number, cols: number): Granularity {
   if (g === 'tensor') return 'tensor';
+  if (typeof g === 'object' && g !== null) refuseUnknown('quantizeGPTQ', g, 'block' in g ? ['block'] : ['axis', 'shape'], 'granularity');
   if (g === 'row' || (typeof g === 'object' && g !== null && 'axis' in g && g.axis === 0 && g.shape === undefined)) return { axis: 0, shape: [rows, cols] };
   if (typeof g === 'object' && g !== null && 'axis' in g) {
     const shp = g.shape;
