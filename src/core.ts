@@ -73,6 +73,7 @@ export {
   type SparseGPTOptions,
   type SparseGPTReport,
   type SparseGPTResult,
+  type WeightsInput,
   type CompressModelOptions,
   type CompressedModelReport,
   type LinearModelLike,

@@ -18,6 +18,7 @@ import { pruneGlobal, type GlobalPruneOptions, type NMPruneSpec, type PruneSpec 
 import type { SparseTensor } from './compress/sparse-tensor.js';
 import { quantizeWith, type QuantizeWithOptions, type QuantizeWithResult } from './compress/quantize-with.js';
 import { quantizeGPTQ, type GPTQOptions, type GPTQResult } from './compress/gptq.js';
+import type { WeightsInput } from './compress/hessian.js';
 import { pruneSparseGPT, type SparseGPTOptions, type SparseGPTResult } from './compress/sparsegpt.js';
 import { compressModel, type CompressModelOptions, type LinearModelLike } from './compress/model.js';
 import type { CompressedLinearModel } from './compress/compressed-model.js';
@@ -74,13 +75,13 @@ export class Engine extends CoreEngine {
     return quantizeWith(this, w, opts);
   }
 
-  /** GPTQ: quantize W (rows = outputs) column by column, pushing each error onto later columns through H = X^T X. */
-  quantizeGPTQ(W: Matrix | MatrixInput, H: Float64Array | MatrixInput, opts?: GPTQOptions): GPTQResult {
+  /** GPTQ: quantize W (rows = outputs; or one row as a vector) column by column, pushing each error onto later columns through H = X^T X. */
+  quantizeGPTQ(W: WeightsInput, H: Float64Array | MatrixInput, opts?: GPTQOptions): GPTQResult {
     return quantizeGPTQ(this, W, H, opts);
   }
 
   /** SparseGPT / exact greedy OBS pruning of W using H = X^T X; the report says which ran. */
-  pruneSparseGPT(W: Matrix | MatrixInput, H: Float64Array | MatrixInput, opts: SparseGPTOptions): SparseGPTResult {
+  pruneSparseGPT(W: WeightsInput, H: Float64Array | MatrixInput, opts: SparseGPTOptions): SparseGPTResult {
     return pruneSparseGPT(this, W, H, opts);
   }
 

@@ -13,7 +13,34 @@ function isMatrix(x: unknown): x is Matrix {
   return typeof x === 'object' && x !== null && 'data' in x && 'rows' in x && 'cols' in x;
 }
 
-/** Throws E_NONFINITE naming the first NaN/±Infinity in `a`. */
+/**
+ * Throws unless `a` holds numbers: E_SHAPE for something without a length, a
+ * BigInt typed array or a DataView; for a plain array, E_SHAPE for a nested
+ * array and E_NONFINITE for any other element that is not a number (null,
+ * "2", true), which Float64Array.from would silently turn into 0, 2 and 1.
+ * Number typed arrays pass in constant time.
+ */
+export function assertNumbers(a: unknown, what: string): asserts a is ArrayLike<number> {
+  if (a === null || typeof a !== 'object' || typeof (a as ArrayLike<unknown>).length !== 'number') {
+    throw new SlimfitError('E_SHAPE', `${what} must be an array of numbers, got ${describeValue(a)}`);
+  }
+  if (ArrayBuffer.isView(a)) {
+    if (a instanceof BigInt64Array || a instanceof BigUint64Array || a instanceof DataView) {
+      throw new SlimfitError('E_SHAPE', `${what} must be an array of numbers or a number typed array (Float64Array, Float32Array, ...), got ${describeValue(a)}; convert BigInts with Float64Array.from(${what}, Number) if they are exact`);
+    }
+    return;
+  }
+  const v = a as ArrayLike<unknown>;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (typeof x !== 'number') {
+      if (Array.isArray(x)) throw new SlimfitError('E_SHAPE', `${what}[${i}] is an array; ${what} must be a flat array of numbers`, { index: i });
+      notANumber(x, `${what}[${i}]`);
+    }
+  }
+}
+
+/** Throws E_NONFINITE naming the first NaN/±Infinity in `a`, which must hold numbers (a plain array from a user: assertNumbers first). */
 export function assertFinite(a: ArrayLike<number>, what: string, cols?: number): void {
   for (let i = 0; i < a.length; i++) {
     const v = a[i];
@@ -137,20 +164,7 @@ export function toVector(v: ArrayLike<number>, what: string, expectedLength?: nu
   if (expectedLength !== undefined && v.length !== expectedLength) {
     throw new SlimfitError('E_SHAPE', `${what} has length ${v.length} but ${expectedLength} was expected`);
   }
-  if (!ArrayBuffer.isView(v)) {
-    // plain arrays: Float64Array.from would turn null into 0 and "1" into 1
-    for (let i = 0; i < v.length; i++) {
-      const x: unknown = v[i];
-      if (typeof x !== 'number') {
-        if (Array.isArray(x)) {
-          throw new SlimfitError('E_SHAPE', `${what}[${i}] is an array; ${what} must be a flat array of numbers`, { index: i });
-        }
-        notANumber(x, `${what}[${i}]`);
-      }
-    }
-  } else if (v instanceof BigInt64Array || v instanceof BigUint64Array || v instanceof DataView) {
-    throw new SlimfitError('E_SHAPE', `${what} must be an array of numbers or a number typed array, got ${describeValue(v)}`);
-  }
+  assertNumbers(v, what);
   const out = v instanceof Float64Array ? v : Float64Array.from(v);
   assertFinite(out, what);
   return out;

@@ -13,7 +13,8 @@
 import { SlimfitError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
 import { gram } from '../ops/gram.js';
-import { toMatrix, type MatrixInput } from '../validate.js';
+import { describeValue, toMatrix, type MatrixInput } from '../validate.js';
+import { checkModelLike } from './model-like.js';
 import type { LinearModelLike } from './model.js';
 
 export interface CalibrationHessian {
@@ -72,6 +73,8 @@ export function calibrationMean(model: LinearModelLike, X: MatrixInput, logistic
 }
 
 export function calibrationHessian(engine: Engine, model: LinearModelLike, X: MatrixInput, logistic: boolean): CalibrationHessian {
+  checkModelLike(model);
+  if (typeof logistic !== 'boolean') throw new SlimfitError('E_RANGE', `logistic must be true or false (whether the model is a LogisticModel), got ${describeValue(logistic)}`);
   const M = checkedX(model, X);
   const d = model.d;
   const n = M.rows;

@@ -15,12 +15,13 @@
 import { SlimfitError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
 import { dequantize } from '../ops/quantize.js';
-import type { Granularity, Matrix, QuantizedTensor, QuantScheme } from '../types.js';
+import type { Granularity, QuantizedTensor, QuantScheme } from '../types.js';
 import { checkBits, checkScheme, groupsOf, roundHalfEven } from '../ops/quant-params.js';
 import { quantRange, type QuantRange } from '../codes.js';
-import { assertOption, type MatrixInput } from '../validate.js';
+import { assertOption } from '../validate.js';
 import { calibrate, checkCalibration, type Calibration } from './calibrate.js';
-import { checkDamp, checkH, checkW, columnOrder, prepare, type HessianInput } from './hessian.js';
+import { checkDamp, checkH, checkW, columnOrder, prepare, type HessianInput, type WeightsInput } from './hessian.js';
+import { checkOptions, optionKeys, refuseUnknown } from '../options.js';
 import { hessianLoss } from './linalg.js';
 import { packCodes } from '../codes.js';
 import { errorStats, quantizedBytes, type ErrorStats } from './report.js';
@@ -53,6 +54,8 @@ export interface GPTQOptions {
   keep?: Uint8Array;
 }
 
+const GPTQ_OPTION_KEYS = /* @__PURE__ */ optionKeys<GPTQOptions>()(['bits', 'scheme', 'granularity', 'blockSize', 'damp', 'actOrder', 'calibration', 'p', 'keep']);
+
 export interface GPTQReport extends ErrorStats {
   method: 'gptq';
   bits: number;
@@ -82,6 +85,7 @@ export interface GPTQResult {
 
 function canonicalGranularity(g: GPTQGranularity, rows: number, cols: number): Granularity {
   if (g === 'tensor') return 'tensor';
+  if (typeof g === 'object' && g !== null) refuseUnknown('quantizeGPTQ', g, 'block' in g ? ['block'] : ['axis', 'shape'], 'granularity');
   if (g === 'row' || (typeof g === 'object' && g !== null && 'axis' in g && g.axis === 0 && g.shape === undefined)) return { axis: 0, shape: [rows, cols] };
   if (typeof g === 'object' && g !== null && 'axis' in g) {
     const shp = g.shape;
@@ -99,8 +103,13 @@ function code(w: number, s: number, z: number, r: QuantRange): number {
   return Math.min(r.qmax, Math.max(r.qmin, roundHalfEven(Math.fround(w / s)) + z));
 }
 
-export function quantizeGPTQ(engine: Engine, W: Matrix | MatrixInput, H: HessianInput, opts: GPTQOptions = {}): GPTQResult {
-  const Wm = checkW(W);
+/**
+ * W is rows x cols (float64 or float32 data), or one row as a vector, whose
+ * tensor then comes back with shape [cols] ('row' is then the one 'tensor' scale).
+ */
+export function quantizeGPTQ(engine: Engine, W: WeightsInput, H: HessianInput, options?: GPTQOptions | null): GPTQResult {
+  const opts = checkOptions('quantizeGPTQ', options, GPTQ_OPTION_KEYS);
+  const { W: Wm, vector } = checkW(W);
   const { rows, cols } = Wm;
   const h = checkH(H, cols);
   const bits = checkBits(opts.bits ?? 4);
@@ -160,6 +169,10 @@ export function quantizeGPTQ(engine: Engine, W: Matrix | MatrixInput, H: Hessian
 
   const tensor: QuantizedTensor = { bits, scheme, shape: [rows, cols], granularity, data: packCodes(codes, bits, scheme), scale: params.scale };
   if (params.zeroPoint) tensor.zeroPoint = params.zeroPoint;
+  if (vector) {
+    tensor.shape = [cols];
+    if (typeof granularity === 'object' && 'axis' in granularity) tensor.granularity = 'tensor';
+  }
   const deq = dequantize(engine, tensor);
 
   const rtn = new Float64Array(n);

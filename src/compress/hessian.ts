@@ -9,15 +9,36 @@
 import { SlimfitError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
 import type { Matrix } from '../types.js';
-import { assertFinite, assertOption, toMatrix, type MatrixInput } from '../validate.js';
+import { assertFinite, assertOption, toMatrix, toVector, type MatrixInput } from '../validate.js';
 import { inverseUpperFactor } from '../ops/inverse-factor.js';
 import { assertSymmetric } from '../ops/symmetry.js';
 import { upperGram } from './linalg.js';
 
 export type HessianInput = Float64Array | MatrixInput;
 
-export function checkW(W: Matrix | MatrixInput): Matrix {
-  return toMatrix(W as MatrixInput, 'W');
+/**
+ * What GPTQ / SparseGPT take as W: a rows x cols matrix ({ rows, cols, data }
+ * with Float64Array or Float32Array data, or number[][]), or one row as a
+ * plain vector (Float64Array, Float32Array, number[] of length cols).
+ */
+export type WeightsInput = Matrix | MatrixInput | { rows: number; cols: number; data: Float32Array } | ArrayLike<number>;
+
+/**
+ * W as a validated float64 matrix (float32 values widen exactly, so the
+ * result is the float64 path's on the same values); `vector` is true when W
+ * was one row given as a vector, for results in W's own shape.
+ */
+export function checkW(W: WeightsInput): { W: Matrix; vector: boolean } {
+  if (ArrayBuffer.isView(W) || (Array.isArray(W) && !Array.isArray(W[0]))) {
+    const v = toVector(W as ArrayLike<number>, 'W');
+    if (v.length === 0) throw new SlimfitError('E_SHAPE', 'W is empty; there is nothing to compress');
+    return { W: { rows: 1, cols: v.length, data: v }, vector: true };
+  }
+  if (typeof W === 'object' && W !== null && 'data' in W && W.data instanceof Float32Array) {
+    const { rows, cols, data } = W as { rows: number; cols: number; data: Float32Array };
+    return { W: toMatrix({ rows, cols, data: Float64Array.from(data) }, 'W'), vector: false };
+  }
+  return { W: toMatrix(W as MatrixInput, 'W'), vector: false };
 }
 
 /** H as a validated row-major cols*cols Float64Array (not copied when already one). */

@@ -6,6 +6,7 @@ export type { Rounding } from './rounding.js';
 export type { Calibration } from './calibrate.js';
 export { quantizeGPTQ, type GPTQOptions, type GPTQReport, type GPTQResult, type GPTQGranularity } from './gptq.js';
 export { pruneSparseGPT, type SparseGPTOptions, type SparseGPTReport, type SparseGPTResult } from './sparsegpt.js';
+export type { WeightsInput } from './hessian.js';
 export { compressModel, type CompressModelOptions, type LinearModelLike } from './model.js';
 export { CompressedLinearModel, type CompressedModelReport } from './compressed-model.js';
 export { calibrationHessian, type CalibrationHessian } from './calib-hessian.js';

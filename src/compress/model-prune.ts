@@ -5,6 +5,7 @@
  */
 import type { Engine } from '../engine/engine.js';
 import { SlimfitError } from '../errors.js';
+import { refuseUnknown } from '../options.js';
 import { assertOption } from '../validate.js';
 import type { ModelStep } from './model-step.js';
 import { checkNM, checkSparsity, pruneBySpec } from './prune-spec.js';
@@ -99,5 +100,6 @@ export function modelPruneSpec(spec: unknown, outputs: number, method: 'rtn' | '
     allowed(['sparsity']);
     return { kind: 'sparsity', sparsity: checkSparsity(o.sparsity) };
   }
+  refuseUnknown('compressModel', o, ['sparsity', 'threshold', 'structured', 'norm', 'nm'], 'prune');
   throw new SlimfitError('E_RANGE', `prune must be { sparsity }, { threshold }, { structured: 'cols', sparsity } or { nm: [n, m] }, got keys ${JSON.stringify(Object.keys(o))}`);
 }

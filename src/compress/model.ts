@@ -12,14 +12,16 @@
  * 'gptq' on non-centred features. Without X, 'rtn' uses no data at all.
  */
 import { SlimfitError } from '../errors.js';
+import { checkOptions, optionKeys, refuseUnknown } from '../options.js';
 import type { Engine } from '../engine/engine.js';
 import { fullMask, maskCount } from '../mask.js';
 import type { QuantScheme } from '../types.js';
-import type { MatrixInput } from '../validate.js';
+import { describeValue, type MatrixInput } from '../validate.js';
 import type { Calibration } from './calibrate.js';
 import { calibrationHessian, calibrationMean, type CalibrationHessian } from './calib-hessian.js';
 import { CompressedLinearModel } from './compressed-model.js';
 import { checkH } from './hessian.js';
+import { checkModelLike } from './model-like.js';
 import { correctStep } from './model-correct.js';
 import { modelPruneSpec, pruneStep } from './model-prune.js';
 import { quantizeStep } from './model-quantize.js';
@@ -74,17 +76,22 @@ export interface CompressModelOptions {
   damp?: number;
 }
 
+const COMPRESS_MODEL_OPTION_KEYS = /* @__PURE__ */ optionKeys<CompressModelOptions>()(['method', 'quantize', 'prune', 'X', 'H', 'hessian', 'damp']);
+const MODEL_QUANTIZE_KEYS = /* @__PURE__ */ optionKeys<NonNullable<CompressModelOptions['quantize']>>()(['bits', 'scheme', 'granularity', 'calibration', 'rounding', 'seed', 'actOrder']);
+
 function outputsOf(model: LinearModelLike): number {
   return model.outputs ?? 1;
 }
 
-export function compressModel(engine: Engine, model: LinearModelLike, opts: CompressModelOptions = {}): CompressedLinearModel {
-  if (typeof model !== 'object' || model === null || !(model.coef instanceof Float64Array) || !Number.isInteger(model.d)) {
-    throw new SlimfitError('E_SHAPE', 'model must be a fitted LinearModel or LogisticModel');
+export function compressModel(engine: Engine, model: LinearModelLike, options?: CompressModelOptions | null): CompressedLinearModel {
+  const opts = checkOptions('compressModel', options, COMPRESS_MODEL_OPTION_KEYS);
+  if (opts.quantize !== undefined) {
+    if (typeof opts.quantize !== 'object' || opts.quantize === null) throw new SlimfitError('E_RANGE', `quantize must be an object such as { bits: 4 }, got ${describeValue(opts.quantize)}`);
+    refuseUnknown('compressModel', opts.quantize, MODEL_QUANTIZE_KEYS, 'quantize');
   }
+  checkModelLike(model);
   const d = model.d;
   const m = outputsOf(model);
-  if (model.coef.length !== d * m) throw new SlimfitError('E_SHAPE', `model.coef has ${model.coef.length} values, expected d * outputs = ${d * m}`);
   const method = opts.method ?? 'rtn';
   if (method !== 'rtn' && method !== 'gptq') throw new SlimfitError('E_RANGE', `method must be 'rtn' or 'gptq', got ${String(method)}`);
   const n = d * m;

@@ -7,9 +7,10 @@
 import { SlimfitError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
 import { assertFinite, assertOption } from '../validate.js';
+import { optionKeys, refuseUnknown } from '../options.js';
 import { SparseTensor, type FloatArray } from './sparse-tensor.js';
 import { removedCount, topKMask, type Segment } from '../ops/select.js';
-import { kindOf, pruneThreshold, type PruneInput } from '../ops/prune.js';
+import { kindOf, pruneThreshold, type PruneInput, type ThresholdPruneSpec } from '../ops/prune.js';
 import { pruneNM } from '../ops/prune-nm.js';
 import type { F32Buffer } from '../engine/buffers.js';
 // Keep-bitmasks (layout: src/mask.ts) are read and set inline in the per-element
@@ -59,6 +60,14 @@ export type PruneSpec = ThresholdSpec | ImportancePruneSpec | StructuredPruneSpe
 
 export type PruneWeights = Float32Array | Float64Array;
 
+/** prune() sends a threshold spec here unless its `out` is set: `out: undefined` is allowed. */
+const THRESHOLD_SPEC_KEYS = /* @__PURE__ */ optionKeys<ThresholdSpec & Pick<ThresholdPruneSpec, 'out'>>()(['threshold', 'shape', 'out']);
+const IMPORTANCE_SPEC_KEYS = /* @__PURE__ */ optionKeys<ImportancePruneSpec>()(['sparsity', 'importance', 'scope', 'shape']);
+const STRUCTURED_SPEC_KEYS = /* @__PURE__ */ optionKeys<StructuredPruneSpec>()(['structured', 'norm', 'sparsity', 'shape']);
+const NM_SPEC_KEYS = /* @__PURE__ */ optionKeys<NMPruneSpec>()(['nm', 'shape']);
+/** Every name a prune spec may use: the did-you-mean pool of a spec that matches no rule. */
+const ANY_SPEC_KEYS = [...new Set<string>([...THRESHOLD_SPEC_KEYS, ...IMPORTANCE_SPEC_KEYS, ...STRUCTURED_SPEC_KEYS, ...NM_SPEC_KEYS, 'out'])];
+
 export function checkSparsity(s: unknown): number {
   assertOption(s as number, 'sparsity', 0, 1, { hiOpen: true });
   return s as number;
@@ -91,11 +100,13 @@ export function pruneBySpec<W extends PruneWeights>(engine: Engine, w: W, spec: 
   const n = w.length;
   const mask = new Uint8Array((n + 7) >> 3);
   if ('threshold' in spec) {
+    refuseUnknown('prune', spec, THRESHOLD_SPEC_KEYS, 'spec');
     const shape = checkShape(spec.shape, n, false);
     const r = pruneThreshold(engine, w, { threshold: spec.threshold });
     return SparseTensor.fromDense(r.values as W, r.mask, shape ?? [n]);
   }
   if ('structured' in spec) {
+    refuseUnknown('prune', spec, STRUCTURED_SPEC_KEYS, 'spec');
     const sparsity = checkSparsity(spec.sparsity);
     const shape = checkShape(spec.shape, n, true)!;
     const norm = spec.norm ?? 2;
@@ -107,6 +118,7 @@ export function pruneBySpec<W extends PruneWeights>(engine: Engine, w: W, spec: 
     return SparseTensor.fromDense(w, mask, shape);
   }
   if ('sparsity' in spec) {
+    refuseUnknown('prune', spec, IMPORTANCE_SPEC_KEYS, 'spec');
     const sparsity = checkSparsity(spec.sparsity);
     const importance = spec.importance ?? 'magnitude';
     if (importance !== 'magnitude' && importance !== 'l1' && importance !== 'l2') {
@@ -126,12 +138,14 @@ export function pruneBySpec<W extends PruneWeights>(engine: Engine, w: W, spec: 
     topKMask(engine, w, segs, mask);
     return SparseTensor.fromDense(w, mask, shape ?? [n]);
   }
+  refuseUnknown('prune', spec, ANY_SPEC_KEYS, 'spec');
   throw new SlimfitError('E_RANGE', 'unknown prune spec: use { threshold }, { sparsity }, { structured, sparsity, shape } or { nm: [n, m] }');
 }
 
 /** N:M pruning of a typed array or an engine.memory f32/f64 buffer; the kernel packs the survivors. */
 export function pruneNMBySpec<W extends PruneInput>(engine: Engine, w: W, spec: NMPruneSpec): SparseTensor<W extends Float32Array | F32Buffer ? Float32Array : Float64Array> {
   kindOf(w, 'w');
+  refuseUnknown('prune', spec, NM_SPEC_KEYS, 'spec');
   const [nk, m] = checkNM(spec.nm);
   const n = w.length;
   const shape = n > 0 ? checkShape(spec.shape, n, false) : undefined;
@@ -177,6 +191,8 @@ export interface GlobalPruneOptions {
   shapes?: ([number, number] | undefined)[];
 }
 
+const GLOBAL_PRUNE_KEYS = /* @__PURE__ */ optionKeys<GlobalPruneOptions>()(['sparsity', 'shapes']);
+
 /**
  * Global magnitude pruning: round(sparsity * total) of the smallest |w| over
  * all tensors together are removed, so tensors with many small weights lose
@@ -185,6 +201,7 @@ export interface GlobalPruneOptions {
 export function pruneGlobal<W extends PruneWeights>(engine: Engine, tensors: readonly W[], opts: GlobalPruneOptions): SparseTensor<W>[] {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new SlimfitError('E_SHAPE', 'pruneGlobal needs a non-empty array of tensors');
   if (typeof opts !== 'object' || opts === null) throw new SlimfitError('E_RANGE', 'pruneGlobal needs { sparsity }');
+  refuseUnknown('pruneGlobal', opts, GLOBAL_PRUNE_KEYS);
   const sparsity = checkSparsity(opts.sparsity);
   tensors.forEach((t, i) => checkWeights(t, `tensors[${i}]`));
   const total = tensors.reduce((a, t) => a + t.length, 0);

@@ -15,11 +15,12 @@ import { dequantize, quantize } from '../ops/quantize.js';
 import type { Granularity, QuantizedTensor, QuantScheme } from '../types.js';
 import { affineZeroPoint, checkBits, checkScheme, explicitScales, explicitZeroPoints, groupsOf } from '../ops/quant-params.js';
 import { quantRange } from '../codes.js';
-import { assertFinite, assertOption } from '../validate.js';
+import { assertFinite, assertNumbers, assertOption } from '../validate.js';
 import { calibrate, checkCalibration, type Calibration } from './calibrate.js';
 import { packCodes } from '../codes.js';
 import { errorStats, quantizedBytes, type ErrorStats } from './report.js';
 import { checkRounding, rounder, type Rounding } from './rounding.js';
+import { checkOptions, optionKeys } from '../options.js';
 
 export interface QuantizeWithOptions {
   /** 2..8 (default 8). Each bit removed doubles the step, so RMSE ≈ s/√12 doubles. */
@@ -48,6 +49,8 @@ export interface QuantizeWithOptions {
   zeroPoint?: number | ArrayLike<number>;
 }
 
+const QUANTIZE_WITH_OPTION_KEYS = /* @__PURE__ */ optionKeys<QuantizeWithOptions>()(['bits', 'scheme', 'granularity', 'shape', 'rounding', 'seed', 'calibration', 'p', 'scale', 'zeroPoint']);
+
 export interface QuantReport extends ErrorStats {
   bits: number;
   scheme: QuantScheme;
@@ -72,7 +75,8 @@ export interface QuantizeWithResult {
   report: QuantReport;
 }
 
-export function quantizeWith(engine: Engine, w: ArrayLike<number>, opts: QuantizeWithOptions = {}): QuantizeWithResult {
+export function quantizeWith(engine: Engine, w: ArrayLike<number>, options?: QuantizeWithOptions | null): QuantizeWithResult {
+  const opts = checkOptions('quantizeWith', options, QUANTIZE_WITH_OPTION_KEYS);
   const bits = checkBits(opts.bits ?? 8);
   const scheme = checkScheme(opts.scheme ?? 'symmetric');
   const rounding = checkRounding(opts.rounding ?? 'half-even');
@@ -82,6 +86,7 @@ export function quantizeWith(engine: Engine, w: ArrayLike<number>, opts: Quantiz
   if (w === null || typeof w !== 'object' || typeof w.length !== 'number') {
     throw new SlimfitError('E_SHAPE', 'w must be a Float32Array, Float64Array or number array');
   }
+  assertNumbers(w, 'w');
   const n = w.length;
   if (n === 0) throw new SlimfitError('E_SHAPE', 'w is empty; there is nothing to quantize');
   assertFinite(w, 'w');

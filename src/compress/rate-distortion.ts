@@ -10,6 +10,8 @@ import { toMatrix, toVector, type MatrixInput } from '../validate.js';
 import { calibrationHessian } from './calib-hessian.js';
 import type { CompressedLinearModel } from './compressed-model.js';
 import { compressModel, type CompressModelOptions, type LinearModelLike } from './model.js';
+import { checkOptions, optionKeys } from '../options.js';
+import { checkModelLike } from './model-like.js';
 
 export interface CompressionReportOptions {
   /** Bit widths (2..8); null = keep float64 values (pruning only). Default [2, 3, 4, 8]. */
@@ -32,6 +34,8 @@ export interface CompressionReportOptions {
   fileBytes?: (model: LinearModelLike | CompressedLinearModel) => number;
 }
 
+const COMPRESSION_REPORT_OPTION_KEYS = /* @__PURE__ */ optionKeys<CompressionReportOptions>()(['bits', 'sparsity', 'methods', 'X', 'H', 'scheme', 'granularity', 'fileBytes']);
+
 export interface RateDistortionRow {
   method: 'float' | 'rtn' | 'gptq';
   bits: number | null;
@@ -52,8 +56,11 @@ export interface RateDistortionRow {
   outputMse: number;
 }
 
-/** AUC by the rank-sum (Mann-Whitney) statistic, ties counted half. */
-export function auc(score: ArrayLike<number>, y: ArrayLike<number>): number {
+/** AUC by the rank-sum (Mann-Whitney) statistic, ties counted half. Scores finite, y 0 or 1, one per score. */
+export function auc(scoreIn: ArrayLike<number>, yIn: ArrayLike<number>): number {
+  const score = toVector(scoreIn, 'score');
+  const y = toVector(yIn, 'y', score.length);
+  for (let i = 0; i < y.length; i++) if (y[i] !== 0 && y[i] !== 1) throw new SlimfitError('E_RANGE', `y[${i}] = ${y[i]}; AUC needs outcomes 0 or 1`, { index: i });
   const idx = Array.from({ length: score.length }, (_, i) => i).sort((a, b) => score[a] - score[b]);
   let rankSumPos = 0;
   let pos = 0;
@@ -74,8 +81,10 @@ export function auc(score: ArrayLike<number>, y: ArrayLike<number>): number {
   return (rankSumPos - (pos * (pos + 1)) / 2) / (pos * neg);
 }
 
-export function compressionReport(engine: Engine, model: LinearModelLike, Xtest: MatrixInput, ytest: ArrayLike<number> | MatrixInput, opts: CompressionReportOptions = {}): RateDistortionRow[] {
-  const logistic = 'predictProba' in (model as object);
+export function compressionReport(engine: Engine, model: LinearModelLike, Xtest: MatrixInput, ytest: ArrayLike<number> | MatrixInput, options?: CompressionReportOptions | null): RateDistortionRow[] {
+  const opts = checkOptions('compressionReport', options, COMPRESSION_REPORT_OPTION_KEYS);
+  checkModelLike(model);
+  const logistic = 'predictProba' in model;
   const Xt = toMatrix(Xtest, 'Xtest');
   const m = model.outputs ?? 1;
   const y = Array.isArray(ytest) && Array.isArray(ytest[0]) ? toMatrix(ytest as MatrixInput, 'ytest').data : toVector(ytest as ArrayLike<number>, 'ytest');

@@ -30,6 +30,14 @@ export interface SparseLayoutOptions {
   /** Allow the 'dense' format (default true). An index-only use (values stored elsewhere) passes false. */
   dense?: boolean;
 }
+/**
+ * One option, so the check is inline rather than through src/options.ts (the
+ * scoring bundle carries this class): any other name is E_RANGE.
+ */
+function checkLayout(fn: string, opts: SparseLayoutOptions | undefined): void {
+  const bad = opts === undefined ? undefined : Object.keys(opts ?? 0).find((k) => k !== ('dense' satisfies keyof SparseLayoutOptions));
+  if (bad !== undefined) throw new SlimfitError('E_RANGE', `${fn}: unknown option '${bad}' (the options are 'dense')`);
+}
 export type FloatArray = Float32Array | Float64Array;
 
 export class SparseTensor<T extends FloatArray = FloatArray> {
@@ -74,6 +82,7 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
    * even when their value is 0; entries outside the mask are dropped.
    */
   static fromDense<T extends FloatArray>(dense: T, keepMask: Uint8Array, shape?: number[], opts?: SparseLayoutOptions): SparseTensor<T> {
+    checkLayout('SparseTensor.fromDense', opts);
     const n = dense.length;
     if (keepMask.length !== (n + 7) >> 3) throw new SlimfitError('E_SHAPE', `mask must have ${(n + 7) >> 3} bytes for ${n} values`);
     let kept = 0;
@@ -91,6 +100,7 @@ export class SparseTensor<T extends FloatArray = FloatArray> {
    * elements. Takes ownership of `data`.
    */
   static fromPacked<T extends FloatArray>(data: T, keepMask: Uint8Array, n: number, shape?: number[], opts?: SparseLayoutOptions): SparseTensor<T> {
+    checkLayout('SparseTensor.fromPacked', opts);
     const shp = shape ?? [n];
     if (shp.reduce((a, b) => a * b, 1) !== n || shp.length < 1 || shp.length > 2) {
       throw new SlimfitError('E_SHAPE', `shape ${JSON.stringify(shp)} does not describe ${n} values as [n] or [rows, cols]`);

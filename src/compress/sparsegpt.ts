@@ -16,9 +16,9 @@
  */
 import { SlimfitError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
-import type { Matrix } from '../types.js';
-import { assertOption, type MatrixInput } from '../validate.js';
-import { checkDamp, checkH, checkW, columnOrder, prepare, type HessianInput } from './hessian.js';
+import { assertOption } from '../validate.js';
+import { checkDamp, checkH, checkW, columnOrder, prepare, type HessianInput, type WeightsInput } from './hessian.js';
+import { optionKeys, refuseUnknown } from '../options.js';
 import { hessianLoss } from './linalg.js';
 import { greedyOBS, obsAffordable } from './obs.js';
 import { checkNM, checkSparsity } from './prune-spec.js';
@@ -38,6 +38,8 @@ export interface SparseGPTOptions {
   /** Diagonal damping as a fraction of mean(diag H) (>= 0, default 0.01). */
   damp?: number;
 }
+
+const SPARSEGPT_OPTION_KEYS = /* @__PURE__ */ optionKeys<SparseGPTOptions>()(['sparsity', 'nm', 'method', 'blockSize', 'damp']);
 
 export interface SparseGPTReport {
   method: 'obs' | 'sparsegpt';
@@ -62,11 +64,13 @@ export interface SparseGPTResult {
   report: SparseGPTReport;
 }
 
-export function pruneSparseGPT(engine: Engine, W: Matrix | MatrixInput, H: HessianInput, opts: SparseGPTOptions): SparseGPTResult {
-  const Wm = checkW(W);
+/** W is rows x cols (float64 or float32 data), or one row as a vector, whose tensor then has shape [cols]; values are float64. */
+export function pruneSparseGPT(engine: Engine, W: WeightsInput, H: HessianInput, opts: SparseGPTOptions): SparseGPTResult {
+  const { W: Wm, vector } = checkW(W);
   const { rows, cols } = Wm;
   const h = checkH(H, cols);
   if (typeof opts !== 'object' || opts === null) throw new SlimfitError('E_RANGE', 'pruneSparseGPT needs { sparsity } or { nm: [n, m] }');
+  refuseUnknown('pruneSparseGPT', opts, SPARSEGPT_OPTION_KEYS);
   if ((opts.sparsity === undefined) === (opts.nm === undefined)) throw new SlimfitError('E_RANGE', 'give exactly one of sparsity or nm');
   const nm = opts.nm !== undefined ? checkNM(opts.nm) : undefined;
   const sparsity = opts.sparsity !== undefined ? checkSparsity(opts.sparsity) : 0;
@@ -91,7 +95,7 @@ export function pruneSparseGPT(engine: Engine, W: Matrix | MatrixInput, H: Hessi
   const target = nm ? { nm } : { removeTotal: removedCount(sparsity, n) };
   const mask = method === 'obs' ? greedyOBS(Wp, rows, cols, P.Hinv!, target) : sparseGPT(engine, Wp, rows, cols, P.U, blockSize, target);
   for (let i = 0; i < n; i++) if (!maskBit(mask, i)) Wp[i] = 0;
-  const tensor = SparseTensor.fromDense(Wp, mask, [rows, cols]);
+  const tensor = SparseTensor.fromDense(Wp, mask, vector ? [cols] : [rows, cols]);
 
   const mag = magnitudeBaseline(engine, Wm.data, rows, cols, target);
   const loss = hessianLoss(Wm.data, Wp, h, rows, cols);

@@ -24,13 +24,21 @@ export interface InitOptions {
   warmUp?: boolean;
 }
 
+const INIT_OPTION_KEYS = ['backend', 'warmUp'] as const satisfies readonly (keyof InitOptions)[];
+/** Compile-time: an option added to InitOptions but not to INIT_OPTION_KEYS makes this a type error. */
+const INIT_KEYS_COMPLETE: [Exclude<keyof InitOptions, (typeof INIT_OPTION_KEYS)[number]>] extends [never] ? true : never = true;
+
 /** @internal An Engine or a subclass with the same constructor (the method facade). */
 export type EngineClass<E extends Engine> = new (backend: BackendKind, kernels: Kernels, memory: WebAssembly.Memory, heapBase: number, fallbackReason?: string) => E;
 
 /** @internal An init() for engines of class E, with its own cache. */
 export function initFor<E extends Engine>(Ctor: EngineClass<E>): (options?: InitOptions) => Promise<E> {
   const engines = new Map<BackendOption, Promise<E>>();
-  return (options: InitOptions = {}) => {
+  return (opts?: InitOptions | null) => {
+    const options = opts ?? {};
+    // Two names: listing both is the did-you-mean (the engine imports no option machinery, to stay small for pages that only score).
+    const unknown = typeof options === 'object' ? Object.keys(options).find((k) => !(INIT_OPTION_KEYS as readonly string[]).includes(k)) : String(options);
+    if (unknown !== undefined) return Promise.reject(new SlimfitError('E_RANGE', `init: unknown option '${unknown}' (the options are 'backend', 'warmUp')`));
     const backend = options.backend ?? 'auto';
     if (backend !== 'auto' && backend !== 'wasm' && backend !== 'js') {
       return Promise.reject(new SlimfitError('E_RANGE', `backend must be 'auto', 'wasm' or 'js', got ${String(backend)}`));

@@ -21,9 +21,11 @@
  *    chunked and merged.
  */
 import { SlimfitError } from '../errors.js';
+import { MAX_ALLOC_BYTES } from '../engine/arena.js';
 import type { Engine } from '../engine/engine.js';
 import { toLinAlg, type LinAlg } from '../ops/linalg.js';
-import { assertOption, describeValue, toOptions, toVector, type MatrixInput } from '../validate.js';
+import { assertOption, describeValue, toVector, type MatrixInput } from '../validate.js';
+import { checkOptions, optionKeys } from '../options.js';
 import { toDesign, toResponse, type DesignInput } from './design.js';
 import { resolveOptions, type Accuracy } from './linear.js';
 import { decodeArr, decodeNum, encodeArr, encodeNum, type JsonNum } from '../json.js';
@@ -70,6 +72,9 @@ export interface AccumulatorFitOptions {
   accuracy?: Accuracy;
 }
 
+const ACCUMULATOR_OPTION_KEYS = /* @__PURE__ */ optionKeys<LinearAccumulatorOptions>()(['intercept', 'weights', 'outputs', 'accuracy']);
+const ACCUMULATOR_FIT_OPTION_KEYS = /* @__PURE__ */ optionKeys<AccumulatorFitOptions>()(['intercept', 'ridge', 'accuracy']);
+
 /** Largest |C_jk - C_kj| / sqrt(C_jj C_kk) accepted from JSON (legitimate moments are symmetric to ~1e-30). */
 const MOMENTS_SYMMETRY_TOL = 1e-12;
 
@@ -100,10 +105,21 @@ export class LinearAccumulator {
   private zeroWeightRows = 0;
 
   constructor(engine: Engine | LinAlg, d: number, opts?: LinearAccumulatorOptions | null) {
-    const options = toOptions(opts);
+    const options = checkOptions('linearAccumulator', opts, ACCUMULATOR_OPTION_KEYS);
     assertOption(d, 'd', 1, 1 << 20, { integer: true });
     const m = options.outputs ?? 1;
     assertOption(m, 'outputs', 1, 1 << 20, { integer: true });
+    // The (d + m)^2 co-moments go through the Gram kernel, whose matrix must
+    // fit one linear-memory buffer: refuse up front what can never be fitted.
+    const matrixBytes = (d + m) * (d + m) * 8;
+    if (matrixBytes > MAX_ALLOC_BYTES) {
+      const maxQ = Math.floor(Math.sqrt(MAX_ALLOC_BYTES / 8));
+      throw new SlimfitError(
+        'E_MEMORY',
+        `an accumulator for d = ${d}${m > 1 ? `, outputs = ${m}` : ''} needs two ${d + m} x ${d + m} co-moment matrices (high and low parts) of ${matrixBytes} bytes (${(matrixBytes / 2 ** 30).toFixed(1)} GiB) each, beyond the ${MAX_ALLOC_BYTES} bytes (1 GiB) one buffer can hold; d + outputs can be at most ${maxQ}`,
+        { bytes: matrixBytes },
+      );
+    }
     const accuracy = options.accuracy ?? 'fast';
     if (accuracy !== 'fast' && accuracy !== 'accurate') {
       throw new SlimfitError('E_RANGE', `accuracy must be 'fast' or 'accurate', got ${JSON.stringify(accuracy)}`);
@@ -250,7 +266,7 @@ export class LinearAccumulator {
 
   /** Fits the model of all rows added or merged so far (see the module comment for the paths). */
   fit(options?: AccumulatorFitOptions | null): LinearModel {
-    const given = toOptions(options);
+    const given = checkOptions('LinearAccumulator.fit', options, ACCUMULATOR_FIT_OPTION_KEYS);
     const o = resolveOptions({ ...given, intercept: given.intercept ?? this.intercept });
     if (this.mo.n === 0) {
       if (this.zeroWeightRows > 0) {

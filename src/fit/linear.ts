@@ -26,7 +26,8 @@
 import { isSlimfitError, SlimfitError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
 import { toLinAlg, type LinAlg } from '../ops/linalg.js';
-import { assertOption, describeValue, toOptions, toWeights, type MatrixInput } from '../validate.js';
+import { assertOption, describeValue, toWeights, type MatrixInput } from '../validate.js';
+import { checkOptions, optionKeys } from '../options.js';
 import { accuratePath } from './accurate.js';
 import { toDesign, toResponse, type DesignInput } from './design.js';
 import { LinearModel } from './model.js';
@@ -48,6 +49,8 @@ export interface FitLinearOptions {
   /** See the module comment (default 'auto'). */
   accuracy?: Accuracy;
 }
+
+const FIT_LINEAR_OPTION_KEYS = /* @__PURE__ */ optionKeys<FitLinearOptions>()(['intercept', 'ridge', 'weights', 'accuracy']);
 
 /** auto: stay on plain Cholesky up to this condition number. */
 export const AUTO_FAST_MAX_COND = 1e6;
@@ -81,7 +84,7 @@ export function fitLinear(engine: Engine | LinAlg, X: DesignInput, y: MatrixInpu
 export function fitLinear(engine: Engine | LinAlg, X: DesignInput, y: ArrayLike<number> | MatrixInput, options?: FitLinearOptions | null): LinearModel;
 export function fitLinear(engine: Engine | LinAlg, Xin: DesignInput, y: ArrayLike<number> | MatrixInput, opts?: FitLinearOptions | null): LinearModel {
   const la = toLinAlg(engine);
-  const options = toOptions(opts);
+  const options = checkOptions('fitLinear', opts, FIT_LINEAR_OPTION_KEYS);
   const { intercept, ridge, accuracy } = resolveOptions(options);
   // unweighted, summarize() scans every value and reports any NaN/Inf itself
   const { X, lo } = toDesign(Xin, 'X', { deferFinite: options.weights === undefined });

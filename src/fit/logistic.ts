@@ -24,7 +24,8 @@ import { SlimfitError, isSlimfitError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
 import { toLinAlg, type LinAlg } from '../ops/linalg.js';
 import type { Matrix } from '../types.js';
-import { assertOption, toMatrix, toOptions, toVector, toWeights, type MatrixInput } from '../validate.js';
+import { assertOption, toMatrix, toVector, toWeights, type MatrixInput } from '../validate.js';
+import { checkOptions, optionKeys } from '../options.js';
 import { resolveOptions } from './linear.js';
 import { LogisticModel, sigmoid, softplus } from './logistic-model.js';
 import { equilibrate, norm1 } from './normal.js';
@@ -45,12 +46,14 @@ export interface FitLogisticOptions {
   tol?: number;
 }
 
+const FIT_LOGISTIC_OPTION_KEYS = /* @__PURE__ */ optionKeys<FitLogisticOptions>()(['intercept', 'ridge', 'weights', 'maxIter', 'tol']);
+
 /** |eta| beyond which a fitted probability is 0 or 1 to float64 precision (e^-37 < 2^-53). */
 const SATURATED = 37;
 
 export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: ArrayLike<number>, opts?: FitLogisticOptions | null): LogisticModel {
   const la = toLinAlg(engine);
-  const options = toOptions(opts);
+  const options = checkOptions('fitLogistic', opts, FIT_LOGISTIC_OPTION_KEYS);
   const { intercept, ridge } = resolveOptions(options);
   const maxIter = options.maxIter ?? 50;
   assertOption(maxIter, 'maxIter', 1, 10000, { integer: true });

@@ -23,6 +23,7 @@
  * `slimfit.<name>.bits|scheme|granularity|shape` the rest.
  */
 import { SlimfitError } from '../errors.js';
+import { checkOptions, optionKeys } from '../options.js';
 import type { QuantizedTensor } from '../types.js';
 import { packedBytes } from '../codes.js';
 import {
@@ -83,6 +84,8 @@ export interface DecodeSafetensorsOptions {
   maxHeaderBytes?: number;
 }
 
+const DECODE_SAFETENSORS_OPTION_KEYS = /* @__PURE__ */ optionKeys<DecodeSafetensorsOptions>()(['maxHeaderBytes']);
+
 interface RawEntry {
   name: string;
   dtype: Dtype;
@@ -93,7 +96,8 @@ interface RawEntry {
 }
 
 /** Decodes a safetensors file, validating it (see the module comment). */
-export function decodeSafetensors(input: Uint8Array, opts: DecodeSafetensorsOptions = {}): SafetensorsFile {
+export function decodeSafetensors(input: Uint8Array, options?: DecodeSafetensorsOptions | null): SafetensorsFile {
+  const opts = checkOptions('decodeSafetensors', options, DECODE_SAFETENSORS_OPTION_KEYS);
   if (!(input instanceof Uint8Array)) throw formatError(`expected the file's bytes as a Uint8Array, got ${Object.prototype.toString.call(input)}`);
   try {
     return decodeChecked(input, opts.maxHeaderBytes ?? SAFETENSORS_MAX_HEADER_BYTES);

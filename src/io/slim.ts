@@ -22,6 +22,7 @@
  * the one written: same coefficients, codes, scales and predictions.
  */
 import { SlimfitError } from '../errors.js';
+import { checkOptions, optionKeys } from '../options.js';
 import { formatError, isPlainObject, type JsonObject } from '../json.js';
 import { TensorWriter, guarded, openContainer, writeContainer } from './slim-container.js';
 import { contentDims, decodeContent, encodeContent, type DecodedSlimContent, type SlimContent } from './slim-content.js';
@@ -78,7 +79,11 @@ export interface SlimHeaderInfo {
 
 export type DecodedSlim = DecodedSlimContent & { header: SlimHeaderInfo };
 
+const ENCODE_SLIM_OPTION_KEYS = /* @__PURE__ */ optionKeys<EncodeSlimOptions>()(['provenance', 'features', 'targets', 'statistics', 'strip', 'formatVersion']);
+const PROVENANCE_KEYS = /* @__PURE__ */ optionKeys<SlimProvenanceInput>()(['created', 'inputDigest', 'source', 'options']);
+
 function provenanceOf(p: SlimProvenanceInput | undefined): SlimProvenance {
+  if (p !== undefined) checkOptions('encodeSlim', p, PROVENANCE_KEYS, 'provenance');
   const created = p?.created === undefined ? new Date() : p.created;
   const iso = created instanceof Date ? (Number.isNaN(created.getTime()) ? 'Invalid Date' : created.toISOString()) : created;
   if (typeof iso !== 'string' || !isIsoDate(iso)) throw new SlimfitError('E_RANGE', `provenance.created must be a Date or an ISO 8601 string (e.g. "2025-01-31T12:00:00.000Z"), got ${String(created)}`);
@@ -99,7 +104,8 @@ function provenanceOf(p: SlimProvenanceInput | undefined): SlimProvenance {
 }
 
 /** The header (without its table) and the tensors of a file; E_SHAPE / E_RANGE as encodeSlim. For slim-size.ts. */
-export function prepareSlim(content: SlimContent, opts: EncodeSlimOptions): { header: JsonObject; w: TensorWriter; version: 1 | 2 } {
+export function prepareSlim(content: SlimContent, options?: EncodeSlimOptions | null): { header: JsonObject; w: TensorWriter; version: 1 | 2 } {
+  const opts = checkOptions('encodeSlim', options, ENCODE_SLIM_OPTION_KEYS);
   if (typeof content !== 'object' || content === null) throw new SlimfitError('E_SHAPE', 'content must be { kind, model } or { kind: "tensors", tensors }');
   const version = opts.formatVersion ?? 2;
   if (version !== 1 && version !== 2) throw new SlimfitError('E_RANGE', `formatVersion must be 1 or 2, got ${String(version)}`);
@@ -136,8 +142,8 @@ export function prepareSlim(content: SlimContent, opts: EncodeSlimOptions): { he
  * E_SHAPE / E_RANGE when the content is inconsistent (e.g. a model with
  * incomplete stats, a tensor whose shape does not match its data).
  */
-export async function encodeSlim(content: SlimContent, opts: EncodeSlimOptions = {}): Promise<Uint8Array> {
-  const { header, w, version } = prepareSlim(content, opts);
+export async function encodeSlim(content: SlimContent, options?: EncodeSlimOptions | null): Promise<Uint8Array> {
+  const { header, w, version } = prepareSlim(content, options);
   return version === 1 ? writeContainer(header, w) : writeContainerV2(header, w);
 }
 

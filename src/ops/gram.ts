@@ -7,7 +7,8 @@
  */
 import { SlimfitError } from '../errors.js';
 import type { Matrix } from '../types.js';
-import { toMatrix, toOptions, toVector, toWeights, type MatrixInput } from '../validate.js';
+import { toMatrix, toVector, toWeights, type MatrixInput } from '../validate.js';
+import { checkOptions, optionKeys, refuseUnknown } from '../options.js';
 import { bufferPtr, WasmBuffer, type F64Buffer } from '../engine/buffers.js';
 import { checkFinite, type Core } from '../engine/core.js';
 import { Scope } from '../engine/scope.js';
@@ -34,6 +35,9 @@ export interface GramOptions {
    */
   out?: { xtx?: F64Buffer; xty?: F64Buffer };
 }
+
+const GRAM_OPTION_KEYS = /* @__PURE__ */ optionKeys<GramOptions>()(['weights', 'out']);
+const GRAM_OUT_KEYS = /* @__PURE__ */ optionKeys<NonNullable<GramOptions['out']>>()(['xtx', 'xty']);
 
 /** y for gram: a vector, an n x m matrix, or an engine.memory.f64 buffer of n*m values (row-major, read in place). */
 export type GramY = ArrayLike<number> | MatrixInput | F64Buffer;
@@ -66,6 +70,26 @@ function checkBufferWeights(core: Core, w: F64Buffer, n: number): number {
   return ptr;
 }
 
+/**
+ * Every input was checked finite, so a non-finite sum is an overflow (float64
+ * tops out at ~1.8e308: products of values above ~1e154 exceed it). E_RANGE
+ * naming the first entry; d*d work, next to the n*d*d of the sums.
+ */
+function checkOverflow(a: Float64Array, cols: number, what: string): void {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (v - v !== 0) {
+      const r = Math.floor(i / cols);
+      const c = i % cols;
+      throw new SlimfitError(
+        'E_RANGE',
+        `${what} overflows float64 at [${r}][${c}] (${v}): the sum of products of the values exceeds ~1.8e308; rescale the columns first (e.g. divide each by a power of two near its largest |value|)`,
+        { row: r, col: c },
+      );
+    }
+  }
+}
+
 /** y as an n*m row-major Float64Array (m = 1 for a vector). */
 export function toTargets(y: ArrayLike<number> | MatrixInput, n: number, what = 'y'): { data: Float64Array; m: number } {
   const nested = Array.isArray(y) && y.length > 0 && Array.isArray(y[0]);
@@ -78,7 +102,7 @@ export function toTargets(y: ArrayLike<number> | MatrixInput, n: number, what = 
 }
 
 export function gram(core: Core, X: GramX, y?: GramY, options?: GramOptions | null): GramResult {
-  const opts = toOptions(options);
+  const opts = checkOptions('gram', options, GRAM_OPTION_KEYS);
   const inMemory = isBufferMatrix(X);
   let n: number;
   let d: number;
@@ -121,6 +145,7 @@ export function gram(core: Core, X: GramX, y?: GramY, options?: GramOptions | nu
   if (outs !== undefined && (typeof outs !== 'object' || outs === null)) {
     throw new SlimfitError('E_SHAPE', `out must be { xtx?: F64Buffer, xty?: F64Buffer } (engine.memory.f64 buffers), got ${outs === null ? 'null' : typeof outs}`);
   }
+  if (outs !== undefined) refuseUnknown('gram', outs, GRAM_OUT_KEYS, 'out');
   const xtxOut = outs?.xtx === undefined ? -1 : bufferPtr(core.arena, outs.xtx, 'out.xtx', { kinds: ['f64'], length: d * d });
   let xtyOut = -1;
   if (outs?.xty !== undefined) {
@@ -162,6 +187,8 @@ export function gram(core: Core, X: GramX, y?: GramY, options?: GramOptions | nu
       }
     }
     const mem = core.arena.memory.buffer;
+    checkOverflow(new Float64Array(mem, xtx, d * d), d, 'X^T W X');
+    if (m > 0) checkOverflow(new Float64Array(mem, xty, d * m), m, 'X^T W Y');
     const bytes = new Uint8Array(mem);
     const out: GramResult = { xtx: new Float64Array(0), n };
     if (xtxOut >= 0) {

@@ -3,6 +3,7 @@
  * source article's rule) and report which weights survived as a bitmask.
  */
 import { SlimfitError } from '../errors.js';
+import { optionKeys, refuseUnknown } from '../options.js';
 import { assertOption } from '../validate.js';
 import { bufferPtr, overlaps, WasmBuffer, type F32Buffer, type F64Buffer } from '../engine/buffers.js';
 import { checkFinite, type Core } from '../engine/core.js';
@@ -21,6 +22,8 @@ export interface ThresholdPruneSpec {
    */
   out?: F32Buffer | F64Buffer;
 }
+
+const THRESHOLD_PRUNE_KEYS = /* @__PURE__ */ optionKeys<ThresholdPruneSpec>()(['threshold', 'out']);
 
 export interface PruneResult<T extends Float32Array | Float64Array> {
   /** w with pruned entries set to 0 (a copy, unless `out` was given). */
@@ -47,6 +50,7 @@ export function pruneThreshold<W extends PruneInput>(core: Core, w: W, spec: Thr
   if (typeof spec !== 'object' || spec === null || typeof spec.threshold !== 'number') {
     throw new SlimfitError('E_RANGE', 'prune needs a spec such as { threshold: 0.01 }');
   }
+  refuseUnknown('prune', spec, THRESHOLD_PRUNE_KEYS, 'spec');
   assertOption(spec.threshold, 'threshold', 0, Number.MAX_VALUE);
   const eb = kind === 'f32' ? 4 : 8;
   const bytes = n * eb;

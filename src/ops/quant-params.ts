@@ -6,14 +6,21 @@
  */
 import { SlimfitError } from '../errors.js';
 import type { Granularity, QuantScheme } from '../types.js';
-import { assertOption } from '../validate.js';
+import { assertOption, describeValue } from '../validate.js';
+import { optionKeys, refuseUnknown } from '../options.js';
 import { roundHalfEven } from '../kernels/js/round.js';
 import type { QuantRange } from '../codes.js';
 
 export { roundHalfEven };
 
-/** Smallest normal float32: scales are clamped up to it so x / s stays finite-or-saturating. */
-const MIN_SCALE = 2 ** -126;
+/**
+ * Smallest normal float32. Scales computed from the data are clamped up to it
+ * (a group whose values are all below ~1e-36 then gets small codes, still
+ * within MIN_SCALE / 2 of each value); an explicit scale below it is refused.
+ */
+export const MIN_SCALE = 2 ** -126;
+/** Largest float32: an explicit scale above it would round to Infinity. */
+const MAX_SCALE = 3.4028234663852886e38;
 
 export function checkBits(bits: unknown): number {
   assertOption(bits as number, 'bits', 2, 8, { integer: true });
@@ -40,10 +47,14 @@ export interface GroupLayout {
   shape: number[];
 }
 
+const BLOCK_KEYS = /* @__PURE__ */ optionKeys<{ block: number }>()(['block']);
+const AXIS_KEYS = /* @__PURE__ */ optionKeys<{ axis: 0 | 1; shape: [number, number] }>()(['axis', 'shape']);
+
 /** The group layout of n values under a granularity (validated: E_RANGE, E_SHAPE). */
 export function groupLayout(granularity: Granularity, n: number): GroupLayout {
   if (granularity === 'tensor') return { seg: n, cols: 0, groups: 1, shape: [n] };
   if (typeof granularity === 'object' && granularity !== null && 'block' in granularity) {
+    refuseUnknown('granularity { block: B }', granularity, BLOCK_KEYS);
     const b = granularity.block;
     assertOption(b, 'granularity.block', 1, 2 ** 31 - 1, { integer: true });
     if (n % b !== 0) {
@@ -52,6 +63,7 @@ export function groupLayout(granularity: Granularity, n: number): GroupLayout {
     return { seg: b, cols: 0, groups: n / b, shape: [n] };
   }
   if (typeof granularity === 'object' && granularity !== null && 'axis' in granularity) {
+    refuseUnknown('granularity { axis, shape }', granularity, AXIS_KEYS);
     const axis: unknown = granularity.axis;
     if (axis !== 0 && axis !== 1) {
       throw new SlimfitError('E_RANGE', `granularity.axis must be 0 (one scale per row) or 1 (one scale per column) of a row-major [rows, cols] matrix, got ${String(axis)}`);
@@ -64,6 +76,7 @@ export function groupLayout(granularity: Granularity, n: number): GroupLayout {
     if (rows * cols !== n) throw new SlimfitError('E_SHAPE', `granularity.shape [${rows}, ${cols}] holds ${rows * cols} values but the tensor has ${n}`);
     return axis === 0 ? { seg: cols, cols: 0, groups: rows, shape: [rows, cols] } : { seg: 0, cols, groups: cols, shape: [rows, cols] };
   }
+  if (typeof granularity === 'object' && granularity !== null) refuseUnknown('granularity', granularity, [...BLOCK_KEYS, ...AXIS_KEYS]);
   throw new SlimfitError('E_RANGE', `granularity must be 'tensor', { axis: 0 | 1, shape: [rows, cols] } or { block: B }`);
 }
 
@@ -127,8 +140,13 @@ export function explicitScales(scale: number | ArrayLike<number>, groups: number
   if (arr.length !== groups) throw new SlimfitError('E_SHAPE', `scale has ${arr.length} values but the granularity has ${groups} groups`);
   const out = new Float32Array(groups);
   arr.forEach((s, g) => {
-    if (!(typeof s === 'number' && Number.isFinite(s) && s > 0)) throw new SlimfitError('E_RANGE', `scale[${g}] must be finite and > 0, got ${s}`);
-    out[g] = Math.max(Math.fround(s), MIN_SCALE);
+    if (!(typeof s === 'number' && Number.isFinite(s) && s > 0)) throw new SlimfitError('E_RANGE', `scale[${g}] must be finite and > 0, got ${describeValue(s)}`);
+    // Scales are float32: one below the smallest normal float32 would lose
+    // precision as a subnormal (or round to 0), one above the largest to Infinity.
+    if (s < MIN_SCALE || s > MAX_SCALE) {
+      throw new SlimfitError('E_RANGE', `scale[${g}] = ${s} is outside the float32 range scales are stored in: the smallest usable scale is ${MIN_SCALE} (2^-126), the largest ${MAX_SCALE}`, { index: g });
+    }
+    out[g] = Math.fround(s);
   });
   return out;
 }

@@ -5,7 +5,8 @@
  * below 5 bits).
  */
 import { SlimfitError } from '../errors.js';
-import { toOptions } from '../validate.js';
+import { checkOptions, optionKeys } from '../options.js';
+import { assertNumbers } from '../validate.js';
 import type { Granularity, QuantizedTensor, QuantScheme } from '../types.js';
 import { bufferPtr, overlaps, WasmBuffer, type F32Buffer, type I8Buffer, type U8Buffer } from '../engine/buffers.js';
 import { checkFinite, type Core } from '../engine/core.js';
@@ -46,10 +47,12 @@ export interface QuantizeOptions {
   out?: I8Buffer | U8Buffer;
 }
 
+const QUANTIZE_OPTION_KEYS = /* @__PURE__ */ optionKeys<QuantizeOptions>()(['bits', 'scheme', 'granularity', 'scale', 'zeroPoint', 'out']);
+
 export type QuantizeInput = ArrayLike<number> | Float32Array | F32Buffer;
 
 export function quantize(core: Core, w: QuantizeInput, options?: QuantizeOptions | null): QuantizedTensor {
-  const opts = toOptions(options);
+  const opts = checkOptions('quantize', options, QUANTIZE_OPTION_KEYS);
   // Only an absent option takes the default: an explicit null is a bad value (E_RANGE).
   const bits = checkBits(opts.bits === undefined ? 8 : opts.bits);
   const scheme = checkScheme(opts.scheme === undefined ? 'symmetric' : opts.scheme);
@@ -62,6 +65,7 @@ export function quantize(core: Core, w: QuantizeInput, options?: QuantizeOptions
   if (!isBuf && (w === null || typeof w !== 'object' || typeof w.length !== 'number')) {
     throw new SlimfitError('E_SHAPE', 'w must be a Float32Array, a number array or an engine.memory.f32 buffer');
   }
+  if (!isBuf) assertNumbers(w, 'w');
   const n = w.length;
   if (n === 0) throw new SlimfitError('E_SHAPE', 'w is empty; there is nothing to quantize');
   const { seg, cols, groups, shape } = groupLayout(granularity, n);
@@ -141,6 +145,8 @@ export interface DequantizeOptions {
   out?: F32Buffer;
 }
 
+const DEQUANTIZE_OPTION_KEYS = /* @__PURE__ */ optionKeys<DequantizeOptions>()(['out']);
+
 /**
  * What dequantize takes: a QuantizedTensor whose codes may also be an
  * engine.memory i8/u8 buffer (e.g. the `out` that quantize wrote), read in
@@ -192,7 +198,7 @@ export function checkQuantized(q: QuantizedInput): { n: number; seg: number; col
 }
 
 export function dequantize(core: Core, q: QuantizedInput, options?: DequantizeOptions | null): Float32Array {
-  const opts = toOptions(options);
+  const opts = checkOptions('dequantize', options, DEQUANTIZE_OPTION_KEYS);
   const { n, seg, cols, bytes } = checkQuantized(q);
   const out = opts.out;
   // Buffers are checked (this engine's, live, kind, length) before anything is read or written.

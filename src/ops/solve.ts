@@ -3,7 +3,8 @@
  * definite A (d*d) and B with one or several right-hand sides (d*k).
  */
 import { SlimfitError } from '../errors.js';
-import { assertOption, toMatrix, toOptions, toVector, type MatrixInput } from '../validate.js';
+import { assertOption, toMatrix, toVector, type MatrixInput } from '../validate.js';
+import { checkOptions, optionKeys } from '../options.js';
 import { bufferPtr, WasmBuffer, type F64Buffer } from '../engine/buffers.js';
 import { checkFinite, type Core } from '../engine/core.js';
 import { Scope } from '../engine/scope.js';
@@ -21,6 +22,8 @@ export interface SolveOptions {
    */
   out?: F64Buffer;
 }
+
+const SOLVE_OPTION_KEYS = /* @__PURE__ */ optionKeys<SolveOptions>()(['ridge', 'out']);
 
 /** A: d*d row-major, as a Float64Array, number[][], { rows, cols, data } or an engine.memory.f64 buffer (read in place). */
 export type SolveA = Float64Array | MatrixInput | F64Buffer | BufferMatrix;
@@ -63,7 +66,7 @@ function firstBadPivot(a: Float64Array, d: number, ridge: number, kernelPivot: n
 }
 
 export function solveSPD(core: Core, A: SolveA, b: SolveB, options?: SolveOptions | null): Float64Array {
-  const opts = toOptions(options);
+  const opts = checkOptions('solveSPD', options, SOLVE_OPTION_KEYS);
   const ridge = opts.ridge === undefined ? 0 : opts.ridge; // null is a bad value, not the default
   assertOption(ridge, 'ridge', 0, Number.MAX_VALUE);
   // A and b may live in linear memory (read in place, never modified) or on the JS heap.
@@ -103,6 +106,13 @@ export function solveSPD(core: Core, A: SolveA, b: SolveB, options?: SolveOption
       );
     }
     core.kernels.cholSolveF64(ap, d, bp, k);
+    // A and b are finite and A passed the pivot test, so a non-finite solution is an overflow.
+    const x = new Float64Array(mem.buffer, bp, d * k);
+    for (let i = 0; i < x.length; i++) {
+      if (x[i] - x[i] !== 0) {
+        throw new SlimfitError('E_RANGE', `the solution overflows float64 at index ${i} (${x[i]}): A is too close to singular for b's magnitude; rescale A and b, or pass a ridge > 0`, { index: i });
+      }
+    }
     if (opts.out) {
       new Uint8Array(mem.buffer).copyWithin(op, bp, bp + d * k * 8);
       return opts.out.view;
