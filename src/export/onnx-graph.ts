@@ -74,7 +74,7 @@ class Graph {
   readonly sparseInitializer: SparseTensorMsg[] = [];
 
   op(opType: string, input: string[], output: string, attribute: AttributeMsg[] = []): string {
-    this.node.push({ opType, input, output: [output], name: `${opType}_${this.node.length}`, ...(attribute.length ? { attribute } : {}) });
+    this.node.push({ opType, input, output: [output], name: `n${this.node.length}`, ...(attribute.length ? { attribute } : {}) });
     return output;
   }
 }
@@ -184,8 +184,6 @@ function addQuantizedWeights(g: Graph, c: CompressedLinearModel): { storage: Wei
   return { storage: { type, layout: 'dense', granularity }, opset, out };
 }
 
-const DOC_INPUT = 'X: float32 [N, d], the features in the order of metadata "slimfit.features"';
-
 /** Builds the ModelProto messages for `spec`. */
 export function buildGraph(spec: GraphSpec): BuiltGraph {
   const { model, logistic, precision } = spec;
@@ -222,10 +220,10 @@ export function buildGraph(spec: GraphSpec): BuiltGraph {
     const p = g.op('Sigmoid', [score], f64 ? 'probability_f64' : 'probability');
     toFloat(p, 'probability');
     toFloat(score, 'logit');
-    outputs.push(valueInfo('probability', DataType.FLOAT, ['N', 1], 'P(y = 1 | x)'), valueInfo('logit', DataType.FLOAT, ['N', 1], 'intercept + x . coef'));
+    outputs.push(valueInfo('probability', DataType.FLOAT, ['N', 1]), valueInfo('logit', DataType.FLOAT, ['N', 1]));
   } else {
     toFloat(score, 'value');
-    outputs.push(valueInfo('value', DataType.FLOAT, ['N', m], 'intercept + x . coef, one column per output'));
+    outputs.push(valueInfo('value', DataType.FLOAT, ['N', m]));
   }
   const ir = opset >= 21 ? 10 : 7;
   const metadata = [...spec.metadata, { key: 'slimfit.weights', value: JSON.stringify(storage) }];
@@ -235,13 +233,13 @@ export function buildGraph(spec: GraphSpec): BuiltGraph {
       opsetImport: [{ domain: '', version: opset }],
       producerName: 'slimfit',
       producerVersion: SLIMFIT_VERSION,
-      docString: `slimfit ${spec.kind} model, ${d} features; ${DOC_INPUT}`,
+      docString: `slimfit ${spec.kind}: input X float32 [N, ${d}], columns in the order of metadata slimfit.features`,
       graph: {
         name: `slimfit_${spec.kind.replace('-', '_')}`,
         node: g.node,
         initializer: g.initializer,
         ...(g.sparseInitializer.length ? { sparseInitializer: g.sparseInitializer } : {}),
-        input: [valueInfo('X', DataType.FLOAT, ['N', d], DOC_INPUT)],
+        input: [valueInfo('X', DataType.FLOAT, ['N', d])],
         output: outputs,
       },
       metadataProps: metadata,

@@ -50,7 +50,7 @@ export function codeTensor(name: string, dims: number[], codes: Int32Array, sign
 }
 
 /** A graph input or output: a tensor of `elemType` whose dims are numbers or named (symbolic) sizes. */
-export function valueInfo(name: string, elemType: DataTypeCode, dims: Array<number | string>, docString?: string): ValueInfoMsg {
+export function valueInfo(name: string, elemType: DataTypeCode, dims: Array<number | string>): ValueInfoMsg {
   const dim = dims.map((x) => (typeof x === 'number' ? { dimValue: x } : { dimParam: x }));
-  return { name, type: { tensorType: { elemType, shape: { dim } } }, ...(docString ? { docString } : {}) };
+  return { name, type: { tensorType: { elemType, shape: { dim } } } };
 }

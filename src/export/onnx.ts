@@ -34,9 +34,13 @@ export interface ToONNXOptions {
   precision?: ONNXPrecision;
   /** Store pruned float weights as a sparse initializer when smaller than dense (default true). */
   sparse?: boolean;
+  /** More metadata_props entries (keys must not start with "slimfit.", which slimfit's own use). */
+  metadata?: Record<string, string>;
 }
 
-const OPTION_NAMES = ['logistic', 'features', 'targets', 'provenance', 'precision', 'sparse'];
+const OPTION_NAMES = ['logistic', 'features', 'targets', 'provenance', 'precision', 'sparse', 'metadata'];
+/** The options that describe the model rather than its ONNX encoding. */
+export const MODEL_OPTION_NAMES = ['logistic', 'features', 'targets', 'provenance'];
 
 /** What toONNX takes: a model, or decodeSlim's result (a "tensors" file is refused: it holds no model). */
 export type ONNXInput = ONNXExportable | ONNXSource | { kind: 'tensors' };
@@ -57,9 +61,9 @@ function names(v: unknown, count: number, what: string): string[] {
 }
 
 /** Resolves the arguments into a GraphSpec (the graph builder's input); E_SHAPE / E_RANGE on bad arguments. */
-export function onnxSpec(input: ONNXInput, options?: ToONNXOptions): GraphSpec {
-  const o = toOptions(options, 'toONNX options');
-  for (const k of Object.keys(o)) if (!OPTION_NAMES.includes(k)) throw new SlimfitError('E_RANGE', `toONNX: unknown option ${JSON.stringify(k)}; expected one of ${OPTION_NAMES.join(', ')}`);
+export function onnxSpec(input: ONNXInput, options?: ToONNXOptions, allowed = OPTION_NAMES, fn = 'toONNX'): GraphSpec {
+  const o = toOptions(options, `${fn} options`);
+  for (const k of Object.keys(o)) if (!allowed.includes(k)) throw new SlimfitError('E_RANGE', `${fn}: unknown option ${JSON.stringify(k)}; expected one of ${allowed.join(', ')}`);
   if (typeof input === 'object' && input !== null && 'kind' in input && input.kind === 'tensors') throw new SlimfitError('E_SHAPE', 'a "tensors" .slim file holds no model to export');
   const source = isSource(input) ? input : undefined;
   const model: unknown = source ? source.model : input;
@@ -94,6 +98,14 @@ export function onnxSpec(input: ONNXInput, options?: ToONNXOptions): GraphSpec {
   if (provenance !== undefined) {
     if (typeof provenance !== 'object' || provenance === null || Array.isArray(provenance)) throw new SlimfitError('E_RANGE', `provenance must be a plain object, got ${describeValue(provenance)}`);
     metadata.push({ key: 'slimfit.provenance', value: toJson(provenance) });
+  }
+  if (o.metadata !== undefined) {
+    if (typeof o.metadata !== 'object' || o.metadata === null || Array.isArray(o.metadata)) throw new SlimfitError('E_RANGE', `metadata must be an object of strings, got ${describeValue(o.metadata)}`);
+    for (const [key, value] of Object.entries(o.metadata)) {
+      if (typeof value !== 'string') throw new SlimfitError('E_RANGE', `metadata.${key} must be a string, got ${describeValue(value)}`);
+      if (key.startsWith('slimfit.')) throw new SlimfitError('E_RANGE', `metadata key ${JSON.stringify(key)}: keys starting with "slimfit." are slimfit's own`);
+      metadata.push({ key, value });
+    }
   }
   return { model, logistic, kind, precision: o.precision ?? 'float64', sparse: o.sparse ?? true, metadata };
 }
