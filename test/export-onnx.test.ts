@@ -29,6 +29,8 @@ import { LogisticModel, sigmoid } from '../src/fit/logistic-model.js';
 import { decodeSlim, encodeSlim } from '../src/io/slim.js';
 import { encodeModel } from '../src/export/onnx-encode.js';
 import { onnxGraph, toONNX, type ToONNXOptions } from '../src/export/onnx.js';
+import { toDequantizedSafetensors } from '../src/export/safetensors-dequantized.js';
+import { decodeSafetensors } from '../src/io/safetensors.js';
 import { valueInfo } from '../src/export/onnx-tensors.js';
 import { DataType } from '../src/export/onnx-encode.js';
 import { normal, rng } from '../src/random.js';
@@ -256,5 +258,22 @@ describe('toONNX in ONNX Runtime', () => {
     expect(inputs.filter((f) => f.startsWith('node:'))).toEqual([]);
     const code = r.outputFiles.map((f) => f.text).join('\n');
     expect(code).not.toMatch(/\bnew Function\b|\bFunction\(|\beval\(/);
+  });
+});
+
+describe('toDequantizedSafetensors', () => {
+  it('holds the effective weights as [outputs, d], F32 for codes and F64 for floats, with the model metadata', () => {
+    const lin = linear(9, 2, 12);
+    const c = compressModel(e, lin, { quantize: { bits: 3, scheme: 'affine', granularity: { block: 6 } }, prune: { sparsity: 0.3 } });
+    const f = decodeSafetensors(toDequantizedSafetensors(c, { features: Array.from({ length: 9 }, (_, j) => `f${j}`) }));
+    const { W } = effective(c);
+    expect(f.tensors.coef.dtype).toBe('F32');
+    expect(f.tensors.coef.shape).toEqual([2, 9]);
+    expect(Array.from(f.tensors.coef.data)).toEqual(Array.from(Float32Array.from(W)));
+    expect(Array.from(f.tensors.intercept.data)).toEqual(Array.from(c.intercept));
+    expect(f.metadata).toMatchObject({ format: 'slimfit-dequantized', task: 'linear', features: JSON.stringify(Array.from({ length: 9 }, (_, j) => `f${j}`)) });
+    const g = decodeSafetensors(toDequantizedSafetensors(logistic(4, 13)));
+    expect([g.tensors.coef.dtype, g.tensors.coef.shape, g.metadata?.task]).toEqual(['F64', [4], 'logistic']);
+    expectCode(() => toDequantizedSafetensors(lin, { precision: 'float32' } as never), 'E_RANGE');
   });
 });
