@@ -54,17 +54,23 @@ describe.concurrent('slimfit export', () => {
     const text = new TextDecoder().decode(bytes);
     expect(text).toContain(createHash('sha256').update(slim).digest('hex'));
     expect(text).toContain('"income"');
+    expect(text).toContain('slimfit.provenance');
     const fromCli = await runOnnx(bytes, X, 4, d);
     const fromApi = await runOnnx(toONNX(await decodeSlim(new Uint8Array(slim))), X, 4, d);
     expect(Array.from(fromCli.probability)).toEqual(Array.from(fromApi.probability));
     expect(Array.from(fromCli.logit)).toEqual(Array.from(fromApi.logit));
   });
 
-  it('--precision float32 and a human summary line', async () => {
-    const r = await cliAsync(['export', p('lin.slim'), '-o', p('lin.onnx'), '--precision', 'float32']);
+  it('--precision float32, --strip and a human summary line', async () => {
+    const r = await cliAsync(['export', p('lin.slim'), '-o', p('lin.onnx'), '--precision', 'float32', '--strip']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/lin\.slim -> .*lin\.onnx: ONNX opset 13 \(IR 7\), weights float32, dense; input X \[N, 5\], outputs value; \d+ B \(\.slim [\d.]+ (B|KiB)\)/);
-    const out = await runOnnx(new Uint8Array(readFileSync(p('lin.onnx'))), X, 4, d);
+    const bytes = new Uint8Array(readFileSync(p('lin.onnx')));
+    const text = new TextDecoder().decode(bytes);
+    expect(text).toContain('slimfit.features');
+    expect(text).not.toContain('slimfit.provenance');
+    expect(text).not.toContain('source_sha256');
+    const out = await runOnnx(bytes, X, 4, d);
     const want = lin.predict(Array.from({ length: 4 }, (_, i) => Array.from(X.subarray(i * d, (i + 1) * d))));
     for (let i = 0; i < 4; i++) expect(out.value[i]).toBeCloseTo(want[i], 4);
   });

@@ -1,11 +1,12 @@
 /**
  * `slimfit export model.slim -o model.onnx [--format onnx|safetensors-dequantized]
- *   [--precision float64|float32] [--no-sparse]`: a model file for a
+ *   [--precision float64|float32] [--no-sparse] [--strip]`: a model file for a
  * deployment runtime. ONNX (toONNX: input X float32 [N, d] in the model's
  * feature order; outputs value, or probability and logit), or the effective
  * weights as plain float safetensors (toDequantizedSafetensors). Feature
- * names, targets and the .slim's provenance go with it, plus the SHA-256 of
- * the .slim it came from. The write is atomic.
+ * names, targets and the .slim's provenance go with it, and in ONNX the name
+ * and SHA-256 of the .slim it came from (--strip leaves out all but the
+ * names). The write is atomic.
  */
 import { basename, resolve } from 'node:path';
 import { Command, Option } from 'commander';
@@ -24,6 +25,7 @@ interface ExportFlags {
   format?: ExportFormat;
   precision: ONNXPrecision;
   sparse: boolean;
+  strip?: boolean;
 }
 
 export function exportCommand(): Command {
@@ -34,6 +36,7 @@ export function exportCommand(): Command {
     .addOption(new Option('--format <format>', 'onnx, or safetensors-dequantized (float tensors any tool reads); default: from the -o extension').choices(['onnx', 'safetensors-dequantized']))
     .addOption(new Option('--precision <p>', 'ONNX: compute the score in float64 (outputs rounded to float32) or float32').choices(['float64', 'float32']).default('float64'))
     .addOption(new Option('--no-sparse', 'ONNX: store pruned float weights dense even where a sparse initializer is smaller'))
+    .addOption(new Option('--strip', 'leave out the provenance and the source file name and SHA-256 (feature and target names stay)'))
     .action(async (input: string, flags: ExportFlags, c: Command) => {
       await runExport(Ctx.of(c), input, flags);
     });
@@ -61,13 +64,14 @@ export async function runExport(ctx: Ctx, input: string, flags: ExportFlags): Pr
     throw prefixed(e, name);
   }
   if (file.kind === 'tensors') throw inputError(`${name} holds tensors, not a model (see slimfit inspect ${name})`, 'E_INPUT');
-  const source = { kind: file.kind, model: file.model, header: file.header };
-  const digest = await sha256Bytes(bytes);
+  const { features, targets, provenance } = file.header;
+  const source = { kind: file.kind, model: file.model, header: { features, targets, ...(flags.strip ? {} : { provenance }) } };
+  const origin = flags.strip ? undefined : { source: name, source_sha256: await sha256Bytes(bytes) };
   let out: Uint8Array;
   let detail: Record<string, unknown>;
   let summary: string;
   if (format === 'onnx') {
-    const built = onnxGraph(source, { precision: flags.precision, sparse: flags.sparse, metadata: { source: name, source_sha256: digest } });
+    const built = onnxGraph(source, { precision: flags.precision, sparse: flags.sparse, ...(origin ? { metadata: origin } : {}) });
     out = encodeModel(built.model);
     const opset = built.model.opsetImport[0].version;
     const g = built.storage.granularity;

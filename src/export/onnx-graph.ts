@@ -114,7 +114,8 @@ function addFloatWeights(g: Graph, name: string, w: Float64Array, m: number, d: 
     for (let i = 0; i < n; i++) if (maskBit(keep, i)) kept++;
   }
   const elem = f64 ? 8 : 4;
-  if (keep && spec.sparse && kept * (elem + 8) < n * elem) {
+  // The sparse form pays INT64 indices and about 32 bytes of message overhead (the indices tensor's name, dims and type).
+  if (keep && spec.sparse && kept * (elem + 8) + 32 < n * elem) {
     const idx = new Float64Array(kept);
     const vals = new Float64Array(kept);
     for (let i = 0, p = 0; i < n; i++) {
