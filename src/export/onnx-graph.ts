@@ -214,7 +214,7 @@ export function buildGraph(spec: GraphSpec): BuiltGraph {
   // DequantizeLinear gives float32; the float64 path widens it exactly.
   const w = f64 && storage.type !== 'float64' ? g.op('Cast', [weight], 'coef_f64', [attrInt('to', compute)]) : weight;
   const x = f64 ? g.op('Cast', ['X'], 'X_f64', [attrInt('to', compute)]) : 'X';
-  const score = g.op('Gemm', [x, w, 'intercept'], f64 || !logistic ? (f64 ? 'score_f64' : 'value') : 'logit', [attrInt('transB', 1)]);
+  const score = g.op('Gemm', [x, w, 'intercept'], f64 ? 'score_f64' : logistic ? 'logit' : 'value', [attrInt('transB', 1)]);
   const outputs = [];
   const toFloat = (v: string, name: string): string => (f64 ? g.op('Cast', [v], name, [attrInt('to', DataType.FLOAT)]) : v);
   if (logistic) {
