@@ -82,8 +82,8 @@ describe.concurrent('slimfit export', () => {
     const f = decodeSafetensors(new Uint8Array(readFileSync(p('c4.safetensors'))));
     expect(f.tensors.coef.dtype).toBe('F32');
     expect(f.tensors.coef.shape).toEqual([d]);
-    expect(Array.from(f.tensors.coef.data)).toEqual(Array.from(Float32Array.from(c4.coefficients())));
-    expect(Array.from(f.tensors.intercept.data)).toEqual(Array.from(c4.intercept));
+    expect(Array.from(f.tensors.coef.data as Float32Array)).toEqual(Array.from(Float32Array.from(c4.coefficients())));
+    expect(Array.from(f.tensors.intercept.data as Float64Array)).toEqual(Array.from(c4.intercept));
     expect(f.metadata).toMatchObject({ format: 'slimfit-dequantized', task: 'logistic', features: JSON.stringify(features) });
     expect(Object.keys(f.metadata ?? {}).some((k) => k.startsWith('slimfit.'))).toBe(false);
     // The extension alone picks the format; a float model keeps F64.
@@ -91,7 +91,7 @@ describe.concurrent('slimfit export', () => {
     expect(r2.code, r2.stderr).toBe(0);
     const g = decodeSafetensors(new Uint8Array(readFileSync(p('lin.safetensors'))));
     expect(g.tensors.coef.dtype).toBe('F64');
-    expect(Array.from(g.tensors.coef.data)).toEqual(Array.from(lin.coef));
+    expect(Array.from(g.tensors.coef.data as Float64Array)).toEqual(Array.from(lin.coef));
     expect(g.metadata?.targets).toBe('["loss"]');
   });
 

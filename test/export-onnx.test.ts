@@ -269,8 +269,8 @@ describe('toDequantizedSafetensors', () => {
     const { W } = effective(c);
     expect(f.tensors.coef.dtype).toBe('F32');
     expect(f.tensors.coef.shape).toEqual([2, 9]);
-    expect(Array.from(f.tensors.coef.data)).toEqual(Array.from(Float32Array.from(W)));
-    expect(Array.from(f.tensors.intercept.data)).toEqual(Array.from(c.intercept));
+    expect(Array.from(f.tensors.coef.data as Float32Array)).toEqual(Array.from(Float32Array.from(W)));
+    expect(Array.from(f.tensors.intercept.data as Float64Array)).toEqual(Array.from(c.intercept));
     expect(f.metadata).toMatchObject({ format: 'slimfit-dequantized', task: 'linear', features: JSON.stringify(Array.from({ length: 9 }, (_, j) => `f${j}`)) });
     const g = decodeSafetensors(toDequantizedSafetensors(logistic(4, 13)));
     expect([g.tensors.coef.dtype, g.tensors.coef.shape, g.metadata?.task]).toEqual(['F64', [4], 'logistic']);
