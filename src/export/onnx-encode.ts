@@ -10,8 +10,8 @@ import { onnx } from './onnx-proto.js';
 export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT64: 7, DOUBLE: 11, UINT4: 21, INT4: 22 } as const;
 export type DataTypeCode = (typeof DataType)[keyof typeof DataType];
 
-/** AttributeProto.AttributeType values used here. */
-export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, INTS: 7 } as const;
+/** AttributeProto.AttributeType values used here (every attribute slimfit writes is an int). */
+export const AttributeType = { INT: 2 } as const;
 
 export interface TensorMsg {
   name: string;
@@ -19,7 +19,6 @@ export interface TensorMsg {
   dataType: DataTypeCode;
   /** Little-endian fixed-width elements; 4-bit types two per byte, the first element in the low nibble. */
   rawData: Uint8Array;
-  docString?: string;
 }
 
 export interface SparseTensorMsg {
@@ -33,10 +32,7 @@ export interface SparseTensorMsg {
 export interface AttributeMsg {
   name: string;
   type: (typeof AttributeType)[keyof typeof AttributeType];
-  f?: number;
-  i?: number;
-  s?: Uint8Array;
-  ints?: number[];
+  i: number;
 }
 
 export interface NodeMsg {
@@ -45,13 +41,11 @@ export interface NodeMsg {
   name: string;
   opType: string;
   attribute?: AttributeMsg[];
-  docString?: string;
 }
 
 export interface ValueInfoMsg {
   name: string;
   type: { tensorType: { elemType: DataTypeCode; shape: { dim: Array<{ dimValue: number } | { dimParam: string }> } } };
-  docString?: string;
 }
 
 export interface GraphMsg {
@@ -61,7 +55,6 @@ export interface GraphMsg {
   sparseInitializer?: SparseTensorMsg[];
   input: ValueInfoMsg[];
   output: ValueInfoMsg[];
-  docString?: string;
 }
 
 export interface ModelMsg {

@@ -16,7 +16,6 @@ export const onnx = $root.onnx = (() => {
     onnx.AttributeProto = (function() {
 
         const AttributeProto = function (properties) {
-            this.ints = [];
             if (properties)
                 for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -25,10 +24,7 @@ export const onnx = $root.onnx = (() => {
 
         AttributeProto.prototype.name = "";
         AttributeProto.prototype.type = 0;
-        AttributeProto.prototype.f = 0;
         AttributeProto.prototype.i = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
-        AttributeProto.prototype.s = $util.newBuffer([]);
-        AttributeProto.prototype.ints = $util.emptyArray;
 
         AttributeProto.encode = function (message, writer, _depth) {
             if (!writer)
@@ -39,15 +35,8 @@ export const onnx = $root.onnx = (() => {
                 throw $Error("max depth exceeded");
             if (message.name != null && $Object.hasOwnProperty.call(message, "name"))
                 writer.uint32(10).string(message.name);
-            if (message.f != null && $Object.hasOwnProperty.call(message, "f"))
-                writer.uint32(21).float(message.f);
             if (message.i != null && $Object.hasOwnProperty.call(message, "i"))
                 writer.uint32(24).int64(message.i);
-            if (message.s != null && $Object.hasOwnProperty.call(message, "s"))
-                writer.uint32(34).bytes(message.s);
-            if (message.ints != null && message.ints.length)
-                for (let i = 0; i < message.ints.length; ++i)
-                    writer.uint32(64).int64(message.ints[i]);
             if (message.type != null && $Object.hasOwnProperty.call(message, "type"))
                 writer.uint32(160).int32(message.type);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
@@ -84,7 +73,6 @@ export const onnx = $root.onnx = (() => {
 
         ValueInfoProto.prototype.name = "";
         ValueInfoProto.prototype.type = null;
-        ValueInfoProto.prototype.docString = "";
 
         ValueInfoProto.encode = function (message, writer, _depth) {
             if (!writer)
@@ -97,8 +85,6 @@ export const onnx = $root.onnx = (() => {
                 writer.uint32(10).string(message.name);
             if (message.type != null && $Object.hasOwnProperty.call(message, "type"))
                 $root.onnx.TypeProto.encode(message.type, writer.uint32(18).fork(), _depth + 1).ldelim();
-            if (message.docString != null && $Object.hasOwnProperty.call(message, "docString"))
-                writer.uint32(26).string(message.docString);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -124,9 +110,7 @@ export const onnx = $root.onnx = (() => {
         NodeProto.prototype.output = $util.emptyArray;
         NodeProto.prototype.name = "";
         NodeProto.prototype.opType = "";
-        NodeProto.prototype.domain = "";
         NodeProto.prototype.attribute = $util.emptyArray;
-        NodeProto.prototype.docString = "";
 
         NodeProto.encode = function (message, writer, _depth) {
             if (!writer)
@@ -148,10 +132,6 @@ export const onnx = $root.onnx = (() => {
             if (message.attribute != null && message.attribute.length)
                 for (let i = 0; i < message.attribute.length; ++i)
                     $root.onnx.AttributeProto.encode(message.attribute[i], writer.uint32(42).fork(), _depth + 1).ldelim();
-            if (message.docString != null && $Object.hasOwnProperty.call(message, "docString"))
-                writer.uint32(50).string(message.docString);
-            if (message.domain != null && $Object.hasOwnProperty.call(message, "domain"))
-                writer.uint32(58).string(message.domain);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -176,8 +156,6 @@ export const onnx = $root.onnx = (() => {
         ModelProto.prototype.opsetImport = $util.emptyArray;
         ModelProto.prototype.producerName = "";
         ModelProto.prototype.producerVersion = "";
-        ModelProto.prototype.domain = "";
-        ModelProto.prototype.modelVersion = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
         ModelProto.prototype.docString = "";
         ModelProto.prototype.graph = null;
         ModelProto.prototype.metadataProps = $util.emptyArray;
@@ -195,10 +173,6 @@ export const onnx = $root.onnx = (() => {
                 writer.uint32(18).string(message.producerName);
             if (message.producerVersion != null && $Object.hasOwnProperty.call(message, "producerVersion"))
                 writer.uint32(26).string(message.producerVersion);
-            if (message.domain != null && $Object.hasOwnProperty.call(message, "domain"))
-                writer.uint32(34).string(message.domain);
-            if (message.modelVersion != null && $Object.hasOwnProperty.call(message, "modelVersion"))
-                writer.uint32(40).int64(message.modelVersion);
             if (message.docString != null && $Object.hasOwnProperty.call(message, "docString"))
                 writer.uint32(50).string(message.docString);
             if (message.graph != null && $Object.hasOwnProperty.call(message, "graph"))
@@ -269,7 +243,6 @@ export const onnx = $root.onnx = (() => {
         GraphProto.prototype.name = "";
         GraphProto.prototype.initializer = $util.emptyArray;
         GraphProto.prototype.sparseInitializer = $util.emptyArray;
-        GraphProto.prototype.docString = "";
         GraphProto.prototype.input = $util.emptyArray;
         GraphProto.prototype.output = $util.emptyArray;
         GraphProto.prototype.valueInfo = $util.emptyArray;
@@ -289,8 +262,6 @@ export const onnx = $root.onnx = (() => {
             if (message.initializer != null && message.initializer.length)
                 for (let i = 0; i < message.initializer.length; ++i)
                     $root.onnx.TensorProto.encode(message.initializer[i], writer.uint32(42).fork(), _depth + 1).ldelim();
-            if (message.docString != null && $Object.hasOwnProperty.call(message, "docString"))
-                writer.uint32(82).string(message.docString);
             if (message.input != null && message.input.length)
                 for (let i = 0; i < message.input.length; ++i)
                     $root.onnx.ValueInfoProto.encode(message.input[i], writer.uint32(90).fork(), _depth + 1).ldelim();
@@ -325,7 +296,6 @@ export const onnx = $root.onnx = (() => {
         TensorProto.prototype.dims = $util.emptyArray;
         TensorProto.prototype.dataType = 0;
         TensorProto.prototype.name = "";
-        TensorProto.prototype.docString = "";
         TensorProto.prototype.rawData = $util.newBuffer([]);
 
         TensorProto.encode = function (message, writer, _depth) {
@@ -344,8 +314,6 @@ export const onnx = $root.onnx = (() => {
                 writer.uint32(66).string(message.name);
             if (message.rawData != null && $Object.hasOwnProperty.call(message, "rawData"))
                 writer.uint32(74).bytes(message.rawData);
-            if (message.docString != null && $Object.hasOwnProperty.call(message, "docString"))
-                writer.uint32(98).string(message.docString);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -452,7 +420,6 @@ export const onnx = $root.onnx = (() => {
 
             Dimension.prototype.dimValue = null;
             Dimension.prototype.dimParam = null;
-            Dimension.prototype.denotation = "";
 
             let $oneOfFields;
 
@@ -472,8 +439,6 @@ export const onnx = $root.onnx = (() => {
                     writer.uint32(8).int64(message.dimValue);
                 if (message.dimParam != null && $Object.hasOwnProperty.call(message, "dimParam"))
                     writer.uint32(18).string(message.dimParam);
-                if (message.denotation != null && $Object.hasOwnProperty.call(message, "denotation"))
-                    writer.uint32(26).string(message.denotation);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -496,7 +461,6 @@ export const onnx = $root.onnx = (() => {
         };
 
         TypeProto.prototype.tensorType = null;
-        TypeProto.prototype.denotation = "";
 
         let $oneOfFields;
 
@@ -514,8 +478,6 @@ export const onnx = $root.onnx = (() => {
                 throw $Error("max depth exceeded");
             if (message.tensorType != null && $Object.hasOwnProperty.call(message, "tensorType"))
                 $root.onnx.TypeProto.Tensor.encode(message.tensorType, writer.uint32(10).fork(), _depth + 1).ldelim();
-            if (message.denotation != null && $Object.hasOwnProperty.call(message, "denotation"))
-                writer.uint32(50).string(message.denotation);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
