@@ -201,8 +201,8 @@ describe('toONNX in ONNX Runtime', () => {
   it('the graph: input X, outputs by kind, opsets, metadata', async () => {
     const lg = logistic(4, 8);
     const bytes = toONNX(lg, { features: ['a', 'b', 'c', 'd'] });
-    expect(await onnxSignature(bytes)).toEqual({ inputs: ['X'], outputs: ['probability', 'logit'] });
-    expect(await onnxSignature(toONNX(linear(4, 2, 9)))).toEqual({ inputs: ['X'], outputs: ['value'] });
+    expect(await onnxSignature(bytes)).toEqual({ inputs: ['X: float32 [N, 4]'], outputs: ['probability: float32 [N, 1]', 'logit: float32 [N, 1]'] });
+    expect(await onnxSignature(toONNX(linear(4, 2, 9)))).toEqual({ inputs: ['X: float32 [N, 4]'], outputs: ['value: float32 [N, 2]'] });
     const built = onnxGraph(lg, { features: ['a', 'b', 'c', 'd'], provenance: { source: 'x.csv', n: Infinity } }).model;
     const meta = Object.fromEntries(built.metadataProps.map((p) => [p.key, p.value]));
     expect(meta['slimfit.kind']).toBe('logistic');
@@ -223,7 +223,7 @@ describe('toONNX in ONNX Runtime', () => {
     expect(meta['slimfit.kind']).toBe('compressed-logistic');
     expect(JSON.parse(meta['slimfit.features'])).toEqual(['age', 'income', 'debt']);
     expect(JSON.parse(meta['slimfit.provenance']).source).toBe('loans.csv');
-    expect(await onnxSignature(toONNX(file))).toEqual({ inputs: ['X'], outputs: ['probability', 'logit'] });
+    expect(await onnxSignature(toONNX(file))).toEqual({ inputs: ['X: float32 [N, 3]'], outputs: ['probability: float32 [N, 1]', 'logit: float32 [N, 1]'] });
   });
 
   it('refuses bad arguments with typed errors', () => {

@@ -232,7 +232,6 @@ export const onnx = $root.onnx = (() => {
             this.sparseInitializer = [];
             this.input = [];
             this.output = [];
-            this.valueInfo = [];
             if (properties)
                 for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -245,7 +244,6 @@ export const onnx = $root.onnx = (() => {
         GraphProto.prototype.sparseInitializer = $util.emptyArray;
         GraphProto.prototype.input = $util.emptyArray;
         GraphProto.prototype.output = $util.emptyArray;
-        GraphProto.prototype.valueInfo = $util.emptyArray;
 
         GraphProto.encode = function (message, writer, _depth) {
             if (!writer)
@@ -268,9 +266,6 @@ export const onnx = $root.onnx = (() => {
             if (message.output != null && message.output.length)
                 for (let i = 0; i < message.output.length; ++i)
                     $root.onnx.ValueInfoProto.encode(message.output[i], writer.uint32(98).fork(), _depth + 1).ldelim();
-            if (message.valueInfo != null && message.valueInfo.length)
-                for (let i = 0; i < message.valueInfo.length; ++i)
-                    $root.onnx.ValueInfoProto.encode(message.valueInfo[i], writer.uint32(106).fork(), _depth + 1).ldelim();
             if (message.sparseInitializer != null && message.sparseInitializer.length)
                 for (let i = 0; i < message.sparseInitializer.length; ++i)
                     $root.onnx.SparseTensorProto.encode(message.sparseInitializer[i], writer.uint32(122).fork(), _depth + 1).ldelim();

@@ -20,11 +20,12 @@ export async function runOnnx(bytes: Uint8Array, X: Float32Array, n: number, d: 
   }
 }
 
-/** The names of the model's inputs and outputs as ONNX Runtime reads them. */
-export async function onnxSignature(bytes: Uint8Array): Promise<{ inputs: readonly string[]; outputs: readonly string[] }> {
+/** The model's inputs and outputs as ONNX Runtime reads them: name, element type and shape (symbolic dims as names). */
+export async function onnxSignature(bytes: Uint8Array): Promise<{ inputs: string[]; outputs: string[] }> {
   const session = await ort.InferenceSession.create(bytes);
+  const describe = (v: ort.InferenceSession.ValueMetadata): string => (v.isTensor ? `${v.name}: ${v.type} [${v.shape.join(', ')}]` : `${v.name}: not a tensor`);
   try {
-    return { inputs: session.inputNames, outputs: session.outputNames };
+    return { inputs: session.inputMetadata.map(describe), outputs: session.outputMetadata.map(describe) };
   } finally {
     await session.release();
   }
