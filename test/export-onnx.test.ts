@@ -203,11 +203,11 @@ describe('toONNX in ONNX Runtime', () => {
     const bytes = toONNX(lg, { features: ['a', 'b', 'c', 'd'] });
     expect(await onnxSignature(bytes)).toEqual({ inputs: ['X: float32 [N, 4]'], outputs: ['probability: float32 [N, 1]', 'logit: float32 [N, 1]'] });
     expect(await onnxSignature(toONNX(linear(4, 2, 9)))).toEqual({ inputs: ['X: float32 [N, 4]'], outputs: ['value: float32 [N, 2]'] });
-    const built = onnxGraph(lg, { features: ['a', 'b', 'c', 'd'], provenance: { source: 'x.csv', n: Infinity } }).model;
+    const built = onnxGraph(lg, { features: ['a', 'b', 'c', 'd'], provenance: { source: 'x.csv', n: Infinity, ids: BigInt64Array.of(7n), w: Float32Array.of(0.5) } }).model;
     const meta = Object.fromEntries(built.metadataProps.map((p) => [p.key, p.value]));
     expect(meta['slimfit.kind']).toBe('logistic');
     expect(JSON.parse(meta['slimfit.features'])).toEqual(['a', 'b', 'c', 'd']);
-    expect(JSON.parse(meta['slimfit.provenance'])).toEqual({ source: 'x.csv', n: 'Infinity' });
+    expect(JSON.parse(meta['slimfit.provenance'])).toEqual({ source: 'x.csv', n: 'Infinity', ids: ['7'], w: [0.5] });
     expect([built.irVersion, built.opsetImport[0].version]).toEqual([7, 13]);
     const c8 = onnxGraph(compressModel(e, linear(4, 1, 1), { quantize: { bits: 8 } })).model;
     expect([c8.irVersion, c8.opsetImport[0].version]).toEqual([7, 13]);

@@ -49,9 +49,13 @@ function isSource(x: unknown): x is ONNXSource {
   return typeof x === 'object' && x !== null && 'kind' in x && 'model' in x;
 }
 
-/** JSON with typed arrays as arrays and non-finite numbers as strings (metadata values are strings). */
+/** JSON with typed arrays as arrays, and non-finite numbers and BigInts as strings (metadata values are strings). */
 function toJson(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) => (ArrayBuffer.isView(x) && !(x instanceof DataView) ? Array.from(x as unknown as ArrayLike<number>) : typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
+  return JSON.stringify(v, (_k, x: unknown) => {
+    if (ArrayBuffer.isView(x) && !(x instanceof DataView)) return Array.from(x as unknown as ArrayLike<unknown>);
+    if ((typeof x === 'number' && !Number.isFinite(x)) || typeof x === 'bigint') return String(x);
+    return x;
+  });
 }
 
 function names(v: unknown, count: number, what: string): string[] {
