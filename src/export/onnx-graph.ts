@@ -4,7 +4,7 @@
  * order; the weights are a [outputs, d] matrix W and the score is
  * Gemm(X, W, intercept, transB = 1):
  *   linear             value [N, outputs]
- *   logistic           probability = Sigmoid(logit), logit, both [N, 1]
+ *   logistic           probability = 1 / (1 + exp(-logit)), logit, both [N, 1]
  * Float weights are initializers; a quantized model keeps its integer codes
  * as a DequantizeLinear initializer, (q - z) * s in float32 exactly as
  * CompressedLinearModel.coefficients() rounds it:
@@ -218,7 +218,12 @@ export function buildGraph(spec: GraphSpec): BuiltGraph {
   const outputs = [];
   const toFloat = (v: string, name: string): string => (f64 ? g.op('Cast', [v], name, [attrInt('to', DataType.FLOAT)]) : v);
   if (logistic) {
-    const p = g.op('Sigmoid', [score], f64 ? 'probability_f64' : 'probability');
+    // 1 / (1 + exp(-logit)) rather than Sigmoid: ONNX Runtime's Sigmoid kernels are accurate in absolute terms
+    // only (float64 gives 0 below a logit of about -36, float32 is off by up to 1.3e-7), while this keeps the
+    // probability's relative accuracy in the tails, where scorecards set cut-offs.
+    g.initializer.push((f64 ? f64Tensor : f32Tensor)('one', [], [1]));
+    const e = g.op('Exp', [g.op('Neg', [score], 'neg_logit')], 'exp_neg_logit');
+    const p = g.op('Reciprocal', [g.op('Add', [e, 'one'], 'one_plus_exp')], f64 ? 'probability_f64' : 'probability');
     toFloat(p, 'probability');
     toFloat(score, 'logit');
     outputs.push(valueInfo('probability', DataType.FLOAT, ['N', 1]), valueInfo('logit', DataType.FLOAT, ['N', 1]));
