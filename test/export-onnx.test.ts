@@ -198,7 +198,7 @@ describe('toONNX in ONNX Runtime', () => {
     await check(compressModel(e, lin, { quantize: { bits: 4 } }), { precision: 'float32' });
   });
 
-  it('pruned float weights: a sparse initializer when smaller, dense otherwise', async () => {
+  it('pruned weights: a sparse initializer when ONNX allows it and it is smaller, dense otherwise', async () => {
     const lin = linear(12, 2, 7);
     const sparse = compressModel(e, lin, { prune: { sparsity: 0.75 } });
     expect(onnxGraph(sparse).storage).toEqual({ type: 'float64', layout: 'sparse' });
@@ -209,6 +209,17 @@ describe('toONNX in ONNX Runtime', () => {
     const half = compressModel(e, lin, { prune: { sparsity: 0.25 } });
     expect(onnxGraph(half).storage.layout).toBe('dense');
     await check(half);
+    // Codes: sparse only for symmetric INT8 codes, and only when nearly all are pruned.
+    const wide = linear(40, 2, 14);
+    const q8 = compressModel(e, wide, { quantize: { bits: 8 }, prune: { sparsity: 0.95 } });
+    expect(onnxGraph(q8).storage).toEqual({ type: 'int8', layout: 'sparse', granularity: 'axis' });
+    await check(q8);
+    await check(q8, { sparse: false });
+    for (const opts of [{ quantize: { bits: 8, scheme: 'affine' as const } }, { quantize: { bits: 4 } }, { quantize: { bits: 8 } }]) {
+      const sparsity = 'scheme' in opts.quantize || opts.quantize.bits === 4 ? 0.95 : 0.8;
+      const c = compressModel(e, wide, { ...opts, prune: { sparsity } });
+      expect(onnxGraph(c).storage.layout, JSON.stringify(opts)).toBe('dense');
+    }
   });
 
   it('the graph: input X, outputs by kind, opsets, metadata', async () => {

@@ -14,12 +14,14 @@
  *   per output (row)   axis 0, scale [outputs]
  *   blocks of B        block_size B (opset 21): axis 1 of W when B divides d, else
  *                      along the flattened [outputs * d] codes, then Reshape
- * Pruned codes are stored dense as the group's zero point (dequantized to
- * exactly 0): a SparseTensorProto initializer cannot hold 4-bit codes and
- * fills with 0, not the zero point, and its INT64 indices cost more than the
- * dense codes unless nearly everything is pruned. Pruned float weights (no
- * quantization) are a sparse initializer (values + INT64 linear indices) when
- * that is smaller than dense, else dense.
+ * Pruned weights: a sparse initializer (SparseTensorProto: values + INT64
+ * linear indices, which ONNX Runtime densifies at load) when that is smaller
+ * than dense, else dense. For codes that is only possible for symmetric
+ * INT8 (a sparse tensor fills with 0, which is the affine zero point only by
+ * chance, and cannot hold 4-bit codes) and pays only above about 8 in 9
+ * pruned; dense pruned codes hold the group's zero point (dequantized to
+ * exactly 0). Float weights go sparse above about half pruned (float64) or
+ * two thirds (float32).
  * precision "float64" (the default) casts X and W to double and computes the
  * score in float64, rounding only the outputs to float32, so ORT agrees with
  * slimfit's float64 predict to float32 rounding; "float32" computes in
@@ -131,7 +133,7 @@ function addFloatWeights(g: Graph, name: string, w: Float64Array, m: number, d: 
 }
 
 /** Adds the codes, scales and zero points and the DequantizeLinear (and Reshape) giving float32 W [m, d]; returns the storage and opset. */
-function addQuantizedWeights(g: Graph, c: CompressedLinearModel): { storage: WeightStorage; opset: number; out: string } {
+function addQuantizedWeights(g: Graph, c: CompressedLinearModel, spec: GraphSpec): { storage: WeightStorage; opset: number; out: string } {
   const d = c.d;
   const m = c.outputs;
   const n = d * m;
@@ -170,7 +172,23 @@ function addQuantizedWeights(g: Graph, c: CompressedLinearModel): { storage: Wei
     granularity = { block: B };
   }
   const opset = nibbles || typeof granularity === 'object' ? 21 : 13;
-  g.initializer.push(codeTensor('coef_q', codeDims, codes, signed, nibbles));
+  // Sparse codes only where the fill value 0 is the zero point (symmetric) and a code is a whole byte (INT8),
+  // and the INT64 indices pay for themselves: more than about 8 in 9 codes pruned.
+  const kept = c.report().kept;
+  const layout = spec.sparse && signed && !nibbles && kept < n && kept * 9 + 32 < n ? 'sparse' : 'dense';
+  if (layout === 'sparse') {
+    const mask = c.index.mask;
+    const idx = new Float64Array(kept);
+    const vals = new Int32Array(kept);
+    for (let i = 0, p = 0; i < n; i++) {
+      if (!maskBit(mask, i)) continue;
+      idx[p] = i;
+      vals[p++] = codes[i];
+    }
+    g.sparseInitializer.push({ values: codeTensor('coef_q', [kept], vals, true, false), indices: i64Tensor('coef_q_indices', [kept], idx), dims: codeDims });
+  } else {
+    g.initializer.push(codeTensor('coef_q', codeDims, codes, signed, nibbles));
+  }
   g.initializer.push(f32Tensor('coef_scale', paramDims, scale));
   const inputs = ['coef_q', 'coef_scale'];
   if (zp) {
@@ -182,7 +200,7 @@ function addQuantizedWeights(g: Graph, c: CompressedLinearModel): { storage: Wei
     g.initializer.push(i64Tensor('coef_shape', [2], [m, d]));
     out = g.op('Reshape', [out, 'coef_shape'], 'coef');
   }
-  return { storage: { type, layout: 'dense', granularity }, opset, out };
+  return { storage: { type, layout, granularity }, opset, out };
 }
 
 /** Builds the ModelProto messages for `spec`. */
@@ -198,7 +216,7 @@ export function buildGraph(spec: GraphSpec): BuiltGraph {
   let storage: WeightStorage;
   let intercept: Float64Array;
   if (model instanceof CompressedLinearModel && model.bits !== null) {
-    const q = addQuantizedWeights(g, model);
+    const q = addQuantizedWeights(g, model, spec);
     opset = q.opset;
     storage = q.storage;
     weight = q.out;
