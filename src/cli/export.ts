@@ -35,7 +35,7 @@ export function exportCommand(): Command {
     .requiredOption('-o, --output <file>', 'where to write it: .onnx, or .safetensors with --format safetensors-dequantized')
     .addOption(new Option('--format <format>', 'onnx, or safetensors-dequantized (float tensors any tool reads); default: from the -o extension').choices(['onnx', 'safetensors-dequantized']))
     .addOption(new Option('--precision <p>', 'ONNX: compute the score in float64 (outputs rounded to float32) or float32').choices(['float64', 'float32']).default('float64'))
-    .addOption(new Option('--no-sparse', 'ONNX: store pruned float weights dense even where a sparse initializer is smaller'))
+    .addOption(new Option('--no-sparse', 'ONNX: store pruned weights dense even where a sparse initializer is smaller'))
     .addOption(new Option('--strip', 'leave out the provenance and the source file name and SHA-256 (feature and target names stay)'))
     .action(async (input: string, flags: ExportFlags, c: Command) => {
       await runExport(Ctx.of(c), input, flags);

@@ -47,7 +47,7 @@ export interface GraphSpec {
   logistic: boolean;
   kind: 'linear' | 'logistic' | 'compressed-linear' | 'compressed-logistic';
   precision: ONNXPrecision;
-  /** Allow a sparse initializer for pruned float weights. */
+  /** Allow a sparse initializer for pruned weights (float, or symmetric INT8 codes). */
   sparse: boolean;
   metadata: Array<{ key: string; value: string }>;
 }

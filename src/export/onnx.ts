@@ -32,7 +32,7 @@ export interface ToONNXOptions {
   provenance?: object;
   /** "float64" (default): the score is computed in double and rounded to float32 at the outputs; "float32": computed in float32. */
   precision?: ONNXPrecision;
-  /** Store pruned float weights as a sparse initializer when smaller than dense (default true). */
+  /** Store pruned weights (float, or symmetric INT8 codes) as a sparse initializer when smaller than dense (default true). */
   sparse?: boolean;
   /** More metadata_props entries (keys must not start with "slimfit.", which slimfit's own use). */
   metadata?: Record<string, string>;
