@@ -82,5 +82,9 @@ export {
   type CalibrationHessian,
 } from './compress/index.js';
 
+// Deployment: ONNX (browser-safe; only bundles that import it carry the protobuf encoder).
+export { toONNX, type ToONNXOptions, type ONNXSource, type ONNXInput, type ONNXExportable, type ONNXPrecision } from './export/onnx.js';
+export { toDequantizedSafetensors, type DequantizedSafetensorsOptions } from './export/safetensors-dequantized.js';
+
 // Files (.slim, safetensors): encode/decode in memory; Node file helpers are in ./io/files.js.
 export * from './io/index.js';

@@ -10,6 +10,7 @@
  *      about 0.9 KB of it is the readers' hostile-input checks: the header
  *      JSON scan, strict dates, the element budget, finite model fields)
  *  (c) the whole package entry                           (printed; no budget yet)
+ *  (d) toONNX alone (the protobuf encoder)                 (printed; only bundles that import it carry it)
  * and the release .wasm itself at most 24 KiB raw.
  */
 import { readFileSync } from 'node:fs';
@@ -44,6 +45,7 @@ const CASES: Case[] = [
     eager: ['src/engine/warmup.ts'],
   },
   { name: '(c) whole package entry', code: `export * from './src/index.ts';`, eager: ['src/engine/warmup.ts'] },
+  { name: '(d) toONNX', code: `import { toONNX } from './src/core.ts'; console.log(toONNX);` },
 ];
 
 const gz = (b: Uint8Array): number => gzipSync(b, { level: 9 }).length;
@@ -121,7 +123,8 @@ describe('bundle sizes', () => {
       expect(s.entry).toBeGreaterThan(0);
       if (c.budgetGz !== undefined) {
         // Scoring and the kernels alone must not drag in fitting or compression algorithms.
-        const heavy = s.inputs.filter((p) => /src\/(fit\/(linear|logistic|accumulator|moments|moments-fit|normal|refine|dd[a-z]*)|compress\/(gptq|sparsegpt|obs|model|rate-distortion|quantize-with|prune-spec))\.ts$/.test(p));
+        // Nor the export formats (toONNX and its protobuf encoder).
+        const heavy = s.inputs.filter((p) => /src\/(fit\/(linear|logistic|accumulator|moments|moments-fit|normal|refine|dd[a-z]*)|compress\/(gptq|sparsegpt|obs|model|rate-distortion|quantize-with|prune-spec)|export\/[a-z-]+)\.ts$|\/protobufjs\//.test(p));
         expect(heavy).toEqual([]);
         expect(total).toBeLessThanOrEqual(c.budgetGz);
       }

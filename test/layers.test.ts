@@ -73,6 +73,12 @@ describe('layers', () => {
     expect(violations(from, (d) => !under('cli')(d) && !under('data')(d))).toEqual([]);
   });
 
+  it('src/export (deployment formats) sits above the models and files and below the command line', () => {
+    const lower = (f: string) => ['engine', 'kernels', 'ops', 'fit', 'compress', 'io', 'models'].some((l) => under(l)(f));
+    expect(violations(lower, (d) => !under('export')(d))).toEqual([]);
+    expect(violations(under('export'), (d) => !under('cli')(d) && !under('data')(d))).toEqual([]);
+  });
+
   it('nothing inside slimfit imports the facade or the package entries', () => {
     const entries = new Set(['facade.ts', 'index.ts', 'core.ts']);
     const from = (f: string) => f !== 'index.ts' && f !== 'core.ts';

@@ -24,5 +24,7 @@ describe('package exports: slimfit/core', () => {
     expect(Array.from(xtx)).toEqual([25]);
     const model = m.fitLinear(engine, [[1], [2], [3]], [2, 4, 6]);
     expect(model.coef[0]).toBeCloseTo(2, 12);
+    // The ONNX encoder (generated static code on protobufjs/minimal) loads from the built package too.
+    expect(m.toONNX(model)).toBeInstanceOf(Uint8Array);
   });
 });
