@@ -7,7 +7,7 @@
  * float, time) and writes the models, the test data and the report to a
  * folder it names.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Engine } from '../engine/engine.js';
@@ -22,7 +22,7 @@ import { creditDataset, CREDIT_FEATURES } from '../data/credit.js';
 import { applyBinning, fitBinning } from '../data/bins.js';
 import { bold, dim, usage } from './errors.js';
 import { Ctx, textTable } from './context.js';
-import { encodeModel, sha256Bytes, writeFileAtomic, writeModel, type ModelMeta } from './files.js';
+import { encodeModel, makeOutputDir, sha256Bytes, writeFileAtomic, writeModel, type ModelMeta } from './files.js';
 import { createProgress } from './progress.js';
 import { rateDistortionChart, type RdPoint } from './report.js';
 import { stackSvgs } from './svg.js';
@@ -137,6 +137,9 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
   const t0 = performance.now();
   const step = (s: string) => ctx.note(dim(`[${((performance.now() - t0) / 1000).toFixed(1)}s] ${s}`));
   const out = resolve(f.out);
+  // The output folder first: a bad --out fails before the data is generated and fitted.
+  await makeOutputDir(out);
+  await makeOutputDir(join(out, 'models'));
   const engine: Engine = await ctx.engine();
 
   step(`generating ${n} applicants (seed ${seed})`);
@@ -175,7 +178,6 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
     { target: 'default', model: teacherDef, fitMs: msDef, score: (o) => auc(o, yDefTe), logistic: true },
     { target: 'loss', model: teacherLoss, fitMs: msLoss, score: (o) => mse(o, yLossTe), logistic: false },
   ];
-  await mkdir(join(out, 'models'), { recursive: true });
   const featureNames = binning.names;
   const rows: DemoRow[] = [];
   const list = methods(d);
@@ -285,8 +287,9 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
   ctx.print(`Wrote ${out}/: teacher-*.slim, models/*.slim (${rows.length - 2} compressed), report.svg, report.json${f.writeCsv ? ', test.csv, calib.csv' : ''}`);
   if (f.writeCsv) {
     const rel = f.out;
-    ctx.print(dim(`Next: slimfit inspect ${rel}/teacher-default.slim`, process.stdout));
-    ctx.print(dim(`      slimfit report ${rel}/teacher-default.slim --data ${rel}/test.csv --calib ${rel}/calib.csv -o ${rel}/default.svg`, process.stdout));
+    // `npx slimfit` works in a clone (after the build) and wherever the package is installed; a bare `slimfit` only after a global install.
+    ctx.print(dim(`Next: npx slimfit inspect ${rel}/teacher-default.slim`, process.stdout));
+    ctx.print(dim(`      npx slimfit report ${rel}/teacher-default.slim --data ${rel}/test.csv --calib ${rel}/calib.csv -o ${rel}/default.svg`, process.stdout));
   }
   ctx.print(`Done in ${seconds.toFixed(1)} s.`);
   return { rows, out, seconds };
