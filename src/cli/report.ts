@@ -6,7 +6,7 @@
 import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
 import { compressionReport, type RateDistortionRow } from '../compress/rate-distortion.js';
-import { Ctx, textTable } from './context.js';
+import { Ctx, signedColumn, textTable } from './context.js';
 import { readCsv } from './csv.js';
 import { inputError, usage } from './errors.js';
 import { checkOutputPath, readModel, writeFileAtomic } from './files.js';
@@ -56,9 +56,14 @@ export function seriesName(method: string, sparsity: number): string {
 export interface RdPoint {
   series: string;
   label: string;
+  /** Drawn beside the point: its bit width ('4-bit'), or 'f64' for pruned float64 values. */
+  tag?: string;
   bytes: number;
   metric: number;
 }
+
+/** A point's tag in the plot: its bit width, or 'f64' where the kept values stay float64. */
+export const bitsTag = (bits: number | null | undefined) => (bits === null || bits === undefined ? 'f64' : `${bits}-bit`);
 
 /** The rate-distortion plot shared by `report` and the demo. */
 export function rateDistortionChart(title: string, logistic: boolean, points: RdPoint[], floatMetric: number, subtitle?: string): string {
@@ -66,7 +71,7 @@ export function rateDistortionChart(title: string, logistic: boolean, points: Rd
   for (const p of points) {
     let s = bySeries.get(p.series);
     if (!s) bySeries.set(p.series, (s = { name: p.series, points: [] }));
-    s.points.push({ x: p.bytes, y: p.metric, label: p.label });
+    s.points.push({ x: p.bytes, y: p.metric, label: p.label, ...(p.tag ? { tag: p.tag } : {}) });
   }
   const ms = points.map((p) => p.metric).filter((v) => v > 0);
   const yLog = !logistic && ms.length > 0 && Math.max(...ms) / Math.min(...ms) > 20;
@@ -76,6 +81,7 @@ export function rateDistortionChart(title: string, logistic: boolean, points: Rd
     xLabel: 'bytes',
     yLabel: logistic ? 'AUC on test data (higher is better)' : 'MSE on test data (lower is better)',
     yLog,
+    better: logistic ? 'higher' : 'lower',
     series: [...bySeries.values()],
     reference: { y: floatMetric, label: `float64 model: ${logistic ? 'AUC' : 'MSE'} ${floatMetric.toPrecision(4)}` },
   });
@@ -109,7 +115,7 @@ export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Pr
 
   let svgPath: string | undefined;
   if (f.output !== undefined) {
-    const points: RdPoint[] = rows.slice(1).map((r) => ({ series: seriesName(r.method, r.sparsity), label: rowName(r), bytes: r.bytes, metric: metric(r) }));
+    const points: RdPoint[] = rows.slice(1).map((r) => ({ series: seriesName(r.method, r.sparsity), label: rowName(r), tag: bitsTag(r.bits), bytes: r.bytes, metric: metric(r) }));
     const svg = rateDistortionChart(
       `${basename(modelPath)}: ${name} vs bytes`,
       logistic,
@@ -122,26 +128,22 @@ export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Pr
   }
   ctx.result({ command: 'report', model: modelPath, data: f.data, task: src.meta.task, testRows: test.rows, metric: name, rows, svg: svgPath ?? null, ms });
   ctx.print(`${basename(modelPath)} (${src.meta.task}, ${src.meta.features.length} features) on ${test.rows} rows of ${basename(f.data)}:`);
+  const deltas = signedColumn(rows.map((r) => (r.method === 'float' ? NaN : r.deltaVsFloat)));
   ctx.print(
     textTable(
       ['method', 'bits', 'sparsity', 'bytes', 'ratio', name, 'change vs float', 'output MSE vs float'],
-      rows.map((r) => [
+      rows.map((r, i) => [
         r.method,
         r.bits === null ? 'float64' : String(r.bits),
         `${Math.round(r.sparsity * 100)}%`,
         String(r.bytes),
         `${r.ratio.toFixed(1)}x`,
         metric(r).toFixed(4),
-        r.method === 'float' ? '-' : signed(r.deltaVsFloat),
+        r.method === 'float' ? '-' : deltas[i],
         r.method === 'float' ? '-' : r.outputMse.toExponential(2),
       ]),
     ),
   );
   if (!calib) ctx.print('(rtn only: add --calib train.csv for the Hessian-aware GPTQ / OBS rows)');
   if (svgPath) ctx.print(`wrote ${svgPath}`);
-}
-
-export function signed(v: number): string {
-  if (v === 0) return '0';
-  return `${v > 0 ? '+' : ''}${Math.abs(v) >= 0.01 ? v.toFixed(4) : v.toExponential(2)}`;
 }
