@@ -313,7 +313,7 @@ export async function streamCsv(file: string, cols: CsvColumns, onChunk: (c: Csv
     }
   } catch (e) {
     input.destroy();
-    if (e instanceof CsvError) throw csvError(name, e, delimiter);
+    if (e instanceof CsvError) throw csvError(name, e, delimiter, headerLine);
     throw decodeError(e);
   }
   if (header === undefined) throw inputError(`${name} is empty; expected a header row, then one row per observation`, 'E_CSV');
@@ -322,13 +322,15 @@ export async function streamCsv(file: string, cols: CsvColumns, onChunk: (c: Csv
   return { header, delimiter, gzip, features, target: cols.target, rows, bytes: st.size };
 }
 
-function csvError(name: string, e: CsvError, delimiter: string): Error {
+function csvError(name: string, e: CsvError, delimiter: string, headerLine: string): Error {
   const ctx = e as unknown as { lines?: number; record?: string[]; code: string };
   const line = typeof ctx.lines === 'number' ? ` line ${ctx.lines}` : '';
   if (e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
     const m = /expect(?:ed)? (\d+).*got (\d+)/i.exec(e.message);
     const detail = m ? `${m[2]} fields where the header has ${m[1]}` : 'a different number of fields than the header';
-    return inputError(`${name}${line}: ${detail} (fields separated by '${shownDelimiter(delimiter)}'; --delimiter sets another separator)`, 'E_CSV');
+    const other = SEPARATORS.find((c) => c !== delimiter && headerLine.includes(c));
+    const hint = other !== undefined && !headerLine.includes(delimiter) ? delimiterHint([headerLine]) : ` (fields separated by '${shownDelimiter(delimiter)}'; --delimiter sets another separator)`;
+    return inputError(`${name}${line}: ${detail}${hint}`, 'E_CSV');
   }
   // csv-parse quotes the offending value (JSON-escaped, possibly long or binary): keep the message short.
   const msg = e.message

@@ -49,7 +49,7 @@ const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b
 /** Width of one character at font-size 11 in Helvetica / Arial, a little generous (digits are 6.1 px, capitals up to 7.9). */
 export const CHAR_WIDTH = 6.6;
 /** The least distance between two tick labels on the x axis, in px. */
-const MIN_TICK_GAP = 34;
+const MIN_TICK_GAP = 30;
 const MARKERS = ['circle', 'square', 'triangle', 'diamond'] as const;
 
 export const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
