@@ -7,7 +7,7 @@ import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
 import { compressionReport, type RateDistortionRow } from '../compress/rate-distortion.js';
 import { Ctx, signedColumn, textTable } from './context.js';
-import { readCsv } from './csv.js';
+import { parseDelimiter, readCsv } from './csv.js';
 import { inputError, usage } from './errors.js';
 import { checkOutputPath, readModel, writeFileAtomic } from './files.js';
 import { lineChart, type ChartSeries } from './svg.js';
@@ -19,6 +19,7 @@ interface ReportFlags {
   target?: string;
   bits: string;
   sparsity: string;
+  delimiter?: string;
 }
 
 export function reportCommand(): Command {
@@ -31,6 +32,7 @@ export function reportCommand(): Command {
     .option('--target <column>', 'target column in --data (default: the one the model was fitted on)')
     .option('--bits <list>', 'bit widths to try', '2,3,4,8')
     .option('--sparsity <list>', 'sparsities to try', '0,0.5,0.75,0.9')
+    .option('--delimiter <c>', "field separator of --data and --calib: ',', ';', 'tab', '|' (default: detected from the header row)")
     .action(async (model: string, flags: ReportFlags, c: Command) => {
       await runReport(Ctx.of(c), model, flags);
     });
@@ -90,6 +92,7 @@ export function rateDistortionChart(title: string, logistic: boolean, points: Rd
 export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Promise<void> {
   const bits = list('bits', f.bits, (b) => Number.isInteger(b) && b >= 2 && b <= 8, 'integers 2..8');
   const sparsity = list('sparsity', f.sparsity, (s) => s >= 0 && s < 1, 'fractions in [0, 1)');
+  const delimiter = f.delimiter !== undefined ? { delimiter: parseDelimiter(f.delimiter) } : {};
   if (f.output !== undefined && !f.output.toLowerCase().endsWith('.svg')) throw usage(`-o must name an .svg file, got '${f.output}'`);
   if (f.output !== undefined) checkOutputPath(f.output);
   if (f.calib !== undefined && resolve(f.calib) === resolve(f.data)) throw usage('--calib and --data are the same file: calibrating on the test data would flatter GPTQ');
@@ -99,8 +102,8 @@ export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Pr
   const target = f.target ?? src.meta.target;
   if (!target) throw usage('the model does not record its target column: add --target');
   const engine = await ctx.engine();
-  const test = await readCsv(f.data, { target, features: src.meta.features, binaryTarget: logistic });
-  const calib = f.calib !== undefined ? (await readCsv(f.calib, { features: src.meta.features })).X : undefined;
+  const test = await readCsv(f.data, { target, features: src.meta.features, binaryTarget: logistic, ...delimiter });
+  const calib = f.calib !== undefined ? (await readCsv(f.calib, { features: src.meta.features, ...delimiter })).X : undefined;
   const t0 = performance.now();
   const rows: RateDistortionRow[] = compressionReport(engine, src.model, test.X, test.y!, {
     bits: [...bits].sort((a, b) => b - a),
