@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classify, errorLine } from '../src/cli/errors.js';
 import { rng, normal } from '../src/random.js';
 import { runMain, type MainRun } from './helpers/run-main.js';
 
@@ -137,3 +138,27 @@ describe('slimfit on bad input: exit code and one error line', () => {
     expect(readFileSync(p('plain-file'), 'utf8')).toBe('not a folder\n');
   });
 });
+
+describe('system errors get slimfit codes', () => {
+  const sys = (code: string, syscall: string, path?: string) => Object.assign(new Error(`${code}: ${syscall} failed`), { code, syscall, ...(path ? { path } : {}) });
+  it('reading: E_INPUT; writing (or a read-only disk, a full disk): E_OUTPUT; never the errno itself', () => {
+    expect(classify(sys('ENOENT', 'open', 'a.csv'))).toMatchObject({ code: 'E_INPUT', message: 'no such file or directory: a.csv', exitCode: 3 });
+    expect(classify(sys('ENOENT', 'mkdir', 'out/x'))).toMatchObject({ code: 'E_OUTPUT', exitCode: 3 });
+    expect(classify(sys('EROFS', 'open', '/ro/m.slim'))).toMatchObject({ code: 'E_OUTPUT', message: 'read-only file system: /ro/m.slim' });
+    expect(classify(sys('ENOSPC', 'write'))).toMatchObject({ code: 'E_OUTPUT' });
+    // an errno without words keeps Node's message, still as bad input rather than a bug
+    expect(classify(sys('EIO', 'read'))).toMatchObject({ code: 'E_INPUT', message: 'EIO: read failed', exitCode: 3, unexpected: false });
+    expect(classify(new TypeError('x is undefined'))).toMatchObject({ code: 'E_INTERNAL', exitCode: 1, unexpected: true });
+  });
+  it('the error line always has the code in brackets, internal errors too', () => {
+    const before = process.env.NO_COLOR;
+    process.env.NO_COLOR = '1';
+    try {
+      expect(errorLine('E_INTERNAL', 'x is undefined')).toBe('slimfit: error [E_INTERNAL] x is undefined');
+    } finally {
+      if (before === undefined) delete process.env.NO_COLOR;
+      else process.env.NO_COLOR = before;
+    }
+  });
+});
+
