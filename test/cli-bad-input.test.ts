@@ -11,6 +11,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify, errorLine } from '../src/cli/errors.js';
+import { MAX_NAME_CHARS } from '../src/cli/files.js';
+import { fitLinear } from '../src/fit/linear.js';
+import { init } from '../src/index.js';
+import { encodeSlim } from '../src/io/slim.js';
 import { rng, normal } from '../src/random.js';
 import { runMain, type MainRun } from './helpers/run-main.js';
 
@@ -159,6 +163,14 @@ describe('system errors get slimfit codes', () => {
       if (before === undefined) delete process.env.NO_COLOR;
       else process.env.NO_COLOR = before;
     }
+  });
+});
+
+describe('the name limit the CSV reader checks', () => {
+  it('is the one a model file keeps', async () => {
+    const model = fitLinear(await init(), { rows: 4, cols: 1, data: Float64Array.of(1, 2, 3, 5) }, Float64Array.of(1, 2, 2, 4));
+    await expect(encodeSlim({ kind: 'linear', model }, { features: ['n'.repeat(MAX_NAME_CHARS)] })).resolves.toBeInstanceOf(Uint8Array);
+    await expect(encodeSlim({ kind: 'linear', model }, { features: ['n'.repeat(MAX_NAME_CHARS + 1)] })).rejects.toThrow(/features/);
   });
 });
 

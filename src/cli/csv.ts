@@ -46,8 +46,6 @@ export interface CsvInfo {
   header: string[];
   /** The field separator used (given or detected). */
   delimiter: string;
-  /** Whether the file was gzip-compressed. */
-  gzip: boolean;
   features: string[];
   target: string | undefined;
   rows: number;
@@ -70,7 +68,7 @@ function cellValue(raw: string, decimalComma: boolean): number {
   return NUMBER.test(s) ? Number(s) : NaN;
 }
 
-/** The separators detected in a header row, most common first in a tie. */
+/** The separators looked for in a header row (the first, ',', wins a tie). */
 const SEPARATORS = [',', ';', '\t', '|'] as const;
 
 /** `--delimiter` as one character: `,` `;` `|`, `tab` or `\t` for a tab, or any other single character. */
@@ -319,7 +317,7 @@ export async function streamCsv(file: string, cols: CsvColumns, onChunk: (c: Csv
   if (header === undefined) throw inputError(`${name} is empty; expected a header row, then one row per observation`, 'E_CSV');
   if (rows === 0) throw inputError(`${name} has a header row but no data rows`, 'E_CSV');
   flush();
-  return { header, delimiter, gzip, features, target: cols.target, rows, bytes: st.size };
+  return { header, delimiter, features, target: cols.target, rows, bytes: st.size };
 }
 
 function csvError(name: string, e: CsvError, delimiter: string, headerLine: string): Error {
