@@ -106,7 +106,7 @@ export async function makeOutputDir(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw fail(writeProblem(code, `${dir}/x`) ?? String(code));
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw fail(writeProblem(code, dir) ?? String(code));
     let child = dir;
     let parent = dirname(dir);
     let st = statOf(parent);
@@ -119,7 +119,7 @@ export async function makeOutputDir(dir: string): Promise<void> {
     try {
       mkdirSync(child);
     } catch (cause) {
-      const why = writeProblem((cause as NodeJS.ErrnoException).code, `${child}`);
+      const why = writeProblem((cause as NodeJS.ErrnoException).code, child);
       throw fail(why === undefined ? String((cause as NodeJS.ErrnoException).code) : `${why}${why.includes(parent) ? '' : ` (${parent})`}`);
     }
     await mkdir(dir, { recursive: true });
