@@ -209,6 +209,13 @@ describe.concurrent('slimfit demo', () => {
       expect(text).toContain(`loss     ${m}`);
     }
     expect(text).toMatch(/target\s+method\s+bytes\s+ratio\s+file\s+stripped\s+AUC \/ MSE\s+change vs float\s+time/);
+    // one number format in the change column: every entry has the same number of decimals
+    const changes = [...text.matchAll(/^(?:default|loss) .*?\s([+-]\d+\.(\d+)|0)\s+(?:fit )?[\d.]+ ms$/gm)].map((m) => m[2]?.length ?? -1).filter((k) => k >= 0);
+    expect(changes.length).toBeGreaterThanOrEqual(24);
+    expect(new Set(changes).size, String(changes)).toBe(1);
+    // the Next lines run as printed in a clone, where no global `slimfit` exists
+    expect(text).toMatch(/^Next: npx slimfit inspect \S+\/teacher-default\.slim$/m);
+    expect(text).toMatch(/^\s+npx slimfit report /m);
     expect(readdirSync(join(out, 'models')).filter((f) => f.endsWith('.slim')).length).toBeGreaterThanOrEqual(24);
     for (const f of ['teacher-default.slim', 'teacher-loss.slim', 'report.svg', 'report.json', 'test.csv', 'calib.csv']) expect(existsSync(join(out, f)), f).toBe(true);
     const svg = readFileSync(join(out, 'report.svg'), 'utf8');

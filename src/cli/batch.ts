@@ -14,7 +14,7 @@ import { expandInputs, planOutputs } from './batch-inputs.js';
 import { checkWorkers, runBatch, type BatchSummary } from './batch-pool.js';
 import { Ctx } from './context.js';
 import { EXIT, inputError, red, usage, yellow } from './errors.js';
-import { kindOfPath } from './files.js';
+import { kindOfPath, makeOutputDir } from './files.js';
 import { createProgress, formatRate } from './progress.js';
 import { addRecipeOptions, parseRecipe, type RecipeFlags } from './recipe.js';
 
@@ -50,6 +50,7 @@ export async function runBatchCommand(ctx: Ctx, patterns: string[], f: BatchFlag
   planOutputs(inputs, f.output);
   if (recipe.calib !== undefined && (await stat(recipe.calib)).isDirectory()) throw inputError(`--calib ${recipe.calib} is a directory; expected a CSV file`);
   if ((await stat(f.output).catch(() => undefined))?.isDirectory() === false) throw usage(`-o ${f.output} is a file; batch writes into a folder`);
+  await makeOutputDir(f.output);
   const ac = new AbortController();
   let interrupts = 0;
   const onSigint = () => {

@@ -62,8 +62,9 @@ export function jsonReplacer(_k: string, v: unknown): unknown {
 /** Fixed-width text table: the first `left` columns (or the listed ones) left-aligned, the rest right-aligned. */
 export function textTable(head: string[], rows: string[][], left: number | number[] = 1): string {
   const isLeft = (i: number) => (typeof left === 'number' ? i < left : left.includes(i));
-  // A loop, not Math.max(...rows): spreading 10^5 rows overflows the call stack.
-  const widths = head.map((h, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), h.length));
+  // A loop, not Math.max(...rows): a spread of 125,000+ rows overflows the call stack.
+  const widths = head.map((h) => h.length);
+  for (const r of rows) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i], (r[i] ?? '').length);
   const line = (cells: string[]) =>
     cells
       .map((c, i) => (isLeft(i) ? c.padEnd(widths[i]) : c.padStart(widths[i])))
@@ -78,3 +79,22 @@ export function formatBytes(n: number): string {
   if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
+
+/**
+ * Signed differences for one table column, all in one format: fixed with
+ * enough decimals for two significant digits of the smallest nonzero value
+ * (at least 4, at most 8), else (values under 1e-7) every entry in
+ * exponential form. Zero is '0'; a NaN is ''.
+ */
+export function signedColumn(values: readonly number[]): string[] {
+  const nonzero = values.filter((v) => v !== 0 && Number.isFinite(v)).map(Math.abs);
+  const smallest = nonzero.length ? Math.min(...nonzero) : 1;
+  const decimals = Math.max(4, Math.ceil(-Math.log10(smallest)) + 1);
+  const exp = decimals > 8;
+  return values.map((v) => {
+    if (Number.isNaN(v)) return '';
+    if (v === 0) return '0';
+    return `${v > 0 ? '+' : ''}${exp ? v.toExponential(2) : v.toFixed(decimals)}`;
+  });
+}
+

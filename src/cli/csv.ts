@@ -4,13 +4,21 @@
  * number, strictly, and the first bad one is reported with its file, line and
  * column. Rows are handed on in chunks of `chunkRows`, so a caller that
  * accumulates (a streaming least-squares fit) never holds the whole file.
+ *
+ * The file may be gzip-compressed (recognised by its magic bytes, not its
+ * name, and decompressed as it streams); the field separator is detected
+ * from the header row unless given (`,` `;` tab `|`), and with a separator
+ * other than the comma a decimal comma (`3,25`) reads as a decimal point.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { Readable, pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { parse, CsvError } from 'csv-parse';
 import type { Matrix } from '../types.js';
 import { inputError, usage } from './errors.js';
+import { MAX_NAME_CHARS } from './files.js';
 
 export interface CsvColumns {
   /** The response column; omitted: no y. */
@@ -21,6 +29,8 @@ export interface CsvColumns {
   exclude?: readonly string[];
   /** true: the target must be 0 or 1 (logistic regression). */
   binaryTarget?: boolean;
+  /** The field separator (one character); omitted: detected from the header row. */
+  delimiter?: string;
 }
 
 export interface CsvChunk {
@@ -34,6 +44,8 @@ export interface CsvChunk {
 
 export interface CsvInfo {
   header: string[];
+  /** The field separator used (given or detected). */
+  delimiter: string;
   features: string[];
   target: string | undefined;
   rows: number;
@@ -46,7 +58,60 @@ export interface CsvTable extends CsvInfo {
 }
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** A number written with a decimal comma (one comma, no point): read only when the separator is not a comma. */
+const DECIMAL_COMMA = /^[+-]?(?:\d+,\d*|,\d+)(?:[eE][+-]?\d+)?$/;
 const OUT_OF_RANGE = (raw: string) => `'${printable(raw)}' is out of the float64 range`;
+
+/** A cell as float64: NaN when it is not a number, ±Infinity beyond the float64 range. */
+function cellValue(raw: string, decimalComma: boolean): number {
+  const s = decimalComma && DECIMAL_COMMA.test(raw) ? raw.replace(',', '.') : raw;
+  return NUMBER.test(s) ? Number(s) : NaN;
+}
+
+/** The separators looked for in a header row (the first, ',', wins a tie). */
+const SEPARATORS = [',', ';', '\t', '|'] as const;
+
+/** `--delimiter` as one character: `,` `;` `|`, `tab` or `\t` for a tab, or any other single character. */
+export function parseDelimiter(flag: string): string {
+  const d = flag === 'tab' || flag === '\\t' ? '\t' : flag;
+  if ([...d].length !== 1 || d === '"' || d === '\n' || d === '\r') throw usage(`--delimiter must be one character (',', ';', 'tab', '|', ...), got '${printable(flag)}'`);
+  return d;
+}
+
+/** The separator a header row uses: the candidate that occurs most often outside quotes (ties and none: ','). */
+export function detectDelimiter(headerLine: string): string {
+  const count = new Map<string, number>(SEPARATORS.map((c) => [c, 0]));
+  let quoted = false;
+  for (const ch of headerLine) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && count.has(ch)) count.set(ch, count.get(ch)! + 1);
+  }
+  let best = ',';
+  for (const c of SEPARATORS) if (count.get(c)! > count.get(best)!) best = c;
+  return best;
+}
+
+const shownDelimiter = (d: string) => (d === '\t' ? 'tab' : d);
+
+/** Compressed or archive formats recognised by their first bytes (gzip is read; these are refused). */
+const REFUSED_MAGIC: { name: string; bytes: number[] }[] = [
+  { name: 'a zip archive', bytes: [0x50, 0x4b, 0x03, 0x04] },
+  { name: 'xz-compressed', bytes: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00] },
+  { name: 'zstd-compressed', bytes: [0x28, 0xb5, 0x2f, 0xfd] },
+];
+const startsWith = (b: Uint8Array, magic: number[]) => magic.every((m, i) => b[i] === m);
+
+/** The first bytes of a file (fewer when it is shorter). */
+async function firstBytes(file: string, n: number): Promise<Uint8Array> {
+  const fh = await open(file);
+  try {
+    const b = new Uint8Array(n);
+    const { bytesRead } = await fh.read(b, 0, n, 0);
+    return b.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
 
 /** Levenshtein distance, for "did you mean" on a mistyped column name. */
 function distance(a: string, b: string): number {
@@ -74,11 +139,11 @@ export function suggest(name: string, header: readonly string[]): string {
   return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? ` (did you mean '${best}'?)` : '';
 }
 
-/** A one-column header holding ';' or tabs: the file is not comma-separated. */
+/** A one-column header holding another separator: the --delimiter given does not match the file. */
 function delimiterHint(header: readonly string[]): string {
   if (header.length !== 1) return '';
-  const sep = header[0].includes(';') ? ';' : header[0].includes('\t') ? 'tab' : undefined;
-  return sep ? ` (the file looks ${sep}-separated; slimfit reads comma-separated CSV)` : '';
+  const sep = SEPARATORS.find((c) => header[0].includes(c));
+  return sep ? ` (the header row looks ${shownDelimiter(sep)}-separated: try --delimiter ${sep === '\t' ? 'tab' : `'${sep}'`})` : '';
 }
 
 function listColumns(header: readonly string[]): string {
@@ -101,6 +166,11 @@ export function resolveColumns(file: string, header: string[], cols: CsvColumns)
     return i;
   };
   const targetIdx = cols.target !== undefined ? find(cols.target, 'target') : -1;
+  // A model file keeps names up to MAX_NAME_CHARS: a longer one must fail here, not after the fit.
+  const tooLong = (c: string, role: string) => {
+    if (c.length > MAX_NAME_CHARS) throw inputError(`${name}: the ${role} column '${printable(c)}' has a name of ${c.length} characters; a model keeps names of at most ${MAX_NAME_CHARS} (shorten it in the header row)`, 'E_COLUMN');
+  };
+  if (cols.target !== undefined) tooLong(cols.target, 'target');
   let features: string[];
   if (cols.features !== undefined) {
     features = [...cols.features];
@@ -125,6 +195,7 @@ export function resolveColumns(file: string, header: string[], cols: CsvColumns)
           : `feature columns ${listed}${missing.length > 8 ? `, ... (${missing.length} missing)` : ''}`;
     throw inputError(`${name} has no ${what}; its columns are: ${listColumns(header)}${hint}`, 'E_COLUMN');
   }
+  for (const f of features) tooLong(f, 'feature');
   return { features, featureIdx: features.map((f) => seen.get(f)!), targetIdx };
 }
 
@@ -150,12 +221,51 @@ export async function streamCsv(file: string, cols: CsvColumns, onChunk: (c: Csv
   const st = await stat(file);
   if (st.isDirectory()) throw inputError(`${file} is a directory; expected a CSV file`);
   const name = basename(file);
+  const magic = await firstBytes(file, 8);
+  const refused = REFUSED_MAGIC.find((m) => startsWith(magic, m.bytes));
+  if (refused) throw inputError(`${name} is ${refused.name}, not CSV text: decompress it first (slimfit reads CSV, plain or gzip-compressed)`, 'E_CSV');
+  const gzip = startsWith(magic, [0x1f, 0x8b]);
   const input = createReadStream(file);
+  // Progress counts the bytes of the file as stored (compressed, for gzip), so it matches the file size.
   let bytes = 0;
   input.on('data', (b) => (bytes += b.length));
-  const parser = input.pipe(
-    parse({ bom: true, skip_empty_lines: true, trim: true, info: true, relax_column_count: false, comment_no_infix: false }),
-  );
+  const text: Readable = gzip ? pipeline(input, createGunzip(), () => {}) : input;
+  const decodeError = (e: unknown) =>
+    gzip && typeof (e as NodeJS.ErrnoException).code === 'string' && (e as NodeJS.ErrnoException).code!.startsWith('Z_')
+      ? inputError(`${name}: not a readable gzip file (${(e as Error).message})`, 'E_CSV')
+      : e;
+  // The header row decides the separator: read up to its end (or 1 MiB) before the parser starts.
+  const it = text[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let head = Buffer.alloc(0);
+  let ended = false;
+  try {
+    while (!head.includes(10) && head.length < 2 ** 20) {
+      const r = await it.next();
+      if (r.done) {
+        ended = true;
+        break;
+      }
+      head = Buffer.concat([head, r.value]);
+    }
+  } catch (e) {
+    input.destroy();
+    throw decodeError(e);
+  }
+  const nl = head.indexOf(10);
+  const headerLine = head.subarray(0, nl < 0 ? head.length : nl).toString('utf8');
+  if (headerLine.includes('\0')) {
+    input.destroy();
+    throw inputError(`${name} holds binary data, not CSV text (a header row, then one row per observation)`, 'E_CSV');
+  }
+  const delimiter = cols.delimiter ?? detectDelimiter(headerLine);
+  const decimalComma = delimiter !== ',';
+  const rest = async function* () {
+    yield head;
+    if (ended) return;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  };
+  const parser = parse({ bom: true, delimiter, skip_empty_lines: true, trim: true, info: true, relax_column_count: false, comment_no_infix: false });
+  pipeline(Readable.from(rest()), parser, () => {});
   let header: string[] | undefined;
   let featureIdx: number[] = [];
   let targetIdx = -1;
@@ -184,14 +294,14 @@ export async function streamCsv(file: string, cols: CsvColumns, onChunk: (c: Csv
       const line = info.lines;
       for (let j = 0; j < d; j++) {
         const raw = record[featureIdx[j]];
-        const v = Number(raw);
-        if (!NUMBER.test(raw) || !Number.isFinite(v)) throw cellError(file, line, features[j], raw, NUMBER.test(raw) ? OUT_OF_RANGE(raw) : undefined);
+        const v = cellValue(raw, decimalComma);
+        if (!Number.isFinite(v)) throw cellError(file, line, features[j], raw, Number.isNaN(v) ? undefined : OUT_OF_RANGE(raw));
         buf[k * d + j] = v;
       }
       if (targetIdx >= 0) {
         const raw = record[targetIdx];
-        const v = Number(raw);
-        if (!NUMBER.test(raw) || !Number.isFinite(v)) throw cellError(file, line, cols.target!, raw, NUMBER.test(raw) ? OUT_OF_RANGE(raw) : undefined);
+        const v = cellValue(raw, decimalComma);
+        if (!Number.isFinite(v)) throw cellError(file, line, cols.target!, raw, Number.isNaN(v) ? undefined : OUT_OF_RANGE(raw));
         if (cols.binaryTarget && v !== 0 && v !== 1) throw cellError(file, line, cols.target!, raw, `'${raw}' is not 0 or 1 (a logistic target must be 0/1)`);
         ybuf[k] = v;
       }
@@ -201,22 +311,24 @@ export async function streamCsv(file: string, cols: CsvColumns, onChunk: (c: Csv
     }
   } catch (e) {
     input.destroy();
-    if (e instanceof CsvError) throw csvError(name, e);
-    throw e;
+    if (e instanceof CsvError) throw csvError(name, e, delimiter, headerLine);
+    throw decodeError(e);
   }
   if (header === undefined) throw inputError(`${name} is empty; expected a header row, then one row per observation`, 'E_CSV');
   if (rows === 0) throw inputError(`${name} has a header row but no data rows`, 'E_CSV');
   flush();
-  return { header, features, target: cols.target, rows, bytes: st.size };
+  return { header, delimiter, features, target: cols.target, rows, bytes: st.size };
 }
 
-function csvError(name: string, e: CsvError): Error {
+function csvError(name: string, e: CsvError, delimiter: string, headerLine: string): Error {
   const ctx = e as unknown as { lines?: number; record?: string[]; code: string };
   const line = typeof ctx.lines === 'number' ? ` line ${ctx.lines}` : '';
   if (e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
     const m = /expect(?:ed)? (\d+).*got (\d+)/i.exec(e.message);
     const detail = m ? `${m[2]} fields where the header has ${m[1]}` : 'a different number of fields than the header';
-    return inputError(`${name}${line}: ${detail}`, 'E_CSV');
+    const other = SEPARATORS.find((c) => c !== delimiter && headerLine.includes(c));
+    const hint = other !== undefined && !headerLine.includes(delimiter) ? delimiterHint([headerLine]) : ` (fields separated by '${shownDelimiter(delimiter)}'; --delimiter sets another separator)`;
+    return inputError(`${name}${line}: ${detail}${hint}`, 'E_CSV');
   }
   // csv-parse quotes the offending value (JSON-escaped, possibly long or binary): keep the message short.
   const msg = e.message

@@ -7,7 +7,7 @@
  * float, time) and writes the models, the test data and the report to a
  * folder it names.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Engine } from '../engine/engine.js';
@@ -21,10 +21,10 @@ import type { Matrix } from '../types.js';
 import { creditDataset, CREDIT_FEATURES } from '../data/credit.js';
 import { applyBinning, fitBinning } from '../data/bins.js';
 import { bold, dim, usage } from './errors.js';
-import { Ctx, textTable } from './context.js';
-import { encodeModel, sha256Bytes, strippedFileBytes, writeFileAtomic, writeModel, type ModelMeta, type SlimModel } from './files.js';
+import { Ctx, signedColumn, textTable } from './context.js';
+import { encodeModel, makeOutputDir, sha256Bytes, strippedFileBytes, writeFileAtomic, writeModel, type ModelMeta, type SlimModel } from './files.js';
 import { createProgress } from './progress.js';
-import { rateDistortionChart, type RdPoint } from './report.js';
+import { bitsTag, rateDistortionChart, type RdPoint } from './report.js';
 import { stackSvgs } from './svg.js';
 
 type Target = 'default' | 'loss';
@@ -32,6 +32,8 @@ type Target = 'default' | 'loss';
 export interface DemoRow {
   target: Target;
   method: string;
+  /** Bit width of the codes; null: float64 values. */
+  bits: number | null;
   /** Line in the plot. */
   family: string;
   file: string;
@@ -114,10 +116,10 @@ function methods(d: number): Method[] {
     gptq(4),
     gptq(3),
     gptq(2),
-    { name: 'magnitude prune 50%', family: 'prune 50% (float64 kept)', file: 'magnitude-50', opts: { prune: { sparsity: 0.5 } } },
-    { name: 'OBS / SparseGPT prune 50%', family: 'prune 50% (float64 kept)', file: 'obs-50', opts: { method: 'gptq', prune: { sparsity: 0.5 } } },
-    { name: 'magnitude 50% + RTN 4-bit', family: 'prune 50% + 4-bit', file: 'magnitude-50-rtn-4bit', opts: { prune: { sparsity: 0.5 }, quantize: { bits: 4, granularity: 'tensor' } } },
-    { name: 'OBS 50% + GPTQ 4-bit', family: 'prune 50% + 4-bit', file: 'obs-50-gptq-4bit', opts: { method: 'gptq', prune: { sparsity: 0.5 }, quantize: { bits: 4, granularity: 'tensor' } } },
+    { name: 'magnitude prune 50%', family: 'magnitude prune 50%', file: 'magnitude-50', opts: { prune: { sparsity: 0.5 } } },
+    { name: 'OBS / SparseGPT prune 50%', family: 'OBS prune 50%', file: 'obs-50', opts: { method: 'gptq', prune: { sparsity: 0.5 } } },
+    { name: 'magnitude 50% + RTN 4-bit', family: 'magnitude prune 50%', file: 'magnitude-50-rtn-4bit', opts: { prune: { sparsity: 0.5 }, quantize: { bits: 4, granularity: 'tensor' } } },
+    { name: 'OBS 50% + GPTQ 4-bit', family: 'OBS prune 50%', file: 'obs-50-gptq-4bit', opts: { method: 'gptq', prune: { sparsity: 0.5 }, quantize: { bits: 4, granularity: 'tensor' } } },
   ];
 }
 
@@ -142,6 +144,9 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
   const t0 = performance.now();
   const step = (s: string) => ctx.note(dim(`[${((performance.now() - t0) / 1000).toFixed(1)}s] ${s}`));
   const out = resolve(f.out);
+  // The output folder first: a bad --out fails before the data is generated and fitted.
+  await makeOutputDir(out);
+  await makeOutputDir(join(out, 'models'));
   const engine: Engine = await ctx.engine();
 
   step(`generating ${n} applicants (seed ${seed})`);
@@ -180,7 +185,6 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
     { target: 'default', model: teacherDef, fitMs: msDef, score: (o) => auc(o, yDefTe), logistic: true },
     { target: 'loss', model: teacherLoss, fitMs: msLoss, score: (o) => mse(o, yLossTe), logistic: false },
   ];
-  await mkdir(join(out, 'models'), { recursive: true });
   const featureNames = binning.names;
   const rows: DemoRow[] = [];
   const list = methods(d);
@@ -211,7 +215,7 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
     const teacherBytes = await encodeModel(teacher);
     await writeFileAtomic(join(out, teacherFile), teacherBytes);
     const teacherDigest = await sha256Bytes(teacherBytes);
-    rows.push({ target: tg.target, method: 'float64 teacher', family: 'float64', file: teacherFile, bytes: floatBytes, fileBytes: teacherBytes.length, strippedBytes: strippedFileBytes(teacher), ratio: 1, metric: floatMetric, delta: 0, ms: tg.fitMs });
+    rows.push({ target: tg.target, method: 'float64 teacher', bits: null, family: 'float64', file: teacherFile, bytes: floatBytes, fileBytes: teacherBytes.length, strippedBytes: strippedFileBytes(teacher), ratio: 1, metric: floatMetric, delta: 0, ms: tg.fitMs });
     for (const m of list) {
       const start = performance.now();
       // every method gets the calibration rows: GPTQ / OBS for H, and RTN / magnitude too for the same intercept correction
@@ -221,7 +225,7 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
       const file = join('models', `${tg.target}-${m.file}.slim`);
       const sm: SlimModel = { kind: 'compressed', model: c, meta: meta({ command: 'compress', method: m.opts.method ?? 'rtn', ...m.opts, X: undefined, name: m.name }, teacherDigest, metric) };
       const fileBytes = await writeModel(join(out, file), sm);
-      rows.push({ target: tg.target, method: m.name, family: m.family, file, bytes: c.bytes, fileBytes, strippedBytes: strippedFileBytes(sm), ratio: floatBytes / c.bytes, metric, delta: metric - floatMetric, ms });
+      rows.push({ target: tg.target, method: m.name, bits: m.opts.quantize?.bits ?? null, family: m.family, file, bytes: c.bytes, fileBytes, strippedBytes: strippedFileBytes(sm), ratio: floatBytes / c.bytes, metric, delta: metric - floatMetric, ms });
       bar.increment(1, `${tg.target}: ${m.name}`);
     }
   }
@@ -230,7 +234,7 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
   step('writing the report');
   const chart = (tg: (typeof targets)[number]) => {
     const rs = rows.filter((r) => r.target === tg.target);
-    const pts: RdPoint[] = rs.slice(1).map((r) => ({ series: r.family, label: r.method, bytes: r.bytes, metric: r.metric }));
+    const pts: RdPoint[] = rs.slice(1).map((r) => ({ series: r.family, label: r.method, tag: bitsTag(r.bits), bytes: r.bytes, metric: r.metric }));
     const title = tg.logistic ? 'Default model (logistic): test AUC vs bytes' : 'Loss model (least squares): test MSE vs bytes';
     return rateDistortionChart(title, tg.logistic, pts, rs[0].metric, `${d} coefficients + intercept; float64 = ${rs[0].bytes} bytes; ${n - nTrain} test applicants`);
   };
@@ -264,9 +268,10 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
     ].join('\n'),
   );
   ctx.print('');
+  const deltas = signedColumn(rows.map((r) => (r.method === 'float64 teacher' ? NaN : r.delta)));
   const table = textTable(
     ['target', 'method', 'bytes', 'ratio', 'file', 'stripped', 'AUC / MSE', 'change vs float', 'time'],
-    rows.map((r) => [
+    rows.map((r, i) => [
       r.target,
       r.method,
       String(r.bytes),
@@ -274,7 +279,7 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
       String(r.fileBytes),
       String(r.strippedBytes),
       r.metric.toFixed(4),
-      r.delta === 0 ? '-' : `${r.delta > 0 ? '+' : ''}${r.delta.toFixed(4)}`,
+      r.method === 'float64 teacher' ? '-' : deltas[i],
       r.method === 'float64 teacher' ? `fit ${r.ms.toFixed(0)} ms` : `${r.ms.toFixed(1)} ms`,
     ]),
     2,
@@ -295,8 +300,9 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
   ctx.print(`Wrote ${out}/: teacher-*.slim, models/*.slim (${rows.length - 2} compressed), report.svg, report.json${f.writeCsv ? ', test.csv, calib.csv' : ''}`);
   if (f.writeCsv) {
     const rel = f.out;
-    ctx.print(dim(`Next: slimfit inspect ${rel}/teacher-default.slim`, process.stdout));
-    ctx.print(dim(`      slimfit report ${rel}/teacher-default.slim --data ${rel}/test.csv --calib ${rel}/calib.csv -o ${rel}/default.svg`, process.stdout));
+    // `npx slimfit` works in a clone (after the build) and wherever the package is installed; a bare `slimfit` only after a global install.
+    ctx.print(dim(`Next: npx slimfit inspect ${rel}/teacher-default.slim`, process.stdout));
+    ctx.print(dim(`      npx slimfit report ${rel}/teacher-default.slim --data ${rel}/test.csv --calib ${rel}/calib.csv -o ${rel}/default.svg`, process.stdout));
   }
   ctx.print(`Done in ${seconds.toFixed(1)} s.`);
   return { rows, out, seconds };

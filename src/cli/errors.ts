@@ -57,6 +57,8 @@ export const dim = paint('2');
 export const bold = paint('1');
 
 interface SystemErrorText {
+  /** The slimfit code reported for it (default: E_INPUT when reading, E_OUTPUT for a system call that writes). */
+  code?: 'E_OUTPUT';
   /** About the path the system call named (` <path>`, or '' when it named none). */
   read: (p: string) => string;
   /** About an output the user named: a write may fail on its temp file, which the user never heard of. */
@@ -66,16 +68,24 @@ interface SystemErrorText {
 const denied: SystemErrorText = { read: (p) => `permission denied:${p}`, write: (path) => `permission denied in ${dirname(path)}` };
 const noFolder = (path: string) => `the folder ${dirname(path)} does not exist`;
 
-/** Node's system errors the command line explains in words; any other errno is reported as it is. */
+/** Node's system errors the command line explains in words; any other errno keeps Node's message. */
 const SYSTEM_ERRORS: Readonly<Record<string, SystemErrorText>> = {
   ENOENT: { read: (p) => `no such file or directory:${p}`, write: noFolder },
   ENOTDIR: { read: (p) => `not a directory:${p}`, write: noFolder },
   EACCES: denied,
   EPERM: denied,
   EISDIR: { read: (p) => `is a directory, expected a file:${p}`, write: (path) => `${path} is a folder; name a file` },
-  ENOSPC: { read: (p) => `no space left on the device while writing${p}`, write: () => 'no space left on the device' },
-  EROFS: { read: (p) => `read-only file system:${p}`, write: () => 'read-only file system' },
+  ENOSPC: { code: 'E_OUTPUT', read: (p) => `no space left on the device while writing${p}`, write: () => 'no space left on the device' },
+  EROFS: { code: 'E_OUTPUT', read: (p) => `read-only file system:${p}`, write: () => 'read-only file system' },
 };
+
+/** System calls that create or change files: their failures are about an output. */
+const WRITING_CALLS = new Set(['mkdir', 'mkdtemp', 'rename', 'write', 'unlink', 'rmdir', 'rm', 'copyfile', 'symlink', 'link', 'fsync', 'ftruncate', 'utime', 'chmod']);
+
+/** The slimfit code for a system error: Node's errno (ENOENT, ...) never reaches the error line. */
+function systemCode(e: NodeJS.ErrnoException): 'E_INPUT' | 'E_OUTPUT' {
+  return SYSTEM_ERRORS[e.code ?? '']?.code ?? (WRITING_CALLS.has(e.syscall ?? '') ? 'E_OUTPUT' : 'E_INPUT');
+}
 
 /** Node's system errors (ENOENT, EACCES, ...) as one line naming the path. */
 function systemMessage(e: NodeJS.ErrnoException): string | undefined {
@@ -106,8 +116,9 @@ export function classify(e: unknown): Classified {
   }
   const sys = e as NodeJS.ErrnoException;
   if (sys && typeof sys === 'object' && typeof sys.code === 'string') {
-    const m = systemMessage(sys);
-    if (m) return { code: sys.code, message: m, exitCode: EXIT.INPUT, unexpected: false };
+    // An errno without words (EIO, EMFILE, ...) is still about a file, not a bug: Node's own message.
+    const m = systemMessage(sys) ?? (typeof sys.syscall === 'string' ? sys.message : undefined);
+    if (m) return { code: systemCode(sys), message: m, exitCode: EXIT.INPUT, unexpected: false };
   }
   const message = e instanceof Error ? e.message : String(e);
   return { code: 'E_INTERNAL', message: firstLine(message), exitCode: EXIT.INTERNAL, unexpected: true };
@@ -118,6 +129,11 @@ export function firstLine(s: string): string {
   return i < 0 ? s : s.slice(0, i);
 }
 
+/** The one error line every failure prints: `slimfit: error [E_CODE] what went wrong` (no newline). */
+export function errorLine(code: string, message: string, prefix = 'slimfit'): string {
+  return `${prefix}: ${red('error')} ${dim(`[${code}]`)} ${message}`;
+}
+
 /** Writes the one line (or JSON object with --json) and returns the exit code. */
 export function reportError(e: unknown, opts: { debug?: boolean; json?: boolean; prefix?: string } = {}): ExitCode {
   const c = classify(e);
@@ -126,7 +142,7 @@ export function reportError(e: unknown, opts: { debug?: boolean; json?: boolean;
     process.stdout.write(`${JSON.stringify({ ok: false, error: { code: c.code, message: c.message, exitCode: c.exitCode } })}\n`);
   }
   const hint = c.unexpected && !opts.debug ? dim(' (internal error: rerun with --debug for the stack trace)') : '';
-  process.stderr.write(`${prefix}: ${red('error')} ${c.code === 'E_INTERNAL' ? '' : `${dim(`[${c.code}]`)} `}${firstLine(c.message)}${hint}\n`);
+  process.stderr.write(`${errorLine(c.code, firstLine(c.message), prefix)}${hint}\n`);
   if (opts.debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
   return c.exitCode;
 }

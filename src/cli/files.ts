@@ -3,8 +3,8 @@
  * (.slim), weight files (.safetensors), digests and atomic writes. One small
  * module, so the on-disk formats (src/io/) are wired in one place.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { cleanupTempFiles, parseTempName, sha256File, writeFileAtomic as ioWriteFileAtomic, type AtomicWriteOptions as WriteOptions } from '../io/files.js';
 import { sha256Hex } from '../io/checksum.js';
@@ -18,6 +18,9 @@ import { SLIMFIT_VERSION } from '../io/version.js';
 import { CliError, EXIT, inputError, writeProblem } from './errors.js';
 
 export const VERSION = SLIMFIT_VERSION;
+
+/** The longest feature or target name a model file keeps (encodeSlim's limit), in UTF-16 code units. */
+export const MAX_NAME_CHARS = 4096;
 
 /** What a model file says about where the model came from. */
 export interface ModelMeta {
@@ -61,8 +64,9 @@ export { cleanupTempFiles, parseTempName, sha256File, type WriteOptions };
 
 /**
  * Fails fast, before any work, when `path` cannot be written as an output:
- * its folder is missing or is not a folder, or `path` itself is a folder.
- * (Otherwise the error would surface only at the end, naming the temp file.)
+ * its folder is missing, is not a folder or cannot be written to (read-only
+ * file system, permissions), or `path` itself is a folder. (Otherwise the
+ * error would surface only at the end, naming the temp file.)
  */
 export function checkOutputPath(path: string): void {
   const dir = dirname(path);
@@ -74,6 +78,58 @@ export function checkOutputPath(path: string): void {
   }
   if (!st.isDirectory()) throw outputError(path, `${dir} is not a folder`);
   if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw outputError(path, writeProblem('EISDIR', path)!);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw writeError(e, path);
+  }
+}
+
+/**
+ * Creates the output folder `dir` (and its parents) before any work, or
+ * fails with the real reason. A recursive mkdir reports ENOENT whenever a
+ * parent is missing, even where that parent cannot be made because the disk
+ * is read-only or not writable: the cause is found by creating the first
+ * missing folder under the nearest one that exists.
+ */
+export async function makeOutputDir(dir: string): Promise<void> {
+  const fail = (why: string) => new CliError('E_OUTPUT', `cannot create the folder ${dir}: ${why}`, EXIT.INPUT);
+  const statOf = (p: string) => {
+    try {
+      return statSync(p);
+    } catch {
+      return undefined;
+    }
+  };
+  const existing = statOf(dir);
+  if (existing !== undefined && !existing.isDirectory()) throw fail(`${dir} is a file`);
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw fail(writeProblem(code, dir) ?? String(code));
+    let child = dir;
+    let parent = dirname(dir);
+    let st = statOf(parent);
+    while (st === undefined && dirname(parent) !== parent) {
+      child = parent;
+      parent = dirname(parent);
+      st = statOf(parent);
+    }
+    if (st !== undefined && !st.isDirectory()) throw fail(`${parent} is not a folder`);
+    try {
+      mkdirSync(child);
+    } catch (cause) {
+      const why = writeProblem((cause as NodeJS.ErrnoException).code, child);
+      throw fail(why === undefined ? String((cause as NodeJS.ErrnoException).code) : `${why}${why.includes(parent) ? '' : ` (${parent})`}`);
+    }
+    await mkdir(dir, { recursive: true });
+  }
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw fail(writeProblem((e as NodeJS.ErrnoException).code, `${dir}/x`) ?? String((e as NodeJS.ErrnoException).code));
+  }
 }
 
 function outputError(path: string, why: string): CliError {

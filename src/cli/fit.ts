@@ -13,10 +13,12 @@ import { linearAccumulator, type LinearAccumulator } from '../fit/accumulator.js
 import { fitLogistic } from '../fit/logistic.js';
 import type { LinearModel } from '../fit/model.js';
 import type { LogisticModel } from '../fit/logistic-model.js';
-import { Ctx, textTable } from './context.js';
-import { readCsv, streamCsv } from './csv.js';
-import { usage } from './errors.js';
+import type { Matrix } from '../types.js';
+import { Ctx } from './context.js';
+import { parseDelimiter, readCsv, streamCsv } from './csv.js';
+import { inputError, usage, yellow } from './errors.js';
 import { checkOutputPath, sha256File, writeModel, type ModelMeta } from './files.js';
+import { coefficientRows, coefficientTable, degenerateFitWarnings, separatingColumns, separationAdvice, trainingRankMetrics, type RankMetrics } from './fit-summary.js';
 import { createProgress } from './progress.js';
 
 interface FitFlags {
@@ -27,6 +29,9 @@ interface FitFlags {
   exclude?: string;
   intercept: boolean;
   output: string;
+  delimiter?: string;
+  accurate?: boolean;
+  all?: boolean;
 }
 
 export function fitCommand(): Command {
@@ -39,6 +44,9 @@ export function fitCommand(): Command {
     .option('--features <a,b,c>', 'feature columns to use, comma separated (default: every column except the target)')
     .addOption(new Option('--exclude <a,b,c>', 'columns that are not features (ids, other targets), comma separated').conflicts('features'))
     .option('--no-intercept', 'fit without an intercept')
+    .option('--delimiter <c>', "field separator: ',', ';', 'tab', '|' (default: detected from the header row; with one other than ',' decimal commas are read)")
+    .option('--accurate', 'least squares: double-double moments, for ill-conditioned designs (slower)')
+    .option('--all', 'print every coefficient (default: the first 25)')
     .requiredOption('-o, --output <model.slim>', 'where to write the fitted model')
     .addOption(new Option('--chunk-rows <n>').hideHelp().default('65536'))
     .action(async (file: string, flags: FitFlags & { chunkRows: string }, cmd: Command) => {
@@ -51,9 +59,13 @@ export function fitCommand(): Command {
  * indices, `ridge > 0`, `intercept: false`); on the command line they name the
  * CSV columns and the flags.
  */
-export function cliFitError(e: unknown, names: readonly string[]): unknown {
+export function cliFitError(e: unknown, names: readonly string[], separationHelp?: string): unknown {
   if (!isSlimfitError(e)) return e;
-  const msg = e.reason
+  let reason = e.reason;
+  // Separation: the API's "pass ridge > 0 ..." would lead to a degenerate fit with a tiny ridge; say what helps.
+  if (e.code === 'E_SEPARATION' && separationHelp !== undefined) reason = reason.replace(/; pass ridge > 0.*$/, `; ${separationHelp}`);
+  const msg = reason
+    .replace(/\bcreate the accumulator with \{ accuracy: 'accurate' \} \(double-double moments\)/g, 'add --accurate (double-double moments, slower)')
     .replace(/\bcolumn\(s\)/g, 'feature(s)')
     .replace(/\bcolumn (\d+)/g, (m, j: string) => (names[+j] !== undefined ? `'${names[+j]}'` : m))
     .replace(/\bfit with intercept: false\b/g, 'fit with --no-intercept')
@@ -77,7 +89,9 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
     ?.split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
-  const cols = { target: f.target, ...(features ? { features } : {}), ...(exclude ? { exclude } : {}), binaryTarget: Boolean(f.logistic) };
+  const delimiter = f.delimiter !== undefined ? parseDelimiter(f.delimiter) : undefined;
+  if (f.accurate && f.logistic) throw usage('--accurate applies to least squares; logistic regression (IRLS) already solves in float64 from the rows');
+  const cols = { target: f.target, ...(features ? { features } : {}), ...(exclude ? { exclude } : {}), binaryTarget: Boolean(f.logistic), ...(delimiter ? { delimiter } : {}) };
 
   const engine = await ctx.engine();
   const t0 = performance.now();
@@ -88,27 +102,34 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
   let model: LinearModel | LogisticModel;
   let rows: number;
   let names: string[];
+  let delimiterUsed: string;
+  let rank: RankMetrics | undefined;
+  let warnings: string[] = [];
   if (f.logistic) {
     const t = await readCsv(file, cols, (_r, bytes) => bar?.update(mib(bytes)));
     bar?.stop();
     rows = t.rows;
     names = t.features;
+    delimiterUsed = t.delimiter;
     const y = t.y!;
     let pos = 0;
     for (let i = 0; i < y.length; i++) pos += y[i];
-    if (pos === 0 || pos === y.length) throw usage(`--logistic needs both classes, but every '${f.target}' value is ${pos === 0 ? 0 : 1}`);
+    // One class only is bad data (nothing to model), not a bad flag.
+    if (pos === 0 || pos === y.length) throw inputError(`${basename(file)}: every '${f.target}' value is ${pos === 0 ? 0 : 1}; logistic regression needs rows of both classes`, 'E_INPUT');
     try {
       model = fitLogistic(engine, t.X, y, { ridge, intercept: f.intercept });
     } catch (e) {
-      throw cliFitError(e, names);
+      throw cliFitError(e, names, isSlimfitError(e, 'E_SEPARATION') ? separationHelp(t.X, y, names) : undefined);
     }
+    rank = trainingRankMetrics(model, t.X, y);
+    warnings = degenerateFitWarnings(model, t.X, y, names);
   } else {
     let acc: LinearAccumulator | undefined;
     const info = await streamCsv(
       file,
       cols,
       (c) => {
-        acc ??= linearAccumulator(engine, c.X.cols, { intercept: f.intercept });
+        acc ??= linearAccumulator(engine, c.X.cols, { intercept: f.intercept, ...(f.accurate ? { accuracy: 'accurate' as const } : {}) });
         acc.add(c.X, c.y!);
         bar?.update(mib(c.bytesSoFar));
       },
@@ -117,6 +138,7 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
     bar?.stop();
     rows = info.rows;
     names = info.features;
+    delimiterUsed = info.delimiter;
     try {
       model = acc!.fit({ ridge });
     } catch (e) {
@@ -135,25 +157,42 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
   };
   const bytes = await writeModel(f.output, { kind: 'float', model, meta });
 
-  const se = model.stats.stdErrors;
-  const coefRows = names.map((n, j) => ({ feature: n, coef: model.coef[j], stdError: se[j] }));
+  const table = coefficientRows(model, names, logistic);
+  const statName = logistic ? 'zValue' : 'tValue';
+  const coefJson = (r: (typeof table.rows)[number]) => ({ feature: r.feature, coef: r.coef, stdError: r.stdError, [statName]: r.statistic, pValue: r.pValue });
   const stat1 = logistic
-    ? { iterations: (model as LogisticModel).stats.iterations, converged: (model as LogisticModel).stats.converged, deviance: (model as LogisticModel).stats.deviance, aic: (model as LogisticModel).stats.aic }
-    : { rSquared: (model as LinearModel).stats.rSquared as number, residualSd: (model as LinearModel).stats.residualSd as number, method: (model as LinearModel).stats.method };
-  ctx.result({ command: 'fit', output: f.output, bytes, task: meta.task, rows, features: names, intercept: model.intercept, coefficients: coefRows, stats: stat1, ms });
+    ? { iterations: (model as LogisticModel).stats.iterations, converged: (model as LogisticModel).stats.converged, deviance: (model as LogisticModel).stats.deviance, nullDeviance: (model as LogisticModel).stats.nullDeviance, aic: (model as LogisticModel).stats.aic }
+    : { rSquared: (model as LinearModel).stats.rSquared as number, residualSd: (model as LinearModel).stats.residualSd as number, dof: (model as LinearModel).stats.dof, method: (model as LinearModel).stats.method };
+  ctx.result({
+    command: 'fit',
+    output: f.output,
+    bytes,
+    task: meta.task,
+    rows,
+    features: names,
+    delimiter: delimiterUsed,
+    intercept: model.intercept,
+    ...(table.intercept ? { interceptStdError: table.intercept.stdError, [`intercept${logistic ? 'Z' : 'T'}Value`]: table.intercept.statistic, interceptPValue: table.intercept.pValue } : {}),
+    coefficients: table.rows.map(coefJson),
+    stats: stat1,
+    ...(rank ? { training: rank } : {}),
+    warnings,
+    ms,
+  });
 
+  if (delimiterUsed !== ',' && f.delimiter === undefined) ctx.note(`read ${basename(file)} as ${delimiterUsed === '\t' ? 'tab' : delimiterUsed}-separated (detected from the header row; --delimiter sets it)`);
   const head = logistic
-    ? `logistic regression (IRLS, ${stat1.iterations} iterations${(stat1 as { converged: boolean }).converged ? '' : ', NOT converged'}), deviance ${(stat1 as { deviance: number }).deviance.toFixed(1)}, AIC ${(stat1 as { aic: number }).aic.toFixed(1)}`
+    ? `logistic regression (IRLS, ${(stat1 as { iterations: number }).iterations} iterations${(stat1 as { converged: boolean }).converged ? '' : ', NOT converged'}), deviance ${(stat1 as { deviance: number }).deviance.toFixed(1)}, AIC ${(stat1 as { aic: number }).aic.toFixed(1)}`
     : `least squares (${(stat1 as { method: string }).method}), R² ${(stat1 as { rSquared: number }).rSquared.toFixed(4)}, residual SD ${(stat1 as { residualSd: number }).residualSd.toPrecision(4)}`;
   ctx.print(`fitted ${f.target} on ${names.length} features, ${rows} rows: ${head}${ridge > 0 ? `, ridge ${ridge}` : ''}`);
-  const shown = coefRows.slice(0, 25);
-  const tab = textTable(
-    ['feature', 'coef', 'std err', logistic ? 'z' : 't'],
-    [
-      ...(f.intercept ? [['(intercept)', Number(model.intercept).toPrecision(6), '', '']] : []),
-      ...shown.map((r) => [r.feature, r.coef.toPrecision(6), r.stdError.toPrecision(3), (r.coef / r.stdError).toFixed(2)]),
-    ],
-  );
-  ctx.print(tab + (coefRows.length > shown.length ? `\n... ${coefRows.length - shown.length} more (see --json)` : ''));
+  if (rank) ctx.print(`on the training rows: AUC ${rank.auc.toFixed(4)}, Gini ${rank.gini.toFixed(4)}, KS ${rank.ks.toFixed(4)}`);
+  ctx.print(coefficientTable(table, logistic, Boolean(f.all)));
   ctx.print(`wrote ${f.output} (${bytes} bytes) in ${(ms / 1000).toFixed(2)} s`);
+  // A warning is printed even under --quiet (it is about the result, not the work); under --json it is in the result.
+  if (!ctx.json) for (const w of warnings) process.stderr.write(`slimfit: ${yellow('warning')} ${w}\n`);
+}
+
+/** The E_SEPARATION hint in flags: the columns that alone separate the classes, and a ridge that matters. */
+function separationHelp(X: Matrix, y: Float64Array, names: readonly string[]): string {
+  return separationAdvice(separatingColumns(X, y, names), X.rows);
 }

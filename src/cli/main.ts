@@ -9,7 +9,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { batchCommand } from './batch.js';
 import { compressCommand } from './compress.js';
 import { demoCommand } from './demo.js';
-import { EXIT, reportError, red } from './errors.js';
+import { errorLine, EXIT, reportError } from './errors.js';
 import { exportCommand } from './export.js';
 import { cleanupTempFiles, VERSION } from './files.js';
 import { fitCommand } from './fit.js';
@@ -48,7 +48,7 @@ function configure(cmd: Command, state: { json: boolean }): void {
       const sub = cmd.name() === 'slimfit' ? '' : ` ${cmd.name()}`;
       const line = `${str.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim()} (see slimfit${sub} --help)`;
       if (state.json) process.stdout.write(`${JSON.stringify({ ok: false, error: { code: 'E_USAGE', message: line, exitCode: EXIT.USAGE } })}\n`);
-      write(`slimfit: ${red('error')} ${line}\n`);
+      write(`${errorLine('E_USAGE', line)}\n`);
     },
   });
   // Commander checks required options before unknown ones, so `slimfit fit --bogus` would complain about the

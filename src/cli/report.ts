@@ -7,8 +7,8 @@ import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
 import { CompressedLinearModel } from '../compress/compressed-model.js';
 import { compressionReport, type RateDistortionRow } from '../compress/rate-distortion.js';
-import { Ctx, textTable } from './context.js';
-import { readCsv } from './csv.js';
+import { Ctx, signedColumn, textTable } from './context.js';
+import { parseDelimiter, readCsv } from './csv.js';
 import { inputError, usage } from './errors.js';
 import { checkOutputPath, readModel, strippedFileBytes, writeFileAtomic } from './files.js';
 import { lineChart, type ChartSeries } from './svg.js';
@@ -20,6 +20,7 @@ interface ReportFlags {
   target?: string;
   bits: string;
   sparsity: string;
+  delimiter?: string;
 }
 
 export function reportCommand(): Command {
@@ -32,6 +33,7 @@ export function reportCommand(): Command {
     .option('--target <column>', 'target column in --data (default: the one the model was fitted on)')
     .option('--bits <list>', 'bit widths to try', '2,3,4,8')
     .option('--sparsity <list>', 'sparsities to try', '0,0.5,0.75,0.9')
+    .option('--delimiter <c>', "field separator of --data and --calib: ',', ';', 'tab', '|' (default: detected from the header row)")
     .action(async (model: string, flags: ReportFlags, c: Command) => {
       await runReport(Ctx.of(c), model, flags);
     });
@@ -57,9 +59,14 @@ export function seriesName(method: string, sparsity: number): string {
 export interface RdPoint {
   series: string;
   label: string;
+  /** Drawn beside the point: its bit width ('4-bit'), or 'f64' for pruned float64 values. */
+  tag?: string;
   bytes: number;
   metric: number;
 }
+
+/** A point's tag in the plot: its bit width, or 'f64' where the kept values stay float64. */
+export const bitsTag = (bits: number | null | undefined) => (bits === null || bits === undefined ? 'f64' : `${bits}-bit`);
 
 /** The rate-distortion plot shared by `report` and the demo. */
 export function rateDistortionChart(title: string, logistic: boolean, points: RdPoint[], floatMetric: number, subtitle?: string): string {
@@ -67,7 +74,7 @@ export function rateDistortionChart(title: string, logistic: boolean, points: Rd
   for (const p of points) {
     let s = bySeries.get(p.series);
     if (!s) bySeries.set(p.series, (s = { name: p.series, points: [] }));
-    s.points.push({ x: p.bytes, y: p.metric, label: p.label });
+    s.points.push({ x: p.bytes, y: p.metric, label: p.label, ...(p.tag ? { tag: p.tag } : {}) });
   }
   const ms = points.map((p) => p.metric).filter((v) => v > 0);
   const yLog = !logistic && ms.length > 0 && Math.max(...ms) / Math.min(...ms) > 20;
@@ -77,6 +84,7 @@ export function rateDistortionChart(title: string, logistic: boolean, points: Rd
     xLabel: 'bytes',
     yLabel: logistic ? 'AUC on test data (higher is better)' : 'MSE on test data (lower is better)',
     yLog,
+    better: logistic ? 'higher' : 'lower',
     series: [...bySeries.values()],
     reference: { y: floatMetric, label: `float64 model: ${logistic ? 'AUC' : 'MSE'} ${floatMetric.toPrecision(4)}` },
   });
@@ -85,6 +93,7 @@ export function rateDistortionChart(title: string, logistic: boolean, points: Rd
 export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Promise<void> {
   const bits = list('bits', f.bits, (b) => Number.isInteger(b) && b >= 2 && b <= 8, 'integers 2..8');
   const sparsity = list('sparsity', f.sparsity, (s) => s >= 0 && s < 1, 'fractions in [0, 1)');
+  const delimiter = f.delimiter !== undefined ? { delimiter: parseDelimiter(f.delimiter) } : {};
   if (f.output !== undefined && !f.output.toLowerCase().endsWith('.svg')) throw usage(`-o must name an .svg file, got '${f.output}'`);
   if (f.output !== undefined) checkOutputPath(f.output);
   if (f.calib !== undefined && resolve(f.calib) === resolve(f.data)) throw usage('--calib and --data are the same file: calibrating on the test data would flatter GPTQ');
@@ -94,8 +103,8 @@ export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Pr
   const target = f.target ?? src.meta.target;
   if (!target) throw usage('the model does not record its target column: add --target');
   const engine = await ctx.engine();
-  const test = await readCsv(f.data, { target, features: src.meta.features, binaryTarget: logistic });
-  const calib = f.calib !== undefined ? (await readCsv(f.calib, { features: src.meta.features })).X : undefined;
+  const test = await readCsv(f.data, { target, features: src.meta.features, binaryTarget: logistic, ...delimiter });
+  const calib = f.calib !== undefined ? (await readCsv(f.calib, { features: src.meta.features, ...delimiter })).X : undefined;
   const t0 = performance.now();
   const rows: RateDistortionRow[] = compressionReport(engine, src.model, test.X, test.y!, {
     bits: [...bits].sort((a, b) => b - a),
@@ -111,7 +120,7 @@ export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Pr
 
   let svgPath: string | undefined;
   if (f.output !== undefined) {
-    const points: RdPoint[] = rows.slice(1).map((r) => ({ series: seriesName(r.method, r.sparsity), label: rowName(r), bytes: r.bytes, metric: metric(r) }));
+    const points: RdPoint[] = rows.slice(1).map((r) => ({ series: seriesName(r.method, r.sparsity), label: rowName(r), tag: bitsTag(r.bits), bytes: r.bytes, metric: metric(r) }));
     const svg = rateDistortionChart(
       `${basename(modelPath)}: ${name} vs bytes`,
       logistic,
@@ -124,10 +133,11 @@ export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Pr
   }
   ctx.result({ command: 'report', model: modelPath, data: f.data, task: src.meta.task, testRows: test.rows, metric: name, rows, svg: svgPath ?? null, ms });
   ctx.print(`${basename(modelPath)} (${src.meta.task}, ${src.meta.features.length} features) on ${test.rows} rows of ${basename(f.data)}:`);
+  const deltas = signedColumn(rows.map((r) => (r.method === 'float' ? NaN : r.deltaVsFloat)));
   ctx.print(
     textTable(
       ['method', 'bits', 'sparsity', 'bytes', 'file bytes', 'ratio', name, 'change vs float', 'output MSE vs float'],
-      rows.map((r) => [
+      rows.map((r, i) => [
         r.method,
         r.bits === null ? 'float64' : String(r.bits),
         `${Math.round(r.sparsity * 100)}%`,
@@ -135,7 +145,7 @@ export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Pr
         String(r.fileBytes),
         `${r.ratio.toFixed(1)}x`,
         metric(r).toFixed(4),
-        r.method === 'float' ? '-' : signed(r.deltaVsFloat),
+        r.method === 'float' ? '-' : deltas[i],
         r.method === 'float' ? '-' : r.outputMse.toExponential(2),
       ]),
     ),
@@ -143,9 +153,4 @@ export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Pr
   ctx.print('bytes: the coefficients as stored; file bytes: the whole .slim as `compress --strip` writes it (header, feature names, checksum).');
   if (!calib) ctx.print('(rtn only: add --calib train.csv for the Hessian-aware GPTQ / OBS rows)');
   if (svgPath) ctx.print(`wrote ${svgPath}`);
-}
-
-export function signed(v: number): string {
-  if (v === 0) return '0';
-  return `${v > 0 ? '+' : ''}${Math.abs(v) >= 0.01 ? v.toFixed(4) : v.toExponential(2)}`;
 }

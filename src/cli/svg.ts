@@ -1,9 +1,11 @@
 /**
  * A small, dependency-free SVG line chart for rate-distortion plots: x =
- * bytes (log scale by default), y = the quality metric, one coloured line
- * with markers per method, a dashed reference line (the float model), a
- * legend. Standalone SVG 1.1 (no scripts, no external fonts), so it opens in
- * any browser and embeds in Markdown.
+ * bytes (log scale by default), y = the quality metric, one line per method
+ * (a distinct colour and marker each) through its best point at each x,
+ * points labelled (e.g. by bit width), a dashed reference line (the float
+ * model), round tick values at readable spacing, and a legend sized to its
+ * longest name. Standalone SVG 1.1 (no scripts, no external fonts), so it
+ * opens in any browser and embeds in Markdown.
  */
 
 export interface ChartPoint {
@@ -11,6 +13,8 @@ export interface ChartPoint {
   y: number;
   /** Shown in the point's <title> tooltip. */
   label?: string;
+  /** A short text drawn beside the marker (e.g. '4-bit'). */
+  tag?: string;
 }
 
 export interface ChartSeries {
@@ -31,11 +35,21 @@ export interface LineChartOptions {
   reference?: { y: number; label: string };
   /** A second line under the title. */
   subtitle?: string;
+  /**
+   * Which way is better on y: a series' line joins its best point at each x
+   * (the others at that x are markers only), so points at equal x never
+   * zig-zag. Default: higher.
+   */
+  better?: 'higher' | 'lower';
   width?: number;
   height?: number;
 }
 
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
+/** Width of one character at font-size 11 in Helvetica / Arial, a little generous (digits are 6.1 px, capitals up to 7.9). */
+export const CHAR_WIDTH = 6.6;
+/** The least distance between two tick labels on the x axis, in px. */
+const MIN_TICK_GAP = 30;
 const MARKERS = ['circle', 'square', 'triangle', 'diamond'] as const;
 
 export const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -54,17 +68,25 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
-/** Decade ticks for a log axis over [lo, hi] (values, not logs); adds 2 and 5 when the span is under 2 decades. */
-export function logTicks(lo: number, hi: number): number[] {
+/**
+ * Round ticks for a log axis over [lo, hi] (values, not logs): the decades,
+ * then each multiple 2, 5, then 3, 4, 6, 8, then 1.5, 2.5, 7, 9 of them that
+ * keeps `minGap` (a fraction of the axis) from its neighbours. Never fewer
+ * than two: a span too narrow for them gets linear round ticks.
+ */
+export function logTicks(lo: number, hi: number, minGap = 0.08): number[] {
   const a = Math.floor(Math.log10(lo));
   const b = Math.ceil(Math.log10(hi));
-  const mult = b - a <= 2 ? [1, 2, 5] : [1];
-  const out: number[] = [];
-  for (let e = a; e <= b; e++) for (const m of mult) {
-    const v = m * 10 ** e;
-    if (v >= lo * 0.999 && v <= hi * 1.001) out.push(+v.toPrecision(6));
-  }
-  return out.length >= 2 ? out : [lo, hi];
+  const span = Math.log10(hi) - Math.log10(lo);
+  const kept: number[] = [];
+  const fits = (v: number) => kept.every((k) => Math.abs(Math.log10(v) - Math.log10(k)) / span >= minGap);
+  for (const m of [1, 2, 5, 3, 4, 6, 8, 1.5, 2.5, 7, 9])
+    for (let e = a; e <= b; e++) {
+      const v = +(m * 10 ** e).toPrecision(6);
+      if (v >= lo * 0.999 && v <= hi * 1.001 && fits(v)) kept.push(v);
+    }
+  kept.sort((x, y) => x - y);
+  return kept.length >= 2 ? kept : niceTicks(lo, hi, 4).filter((v) => v > 0);
 }
 
 function marker(kind: (typeof MARKERS)[number], x: number, y: number, color: string): string {
@@ -82,7 +104,8 @@ function marker(kind: (typeof MARKERS)[number], x: number, y: number, color: str
 
 export function lineChart(o: LineChartOptions): string {
   const W = o.width ?? 820;
-  const legendW = 190;
+  // The legend takes what its longest name needs (marker 30 px + text + margin), so no name is cut off.
+  const legendW = Math.max(150, Math.ceil(30 + CHAR_WIDTH * Math.max(0, ...o.series.map((s) => s.name.length)) + 12));
   const H = o.height ?? 460;
   const M = { left: 74, right: 20 + legendW, top: o.subtitle ? 58 : 44, bottom: 52 };
   const xLog = o.xLog ?? true;
@@ -116,7 +139,7 @@ export function lineChart(o: LineChartOptions): string {
   ];
   if (o.subtitle) out.push(`<text x="${M.left}" y="40" fill="#555">${escapeXml(o.subtitle)}</text>`);
   // grid + ticks
-  const xt = xLog ? logTicks(inv(x0, true), inv(x1, true)) : niceTicks(x0, x1);
+  const xt = xLog ? logTicks(inv(x0, true), inv(x1, true), MIN_TICK_GAP / pw) : niceTicks(x0, x1);
   const yt = yLog ? logTicks(inv(y0, true), inv(y1, true)) : niceTicks(y0, y1);
   out.push('<g stroke="#e6e6e6" stroke-width="1">');
   for (const v of xt) out.push(`<line x1="${r1(px(v))}" y1="${M.top}" x2="${r1(px(v))}" y2="${M.top + ph}"/>`);
@@ -137,16 +160,20 @@ export function lineChart(o: LineChartOptions): string {
     out.push(`<line x1="${M.left}" y1="${r1(y)}" x2="${M.left + pw}" y2="${r1(y)}" stroke="#555" stroke-dasharray="5 4"/>`);
     out.push(`<text x="${M.left + pw - 4}" y="${r1(y - 5)}" text-anchor="end" fill="#555">${escapeXml(o.reference.label)}</text>`);
   }
-  // series
+  // series: neighbours differ in colour and in marker shape
+  const better = o.better === 'lower' ? -1 : 1;
   o.series.forEach((s, i) => {
     const color = PALETTE[i % PALETTE.length];
-    const mk = MARKERS[Math.floor(i / PALETTE.length) % MARKERS.length];
-    const sp = s.points.filter((p) => pts.includes(p)).sort((a, b) => a.x - b.x);
+    const mk = MARKERS[i % MARKERS.length];
+    const sp = s.points.filter((p) => pts.includes(p)).sort((a, b) => a.x - b.x || better * (b.y - a.y));
+    // The line joins the best point at each x (the first after the sort); the others are markers only.
+    const line = sp.filter((p, k) => k === 0 || p.x !== sp[k - 1].x);
     out.push(`<g><title>${escapeXml(s.name)}</title>`);
-    if (sp.length > 1) out.push(`<polyline points="${sp.map((p) => `${r1(px(p.x))},${r1(py(p.y))}`).join(' ')}" fill="none" stroke="${color}" stroke-width="1.8"/>`);
+    if (line.length > 1) out.push(`<polyline points="${line.map((p) => `${r1(px(p.x))},${r1(py(p.y))}`).join(' ')}" fill="none" stroke="${color}" stroke-width="1.8"/>`);
     for (const p of sp) {
       const tip = `${p.label ?? s.name}: ${fmt(p.x)} bytes, ${fmt(p.y)}`;
       out.push(`<g><title>${escapeXml(tip)}</title>${marker(mk, px(p.x), py(p.y), color)}</g>`);
+      if (p.tag) out.push(`<text x="${r1(px(p.x) + 6)}" y="${r1(py(p.y) - 5)}" font-size="9" fill="${color}">${escapeXml(p.tag)}</text>`);
     }
     out.push('</g>');
     const ly = M.top + 8 + 18 * i;
