@@ -71,6 +71,9 @@ const ROWS: Record<string, Row[]> = {
     { key: 'sparsty', suggest: 'sparsity', call: (e) => core.compressModel(e, lin, { prune: { sparsty: 0.5 } } as never) },
   ],
   compressionReport: [{ key: 'method', suggest: 'methods', call: (e) => core.compressionReport(e, lin, X, y, { method: ['rtn'] } as never) }],
+  toONNX: [{ key: 'precison', suggest: 'precision', call: (e) => core.toONNX(core.fitLinear(e, X, y), { precison: 'float32' } as never) }],
+  toDequantizedSafetensors: [{ key: 'feature', suggest: 'features', call: (e) => core.toDequantizedSafetensors(core.fitLinear(e, X, y), { feature: ['a', 'b'] } as never) }],
+  slimFileBytes: [{ key: 'strp', suggest: 'strip', call: () => core.slimFileBytes({ kind: 'tensors', tensors: { w: W } }, { strp: true } as never) }],
   encodeSlim: [
     { key: 'feature', suggest: 'features', call: () => core.encodeSlim({ kind: 'tensors', tensors: { w: W } }, { feature: ['a'] } as never) },
     { key: 'create', suggest: 'created', call: () => core.encodeSlim({ kind: 'tensors', tensors: { w: W } }, { provenance: { create: '2020-01-01' } } as never) },

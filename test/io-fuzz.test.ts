@@ -64,6 +64,11 @@ const slimSeeds: Uint8Array[] = [
     },
     { provenance: { created } },
   ),
+  // the same header members in format version 1, and a stripped version 2 file (no provenance, no statistics)
+  await encodeSlim({ kind: 'linear', model: linear }, { provenance: { created, source: 'x.csv' }, features: ['a', 'b', 'c', 'd'], formatVersion: 1 }),
+  await encodeSlim({ kind: 'compressed-linear', model: e.compressModel(wide, { quantize: { bits: 4, scheme: 'affine', granularity: { block: 8 } }, prune: { sparsity: 0.5 } }) }, { provenance: { created }, formatVersion: 1 }),
+  await encodeSlim({ kind: 'tensors', tensors: { dense: Int16Array.of(1, -2, 3), q: quantize(e, w, { bits: 3, scheme: 'affine', granularity: { block: 8 } }) } }, { provenance: { created }, formatVersion: 1 }),
+  await encodeSlim({ kind: 'logistic', model: logistic }, { strip: true, features: ['a', 'b', 'c', 'd'] }),
 ];
 
 const safetensorsSeeds: Uint8Array[] = [
@@ -286,7 +291,7 @@ function checkSafetensors(bytes: Uint8Array, mustRefuse = false): Promise<'decod
 }
 
 describe('decoder fuzzing (fixed seed)', () => {
-  it('.slim: 1,500 mutants of 6 valid files, each refused with a named E_FORMAT or round-tripping', async () => {
+  it('.slim: 1,500 mutants of 10 valid files (format versions 1 and 2, one stripped), each refused with a named E_FORMAT or round-tripping', async () => {
     const outcomes = { decoded: 0, refused: 0 };
     for (const f of slimSeeds) expect(await checkSlim(f)).toBe('decoded');
     await fc.assert(

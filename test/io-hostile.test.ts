@@ -53,7 +53,16 @@ const logisticFile = parseSlim(await encodeSlim({ kind: 'logistic', model: logis
 const two = new LinearModel({ d: 8, outputs: 2, coef: Float64Array.from({ length: 16 }, () => z()), intercept: Float64Array.of(1, 2), fitIntercept: true, stats: {} as never });
 const compressedFile = parseSlim(await encodeSlim({ kind: 'compressed-linear', model: e.compressModel(two, { prune: { sparsity: 0.5 } }) }, { provenance: { created } }));
 
-const tensorAt = (p: SlimParts, name: string): number => (p.header.tensors as { name: string; offsets: number[] }[]).find((t) => t.name === name)!.offsets[0];
+const DTYPE_BYTES: Record<string, number> = { F64: 8, F32: 4, I32: 4, U32: 4, I16: 2, U16: 2, I8: 1, U8: 1 };
+/** Where tensor `name` starts in the data section: its offsets (version 1), or the sizes of the tensors before it (version 2 packs them in table order). */
+const tensorAt = (p: SlimParts, name: string): number => {
+  let off = 0;
+  for (const t of p.header.tensors as { name: string; dtype: string; shape: number[]; offsets?: number[] }[]) {
+    if (t.name === name) return t.offsets ? t.offsets[0] : off;
+    off += DTYPE_BYTES[t.dtype] * t.shape.reduce((a, b) => a * b, 1);
+  }
+  throw new Error(`no tensor ${name}`);
+};
 const withF64 = (p: SlimParts, name: string, index: number, v: number): SlimParts => {
   const q = structuredClone(p);
   new DataView(q.data.buffer).setFloat64(tensorAt(q, name) + 8 * index, v, true);

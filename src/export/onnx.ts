@@ -8,7 +8,9 @@ import { SlimfitError } from '../errors.js';
 import { LinearModel } from '../fit/model.js';
 import { LogisticModel } from '../fit/logistic-model.js';
 import { SLIMFIT_VERSION } from '../io/version.js';
-import { describeValue, toOptions } from '../validate.js';
+import { checkOptions, optionKeys } from '../options.js';
+import { describeValue } from '../validate.js';
+import type { DequantizedSafetensorsOptions } from './safetensors-dequantized.js';
 import { encodeModel } from './onnx-encode.js';
 import { buildGraph, type BuiltGraph, type GraphSpec, type ONNXExportable, type ONNXPrecision } from './onnx-graph.js';
 
@@ -38,9 +40,9 @@ export interface ToONNXOptions {
   metadata?: Record<string, string>;
 }
 
-const OPTION_NAMES = ['logistic', 'features', 'targets', 'provenance', 'precision', 'sparse', 'metadata'];
+const OPTION_NAMES = /* @__PURE__ */ optionKeys<ToONNXOptions>()(['logistic', 'features', 'targets', 'provenance', 'precision', 'sparse', 'metadata']);
 /** The options that describe the model rather than its ONNX encoding. */
-export const MODEL_OPTION_NAMES = ['logistic', 'features', 'targets', 'provenance'];
+export const MODEL_OPTION_NAMES = /* @__PURE__ */ optionKeys<DequantizedSafetensorsOptions>()(['logistic', 'features', 'targets', 'provenance']);
 
 /** What toONNX takes: a model, or decodeSlim's result (a "tensors" file is refused: it holds no model). */
 export type ONNXInput = ONNXExportable | ONNXSource | { kind: 'tensors' };
@@ -65,9 +67,8 @@ function names(v: unknown, count: number, what: string): string[] {
 }
 
 /** Resolves the arguments into a GraphSpec (the graph builder's input); E_SHAPE / E_RANGE on bad arguments. */
-export function onnxSpec(input: ONNXInput, options?: ToONNXOptions, allowed = OPTION_NAMES, fn = 'toONNX'): GraphSpec {
-  const o = toOptions(options, `${fn} options`);
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) throw new SlimfitError('E_RANGE', `${fn}: unknown option ${JSON.stringify(k)}; expected one of ${allowed.join(', ')}`);
+export function onnxSpec(input: ONNXInput, options?: ToONNXOptions, allowed: readonly string[] = OPTION_NAMES, fn = 'toONNX'): GraphSpec {
+  const o = checkOptions(fn, options, allowed);
   if (typeof input === 'object' && input !== null && 'kind' in input && input.kind === 'tensors') throw new SlimfitError('E_SHAPE', 'a "tensors" .slim file holds no model to export');
   const source = isSource(input) ? input : undefined;
   const model: unknown = source ? source.model : input;

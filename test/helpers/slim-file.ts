@@ -1,10 +1,16 @@
 /**
  * An independent .slim reader and writer for tests that build files the
  * library would not write: parse a file into preamble fields, header JSON
- * and data section; build one back (preamble, space-padded header, data,
- * CRC-32C straight from hash-wasm), optionally from raw header text.
+ * and data section; build one back in the same format version, optionally
+ * from raw header text (version 1: preamble, space-padded header, data;
+ * version 2: preamble, the header deflated by node:zlib against the
+ * dictionary, data), with the CRC-32C straight from hash-wasm.
  */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { crc32 } from 'hash-wasm';
+import { HEADER_DICTIONARY } from '../../src/io/slim-v2-dictionary.js';
+
+const DICT = HEADER_DICTIONARY;
 
 export interface SlimParts {
   major: number;
@@ -19,6 +25,15 @@ export async function crc32c(b: Uint8Array): Promise<number> {
 
 export function parseSlim(file: Uint8Array): SlimParts {
   const v = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  if (v.getUint16(8, true) === 2) {
+    const Z = v.getUint32(16, true);
+    return {
+      major: 2,
+      minor: v.getUint16(10, true),
+      header: JSON.parse(inflateRawSync(file.subarray(20, 20 + Z), { dictionary: DICT }).toString('utf8')) as Record<string, unknown>,
+      data: file.slice(20 + Z, file.length - 4),
+    };
+  }
   const H = v.getUint32(12, true);
   const D = v.getUint32(16, true);
   return {
@@ -32,6 +47,20 @@ export function parseSlim(file: Uint8Array): SlimParts {
 /** `headerText` replaces the JSON of `p.header` (e.g. to repeat a key, which JSON.stringify cannot). */
 export async function buildSlim(p: SlimParts, headerText?: string): Promise<Uint8Array> {
   const json = new TextEncoder().encode(headerText ?? JSON.stringify(p.header));
+  if (p.major === 2) {
+    const z = deflateRawSync(json, { dictionary: DICT, level: 9 });
+    const out = new Uint8Array(20 + z.length + p.data.length + 4);
+    const v = new DataView(out.buffer);
+    out.set([0x89, 0x53, 0x4c, 0x49, 0x4d, 0x0d, 0x0a, 0x1a]);
+    v.setUint16(8, 2, true);
+    v.setUint16(10, p.minor, true);
+    v.setUint32(12, json.length, true);
+    v.setUint32(16, z.length, true);
+    out.set(z, 20);
+    out.set(p.data, 20 + z.length);
+    v.setUint32(out.length - 4, await crc32c(out.subarray(0, out.length - 4)), true);
+    return out;
+  }
   const H = Math.ceil((24 + json.length) / 16) * 16 - 24;
   const out = new Uint8Array(24 + H + p.data.length + 4);
   const v = new DataView(out.buffer);
