@@ -55,6 +55,7 @@ export {
   SparseTensor,
   CompressedLinearModel,
   auc,
+  type ModelTask,
   type SparseFormat,
   type PruneSpec,
   type ThresholdSpec,

@@ -101,7 +101,7 @@ const z = normal(rng(9));
 const big = new LinearModel({ d: 40, outputs: 2, coef: Float64Array.from({ length: 80 }, () => z()), intercept: Float64Array.of(1, 2), fitIntercept: true, stats: {} as never });
 const compressedFile = await encodeSlim({ kind: 'compressed-linear', model: e.compressModel(big, { quantize: { bits: 4, scheme: 'affine', granularity: { block: 8 } }, prune: { sparsity: 0.5 } }) });
 const wide = new LinearModel({ d: 200, outputs: 2, coef: Float64Array.from({ length: 400 }, () => z()), intercept: Float64Array.of(1, 2), fitIntercept: true, stats: {} as never });
-const csrFile = await encodeSlim({ kind: 'compressed-logistic', model: e.compressModel(wide, { quantize: { bits: 6 }, prune: { sparsity: 0.99 } }) });
+const csrFile = await encodeSlim({ kind: 'compressed-linear', model: e.compressModel(wide, { quantize: { bits: 6 }, prune: { sparsity: 0.99 } }) });
 
 describe('.slim: damaged bytes', () => {
   it('the untouched files decode', async () => {

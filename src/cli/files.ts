@@ -113,7 +113,7 @@ interface CliOptions extends Record<string, unknown> {
 }
 
 function slimKind(m: SlimModel): SlimContent {
-  if (m.kind === 'compressed') return { kind: m.meta.task === 'logistic' ? 'compressed-logistic' : 'compressed-linear', model: m.model };
+  if (m.kind === 'compressed') return { kind: m.model.task === 'logistic' ? 'compressed-logistic' : 'compressed-linear', model: m.model };
   return m.model instanceof LogisticModel ? { kind: 'logistic', model: m.model } : { kind: 'linear', model: m.model as LinearModel };
 }
 

@@ -7,6 +7,6 @@ export type { Calibration } from './calibrate.js';
 export { quantizeGPTQ, type GPTQOptions, type GPTQReport, type GPTQResult, type GPTQGranularity } from './gptq.js';
 export { pruneSparseGPT, type SparseGPTOptions, type SparseGPTReport, type SparseGPTResult } from './sparsegpt.js';
 export { compressModel, type CompressModelOptions, type LinearModelLike } from './model.js';
-export { CompressedLinearModel, type CompressedModelReport } from './compressed-model.js';
+export { CompressedLinearModel, type CompressedModelReport, type ModelTask } from './compressed-model.js';
 export { calibrationHessian, type CalibrationHessian } from './calib-hessian.js';
 export { compressionReport, auc, type CompressionReportOptions, type RateDistortionRow } from './rate-distortion.js';

@@ -9,6 +9,7 @@ import type { Engine } from '../engine/engine.js';
 import { toMatrix, toVector, type MatrixInput } from '../validate.js';
 import { calibrationHessian } from './calib-hessian.js';
 import { compressModel, type CompressModelOptions, type LinearModelLike } from './model.js';
+import type { CompressedLinearModel } from './compressed-model.js';
 
 export interface CompressionReportOptions {
   /** Bit widths (2..8); null = keep float64 values (pruning only). Default [2, 3, 4, 8]. */
@@ -75,7 +76,9 @@ export function compressionReport(engine: Engine, model: LinearModelLike, Xtest:
   const methods = opts.methods ?? (opts.X !== undefined || opts.H !== undefined ? ['rtn', 'gptq'] : ['rtn']);
 
   const hessian = opts.X !== undefined && methods.includes('gptq') ? calibrationHessian(engine, model, opts.X, logistic) : undefined;
-  const floatOut = compressModel(engine, model).predict(Xt); // float64 coefficients: the model itself
+  // AUC ranks logits; MSE compares values: the linear predictor of either task.
+  const scores = (c: CompressedLinearModel) => (c.task === 'logistic' ? c.decisionFunction(Xt) : c.predict(Xt));
+  const floatOut = scores(compressModel(engine, model)); // float64 coefficients: the model itself
   const metric = (out: Float64Array) => {
     if (logistic) return auc(out, y);
     let s = 0;
@@ -103,7 +106,7 @@ export function compressionReport(engine: Engine, model: LinearModelLike, Xtest:
         if (bits !== null) o.quantize = { bits, ...(opts.scheme ? { scheme: opts.scheme } : {}), ...(opts.granularity ? { granularity: opts.granularity } : {}) };
         if (sparsity > 0) o.prune = { sparsity };
         const c = compressModel(engine, model, o);
-        const out = c.predict(Xt);
+        const out = scores(c);
         const v = metric(out);
         rows.push({ method, bits, sparsity, bytes: c.bytes, ratio: floatBytes / c.bytes, [logistic ? 'auc' : 'mse']: v, deltaVsFloat: v - base, outputMse: outputMse(out) });
       }

@@ -21,9 +21,9 @@ import { decodeTensors, encodeTensors, type SlimTensor, type SlimTensorInput } f
 export type SlimContent =
   | { kind: 'linear'; model: LinearModel }
   | { kind: 'logistic'; model: LogisticModel }
-  /** A compressed least-squares model (predict gives the outputs). */
+  /** A compressed least-squares model (model.task 'linear': predict gives the outputs). */
   | { kind: 'compressed-linear'; model: CompressedLinearModel }
-  /** A compressed logistic model (predict gives the linear predictor; apply the sigmoid for probabilities). */
+  /** A compressed logistic model (model.task 'logistic': predict gives labels, predictProba and decisionFunction too). */
   | { kind: 'compressed-logistic'; model: CompressedLinearModel }
   | { kind: 'tensors'; tensors: Record<string, SlimTensorInput> };
 
@@ -47,8 +47,13 @@ export function encodeContent(content: SlimContent, w: TensorWriter): JsonObject
       if (!(content.model instanceof LogisticModel)) throw shapeError('kind "logistic" needs a LogisticModel');
       return { model: writeLogistic(content.model, arraysToTensors(w)) };
     case 'compressed-linear':
-    case 'compressed-logistic':
+    case 'compressed-logistic': {
+      const task = content.kind === 'compressed-logistic' ? 'logistic' : 'linear';
+      if (content.model instanceof CompressedLinearModel && content.model.task !== task) {
+        throw shapeError(`kind "${content.kind}" needs a model compressed from a ${task} model; this one was compressed from a ${content.model.task} model (kind "compressed-${content.model.task}")`);
+      }
       return { model: writeCompressed(content.model, w) };
+    }
     case 'tensors':
       return { objects: encodeTensors(content.tensors, w) };
     default:
@@ -64,7 +69,7 @@ function decodeKind(h: SlimHeader, r: TensorReader): DecodedSlimContent {
       return { kind: 'logistic', model: new LogisticModel(readLogistic(h.model!, arraysFromTensors(r), 'model.')) };
     case 'compressed-linear':
     case 'compressed-logistic':
-      return { kind: h.kind, model: readCompressed(h.model!, r) };
+      return { kind: h.kind, model: readCompressed(h.model!, r, h.kind === 'compressed-logistic' ? 'logistic' : 'linear') };
     case 'tensors':
       return { kind: 'tensors', tensors: decodeTensors(h.objects!, r) };
   }
