@@ -82,5 +82,8 @@ export {
   type CalibrationHessian,
 } from './compress/index.js';
 
+// Raw inputs (categorical, missing, binned columns): the input spec stored with a model.
+export * from './features/index.js';
+
 // Files (.slim, safetensors): encode/decode in memory; Node file helpers are in ./io/files.js.
 export * from './io/index.js';

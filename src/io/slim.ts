@@ -25,6 +25,7 @@ import { contentDims, decodeContent, encodeContent, type DecodedSlimContent, typ
 import { parseHeader, type SlimProvenance } from './slim-header.js';
 import { taggedOrNull } from './tagged-json.js';
 import { SLIMFIT_VERSION } from './version.js';
+import { readInputs, writeInputs, type InputSpec } from '../features/inputs.js';
 
 export type { SlimContent, DecodedSlimContent } from './slim-content.js';
 export type { DenseArray, DenseTensor, SlimTensor, SlimTensorInput } from './slim-tensors.js';
@@ -47,6 +48,11 @@ export interface EncodeSlimOptions {
   features?: string[];
   /** Names of the model's outputs (e.g. the CSV target column). Model kinds: exactly `outputs` names (1 for logistic). */
   targets?: string[];
+  /**
+   * How raw columns become the model's d input columns (categorical levels, bins, missing values);
+   * stored as the header member `inputs`. Its design columns must be the model's d (and `features`, when given).
+   */
+  inputs?: InputSpec;
   /** Free-form results to keep with the file (e.g. { auc: 0.81, mse: 0.02 }); JSON-able, non-finite numbers and typed arrays survive. */
   statistics?: Record<string, unknown>;
 }
@@ -57,6 +63,8 @@ export interface SlimHeaderInfo {
   features: string[] | undefined;
   targets: string[] | undefined;
   statistics: Record<string, unknown> | undefined;
+  /** The input spec, for files written with one (undefined otherwise: the inputs are the d numeric features). */
+  inputs: InputSpec | undefined;
   fileBytes: number;
 }
 
@@ -82,6 +90,15 @@ function provenanceOf(p: SlimProvenanceInput | undefined): SlimProvenance {
   return out;
 }
 
+/** An input spec gives the model's d columns, named as header.features when both are there. */
+function checkInputs(spec: InputSpec, d: number, features: readonly string[] | undefined, fail: (m: string) => SlimfitError): void {
+  if (spec.d !== d) throw fail(`inputs give ${spec.d} design columns but the model has ${d} input columns`);
+  if (features !== undefined) {
+    const j = features.findIndex((f, i) => f !== spec.features[i]);
+    if (j >= 0) throw fail(`inputs name design column ${j} '${spec.features[j]}' but features[${j}] is '${features[j]}'`);
+  }
+}
+
 /**
  * Encodes a model or a set of tensors as a .slim file. Asynchronous only
  * because the CRC-32C comes from a WebAssembly module compiled on first use.
@@ -101,6 +118,12 @@ export async function encodeSlim(content: SlimContent, opts: EncodeSlimOptions =
     if (want !== undefined && names.length !== want) throw new SlimfitError('E_SHAPE', `${key} has ${names.length} names but the model has ${want} ${key === 'features' ? 'input columns' : 'outputs'}`);
     header[key] = names.slice();
   }
+  if (opts.inputs !== undefined) {
+    const spec = writeInputs(opts.inputs);
+    if (dims === undefined) throw new SlimfitError('E_SHAPE', 'inputs apply to a model, not to tensors');
+    checkInputs(opts.inputs, dims.d, header.features as string[] | undefined, (m) => new SlimfitError('E_SHAPE', m));
+    header.inputs = spec;
+  }
   header.provenance = provenanceOf(opts.provenance);
   if (opts.statistics !== undefined) {
     if (!isPlainObject(opts.statistics)) throw new SlimfitError('E_RANGE', 'statistics must be a plain object');
@@ -119,6 +142,13 @@ export async function decodeSlim(input: Uint8Array): Promise<DecodedSlim> {
   return guarded(() => {
     const h = parseHeader(bytes, pre);
     const content = decodeContent(bytes, pre, h);
+    let inputs: InputSpec | undefined;
+    if (h.raw.inputs !== undefined) {
+      const dims = contentDims(content);
+      if (dims === undefined) throw formatError('header.inputs applies to a model, not to tensors');
+      inputs = readInputs(h.raw.inputs);
+      checkInputs(inputs, dims.d, h.features, formatError);
+    }
     return {
       ...content,
       header: {
@@ -127,6 +157,7 @@ export async function decodeSlim(input: Uint8Array): Promise<DecodedSlim> {
         features: h.features,
         targets: h.targets,
         statistics: h.statistics,
+        inputs,
         fileBytes: pre.fileBytes,
       },
     };
