@@ -9,8 +9,21 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parse, CsvError } from 'csv-parse';
+import { isSlimfitError } from '../errors.js';
 import type { Matrix } from '../types.js';
 import { inputError, usage } from './errors.js';
+
+/**
+ * Turns the raw cells of the feature columns (text, in `features` order) into
+ * `width` design values at out[at ..]; false: the row is incomplete. Thrown
+ * SlimfitErrors with `details.column` are reported at the cell's line and column.
+ */
+export interface CellEncoder {
+  /** Called once with the resolved feature columns, before `width` is read. */
+  start?(features: readonly string[]): void;
+  readonly width: number;
+  encode(cells: readonly string[], out: Float64Array, at: number): boolean;
+}
 
 export interface CsvColumns {
   /** The response column; omitted: no y. */
@@ -21,6 +34,12 @@ export interface CsvColumns {
   exclude?: readonly string[];
   /** true: the target must be 0 or 1 (logistic regression). */
   binaryTarget?: boolean;
+  /** Feature cells go through this (text, empty cells) instead of being parsed as numbers. */
+  encoder?: CellEncoder;
+  /** An incomplete row (encoder false): 'drop' it (default) or 'mark' it in CsvChunk.incomplete. */
+  incomplete?: 'drop' | 'mark';
+  /** Columns carried through as text (CsvChunk.kept), e.g. ids. */
+  keep?: readonly string[];
 }
 
 export interface CsvChunk {
@@ -30,6 +49,10 @@ export interface CsvChunk {
   rowsSoFar: number;
   /** Bytes of the file consumed so far (for progress). */
   bytesSoFar: number;
+  /** With incomplete 'mark': 1 for a row the encoder could not complete (its X row is not meaningful). */
+  incomplete?: Uint8Array;
+  /** The `keep` columns' cells, per row. */
+  kept?: string[][];
 }
 
 export interface CsvInfo {
@@ -37,6 +60,8 @@ export interface CsvInfo {
   features: string[];
   target: string | undefined;
   rows: number;
+  /** Rows the encoder left out (incomplete 'drop'); not counted in `rows`. */
+  dropped: number;
   bytes: number;
 }
 
@@ -165,9 +190,22 @@ export async function streamCsv(file: string, cols: CsvColumns, onChunk: (c: Csv
   let ybuf = new Float64Array(0);
   let k = 0;
   let rows = 0;
+  let dropped = 0;
+  const enc = cols.encoder;
+  let cells: string[] = [];
+  let keepIdx: number[] = [];
+  let kept: string[][] | undefined;
+  let mark: Uint8Array | undefined;
   const flush = () => {
     if (k === 0) return;
-    onChunk({ X: { rows: k, cols: d, data: buf.subarray(0, k * d) }, y: targetIdx >= 0 ? ybuf.subarray(0, k) : undefined, rowsSoFar: rows, bytesSoFar: bytes });
+    onChunk({
+      X: { rows: k, cols: d, data: buf.subarray(0, k * d) },
+      y: targetIdx >= 0 ? ybuf.subarray(0, k) : undefined,
+      rowsSoFar: rows,
+      bytesSoFar: bytes,
+      ...(mark ? { incomplete: mark.subarray(0, k) } : {}),
+      ...(kept ? { kept: kept.slice(0, k) } : {}),
+    });
     k = 0;
   };
   try {
@@ -176,18 +214,48 @@ export async function streamCsv(file: string, cols: CsvColumns, onChunk: (c: Csv
       if (header === undefined) {
         header = record;
         ({ features, featureIdx, targetIdx } = resolveColumns(file, header, cols));
-        d = features.length;
+        enc?.start?.(features);
+        d = enc ? enc.width : features.length;
+        cells = new Array<string>(featureIdx.length);
+        if (cols.keep) {
+          const h = header;
+          keepIdx = cols.keep.map((c) => {
+            const i = h.indexOf(c);
+            if (i < 0) throw inputError(`${name} has no column '${c}' to keep${suggest(c, h)}; its columns are: ${listColumns(h)}`, 'E_COLUMN');
+            return i;
+          });
+          kept = new Array<string[]>(chunkRows);
+        }
+        if (cols.incomplete === 'mark') mark = new Uint8Array(chunkRows);
         buf = new Float64Array(chunkRows * d);
         ybuf = new Float64Array(chunkRows);
         continue;
       }
       const line = info.lines;
-      for (let j = 0; j < d; j++) {
-        const raw = record[featureIdx[j]];
-        const v = Number(raw);
-        if (!NUMBER.test(raw) || !Number.isFinite(v)) throw cellError(file, line, features[j], raw, NUMBER.test(raw) ? OUT_OF_RANGE(raw) : undefined);
-        buf[k * d + j] = v;
+      if (enc) {
+        for (let j = 0; j < featureIdx.length; j++) cells[j] = record[featureIdx[j]];
+        let complete: boolean;
+        try {
+          complete = enc.encode(cells, buf, k * d);
+        } catch (e) {
+          const column = isSlimfitError(e) ? (e.details as { column?: unknown } | undefined)?.column : undefined;
+          if (typeof column !== 'string') throw e;
+          throw inputError(`${name} line ${line}, column '${column}': ${(e as { reason: string }).reason}`, 'E_CSV');
+        }
+        if (!complete && cols.incomplete !== 'mark') {
+          dropped++;
+          continue;
+        }
+        if (mark) mark[k] = complete ? 0 : 1;
+      } else {
+        for (let j = 0; j < d; j++) {
+          const raw = record[featureIdx[j]];
+          const v = Number(raw);
+          if (!NUMBER.test(raw) || !Number.isFinite(v)) throw cellError(file, line, features[j], raw, NUMBER.test(raw) ? OUT_OF_RANGE(raw) : undefined);
+          buf[k * d + j] = v;
+        }
       }
+      if (kept) kept[k] = keepIdx.map((i) => record[i]);
       if (targetIdx >= 0) {
         const raw = record[targetIdx];
         const v = Number(raw);
@@ -205,9 +273,9 @@ export async function streamCsv(file: string, cols: CsvColumns, onChunk: (c: Csv
     throw e;
   }
   if (header === undefined) throw inputError(`${name} is empty; expected a header row, then one row per observation`, 'E_CSV');
-  if (rows === 0) throw inputError(`${name} has a header row but no data rows`, 'E_CSV');
+  if (rows === 0) throw inputError(dropped > 0 ? `${name}: every one of its ${dropped} rows has a missing value (--missing drop)` : `${name} has a header row but no data rows`, 'E_CSV');
   flush();
-  return { header, features, target: cols.target, rows, bytes: st.size };
+  return { header, features, target: cols.target, rows, dropped, bytes: st.size };
 }
 
 function csvError(name: string, e: CsvError): Error {

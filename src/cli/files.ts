@@ -14,6 +14,7 @@ import type { LinearModel } from '../fit/model.js';
 import { LogisticModel } from '../fit/logistic-model.js';
 import { decodeSlim, encodeSlim, type DecodedSlim, type SlimContent } from '../io/slim.js';
 import { SLIMFIT_VERSION } from '../io/version.js';
+import type { InputSpec } from '../features/inputs.js';
 import { CliError, EXIT, inputError, writeProblem } from './errors.js';
 
 export const VERSION = SLIMFIT_VERSION;
@@ -34,6 +35,8 @@ export interface ModelMeta {
   recipeDigest?: string;
   /** Results kept in the header's `statistics` (written only; e.g. the demo's test AUC / MSE). */
   statistics?: Record<string, unknown>;
+  /** How raw CSV columns become `features` (fit --categorical / --bins / --missing); kept by compress. */
+  inputs?: InputSpec;
 }
 
 export type SlimModel =
@@ -127,6 +130,7 @@ export async function encodeModel(m: SlimModel): Promise<Uint8Array> {
     ...(m.meta.target !== null && outputs === 1 ? { targets: [m.meta.target] } : {}),
     provenance: { ...(m.meta.inputDigest ? { inputDigest: m.meta.inputDigest } : {}), ...(m.meta.inputName ? { source: m.meta.inputName } : {}), options },
     ...(m.meta.statistics ? { statistics: m.meta.statistics } : {}),
+    ...(m.meta.inputs ? { inputs: m.meta.inputs } : {}),
   });
 }
 
@@ -146,6 +150,7 @@ function metaOf(d: DecodedSlim): ModelMeta {
   if (d.header.provenance.inputDigest) meta.inputDigest = d.header.provenance.inputDigest;
   if (d.header.provenance.source) meta.inputName = d.header.provenance.source;
   if (typeof recipeDigest === 'string') meta.recipeDigest = recipeDigest;
+  if (d.header.inputs) meta.inputs = d.header.inputs;
   return meta;
 }
 
