@@ -171,7 +171,7 @@ function cellError(file: string, line: number, column: string, raw: string, why?
  * the end). Resolves with what was read. Errors: E_CSV (line and column),
  * E_COLUMN (lists the columns that exist), or Node's ENOENT / EACCES.
  */
-export async function streamCsv(file: string, cols: CsvColumns, onChunk: (c: CsvChunk) => void, chunkRows = 65536): Promise<CsvInfo> {
+export async function streamCsv(file: string, cols: CsvColumns, onChunk: (c: CsvChunk) => void | Promise<void>, chunkRows = 65536): Promise<CsvInfo> {
   const st = await stat(file);
   if (st.isDirectory()) throw inputError(`${file} is a directory; expected a CSV file`);
   const name = basename(file);
@@ -196,9 +196,10 @@ export async function streamCsv(file: string, cols: CsvColumns, onChunk: (c: Csv
   let keepIdx: number[] = [];
   let kept: string[][] | undefined;
   let mark: Uint8Array | undefined;
-  const flush = () => {
+  // A chunk handler that returns a promise (a write) is awaited before reading on: memory stays flat.
+  const flush = async () => {
     if (k === 0) return;
-    onChunk({
+    await onChunk({
       X: { rows: k, cols: d, data: buf.subarray(0, k * d) },
       y: targetIdx >= 0 ? ybuf.subarray(0, k) : undefined,
       rowsSoFar: rows,
@@ -265,7 +266,7 @@ export async function streamCsv(file: string, cols: CsvColumns, onChunk: (c: Csv
       }
       k++;
       rows++;
-      if (k === chunkRows) flush();
+      if (k === chunkRows) await flush();
     }
   } catch (e) {
     input.destroy();
@@ -274,7 +275,7 @@ export async function streamCsv(file: string, cols: CsvColumns, onChunk: (c: Csv
   }
   if (header === undefined) throw inputError(`${name} is empty; expected a header row, then one row per observation`, 'E_CSV');
   if (rows === 0) throw inputError(dropped > 0 ? `${name}: every one of its ${dropped} rows has a missing value (--missing drop)` : `${name} has a header row but no data rows`, 'E_CSV');
-  flush();
+  await flush();
   return { header, features, target: cols.target, rows, dropped, bytes: st.size };
 }
 

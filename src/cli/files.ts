@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { cleanupTempFiles, parseTempName, sha256File, writeFileAtomic as ioWriteFileAtomic, type AtomicWriteOptions as WriteOptions } from '../io/files.js';
+import { cleanupTempFiles, openAtomic, parseTempName, sha256File, writeFileAtomic as ioWriteFileAtomic, type AtomicStream, type AtomicWriteOptions as WriteOptions } from '../io/files.js';
 import { sha256Hex } from '../io/checksum.js';
 import type { CompressedLinearModel } from '../compress/compressed-model.js';
 import { SlimfitError, isSlimfitError } from '../errors.js';
@@ -99,6 +99,24 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string, 
   } catch (e) {
     throw writeError(e, path);
   }
+}
+
+/** src/io's streaming atomic output, with failures as one line about `path`. */
+export async function openOutput(path: string): Promise<AtomicStream> {
+  const wrap = async (p: Promise<void>) => {
+    try {
+      await p;
+    } catch (e) {
+      throw writeError(e, path);
+    }
+  };
+  let out: AtomicStream;
+  try {
+    out = await openAtomic(path);
+  } catch (e) {
+    throw writeError(e, path);
+  }
+  return { write: (t) => wrap(out.write(t)), commit: () => wrap(out.commit()), abort: () => out.abort() };
 }
 
 // ---------------------------------------------------------------- .slim models (src/io/slim.ts)

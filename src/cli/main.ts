@@ -1,5 +1,5 @@
 /**
- * The `slimfit` command: fit, compress, inspect, report, batch, demo.
+ * The `slimfit` command: fit, compress, predict, inspect, report, batch, demo.
  * Exit codes: 0 ok, 1 internal error, 2 bad usage, 3 bad input, 4 numerical
  * failure, 5 batch finished with failures, 130 interrupted.
  */
@@ -13,6 +13,7 @@ import { EXIT, reportError, red } from './errors.js';
 import { cleanupTempFiles, VERSION } from './files.js';
 import { fitCommand } from './fit.js';
 import { inspectCommand } from './inspect.js';
+import { predictCommand } from './predict.js';
 import { reportCommand } from './report.js';
 
 export function buildProgram(): Command {
@@ -31,7 +32,7 @@ wrong column, corrupt file), 4 numerical failure, 5 batch had failures, 130 inte
 
 Start with:  slimfit demo`,
     );
-  for (const cmd of [fitCommand(), compressCommand(), inspectCommand(), reportCommand(), batchCommand(), demoCommand()]) {
+  for (const cmd of [fitCommand(), compressCommand(), predictCommand(), inspectCommand(), reportCommand(), batchCommand(), demoCommand()]) {
     // `slimfit fit --help` also lists --json, --quiet, --debug (they work after the command name too).
     cmd.configureHelp({ showGlobalOptions: true });
     program.addCommand(cmd);
