@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { designMatrix } from '../src/features/encode.js';
+import { InputSpec } from '../src/features/inputs.js';
 import { decodeSlim, type DecodedSlim } from '../src/io/slim.js';
 import { normal, rng } from '../src/random.js';
 import { cliAll, lines } from './cli-fixtures.js';
@@ -55,7 +55,7 @@ async function load(name: string): Promise<Model> {
 
 /** The library's scores for raw rows, through the model's stored input spec; '' for a row it skips. */
 function libraryScores(m: Model, rows: string[][], what: 'value' | 'probability' | 'logit' | 'label', cutoff = 0.5): string[] {
-  const { X, skipped } = designMatrix(m.header.inputs!, rows.map(record));
+  const { X, skipped } = InputSpec.fromSlim(m)!.design(rows.map(record));
   const mdl = m.model as { predict(X: unknown, t?: number): Float64Array; predictProba(X: unknown): Float64Array; decisionFunction(X: unknown): Float64Array };
   const s = what === 'value' ? mdl.predict(X) : what === 'probability' ? mdl.predictProba(X) : what === 'logit' ? mdl.decisionFunction(X) : mdl.predict(X, cutoff);
   const out: string[] = [];
@@ -94,8 +94,9 @@ describe('slimfit predict', () => {
     const j = JSON.parse(lincat.stdout);
     expect(j).toMatchObject({ missing: { income: missing, region: 0 }, droppedRows: missing, rows: train.length - missing });
     const m = await load('logcat.slim');
-    expect(m.header.inputs!.names).toEqual(['x1', 'x2', 'x3', 'x4', 'region', 'income']);
-    expect(m.header.features).toEqual([...m.header.inputs!.features]);
+    const spec = InputSpec.fromSlim(m)!;
+    expect(spec.names).toEqual(['x1', 'x2', 'x3', 'x4', 'region', 'income']);
+    expect(m.header.features).toEqual([...spec.features]);
     expect(m.header.features).toContain('region=north');
     expect(m.header.features).toContain('income:missing');
     expect(m.header.features!.filter((f) => f.startsWith('x1>=')).length).toBe(3);

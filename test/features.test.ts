@@ -108,11 +108,20 @@ describe('input spec', () => {
     const model = e.fitLinear(X, y, { ridge: 1e-6 });
     const bytes = await encodeSlim({ kind: 'linear', model }, { inputs: spec, features: [...spec.features] });
     const back = await decodeSlim(bytes);
-    expect(back.header.inputs?.toJSON()).toEqual(spec.toJSON());
+    const stored = InputSpec.fromSlim(back)!;
+    expect(stored.toJSON()).toEqual(spec.toJSON());
     if (back.kind !== 'linear') throw new Error(back.kind);
-    expect(back.model.predict(designMatrix(back.header.inputs!, raw).X)).toEqual(model.predict(X));
+    expect(back.model.predict(stored.design(raw).X)).toEqual(model.predict(X));
     // no inputs: reads as before
-    expect((await decodeSlim(await encodeSlim({ kind: 'linear', model }))).header.inputs).toBeUndefined();
+    const plain = await decodeSlim(await encodeSlim({ kind: 'linear', model }));
+    expect(plain.header.inputs).toBeUndefined();
+    expect(InputSpec.fromSlim(plain)).toBeUndefined();
+    // a stored spec that does not fit the model, or is malformed: E_FORMAT when read
+    const header = back.header as { inputs: unknown; features: string[] | undefined };
+    expectCode(() => InputSpec.fromSlim({ model: { d: 3 }, header }), 'E_FORMAT');
+    expectCode(() => InputSpec.fromSlim({ model: back.model, header: { ...header, features: header.features!.map((f) => `${f}_`) } }), 'E_FORMAT');
+    expectCode(() => InputSpec.fromSlim({ model: back.model, header: { ...header, inputs: { columns: [{ name: 'age', type: 'numeric', bins: [2, 1] }] } } }), 'E_FORMAT');
+    expectCode(() => InputSpec.fromSlim({ model: back.model, header: { ...header, inputs: 'x' } }), 'E_FORMAT');
     const narrow = new InputSpec([{ name: 'age', type: 'numeric' }]);
     await expect(encodeSlim({ kind: 'linear', model }, { inputs: narrow })).rejects.toMatchObject({ code: 'E_SHAPE' });
     await expect(encodeSlim({ kind: 'linear', model }, { inputs: spec, features: spec.features.map((f) => `${f}_`) })).rejects.toMatchObject({ code: 'E_SHAPE' });

@@ -14,7 +14,7 @@ import type { LinearModel } from '../fit/model.js';
 import { LogisticModel } from '../fit/logistic-model.js';
 import { decodeSlim, encodeSlim, type DecodedSlim, type SlimContent } from '../io/slim.js';
 import { SLIMFIT_VERSION } from '../io/version.js';
-import type { InputSpec } from '../features/inputs.js';
+import { InputSpec } from '../features/inputs.js';
 import { CliError, EXIT, inputError, writeProblem } from './errors.js';
 
 export const VERSION = SLIMFIT_VERSION;
@@ -168,7 +168,8 @@ function metaOf(d: DecodedSlim): ModelMeta {
   if (d.header.provenance.inputDigest) meta.inputDigest = d.header.provenance.inputDigest;
   if (d.header.provenance.source) meta.inputName = d.header.provenance.source;
   if (typeof recipeDigest === 'string') meta.recipeDigest = recipeDigest;
-  if (d.header.inputs) meta.inputs = d.header.inputs;
+  const inputs = InputSpec.fromSlim(d as DecodedSlim & { model?: { d: number } });
+  if (inputs) meta.inputs = inputs;
   return meta;
 }
 
@@ -180,7 +181,12 @@ export async function decodeModel(bytes: Uint8Array, name = 'model'): Promise<Sl
   } catch (e) {
     throw prefixed(e, name);
   }
-  const meta = metaOf(d);
+  let meta: ModelMeta;
+  try {
+    meta = metaOf(d);
+  } catch (e) {
+    throw prefixed(e, name);
+  }
   switch (d.kind) {
     case 'linear':
     case 'logistic':

@@ -52,6 +52,10 @@ export interface CompressedModelReport {
   interceptCorrected?: boolean;
 }
 
+function logisticOnly(what: string): never {
+  throw new SlimfitError('E_RANGE', `${what} needs a logistic model`);
+}
+
 export class CompressedLinearModel {
   /** The model it was compressed from: 'linear' (predict gives values) or 'logistic' (predict gives 0/1 labels). */
   readonly task: ModelTask;
@@ -77,7 +81,7 @@ export class CompressedLinearModel {
 
   /** @internal use compressModel */
   constructor(init: {
-    /** Default 'linear'. A logistic model has one output. */
+    /** Default 'linear'. A logistic model has one output (compressModel and the .slim reader see to it). */
     task?: ModelTask;
     d: number;
     outputs: number;
@@ -96,7 +100,6 @@ export class CompressedLinearModel {
     const { d, outputs: m, keep } = init;
     const n = d * m;
     this.task = init.task ?? 'linear';
-    if (this.task === 'logistic' && m !== 1) throw new SlimfitError('E_SHAPE', `a logistic model has one output, got ${m}`);
     this.d = d;
     this.outputs = m;
     this.intercept = init.intercept;
@@ -155,28 +158,22 @@ export class CompressedLinearModel {
   /**
    * A linear model's outputs for X (n x d): n values, or n * outputs
    * row-major. A logistic model's 0/1 labels: 1 where P(y = 1) >= threshold
-   * (default 0.5), as LogisticModel.predict; threshold is refused for a linear model.
+   * (default 0.5), as LogisticModel.predict (a linear model has no threshold, as LinearModel.predict).
    */
   predict(X: MatrixInput, threshold?: number): Float64Array {
-    if (this.task === 'logistic') return labels(this.linearPredictor(X), threshold);
-    if (threshold !== undefined) throw new SlimfitError('E_RANGE', 'threshold applies to a logistic model; this compressed model is linear (predict gives values)');
-    return this.linearPredictor(X);
+    const t = this.linearPredictor(X);
+    return this.task === 'logistic' ? labels(t, threshold) : t;
   }
 
   /** Logistic models: the logits intercept + x . coef for each row (E_RANGE for a linear model). */
   decisionFunction(X: MatrixInput): Float64Array {
-    this.needLogistic('decisionFunction');
+    if (this.task !== 'logistic') logisticOnly('decisionFunction');
     return this.linearPredictor(X);
   }
 
   /** Logistic models: P(y = 1) for each row, one value per row (E_RANGE for a linear model). */
   predictProba(X: MatrixInput): Float64Array {
-    this.needLogistic('predictProba');
-    return this.linearPredictor(X).map(sigmoid);
-  }
-
-  private needLogistic(method: string): void {
-    if (this.task !== 'logistic') throw new SlimfitError('E_RANGE', `${method} needs a logistic model; this compressed model is linear (use predict)`);
+    return this.decisionFunction(X).map(sigmoid);
   }
 
   /** Integer codes times features, scaled once per group: intercept + X coef, n * outputs row-major. */

@@ -18,7 +18,14 @@
  * (unseen 'error') or coded as the baseline (unseen 'baseline').
  */
 import { SlimfitError } from '../errors.js';
-import { formatError, getArray, getEnum, getObject, getString, isPlainObject, type JsonObject } from '../json.js';
+import { designMatrix, type RawValue } from './encode.js';
+import type { Matrix } from '../types.js';
+
+// Only errors.ts besides this folder: decodeSlim loads this module on demand, and a module it shared
+// with the scoring path would split into a chunk of its own (a lean page pays for every chunk).
+type JsonObject = Record<string, unknown>;
+const isPlainObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+const formatError = (message: string): SlimfitError => new SlimfitError('E_FORMAT', message);
 
 export const MISSING_POLICIES = ['error', 'drop', 'indicator'] as const;
 export type MissingPolicy = (typeof MISSING_POLICIES)[number];
@@ -28,6 +35,8 @@ export type UnseenPolicy = (typeof UNSEEN_POLICIES)[number];
 /** Most levels a categorical column may have, and most cuts a binned one. */
 export const MAX_LEVELS = 1000;
 export const MAX_CUTS = 1000;
+/** Most raw columns a spec may read. */
+export const MAX_COLUMNS = 100_000;
 
 export interface NumericInput {
   name: string;
@@ -120,7 +129,7 @@ export class InputSpec {
 
   /** E_RANGE on an inconsistent spec (unknown type or policy, unsorted bins, repeated names or levels). */
   constructor(columns: readonly unknown[], fail: (m: string) => SlimfitError = rangeError) {
-    if (!Array.isArray(columns) || columns.length === 0) throw fail('inputs.columns must be a non-empty array');
+    if (!Array.isArray(columns) || columns.length === 0 || columns.length > MAX_COLUMNS) throw fail(`inputs.columns must be an array of 1 to ${MAX_COLUMNS} columns`);
     const cols = columns.map((c, i) => checkColumn(c, `inputs.columns[${i}]`, fail));
     const names = new Set<string>();
     const features: string[] = [];
@@ -148,34 +157,58 @@ export class InputSpec {
     return this.columns.map((c) => c.name);
   }
 
+  /** designMatrix(this, rows): raw records or arrays to the design matrix, `skipped` the rows with no design row. */
+  design(rows: readonly (Readonly<Record<string, RawValue>> | readonly RawValue[])[]): { X: Matrix; skipped: number[] } {
+    return designMatrix(this, rows);
+  }
+
   toJSON(): InputSpecJSON {
     return { format: 'slimfit.inputs', version: 1, columns: this.columns.map((c) => ({ ...c })) as InputColumn[] };
   }
 
+  /**
+   * The spec a decoded .slim file holds (decodeSlim(bytes)), checked against its model: the design
+   * columns are the model's d and match header.features. undefined when the file has none;
+   * E_FORMAT when it is malformed.
+   */
+  static fromSlim(decoded: { model?: { d: number }; header: { inputs: unknown; features: readonly string[] | undefined } }): InputSpec | undefined {
+    if (decoded.header.inputs === undefined) return undefined;
+    return readInputs(decoded.header.inputs, decoded.model?.d, decoded.header.features);
+  }
+
   /** Rebuilds a spec from toJSON() output (or its JSON string); E_FORMAT on anything malformed. */
   static fromJSON(json: InputSpecJSON | string): InputSpec {
-    const j: unknown = typeof json === 'string' ? JSON.parse(json) : json;
+    let j: unknown = json;
+    if (typeof json === 'string') {
+      try {
+        j = JSON.parse(json);
+      } catch (e) {
+        throw formatError(`input spec JSON is not valid JSON (${(e as Error).message})`);
+      }
+    }
     if (!isPlainObject(j) || j.format !== 'slimfit.inputs' || j.version !== 1) throw formatError('not a slimfit input spec (expected format "slimfit.inputs", version 1)');
-    return new InputSpec(getArray(j.columns, 'inputs.columns'), formatError);
+    return new InputSpec(j.columns as unknown[], formatError);
   }
 }
 
-/** The .slim header member: `{ "columns": [...] }`. */
-export function writeInputs(spec: InputSpec): JsonObject {
+/** A spec gives the model's d columns, named as header.features when both are there. */
+function checkDims(spec: InputSpec, d: number | undefined, features: readonly string[] | undefined, fail: (m: string) => SlimfitError): InputSpec {
+  if (d === undefined) throw fail('inputs apply to a model, not to tensors');
+  if (spec.d !== d) throw fail(`inputs give ${spec.d} design columns but the model has ${d} input columns`);
+  const j = features ? features.findIndex((f, i) => f !== spec.features[i]) : -1;
+  if (j >= 0) throw fail(`inputs name design column ${j} '${spec.features[j]}' but features[${j}] is '${features![j]}'`);
+  return spec;
+}
+
+/** The .slim header member `{ "columns": [...] }` of a spec for a model with d input columns; E_SHAPE when they disagree. */
+export function writeInputs(spec: InputSpec, d: number, features: readonly string[] | undefined): JsonObject {
   if (!(spec instanceof InputSpec)) throw rangeError('inputs must be an InputSpec');
+  checkDims(spec, d, features, (m) => new SlimfitError('E_SHAPE', m));
   return { columns: spec.toJSON().columns as unknown as JsonObject[] };
 }
 
-/** Reads the .slim header member; E_FORMAT on anything malformed. */
-export function readInputs(v: unknown): InputSpec {
-  const o = getObject(v, 'header.inputs');
-  const cols = getArray(o.columns, 'header.inputs.columns');
-  for (let i = 0; i < cols.length; i++) {
-    const c = cols[i];
-    if (isPlainObject(c)) {
-      getString(c.name, `header.inputs.columns[${i}].name`, 4096);
-      getEnum(c.type, `header.inputs.columns[${i}].type`, ['numeric', 'categorical'] as const);
-    }
-  }
-  return new InputSpec(cols, formatError);
+/** Reads the .slim header member (d: the model's input columns, undefined for tensors); E_FORMAT on anything malformed. */
+export function readInputs(v: unknown, d: number | undefined, features: readonly string[] | undefined): InputSpec {
+  if (!isPlainObject(v)) throw formatError('header.inputs must be an object');
+  return checkDims(new InputSpec(v.columns as unknown[], (m) => formatError(`header.${m}`)), d, features, formatError);
 }

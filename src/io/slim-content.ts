@@ -50,7 +50,7 @@ export function encodeContent(content: SlimContent, w: TensorWriter): JsonObject
     case 'compressed-logistic': {
       const task = content.kind === 'compressed-logistic' ? 'logistic' : 'linear';
       if (content.model instanceof CompressedLinearModel && content.model.task !== task) {
-        throw shapeError(`kind "${content.kind}" needs a model compressed from a ${task} model; this one was compressed from a ${content.model.task} model (kind "compressed-${content.model.task}")`);
+        throw shapeError(`kind "${content.kind}" needs a ${task} model`);
       }
       return { model: writeCompressed(content.model, w) };
     }

@@ -15,7 +15,9 @@
  * non-overlapping, sizes matching shapes and dtypes), then each model's own
  * invariants (code ranges, canonical packing, scales finite and > 0, index
  * structures consistent) — and answers anything wrong with
- * SlimfitError('E_FORMAT') saying what. A decoded model is bit-identical to
+ * SlimfitError('E_FORMAT') saying what; the optional input spec (`inputs`)
+ * is returned as stored and checked by InputSpec.fromSlim, the only code
+ * that interprets it. A decoded model is bit-identical to
  * the one written: same coefficients, codes, scales and predictions.
  */
 import { SlimfitError } from '../errors.js';
@@ -25,7 +27,7 @@ import { contentDims, decodeContent, encodeContent, type DecodedSlimContent, typ
 import { parseHeader, type SlimProvenance } from './slim-header.js';
 import { taggedOrNull } from './tagged-json.js';
 import { SLIMFIT_VERSION } from './version.js';
-import { readInputs, writeInputs, type InputSpec } from '../features/inputs.js';
+import { writeInputs, type InputSpec } from '../features/inputs.js';
 
 export type { SlimContent, DecodedSlimContent } from './slim-content.js';
 export type { DenseArray, DenseTensor, SlimTensor, SlimTensorInput } from './slim-tensors.js';
@@ -63,8 +65,13 @@ export interface SlimHeaderInfo {
   features: string[] | undefined;
   targets: string[] | undefined;
   statistics: Record<string, unknown> | undefined;
-  /** The input spec, for files written with one (undefined otherwise: the inputs are the d numeric features). */
-  inputs: InputSpec | undefined;
+  /**
+   * The header member `inputs` as stored (JSON), for files written with an input spec; undefined
+   * otherwise (the inputs are the d numeric features). InputSpec.fromSlim(decoded) validates it
+   * against the model (E_FORMAT) and gives the spec: decodeSlim leaves it to that call, so a page
+   * that scores plain models carries none of the spec's code.
+   */
+  inputs: unknown;
   fileBytes: number;
 }
 
@@ -90,15 +97,6 @@ function provenanceOf(p: SlimProvenanceInput | undefined): SlimProvenance {
   return out;
 }
 
-/** An input spec gives the model's d columns, named as header.features when both are there. */
-function checkInputs(spec: InputSpec, d: number, features: readonly string[] | undefined, fail: (m: string) => SlimfitError): void {
-  if (spec.d !== d) throw fail(`inputs give ${spec.d} design columns but the model has ${d} input columns`);
-  if (features !== undefined) {
-    const j = features.findIndex((f, i) => f !== spec.features[i]);
-    if (j >= 0) throw fail(`inputs name design column ${j} '${spec.features[j]}' but features[${j}] is '${features[j]}'`);
-  }
-}
-
 /**
  * Encodes a model or a set of tensors as a .slim file. Asynchronous only
  * because the CRC-32C comes from a WebAssembly module compiled on first use.
@@ -119,10 +117,8 @@ export async function encodeSlim(content: SlimContent, opts: EncodeSlimOptions =
     header[key] = names.slice();
   }
   if (opts.inputs !== undefined) {
-    const spec = writeInputs(opts.inputs);
     if (dims === undefined) throw new SlimfitError('E_SHAPE', 'inputs apply to a model, not to tensors');
-    checkInputs(opts.inputs, dims.d, header.features as string[] | undefined, (m) => new SlimfitError('E_SHAPE', m));
-    header.inputs = spec;
+    header.inputs = writeInputs(opts.inputs, dims.d, header.features as string[] | undefined);
   }
   header.provenance = provenanceOf(opts.provenance);
   if (opts.statistics !== undefined) {
@@ -142,13 +138,6 @@ export async function decodeSlim(input: Uint8Array): Promise<DecodedSlim> {
   return guarded(() => {
     const h = parseHeader(bytes, pre);
     const content = decodeContent(bytes, pre, h);
-    let inputs: InputSpec | undefined;
-    if (h.raw.inputs !== undefined) {
-      const dims = contentDims(content);
-      if (dims === undefined) throw formatError('header.inputs applies to a model, not to tensors');
-      inputs = readInputs(h.raw.inputs);
-      checkInputs(inputs, dims.d, h.features, formatError);
-    }
     return {
       ...content,
       header: {
@@ -157,7 +146,7 @@ export async function decodeSlim(input: Uint8Array): Promise<DecodedSlim> {
         features: h.features,
         targets: h.targets,
         statistics: h.statistics,
-        inputs,
+        inputs: h.raw.inputs,
         fileBytes: pre.fileBytes,
       },
     };

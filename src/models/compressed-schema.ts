@@ -85,7 +85,7 @@ function taggedReport<T>(v: unknown, what: string): T | undefined {
 export function readCompressed(j: JsonObject, src: TensorSource, task: ModelTask): CompressedLinearModel {
   const d = getInt(j.d, 'model.d', 1);
   const m = getInt(j.outputs, 'model.outputs', 1);
-  if (task === 'logistic' && m !== 1) throw formatError(`a compressed-logistic model has one output, but model.outputs is ${m}`);
+  if (task === 'logistic' && m !== 1) throw formatError(`model.outputs is ${m}; a logistic model has 1`);
   const n = d * m;
   if (n > MAX_SPARSE_ELEMENTS) throw formatError(`model has ${n} coefficients, more than this reader accepts (${MAX_SPARSE_ELEMENTS})`);
   const bits = j.bits === null ? null : getInt(j.bits, 'model.bits', 2, 8);
