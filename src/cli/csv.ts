@@ -162,7 +162,7 @@ export function printable(raw: string): string {
 
 function cellError(file: string, line: number, column: string, raw: string, why?: string): Error {
   const shown = printable(raw);
-  const reason = why ?? (raw.trim() === '' ? 'empty cell (missing values are not supported: impute or drop the row)' : `'${shown}' is not a number`);
+  const reason = why ?? (raw.trim() === '' ? 'empty cell (a missing value: fit with --missing drop or --missing indicator)' : `'${shown}' is not a number`);
   return inputError(`${basename(file)} line ${line}, column '${column}': ${reason}`, 'E_CSV');
 }
 
