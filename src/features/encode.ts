@@ -11,14 +11,16 @@ import { InputSpec, type InputColumn } from './inputs.js';
 /** A raw cell: CSV text, a number, or missing (null, undefined, '' or NaN). */
 export type RawValue = string | number | null | undefined;
 
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** A decimal number as the CSV reader accepts it (no hex, no 'Infinity', no spaces inside). */
+export const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** A cell that cannot be encoded: E_RANGE, `details.column` names the raw column. */
 function cellError(column: string, reason: string): SlimfitError {
   return new SlimfitError('E_RANGE', reason, { column });
 }
 
-function isMissing(v: RawValue): boolean {
+/** Missing: null, undefined, an empty (or blank) string, NaN. */
+export function isMissing(v: RawValue): boolean {
   return v === null || v === undefined || (typeof v === 'string' && v.trim() === '') || (typeof v === 'number' && Number.isNaN(v));
 }
 

@@ -12,7 +12,7 @@
 import { SlimfitError } from '../errors.js';
 import { rng } from '../random.js';
 import { MAX_LEVELS, InputSpec, type InputColumn, type MissingPolicy, type UnseenPolicy } from './inputs.js';
-import type { RawValue } from './encode.js';
+import { NUMBER, isMissing, type RawValue } from './encode.js';
 
 /** Reservoir size per binned column. */
 export const SAMPLE = 100_000;
@@ -28,12 +28,6 @@ export interface LearnOptions {
   unseen?: UnseenPolicy;
   /** Reservoir seed (default 1). */
   seed?: number;
-}
-
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-function missingCell(v: RawValue): boolean {
-  return v === null || v === undefined || (typeof v === 'string' && v.trim() === '') || (typeof v === 'number' && Number.isNaN(v));
 }
 
 /** Cut points at the quantiles 1/bins .. (bins-1)/bins of sorted values, duplicates and the minimum removed. */
@@ -95,7 +89,7 @@ export class InputsLearner {
     let incomplete = false;
     for (let j = 0; j < n; j++) {
       const v = cells[j];
-      if (missingCell(v)) {
+      if (isMissing(v)) {
         this.missingCounts[j]++;
         incomplete = true;
         if (this.opts.missing === 'error') {
