@@ -76,6 +76,7 @@ const fits = cliAll([
   { args: ['fit', p('train.csv'), '-t', 'y', '--features', 'x1,x2,x3,x4', '-o', p('lin.slim')] },
   { args: ['fit', p('train.csv'), '-t', 'label', '--logistic', '--exclude', 'id,y', '--categorical', 'region', '--missing', 'indicator', '--bins', '4', '-o', p('logcat.slim')] },
   { args: ['--json', 'fit', p('train.csv'), '-t', 'y', '--exclude', 'id,label', '--categorical', 'region', '--missing', 'drop', '-o', p('lincat.slim')] },
+  { args: ['fit', p('train.csv'), '-t', 'y', '--features', 'x1,region', '--categorical', 'region', '--unseen', 'baseline', '-o', p('lenient.slim')] },
 ]);
 const compressed = fits.then(() =>
   cliAll([
@@ -149,13 +150,22 @@ describe('slimfit predict', () => {
 
   it('fails cleanly: a missing column named, an unseen level with its line, wrong options; no partial output', async () => {
     await compressed;
-    const [nox2, unseen, prob, cut, keep] = await cliAll([
+    const [nox2, unseen, prob, cut, keep, lenient] = await cliAll([
       { args: ['predict', p('lin.slim'), p('nox2.csv'), '-o', p('nox2-out.csv')] },
       { args: ['predict', p('logcat.slim'), p('unseen.csv'), '-o', p('unseen-out.csv'), '--chunk-rows', '5'] },
       { args: ['predict', p('lin.slim'), p('score.csv'), '-o', p('x.csv'), '--output', 'probability'] },
       { args: ['predict', p('logcat.slim'), p('score.csv'), '-o', p('x.csv'), '--cutoff', '0.2'] },
       { args: ['predict', p('lin.slim'), p('score.csv'), '-o', '-', '--keep', 'idd'] },
+      { args: ['predict', p('lenient.slim'), p('unseen.csv'), '-o', '-', '--keep', 'region'] },
     ]);
+    // --unseen baseline: the unseen level scores as the baseline level ('east', the first sorted)
+    expect(lenient.code, lenient.stderr).toBe(0);
+    const rows = lines(lenient.stdout).slice(1).map((l) => l.split(','));
+    const mars = rows.find((r) => r[0] === 'mars')!;
+    expect(mars).toBeDefined();
+    const m = await load('lenient.slim');
+    const x1 = Number(lines(readFileSync(p('unseen.csv'), 'utf8'))[13].split(',')[1]);
+    expect(mars[1]).toBe(String(m.model.predict([[x1, 0, 0, 0]])[0]));
     expect(nox2.code).toBe(3);
     expect(nox2.stderr).toMatch(/no feature column 'x2' \(did you mean /);
     expect(unseen.code).toBe(3);
