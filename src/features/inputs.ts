@@ -20,12 +20,7 @@
 import { SlimfitError } from '../errors.js';
 import { designMatrix, type RawValue } from './encode.js';
 import type { Matrix } from '../types.js';
-
-// Only errors.ts besides this folder: decodeSlim loads this module on demand, and a module it shared
-// with the scoring path would split into a chunk of its own (a lean page pays for every chunk).
-type JsonObject = Record<string, unknown>;
-const isPlainObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
-const formatError = (message: string): SlimfitError => new SlimfitError('E_FORMAT', message);
+import { formatError, isPlainObject, parseJson, type JsonObject } from '../json.js';
 
 export const MISSING_POLICIES = ['error', 'drop', 'indicator'] as const;
 export type MissingPolicy = (typeof MISSING_POLICIES)[number];
@@ -178,14 +173,7 @@ export class InputSpec {
 
   /** Rebuilds a spec from toJSON() output (or its JSON string); E_FORMAT on anything malformed. */
   static fromJSON(json: InputSpecJSON | string): InputSpec {
-    let j: unknown = json;
-    if (typeof json === 'string') {
-      try {
-        j = JSON.parse(json);
-      } catch (e) {
-        throw formatError(`input spec JSON is not valid JSON (${(e as Error).message})`);
-      }
-    }
+    const j: unknown = typeof json === 'string' ? parseJson(json, 'input spec JSON') : json;
     if (!isPlainObject(j) || j.format !== 'slimfit.inputs' || j.version !== 1) throw formatError('not a slimfit input spec (expected format "slimfit.inputs", version 1)');
     return new InputSpec(j.columns as unknown[], formatError);
   }
