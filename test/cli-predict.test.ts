@@ -39,6 +39,9 @@ function makeRawCsv(path: string, rows: number, seed: number, edit?: (cells: str
 const HEADER = ['id', 'x1', 'x2', 'x3', 'x4', 'region', 'income', 'y', 'label'];
 const train = makeRawCsv(p('train.csv'), 1500, 1);
 const score = makeRawCsv(p('score.csv'), 700, 2);
+// the training rows with some targets missing too (rows with an income), for --missing drop
+const gaps = train.map((r, i) => (i % 50 === 7 && r[6] !== '' ? [...r.slice(0, 7), '', r[8]] : r));
+writeFileSync(p('train-gaps.csv'), `${HEADER.join(',')}\n${gaps.map((r) => r.join(',')).join('\n')}\n`);
 makeRawCsv(p('unseen.csv'), 20, 3, (c, i) => {
   if (i === 12) c[5] = 'mars';
 });
@@ -75,7 +78,7 @@ const column = (csv: string, j: number) => lines(csv).slice(1).map((l) => l.spli
 const fits = cliAll([
   { args: ['fit', p('train.csv'), '-t', 'y', '--features', 'x1,x2,x3,x4', '-o', p('lin.slim')] },
   { args: ['fit', p('train.csv'), '-t', 'label', '--logistic', '--exclude', 'id,y', '--categorical', 'region', '--missing', 'indicator', '--bins', '4', '-o', p('logcat.slim')] },
-  { args: ['--json', 'fit', p('train.csv'), '-t', 'y', '--exclude', 'id,label', '--categorical', 'region', '--missing', 'drop', '-o', p('lincat.slim')] },
+  { args: ['--json', 'fit', p('train-gaps.csv'), '-t', 'y', '--exclude', 'id,label', '--categorical', 'region', '--missing', 'drop', '-o', p('lincat.slim')] },
   { args: ['fit', p('train.csv'), '-t', 'y', '--features', 'x1,region', '--categorical', 'region', '--unseen', 'baseline', '-o', p('lenient.slim')] },
 ]);
 const compressed = fits.then(() =>
@@ -93,7 +96,9 @@ describe('slimfit predict', () => {
     expect(logcat.stdout).toContain('inputs: 6 raw columns -> 19 design columns');
     expect(logcat.stdout).toContain(`missing values: income ${missing}`);
     const j = JSON.parse(lincat.stdout);
-    expect(j).toMatchObject({ missing: { income: missing, region: 0 }, droppedRows: missing, rows: train.length - missing });
+    const noTarget = gaps.filter((r) => r[7] === '').length;
+    expect(noTarget).toBeGreaterThan(10);
+    expect(j).toMatchObject({ missing: { income: missing, region: 0 }, droppedRows: missing + noTarget, rows: train.length - missing - noTarget });
     const m = await load('logcat.slim');
     const spec = InputSpec.fromSlim(m)!;
     expect(spec.names).toEqual(['x1', 'x2', 'x3', 'x4', 'region', 'income']);

@@ -38,6 +38,8 @@ export interface CsvColumns {
   encoder?: CellEncoder;
   /** An incomplete row (encoder false): 'drop' it (default) or 'mark' it in CsvChunk.incomplete. */
   incomplete?: 'drop' | 'mark';
+  /** An empty target cell leaves the row out (counted in `dropped`) instead of failing (fit --missing drop). */
+  dropMissingTarget?: boolean;
   /** Columns carried through as text (CsvChunk.kept), e.g. ids. */
   keep?: readonly string[];
 }
@@ -60,7 +62,7 @@ export interface CsvInfo {
   features: string[];
   target: string | undefined;
   rows: number;
-  /** Rows the encoder left out (incomplete 'drop'); not counted in `rows`. */
+  /** Rows left out (incomplete 'drop', dropMissingTarget); not counted in `rows`. */
   dropped: number;
   bytes: number;
 }
@@ -233,6 +235,10 @@ export async function streamCsv(file: string, cols: CsvColumns, onChunk: (c: Csv
         continue;
       }
       const line = info.lines;
+      if (cols.dropMissingTarget && targetIdx >= 0 && record[targetIdx].trim() === '') {
+        dropped++;
+        continue;
+      }
       if (enc) {
         for (let j = 0; j < featureIdx.length; j++) cells[j] = record[featureIdx[j]];
         let complete: boolean;

@@ -119,8 +119,8 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
     ?.split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
-  const cols = { target: f.target, ...(features ? { features } : {}), ...(exclude ? { exclude } : {}), binaryTarget: Boolean(f.logistic) };
   const learn = learnOptions(f);
+  const cols = { target: f.target, ...(features ? { features } : {}), ...(exclude ? { exclude } : {}), binaryTarget: Boolean(f.logistic), dropMissingTarget: learn?.missing === 'drop' };
 
   const engine = await ctx.engine();
   const t0 = performance.now();
@@ -141,7 +141,8 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
     } catch (e) {
       throw isSlimfitError(e) ? usage(`${basename(file)}: ${e.reason}`) : e;
     }
-    learned = { missing: Object.fromEntries(l.names.map((n, j) => [n, l.missingCounts[j]])), dropped: l.dropped };
+    // dropped: set from the fitting pass (rows with a missing feature or, under drop, a missing target)
+    learned = { missing: Object.fromEntries(l.names.map((n, j) => [n, l.missingCounts[j]])), dropped: 0 };
   }
   const readCols = inputs ? { ...cols, features: inputs.names, encoder: specEncoder(inputs) } : cols;
 
@@ -152,6 +153,7 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
     const t = await readCsv(file, readCols, (_r, bytes) => bar?.update(mib(bytes)));
     bar?.stop();
     rows = t.rows;
+    if (learned) learned.dropped = t.dropped;
     names = inputs ? [...inputs.features] : t.features;
     const y = t.y!;
     let pos = 0;
@@ -176,6 +178,7 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
     );
     bar?.stop();
     rows = info.rows;
+    if (learned) learned.dropped = info.dropped;
     names = inputs ? [...inputs.features] : info.features;
     try {
       model = acc!.fit({ ridge });
