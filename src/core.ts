@@ -55,6 +55,7 @@ export {
   SparseTensor,
   CompressedLinearModel,
   auc,
+  type ModelTask,
   type SparseFormat,
   type PruneSpec,
   type ThresholdSpec,
@@ -85,6 +86,8 @@ export {
 // Deployment: ONNX (browser-safe; only bundles that import it carry the protobuf encoder).
 export { toONNX, type ToONNXOptions, type ONNXSource, type ONNXInput, type ONNXExportable, type ONNXPrecision } from './export/onnx.js';
 export { toDequantizedSafetensors, type DequantizedSafetensorsOptions } from './export/safetensors-dequantized.js';
+// Raw inputs (categorical, missing, binned columns): the input spec stored with a model.
+export * from './features/index.js';
 
 // Files (.slim, safetensors): encode/decode in memory; Node file helpers are in ./io/files.js.
 export * from './io/index.js';

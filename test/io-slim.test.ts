@@ -54,6 +54,7 @@ function expectSameCompressed(a: CompressedLinearModel, b: CompressedLinearModel
   expectBits(b.zeroPoint, a.zeroPoint);
   expectBits(b.index.mask, a.index.mask);
   expect(b.index.format).toBe(a.index.format);
+  expect(b.task).toBe(a.task);
   expectBits(b.coefficients(), a.coefficients());
   expectBits(b.predict(X), a.predict(X));
   expect(b.report()).toEqual(a.report());

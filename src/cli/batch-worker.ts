@@ -13,7 +13,8 @@ import { compressModelFile, type CompressSummary } from './compress.js';
 import { readCsv } from './csv.js';
 import { classify } from './errors.js';
 import { decodeSlim } from '../io/slim.js';
-import { kindOfPath, readInputSync, sha256Bytes } from './files.js';
+import { kindOfPath, readInputSync, sha256Bytes, type ModelMeta } from './files.js';
+import { modelColumns } from './inputs.js';
 import type { Recipe } from './recipe.js';
 import { compressWeightsFile, recordedWeightsDigest } from './weights.js';
 
@@ -49,11 +50,11 @@ export type BatchTaskResult =
 const engine = init();
 const calibCache = new Map<string, Promise<Matrix>>();
 
-function calibFor(path: string, features: string[]): Promise<Matrix> {
-  const key = `${path}\0${features.join('\0')}`;
+function calibFor(path: string, meta: ModelMeta): Promise<Matrix> {
+  const key = `${path}\0${meta.features.join('\0')}\0${meta.inputs ? JSON.stringify(meta.inputs) : ''}`;
   let p = calibCache.get(key);
   if (!p) {
-    p = readCsv(path, { features }).then((t) => t.X);
+    p = readCsv(path, modelColumns(meta)).then((t) => t.X);
     calibCache.set(key, p);
     p.catch(() => calibCache.delete(key));
   }
@@ -112,7 +113,7 @@ async function runOne({ input, output }: BatchJob, task: BatchTask): Promise<Bat
     const summary =
       kindOfPath(input) === 'safetensors'
         ? await compressWeightsFile(eng, input, output, task.recipe, common)
-        : await compressModelFile(eng, input, output, task.recipe, { ...common, calibLoader: (features) => calibFor(task.recipe.calib!, features) });
+        : await compressModelFile(eng, input, output, task.recipe, { ...common, calibLoader: (meta) => calibFor(task.recipe.calib!, meta) });
     return { status: 'written', input, output, summary };
   } catch (e) {
     const c = classify(e);

@@ -9,8 +9,9 @@ import type { Engine } from '../engine/engine.js';
 import type { Matrix } from '../types.js';
 import { Ctx, formatBytes } from './context.js';
 import { readCsv } from './csv.js';
+import { modelColumns } from './inputs.js';
 import { inputError, usage } from './errors.js';
-import { checkOutputPath, decodeModel, kindOfPath, readInput, sha256Bytes, sha256File, writeFileAtomic, writeModel, type SlimModel } from './files.js';
+import { checkOutputPath, decodeModel, kindOfPath, readInput, sha256Bytes, sha256File, writeFileAtomic, writeModel, type ModelMeta, type SlimModel } from './files.js';
 import { addRecipeOptions, applyRecipe, describeRecipe, parseRecipe, recipeDigest, recipeRecord, type Recipe, type RecipeFlags } from './recipe.js';
 import { compressedModelToSafetensors, compressWeightsFile, META_INPUT_DIGEST, META_RECIPE, META_RECIPE_DIGEST, META_SOURCE } from './weights.js';
 
@@ -50,8 +51,8 @@ export async function compressModelFile(
   opts: {
     inputBytes?: Uint8Array;
     inputDigest?: string;
-    /** Calibration rows for gptq, given the model's feature names (default: read recipe.calib). */
-    calibLoader?: (features: string[]) => Promise<Matrix>;
+    /** Calibration rows for gptq, given what the model reads (default: read recipe.calib). */
+    calibLoader?: (meta: ModelMeta) => Promise<Matrix>;
     calibDigest?: string;
     /** fsync before rename (default true). */
     fsync?: boolean;
@@ -68,7 +69,7 @@ export async function compressModelFile(
   const model = src.model;
   let calib: Matrix | undefined;
   if (recipe.method === 'gptq') {
-    calib = opts.calibLoader ? await opts.calibLoader(src.meta.features) : (await readCsv(recipe.calib!, { features: src.meta.features })).X;
+    calib = opts.calibLoader ? await opts.calibLoader(src.meta) : (await readCsv(recipe.calib!, modelColumns(src.meta))).X;
     if (calib.cols !== model.d) throw usage(`--calib has ${calib.cols} columns but the model has ${model.d} features`);
   }
   const c: CompressedLinearModel = applyRecipe(engine, model, recipe, calib);

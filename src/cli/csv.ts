@@ -16,9 +16,22 @@ import { basename } from 'node:path';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parse, CsvError } from 'csv-parse';
+import { isSlimfitError } from '../errors.js';
 import type { Matrix } from '../types.js';
 import { inputError, usage } from './errors.js';
 import { MAX_NAME_CHARS } from './files.js';
+
+/**
+ * Turns the raw cells of the feature columns (text, in `features` order) into
+ * `width` design values at out[at ..]; false: the row is incomplete. Thrown
+ * SlimfitErrors with `details.column` are reported at the cell's line and column.
+ */
+export interface CellEncoder {
+  /** Called once with the resolved feature columns, before `width` is read. */
+  start?(features: readonly string[]): void;
+  readonly width: number;
+  encode(cells: readonly string[], out: Float64Array, at: number): boolean;
+}
 
 export interface CsvColumns {
   /** The response column; omitted: no y. */
@@ -31,6 +44,14 @@ export interface CsvColumns {
   binaryTarget?: boolean;
   /** The field separator (one character); omitted: detected from the header row. */
   delimiter?: string;
+  /** Feature cells go through this (text, empty cells) instead of being parsed as numbers. */
+  encoder?: CellEncoder;
+  /** An incomplete row (encoder false): 'drop' it (default) or 'mark' it in CsvChunk.incomplete. */
+  incomplete?: 'drop' | 'mark';
+  /** An empty target cell leaves the row out (counted in `dropped`) instead of failing (fit --missing drop). */
+  dropMissingTarget?: boolean;
+  /** Columns carried through as text (CsvChunk.kept), e.g. ids. */
+  keep?: readonly string[];
 }
 
 export interface CsvChunk {
@@ -40,6 +61,10 @@ export interface CsvChunk {
   rowsSoFar: number;
   /** Bytes of the file consumed so far (for progress). */
   bytesSoFar: number;
+  /** With incomplete 'mark': 1 for a row the encoder could not complete (its X row is not meaningful). */
+  incomplete?: Uint8Array;
+  /** The `keep` columns' cells, per row. */
+  kept?: string[][];
 }
 
 export interface CsvInfo {
@@ -49,6 +74,8 @@ export interface CsvInfo {
   features: string[];
   target: string | undefined;
   rows: number;
+  /** Rows left out (incomplete 'drop', dropMissingTarget); not counted in `rows`. */
+  dropped: number;
   bytes: number;
 }
 
@@ -208,7 +235,7 @@ export function printable(raw: string): string {
 
 function cellError(file: string, line: number, column: string, raw: string, why?: string): Error {
   const shown = printable(raw);
-  const reason = why ?? (raw.trim() === '' ? 'empty cell (missing values are not supported: impute or drop the row)' : `'${shown}' is not a number`);
+  const reason = why ?? (raw.trim() === '' ? 'empty cell (a missing value: fit with --missing drop or --missing indicator)' : `'${shown}' is not a number`);
   return inputError(`${basename(file)} line ${line}, column '${column}': ${reason}`, 'E_CSV');
 }
 
@@ -217,7 +244,7 @@ function cellError(file: string, line: number, column: string, raw: string, why?
  * the end). Resolves with what was read. Errors: E_CSV (line and column),
  * E_COLUMN (lists the columns that exist), or Node's ENOENT / EACCES.
  */
-export async function streamCsv(file: string, cols: CsvColumns, onChunk: (c: CsvChunk) => void, chunkRows = 65536): Promise<CsvInfo> {
+export async function streamCsv(file: string, cols: CsvColumns, onChunk: (c: CsvChunk) => void | Promise<void>, chunkRows = 65536): Promise<CsvInfo> {
   const st = await stat(file);
   if (st.isDirectory()) throw inputError(`${file} is a directory; expected a CSV file`);
   const name = basename(file);
@@ -275,9 +302,23 @@ export async function streamCsv(file: string, cols: CsvColumns, onChunk: (c: Csv
   let ybuf = new Float64Array(0);
   let k = 0;
   let rows = 0;
-  const flush = () => {
+  let dropped = 0;
+  const enc = cols.encoder;
+  let cells: string[] = [];
+  let keepIdx: number[] = [];
+  let kept: string[][] | undefined;
+  let mark: Uint8Array | undefined;
+  // A chunk handler that returns a promise (a write) is awaited before reading on: memory stays flat.
+  const flush = async () => {
     if (k === 0) return;
-    onChunk({ X: { rows: k, cols: d, data: buf.subarray(0, k * d) }, y: targetIdx >= 0 ? ybuf.subarray(0, k) : undefined, rowsSoFar: rows, bytesSoFar: bytes });
+    await onChunk({
+      X: { rows: k, cols: d, data: buf.subarray(0, k * d) },
+      y: targetIdx >= 0 ? ybuf.subarray(0, k) : undefined,
+      rowsSoFar: rows,
+      bytesSoFar: bytes,
+      ...(mark ? { incomplete: mark.subarray(0, k) } : {}),
+      ...(kept ? { kept: kept.slice(0, k) } : {}),
+    });
     k = 0;
   };
   try {
@@ -286,18 +327,56 @@ export async function streamCsv(file: string, cols: CsvColumns, onChunk: (c: Csv
       if (header === undefined) {
         header = record;
         ({ features, featureIdx, targetIdx } = resolveColumns(file, header, cols));
-        d = features.length;
+        enc?.start?.(features);
+        d = enc ? enc.width : features.length;
+        cells = new Array<string>(featureIdx.length);
+        if (cols.keep) {
+          const h = header;
+          keepIdx = cols.keep.map((c) => {
+            const i = h.indexOf(c);
+            if (i < 0) throw inputError(`${name} has no column '${c}' to keep${suggest(c, h)}; its columns are: ${listColumns(h)}`, 'E_COLUMN');
+            return i;
+          });
+          kept = new Array<string[]>(chunkRows);
+        }
+        if (cols.incomplete === 'mark') mark = new Uint8Array(chunkRows);
         buf = new Float64Array(chunkRows * d);
         ybuf = new Float64Array(chunkRows);
         continue;
       }
       const line = info.lines;
-      for (let j = 0; j < d; j++) {
-        const raw = record[featureIdx[j]];
-        const v = cellValue(raw, decimalComma);
-        if (!Number.isFinite(v)) throw cellError(file, line, features[j], raw, Number.isNaN(v) ? undefined : OUT_OF_RANGE(raw));
-        buf[k * d + j] = v;
+      if (cols.dropMissingTarget && targetIdx >= 0 && record[targetIdx].trim() === '') {
+        dropped++;
+        continue;
       }
+      if (enc) {
+        // a decimal comma becomes a point in number-like cells only, so text levels reach the encoder as written
+        for (let j = 0; j < featureIdx.length; j++) {
+          const raw = record[featureIdx[j]];
+          cells[j] = decimalComma && DECIMAL_COMMA.test(raw) ? raw.replace(',', '.') : raw;
+        }
+        let complete: boolean;
+        try {
+          complete = enc.encode(cells, buf, k * d);
+        } catch (e) {
+          const column = isSlimfitError(e) ? (e.details as { column?: unknown } | undefined)?.column : undefined;
+          if (typeof column !== 'string') throw e;
+          throw inputError(`${name} line ${line}, column '${column}': ${(e as { reason: string }).reason}`, 'E_CSV');
+        }
+        if (!complete && cols.incomplete !== 'mark') {
+          dropped++;
+          continue;
+        }
+        if (mark) mark[k] = complete ? 0 : 1;
+      } else {
+        for (let j = 0; j < d; j++) {
+          const raw = record[featureIdx[j]];
+          const v = cellValue(raw, decimalComma);
+          if (!Number.isFinite(v)) throw cellError(file, line, features[j], raw, Number.isNaN(v) ? undefined : OUT_OF_RANGE(raw));
+          buf[k * d + j] = v;
+        }
+      }
+      if (kept) kept[k] = keepIdx.map((i) => record[i]);
       if (targetIdx >= 0) {
         const raw = record[targetIdx];
         const v = cellValue(raw, decimalComma);
@@ -307,7 +386,7 @@ export async function streamCsv(file: string, cols: CsvColumns, onChunk: (c: Csv
       }
       k++;
       rows++;
-      if (k === chunkRows) flush();
+      if (k === chunkRows) await flush();
     }
   } catch (e) {
     input.destroy();
@@ -315,9 +394,9 @@ export async function streamCsv(file: string, cols: CsvColumns, onChunk: (c: Csv
     throw decodeError(e);
   }
   if (header === undefined) throw inputError(`${name} is empty; expected a header row, then one row per observation`, 'E_CSV');
-  if (rows === 0) throw inputError(`${name} has a header row but no data rows`, 'E_CSV');
-  flush();
-  return { header, delimiter, features, target: cols.target, rows, bytes: st.size };
+  if (rows === 0) throw inputError(dropped > 0 ? `${name}: every one of its ${dropped} rows has a missing value (--missing drop)` : `${name} has a header row but no data rows`, 'E_CSV');
+  await flush();
+  return { header, delimiter, features, target: cols.target, rows, dropped, bytes: st.size };
 }
 
 function csvError(name: string, e: CsvError, delimiter: string, headerLine: string): Error {

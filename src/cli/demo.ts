@@ -221,7 +221,7 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
       // every method gets the calibration rows: GPTQ / OBS for H, and RTN / magnitude too for the same intercept correction
       const c = compressModel(engine, tg.model, { ...m.opts, X: Xcal });
       const ms = performance.now() - start;
-      const metric = tg.score(c.predict(Xte));
+      const metric = tg.score(tg.logistic ? c.decisionFunction(Xte) : c.predict(Xte));
       const file = join('models', `${tg.target}-${m.file}.slim`);
       const sm: SlimModel = { kind: 'compressed', model: c, meta: meta({ command: 'compress', method: m.opts.method ?? 'rtn', ...m.opts, X: undefined, name: m.name }, teacherDigest, metric) };
       const fileBytes = await writeModel(join(out, file), sm);

@@ -6,7 +6,7 @@
 import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { cleanupTempFiles, parseTempName, sha256File, writeFileAtomic as ioWriteFileAtomic, type AtomicWriteOptions as WriteOptions } from '../io/files.js';
+import { cleanupTempFiles, openAtomic, parseTempName, sha256File, writeFileAtomic as ioWriteFileAtomic, type AtomicStream, type AtomicWriteOptions as WriteOptions } from '../io/files.js';
 import { sha256Hex } from '../io/checksum.js';
 import type { CompressedLinearModel } from '../compress/compressed-model.js';
 import { SlimfitError, isSlimfitError } from '../errors.js';
@@ -15,6 +15,7 @@ import { LogisticModel } from '../fit/logistic-model.js';
 import { decodeSlim, encodeSlim, type DecodedSlim, type SlimContent } from '../io/slim.js';
 import { slimFileBytes } from '../io/slim-size.js';
 import { SLIMFIT_VERSION } from '../io/version.js';
+import { InputSpec } from '../features/inputs.js';
 import { CliError, EXIT, inputError, writeProblem } from './errors.js';
 
 export const VERSION = SLIMFIT_VERSION;
@@ -38,6 +39,8 @@ export interface ModelMeta {
   recipeDigest?: string;
   /** Results kept in the header's `statistics` (written only; e.g. the demo's test AUC / MSE). */
   statistics?: Record<string, unknown>;
+  /** How raw CSV columns become `features` (fit --categorical / --bins / --missing); kept by compress. */
+  inputs?: InputSpec;
 }
 
 export type SlimModel =
@@ -155,6 +158,24 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string, 
   }
 }
 
+/** src/io's streaming atomic output, with failures as one line about `path`. */
+export async function openOutput(path: string): Promise<AtomicStream> {
+  const wrap = async (p: Promise<void>) => {
+    try {
+      await p;
+    } catch (e) {
+      throw writeError(e, path);
+    }
+  };
+  let out: AtomicStream;
+  try {
+    out = await openAtomic(path);
+  } catch (e) {
+    throw writeError(e, path);
+  }
+  return { write: (t) => wrap(out.write(t)), commit: () => wrap(out.commit()), abort: () => out.abort() };
+}
+
 // ---------------------------------------------------------------- .slim models (src/io/slim.ts)
 
 /**
@@ -170,7 +191,7 @@ interface CliOptions extends Record<string, unknown> {
 }
 
 function slimKind(m: SlimModel): SlimContent {
-  if (m.kind === 'compressed') return { kind: m.meta.task === 'logistic' ? 'compressed-logistic' : 'compressed-linear', model: m.model };
+  if (m.kind === 'compressed') return { kind: m.model.task === 'logistic' ? 'compressed-logistic' : 'compressed-linear', model: m.model };
   return m.model instanceof LogisticModel ? { kind: 'logistic', model: m.model } : { kind: 'linear', model: m.model as LinearModel };
 }
 
@@ -191,6 +212,7 @@ export async function encodeModel(m: SlimModel, opts: { strip?: boolean } = {}):
     provenance: { ...(m.meta.inputDigest ? { inputDigest: m.meta.inputDigest } : {}), ...(m.meta.inputName ? { source: m.meta.inputName } : {}), options },
     ...(m.meta.statistics ? { statistics: m.meta.statistics } : {}),
     ...(opts.strip ? { strip: true } : {}),
+    ...(m.meta.inputs ? { inputs: m.meta.inputs } : {}),
   });
 }
 
@@ -210,6 +232,8 @@ function metaOf(d: DecodedSlim): ModelMeta {
   if (d.header.provenance?.inputDigest) meta.inputDigest = d.header.provenance.inputDigest;
   if (d.header.provenance?.source) meta.inputName = d.header.provenance.source;
   if (typeof recipeDigest === 'string') meta.recipeDigest = recipeDigest;
+  const inputs = InputSpec.fromSlim(d as DecodedSlim & { model?: { d: number } });
+  if (inputs) meta.inputs = inputs;
   return meta;
 }
 
@@ -221,7 +245,12 @@ export async function decodeModel(bytes: Uint8Array, name = 'model'): Promise<Sl
   } catch (e) {
     throw prefixed(e, name);
   }
-  const meta = metaOf(d);
+  let meta: ModelMeta;
+  try {
+    meta = metaOf(d);
+  } catch (e) {
+    throw prefixed(e, name);
+  }
   switch (d.kind) {
     case 'linear':
     case 'logistic':

@@ -4,6 +4,12 @@
  * Least squares streams the CSV through a mergeable accumulator (memory
  * independent of the number of rows); logistic regression (IRLS) needs the
  * rows in memory and reads them once.
+ *
+ * With --categorical, --bins or --missing other than 'error', a first pass
+ * learns the input spec (levels, quantile cuts from a seeded reservoir
+ * sample, training means, missing counts: flat memory, so streaming fits stay
+ * streaming) and the second pass fits on the design columns it gives; the
+ * spec is stored in the model, so `slimfit predict` reads the same raw columns.
  */
 import { basename, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
@@ -20,6 +26,10 @@ import { inputError, usage, yellow } from './errors.js';
 import { checkOutputPath, sha256File, writeModel, type ModelMeta } from './files.js';
 import { coefficientRows, coefficientTable, degenerateFitWarnings, separatingColumns, separationAdvice, trainingRankMetrics, type RankMetrics } from './fit-summary.js';
 import { createProgress } from './progress.js';
+import type { InputSpec, MissingPolicy, UnseenPolicy } from '../features/inputs.js';
+import { MISSING_POLICIES, UNSEEN_POLICIES } from '../features/inputs.js';
+import type { LearnOptions } from '../features/learn.js';
+import { learningPass, specEncoder } from './inputs.js';
 
 interface FitFlags {
   target: string;
@@ -32,6 +42,10 @@ interface FitFlags {
   delimiter?: string;
   accurate?: boolean;
   all?: boolean;
+  categorical?: string;
+  missing?: string;
+  bins?: string;
+  unseen?: string;
 }
 
 export function fitCommand(): Command {
@@ -47,6 +61,10 @@ export function fitCommand(): Command {
     .option('--delimiter <c>', "field separator: ',', ';', 'tab', '|' (default: detected from the header row; with one other than ',' decimal commas are read)")
     .option('--accurate', 'least squares: double-double moments, for ill-conditioned designs (slower)')
     .option('--all', 'print every coefficient (default: the first 25)')
+    .option('--categorical <a,b,c>', 'text columns: one 0/1 column per level but the first (stored in the model, applied by predict)')
+    .option('--unseen <policy>', "a level predict has not seen in fitting: 'error' (default) or 'baseline' (coded as the first level)")
+    .option('--missing <policy>', "empty cells: 'error' (default), 'drop' (skip the row) or 'indicator' (a 0/1 column; numbers take the training mean)")
+    .option('--bins <n>', 'quantile bins for every numeric feature (one 0/1 column per cut, as the demo scorecard); cuts from the data, stored in the model')
     .requiredOption('-o, --output <model.slim>', 'where to write the fitted model')
     .addOption(new Option('--chunk-rows <n>').hideHelp().default('65536'))
     .action(async (file: string, flags: FitFlags & { chunkRows: string }, cmd: Command) => {
@@ -74,6 +92,30 @@ export function cliFitError(e: unknown, names: readonly string[], separationHelp
   return new SlimfitError(e.code, msg, e.details as Record<string, unknown> | undefined);
 }
 
+/** The input-spec options, or undefined when none is given (the columns are read as numbers, as always). */
+function learnOptions(f: FitFlags): (LearnOptions & { missing: MissingPolicy; unseen: UnseenPolicy }) | undefined {
+  const categorical = f.categorical
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (categorical !== undefined && categorical.length === 0) throw usage('--categorical is empty; list column names separated by commas');
+  const missing = (f.missing ?? 'error') as MissingPolicy;
+  if (!MISSING_POLICIES.includes(missing)) throw usage(`--missing must be one of ${MISSING_POLICIES.join(', ')}, got '${f.missing}'`);
+  const unseen = (f.unseen ?? 'error') as UnseenPolicy;
+  if (!UNSEEN_POLICIES.includes(unseen)) throw usage(`--unseen must be one of ${UNSEEN_POLICIES.join(', ')}, got '${f.unseen}'`);
+  let bins: number | undefined;
+  if (f.bins !== undefined) {
+    bins = Number(f.bins);
+    if (!Number.isInteger(bins) || bins < 2 || bins > 1000 || f.bins.trim() === '') throw usage(`--bins must be an integer from 2 to 1000, got '${f.bins}'`);
+  }
+  if (categorical === undefined && bins === undefined && missing === 'error') {
+    if (f.unseen !== undefined) throw usage('--unseen applies to --categorical columns');
+    return undefined;
+  }
+  if (f.unseen !== undefined && categorical === undefined) throw usage('--unseen applies to --categorical columns');
+  return { ...(categorical ? { categorical } : {}), ...(bins !== undefined ? { bins } : {}), missing, unseen };
+}
+
 export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65536): Promise<void> {
   const ridge = Number(f.ridge ?? 0);
   if (!Number.isFinite(ridge) || ridge < 0 || (f.ridge ?? '').trim() === '') throw usage(`--ridge must be a number >= 0, got '${f.ridge}'`);
@@ -91,13 +133,32 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
     .filter((s) => s !== '');
   const delimiter = f.delimiter !== undefined ? parseDelimiter(f.delimiter) : undefined;
   if (f.accurate && f.logistic) throw usage('--accurate applies to least squares; logistic regression (IRLS) already solves in float64 from the rows');
-  const cols = { target: f.target, ...(features ? { features } : {}), ...(exclude ? { exclude } : {}), binaryTarget: Boolean(f.logistic), ...(delimiter ? { delimiter } : {}) };
+  const learn = learnOptions(f);
+  const cols = { target: f.target, ...(features ? { features } : {}), ...(exclude ? { exclude } : {}), binaryTarget: Boolean(f.logistic), dropMissingTarget: learn?.missing === 'drop', ...(delimiter ? { delimiter } : {}) };
 
   const engine = await ctx.engine();
   const t0 = performance.now();
   const size = (await stat(file)).size;
   const mib = (b: number) => Math.round(b / 2 ** 20);
   const bar = size > 8 * 2 ** 20 ? createProgress(`reading ${basename(file)}`, mib(size), { unit: 'MiB', quiet: ctx.progressQuiet }) : undefined;
+
+  let inputs: InputSpec | undefined;
+  let learned: { missing: Record<string, number>; dropped: number } | undefined;
+  if (learn) {
+    const pass = learningPass(learn);
+    const scan = size > 8 * 2 ** 20 ? createProgress(`scanning ${basename(file)}`, mib(size), { unit: 'MiB', quiet: ctx.progressQuiet }) : undefined;
+    await streamCsv(file, { ...cols, encoder: pass }, (c) => scan?.update(mib(c.bytesSoFar)), chunkRows);
+    scan?.stop();
+    const l = pass.learner();
+    try {
+      inputs = l.finish();
+    } catch (e) {
+      throw isSlimfitError(e) ? usage(`${basename(file)}: ${e.reason}`) : e;
+    }
+    // dropped: set from the fitting pass (rows with a missing feature or, under drop, a missing target)
+    learned = { missing: Object.fromEntries(l.names.map((n, j) => [n, l.missingCounts[j]])), dropped: 0 };
+  }
+  const readCols = inputs ? { ...cols, features: inputs.names, encoder: specEncoder(inputs) } : cols;
 
   let model: LinearModel | LogisticModel;
   let rows: number;
@@ -106,10 +167,11 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
   let rank: RankMetrics | undefined;
   let warnings: string[] = [];
   if (f.logistic) {
-    const t = await readCsv(file, cols, (_r, bytes) => bar?.update(mib(bytes)));
+    const t = await readCsv(file, readCols, (_r, bytes) => bar?.update(mib(bytes)));
     bar?.stop();
     rows = t.rows;
-    names = t.features;
+    if (learned) learned.dropped = t.dropped;
+    names = inputs ? [...inputs.features] : t.features;
     delimiterUsed = t.delimiter;
     const y = t.y!;
     let pos = 0;
@@ -127,7 +189,7 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
     let acc: LinearAccumulator | undefined;
     const info = await streamCsv(
       file,
-      cols,
+      readCols,
       (c) => {
         acc ??= linearAccumulator(engine, c.X.cols, { intercept: f.intercept, ...(f.accurate ? { accuracy: 'accurate' as const } : {}) });
         acc.add(c.X, c.y!);
@@ -137,7 +199,8 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
     );
     bar?.stop();
     rows = info.rows;
-    names = info.features;
+    if (learned) learned.dropped = info.dropped;
+    names = inputs ? [...inputs.features] : info.features;
     delimiterUsed = info.delimiter;
     try {
       model = acc!.fit({ ridge });
@@ -151,9 +214,10 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
     features: names,
     target: f.target,
     task: logistic ? 'logistic' : 'linear',
-    recipe: { command: 'fit', ridge, intercept: f.intercept, rows },
+    recipe: { command: 'fit', ridge, intercept: f.intercept, rows, ...(learn ? { inputs: { categorical: learn.categorical ?? [], bins: learn.bins ?? null, missing: learn.missing, unseen: learn.unseen } } : {}) },
     inputDigest: await sha256File(file),
     inputName: basename(file),
+    ...(inputs ? { inputs } : {}),
   };
   const bytes = await writeModel(f.output, { kind: 'float', model, meta });
 
@@ -176,6 +240,7 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
     coefficients: table.rows.map(coefJson),
     stats: stat1,
     ...(rank ? { training: rank } : {}),
+    ...(learned ? { missing: learned.missing, droppedRows: learned.dropped } : {}),
     warnings,
     ms,
   });
@@ -185,6 +250,11 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
     ? `logistic regression (IRLS, ${(stat1 as { iterations: number }).iterations} iterations${(stat1 as { converged: boolean }).converged ? '' : ', NOT converged'}), deviance ${(stat1 as { deviance: number }).deviance.toFixed(1)}, AIC ${(stat1 as { aic: number }).aic.toFixed(1)}`
     : `least squares (${(stat1 as { method: string }).method}), R² ${(stat1 as { rSquared: number }).rSquared.toFixed(4)}, residual SD ${(stat1 as { residualSd: number }).residualSd.toPrecision(4)}`;
   ctx.print(`fitted ${f.target} on ${names.length} features, ${rows} rows: ${head}${ridge > 0 ? `, ridge ${ridge}` : ''}`);
+  if (learned) {
+    const withMissing = Object.entries(learned.missing).filter(([, c]) => c > 0);
+    const what = withMissing.length === 0 ? 'no missing values' : `missing values: ${withMissing.map(([n, c]) => `${n} ${c}`).join(', ')}`;
+    ctx.print(`inputs: ${inputs!.columns.length} raw columns -> ${names.length} design columns; ${what}${learned.dropped > 0 ? `; ${learned.dropped} rows dropped (--missing drop)` : ''}`);
+  }
   if (rank) ctx.print(`on the training rows: AUC ${rank.auc.toFixed(4)}, Gini ${rank.gini.toFixed(4)}, KS ${rank.ks.toFixed(4)}`);
   ctx.print(coefficientTable(table, logistic, Boolean(f.all)));
   ctx.print(`wrote ${f.output} (${bytes} bytes) in ${(ms / 1000).toFixed(2)} s`);

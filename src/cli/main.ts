@@ -1,5 +1,5 @@
 /**
- * The `slimfit` command: fit, compress, export, inspect, report, batch, demo.
+ * The `slimfit` command: fit, compress, predict, export, inspect, report, batch, demo.
  * Exit codes: 0 ok, 1 internal error, 2 bad usage, 3 bad input, 4 numerical
  * failure, 5 batch finished with failures, 130 interrupted.
  */
@@ -14,6 +14,7 @@ import { exportCommand } from './export.js';
 import { cleanupTempFiles, VERSION } from './files.js';
 import { fitCommand } from './fit.js';
 import { inspectCommand } from './inspect.js';
+import { predictCommand } from './predict.js';
 import { reportCommand } from './report.js';
 
 export function buildProgram(): Command {
@@ -32,7 +33,7 @@ wrong column, corrupt file), 4 numerical failure, 5 batch had failures, 130 inte
 
 Start with:  slimfit demo`,
     );
-  for (const cmd of [fitCommand(), compressCommand(), exportCommand(), inspectCommand(), reportCommand(), batchCommand(), demoCommand()]) {
+  for (const cmd of [fitCommand(), compressCommand(), predictCommand(), exportCommand(), inspectCommand(), reportCommand(), batchCommand(), demoCommand()]) {
     // `slimfit fit --help` also lists --json, --quiet, --debug (they work after the command name too).
     cmd.configureHelp({ showGlobalOptions: true });
     program.addCommand(cmd);

@@ -9,6 +9,7 @@ import { CompressedLinearModel } from '../compress/compressed-model.js';
 import { compressionReport, type RateDistortionRow } from '../compress/rate-distortion.js';
 import { Ctx, signedColumn, textTable } from './context.js';
 import { parseDelimiter, readCsv } from './csv.js';
+import { modelColumns } from './inputs.js';
 import { inputError, usage } from './errors.js';
 import { checkOutputPath, readModel, strippedFileBytes, writeFileAtomic } from './files.js';
 import { lineChart, type ChartSeries } from './svg.js';
@@ -103,8 +104,8 @@ export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Pr
   const target = f.target ?? src.meta.target;
   if (!target) throw usage('the model does not record its target column: add --target');
   const engine = await ctx.engine();
-  const test = await readCsv(f.data, { target, features: src.meta.features, binaryTarget: logistic, ...delimiter });
-  const calib = f.calib !== undefined ? (await readCsv(f.calib, { features: src.meta.features, ...delimiter })).X : undefined;
+  const test = await readCsv(f.data, { target, ...modelColumns(src.meta), binaryTarget: logistic, ...delimiter });
+  const calib = f.calib !== undefined ? (await readCsv(f.calib, { ...modelColumns(src.meta), ...delimiter })).X : undefined;
   const t0 = performance.now();
   const rows: RateDistortionRow[] = compressionReport(engine, src.model, test.X, test.y!, {
     bits: [...bits].sort((a, b) => b - a),

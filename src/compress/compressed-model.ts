@@ -6,6 +6,12 @@
  * equals dequantize-then-predict up to float rounding: dequantize rounds each
  * (q - z) s to float32 (relative 2^-24 per weight), this sums in float64.
  * Holds no engine and runs no kernel, so scoring needs none of the compression code.
+ *
+ * Prediction contract (the same as LinearModel's and LogisticModel's, so a
+ * compressed model swaps in for its float original): predict(X) gives the
+ * values of a linear model and the 0/1 labels (at P >= 0.5) of a logistic one;
+ * predictProba(X) (P(y = 1)) and decisionFunction(X) (the logits) exist for
+ * logistic models only.
  */
 import { SlimfitError } from '../errors.js';
 import type { QuantScheme } from '../types.js';
@@ -16,6 +22,10 @@ import type { QuantReport } from './quantize-with.js';
 import type { SparseGPTReport } from './sparsegpt.js';
 import { SparseTensor } from './sparse-tensor.js';
 import { maskBit } from '../mask.js';
+import { labels, sigmoid } from '../fit/logistic-model.js';
+
+/** What a model was fitted for: least squares ('linear') or logistic regression ('logistic'). */
+export type ModelTask = 'linear' | 'logistic';
 
 export interface CompressedModelReport {
   method: 'rtn' | 'gptq';
@@ -42,7 +52,13 @@ export interface CompressedModelReport {
   interceptCorrected?: boolean;
 }
 
+function logisticOnly(what: string): never {
+  throw new SlimfitError('E_RANGE', `${what} needs a logistic model`);
+}
+
 export class CompressedLinearModel {
+  /** The model it was compressed from: 'linear' (predict gives values) or 'logistic' (predict gives 0/1 labels). */
+  readonly task: ModelTask;
   readonly d: number;
   readonly outputs: number;
   readonly intercept: Float64Array;
@@ -65,6 +81,8 @@ export class CompressedLinearModel {
 
   /** @internal use compressModel */
   constructor(init: {
+    /** Default 'linear'. A logistic model has one output (compressModel and the .slim reader see to it). */
+    task?: ModelTask;
     d: number;
     outputs: number;
     intercept: Float64Array;
@@ -81,6 +99,7 @@ export class CompressedLinearModel {
   }) {
     const { d, outputs: m, keep } = init;
     const n = d * m;
+    this.task = init.task ?? 'linear';
     this.d = d;
     this.outputs = m;
     this.intercept = init.intercept;
@@ -137,11 +156,28 @@ export class CompressedLinearModel {
   }
 
   /**
-   * Outputs for X (n x d): n values, or n * outputs row-major — the linear
-   * predictor (for a compressed logistic model, apply the sigmoid yourself).
-   * Integer codes times features, scaled once per group.
+   * A linear model's outputs for X (n x d): n values, or n * outputs
+   * row-major. A logistic model's 0/1 labels: 1 where P(y = 1) >= threshold
+   * (default 0.5), as LogisticModel.predict (a linear model has no threshold, as LinearModel.predict).
    */
-  predict(X: MatrixInput): Float64Array {
+  predict(X: MatrixInput, threshold?: number): Float64Array {
+    const t = this.linearPredictor(X);
+    return this.task === 'logistic' ? labels(t, threshold) : t;
+  }
+
+  /** Logistic models: the logits intercept + x . coef for each row (E_RANGE for a linear model). */
+  decisionFunction(X: MatrixInput): Float64Array {
+    if (this.task !== 'logistic') logisticOnly('decisionFunction');
+    return this.linearPredictor(X);
+  }
+
+  /** Logistic models: P(y = 1) for each row, one value per row (E_RANGE for a linear model). */
+  predictProba(X: MatrixInput): Float64Array {
+    return this.decisionFunction(X).map(sigmoid);
+  }
+
+  /** Integer codes times features, scaled once per group: intercept + X coef, n * outputs row-major. */
+  private linearPredictor(X: MatrixInput): Float64Array {
     const M = toMatrix(X, 'X', { allowEmpty: true });
     if (M.cols !== this.d && M.rows > 0) throw new SlimfitError('E_SHAPE', `X has ${M.cols} columns but the model has ${this.d}`);
     const { rows: n, data } = M;

@@ -8,6 +8,6 @@ export { quantizeGPTQ, type GPTQOptions, type GPTQReport, type GPTQResult, type 
 export { pruneSparseGPT, type SparseGPTOptions, type SparseGPTReport, type SparseGPTResult } from './sparsegpt.js';
 export type { WeightsInput } from './hessian.js';
 export { compressModel, type CompressModelOptions, type LinearModelLike } from './model.js';
-export { CompressedLinearModel, type CompressedModelReport } from './compressed-model.js';
+export { CompressedLinearModel, type CompressedModelReport, type ModelTask } from './compressed-model.js';
 export { calibrationHessian, type CalibrationHessian } from './calib-hessian.js';
 export { compressionReport, auc, type CompressionReportOptions, type RateDistortionRow } from './rate-distortion.js';

@@ -78,6 +78,10 @@ export interface CompressModelOptions {
 
 const COMPRESS_MODEL_OPTION_KEYS = /* @__PURE__ */ optionKeys<CompressModelOptions>()(['method', 'quantize', 'prune', 'X', 'H', 'hessian', 'damp']);
 const MODEL_QUANTIZE_KEYS = /* @__PURE__ */ optionKeys<NonNullable<CompressModelOptions['quantize']>>()(['bits', 'scheme', 'granularity', 'calibration', 'rounding', 'seed', 'actOrder']);
+/** A LogisticModel (or anything that scores like one): compressed, it predicts labels and probabilities too. */
+function isLogistic(model: LinearModelLike): boolean {
+  return 'predictProba' in (model as object);
+}
 
 function outputsOf(model: LinearModelLike): number {
   return model.outputs ?? 1;
@@ -111,6 +115,7 @@ export function compressModel(engine: Engine, model: LinearModelLike, options?: 
   const sparsity = opts.prune !== undefined ? 1 - maskCount(pruned.keep, n) / n : 0;
   const bits = opts.quantize !== undefined ? opts.quantize.bits : null;
   return new CompressedLinearModel({
+    task: isLogistic(model) ? 'logistic' : 'linear',
     d,
     outputs: m,
     intercept: Float64Array.from(b0, (v, k) => v + shift[k]),
@@ -140,7 +145,7 @@ export function compressModel(engine: Engine, model: LinearModelLike, options?: 
  */
 function modelCalibration(engine: Engine, model: LinearModelLike, method: 'rtn' | 'gptq', opts: CompressModelOptions): { H: Float64Array | undefined; mean: Float64Array | undefined } {
   const d = model.d;
-  const logistic = 'predictProba' in (model as object);
+  const logistic = isLogistic(model);
   const hessianMean = (h: CalibrationHessian): Float64Array | undefined => {
     const mean = h.mean;
     if (mean !== undefined && (!(mean instanceof Float64Array) || mean.length !== d)) throw new SlimfitError('E_SHAPE', `hessian.mean must be a Float64Array of ${d} values`);

@@ -95,7 +95,9 @@ export function compressionReport(engine: Engine, model: LinearModelLike, Xtest:
   const methods = opts.methods ?? (opts.X !== undefined || opts.H !== undefined ? ['rtn', 'gptq'] : ['rtn']);
 
   const hessian = opts.X !== undefined && methods.includes('gptq') ? calibrationHessian(engine, model, opts.X, logistic) : undefined;
-  const floatOut = compressModel(engine, model).predict(Xt); // float64 coefficients: the model itself
+  // AUC ranks logits; MSE compares values: the linear predictor of either task.
+  const scores = (c: CompressedLinearModel) => (c.task === 'logistic' ? c.decisionFunction(Xt) : c.predict(Xt));
+  const floatOut = scores(compressModel(engine, model)); // float64 coefficients: the model itself
   const metric = (out: Float64Array) => {
     if (logistic) return auc(out, y);
     let s = 0;
@@ -123,7 +125,7 @@ export function compressionReport(engine: Engine, model: LinearModelLike, Xtest:
         if (bits !== null) o.quantize = { bits, ...(opts.scheme ? { scheme: opts.scheme } : {}), ...(opts.granularity ? { granularity: opts.granularity } : {}) };
         if (sparsity > 0) o.prune = { sparsity };
         const c = compressModel(engine, model, o);
-        const out = c.predict(Xt);
+        const out = scores(c);
         const v = metric(out);
         rows.push({ method, bits, sparsity, bytes: c.bytes, ...(opts.fileBytes ? { fileBytes: opts.fileBytes(c) } : {}), ratio: floatBytes / c.bytes, [logistic ? 'auc' : 'mse']: v, deltaVsFloat: v - base, outputMse: outputMse(out) });
       }

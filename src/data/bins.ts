@@ -4,6 +4,7 @@
  * lowest bin the reference). Edges come from the data they are fitted on and
  * are then applied unchanged to new rows.
  */
+import { quantileCuts } from '../features/learn.js';
 import type { Matrix } from '../types.js';
 
 export interface Binning {
@@ -19,13 +20,7 @@ export function fitBinning(X: Matrix, featureNames: readonly string[], bins = 8)
   const col = new Float64Array(X.rows);
   for (let j = 0; j < X.cols; j++) {
     for (let i = 0; i < X.rows; i++) col[i] = X.data[i * X.cols + j];
-    col.sort();
-    const cuts: number[] = [];
-    for (let b = 1; b < bins; b++) {
-      const v = col[Math.floor((b * X.rows) / bins)];
-      // a cut equal to the minimum would leave its lower bin empty
-      if (v > col[0] && (cuts.length === 0 || v > cuts[cuts.length - 1])) cuts.push(v);
-    }
+    const cuts = quantileCuts(col.sort(), bins);
     edges.push(cuts);
     cuts.forEach((c) => names.push(`${featureNames[j]}>=${+c.toPrecision(4)}`));
   }

@@ -24,7 +24,7 @@ export interface ONNXSource {
 }
 
 export interface ToONNXOptions {
-  /** A CompressedLinearModel only: export it as logistic (outputs probability and logit). Default: the source's kind, else false. */
+  /** A CompressedLinearModel only: its task, checked against the source's kind or the model's `task` (a contradiction is E_RANGE). */
   logistic?: boolean;
   /** Feature names in the model's column order (metadata "slimfit.features"); default: the source header's. */
   features?: string[];
@@ -80,10 +80,10 @@ export function onnxSpec(input: ONNXInput, options?: ToONNXOptions, allowed: rea
   if (o.precision !== undefined && o.precision !== 'float64' && o.precision !== 'float32') throw new SlimfitError('E_RANGE', `precision must be "float64" or "float32", got ${describeValue(o.precision)}`);
   let logistic: boolean;
   if (model instanceof CompressedLinearModel) {
-    const fromKind = source ? source.kind === 'compressed-logistic' : undefined;
+    const fromKind = source ? source.kind === 'compressed-logistic' : model.task === 'logistic';
     if (source && !source.kind.startsWith('compressed-')) throw new SlimfitError('E_SHAPE', `kind "${source.kind}" does not match a CompressedLinearModel`);
-    if (o.logistic !== undefined && fromKind !== undefined && o.logistic !== fromKind) throw new SlimfitError('E_RANGE', `logistic: ${o.logistic} contradicts the source's kind "${source!.kind}"`);
-    logistic = o.logistic ?? fromKind ?? false;
+    if (o.logistic !== undefined && o.logistic !== fromKind) throw new SlimfitError('E_RANGE', `logistic: ${o.logistic} contradicts the ${source ? `source's kind "${source.kind}"` : `model's task "${model.task}"`}`);
+    logistic = fromKind;
   } else {
     logistic = model instanceof LogisticModel;
     if (o.logistic !== undefined && o.logistic !== logistic) throw new SlimfitError('E_RANGE', `logistic applies to a CompressedLinearModel; a ${model.constructor.name} is ${logistic ? '' : 'not '}logistic`);

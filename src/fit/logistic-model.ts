@@ -65,6 +65,15 @@ export function sigmoid(t: number): number {
   return e / (1 + e);
 }
 
+/**
+ * 0/1 labels from logits: 1 where sigmoid(t) >= threshold (default 0.5).
+ * The one rule every logistic model kind's predict uses.
+ */
+export function labels(logits: Float64Array, threshold = 0.5): Float64Array {
+  assertOption(threshold, 'threshold', 0, 1);
+  return logits.map((t) => (sigmoid(t) >= threshold ? 1 : 0));
+}
+
 export class LogisticModel {
   readonly d: number;
   readonly coef: Float64Array;
@@ -95,16 +104,14 @@ export class LogisticModel {
     return out;
   }
 
-  /** P(y = 1) for each row. */
+  /** P(y = 1) for each row: one value per row (not sklearn's two columns). */
   predictProba(X: MatrixInput): Float64Array {
     return this.decisionFunction(X).map(sigmoid);
   }
 
-  /** 1 where P(y = 1) >= threshold (default 0.5), else 0. */
-  predict(X: MatrixInput, threshold = 0.5): Uint8Array {
-    assertOption(threshold, 'threshold', 0, 1);
-    const p = this.predictProba(X);
-    return Uint8Array.from(p, (v) => (v >= threshold ? 1 : 0));
+  /** 0/1 labels: 1 where P(y = 1) >= threshold (default 0.5), else 0 (a Float64Array, as every model's predict). */
+  predict(X: MatrixInput, threshold = 0.5): Float64Array {
+    return labels(this.decisionFunction(X), threshold);
   }
 
   /** E_SHAPE when the model is inconsistent (e.g. built by hand with incomplete stats). */

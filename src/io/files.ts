@@ -96,6 +96,51 @@ function writeFileAtomicSync(path: string, bytes: Uint8Array | string, fsync: bo
   }
 }
 
+/** An output written in pieces, appearing under its name only on commit(). */
+export interface AtomicStream {
+  write(text: string): Promise<void>;
+  /** fsync (unless told not to), close, rename over the target. */
+  commit(): Promise<void>;
+  /** Close and remove the temporary file; the target is untouched. */
+  abort(): Promise<void>;
+}
+
+/** writeFileAtomic for outputs too large to hold: the same temp file, cleanup and rename. */
+export async function openAtomic(path: string, opts: Pick<AtomicWriteOptions, 'fsync'> = {}): Promise<AtomicStream> {
+  const tmp = tempPathFor(path);
+  inFlight.add(tmp);
+  let fh: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    fh = await open(tmp, 'wx', 0o644);
+  } catch (e) {
+    inFlight.delete(tmp);
+    throw e;
+  }
+  const handle = fh;
+  const abort = async () => {
+    await handle.close().catch(() => undefined);
+    await unlink(tmp).catch(() => undefined);
+    inFlight.delete(tmp);
+  };
+  return {
+    async write(text) {
+      await handle.write(text);
+    },
+    async commit() {
+      try {
+        if (opts.fsync !== false) await handle.sync();
+        await handle.close();
+        await rename(tmp, path);
+        inFlight.delete(tmp);
+      } catch (e) {
+        await abort();
+        throw e;
+      }
+    },
+    abort,
+  };
+}
+
 /** Synchronously removes temporary files of writes still in progress (for a SIGINT/SIGTERM handler). */
 export function cleanupTempFiles(): void {
   for (const tmp of inFlight) {

@@ -21,9 +21,9 @@ import { decodeTensors, encodeTensors, type SlimTensor, type SlimTensorInput } f
 export type SlimContent =
   | { kind: 'linear'; model: LinearModel }
   | { kind: 'logistic'; model: LogisticModel }
-  /** A compressed least-squares model (predict gives the outputs). */
+  /** A compressed least-squares model (model.task 'linear': predict gives the outputs). */
   | { kind: 'compressed-linear'; model: CompressedLinearModel }
-  /** A compressed logistic model (predict gives the linear predictor; apply the sigmoid for probabilities). */
+  /** A compressed logistic model (model.task 'logistic': predict gives labels, predictProba and decisionFunction too). */
   | { kind: 'compressed-logistic'; model: CompressedLinearModel }
   | { kind: 'tensors'; tensors: Record<string, SlimTensorInput> };
 
@@ -48,6 +48,10 @@ export function encodeContent(content: SlimContent, w: TensorWriter): JsonObject
       return { model: writeLogistic(content.model, arraysToTensors(w)) };
     case 'compressed-linear':
     case 'compressed-logistic': {
+      const task = content.kind === 'compressed-logistic' ? 'logistic' : 'linear';
+      if (content.model instanceof CompressedLinearModel && content.model.task !== task) {
+        throw shapeError(`kind "${content.kind}" needs a ${task} model`);
+      }
       const model = writeCompressed(content.model, w);
       if (content.kind === 'compressed-logistic' && content.model.outputs !== 1) throw shapeError(`kind "compressed-logistic" needs a model with one output, got ${content.model.outputs}`);
       return { model };
@@ -68,7 +72,7 @@ function decodeKind(h: SlimHeader, r: TensorReader): DecodedSlimContent {
     case 'compressed-linear':
     case 'compressed-logistic':
       if (h.kind === 'compressed-logistic' && h.model!.outputs !== 1) throw formatError(`a compressed-logistic model has one output, but model.outputs is ${JSON.stringify(h.model!.outputs)}`);
-      return { kind: h.kind, model: readCompressed(h.model!, r) };
+      return { kind: h.kind, model: readCompressed(h.model!, r, h.kind === 'compressed-logistic' ? 'logistic' : 'linear') };
     case 'tensors':
       return { kind: 'tensors', tensors: decodeTensors(h.objects!, r) };
   }

@@ -7,7 +7,7 @@ import type { SlimContent } from './slim-content.js';
 import { layoutV2 } from './slim-v2.js';
 import { checkOptions, optionKeys } from '../options.js';
 
-const SLIM_FILE_BYTES_OPTION_KEYS = /* @__PURE__ */ optionKeys<Omit<EncodeSlimOptions, 'formatVersion'>>()(['provenance', 'features', 'targets', 'statistics', 'strip']);
+const SLIM_FILE_BYTES_OPTION_KEYS = /* @__PURE__ */ optionKeys<Omit<EncodeSlimOptions, 'formatVersion'>>()(['provenance', 'features', 'targets', 'inputs', 'statistics', 'strip']);
 
 /**
  * The length in bytes of the file encodeSlim(content, opts) writes in format

@@ -18,7 +18,9 @@
  * non-overlapping, sizes matching shapes and dtypes), then each model's own
  * invariants (code ranges, canonical packing, scales finite and > 0, index
  * structures consistent) — and answers anything wrong with
- * SlimfitError('E_FORMAT') saying what. A decoded model is bit-identical to
+ * SlimfitError('E_FORMAT') saying what; the optional input spec (`inputs`)
+ * is returned as stored and checked by InputSpec.fromSlim, the only code
+ * that interprets it. A decoded model is bit-identical to
  * the one written: same coefficients, codes, scales and predictions.
  */
 import { SlimfitError } from '../errors.js';
@@ -30,6 +32,7 @@ import { isIsoDate, parseHeader, type SlimProvenance } from './slim-header.js';
 import { headerJsonBytes, truncation, writeContainerV2 } from './slim-v2.js';
 import { taggedOrNull } from './tagged-json.js';
 import { SLIMFIT_VERSION } from './version.js';
+import { writeInputs, type InputSpec } from '../features/inputs.js';
 
 export type { SlimContent, DecodedSlimContent } from './slim-content.js';
 export type { DenseArray, DenseTensor, SlimTensor, SlimTensorInput } from './slim-tensors.js';
@@ -52,6 +55,11 @@ export interface EncodeSlimOptions {
   features?: string[];
   /** Names of the model's outputs (e.g. the CSV target column). Model kinds: exactly `outputs` names (1 for logistic). */
   targets?: string[];
+  /**
+   * How raw columns become the model's d input columns (categorical levels, bins, missing values);
+   * stored as the header member `inputs`. Its design columns must be the model's d (and `features`, when given).
+   */
+  inputs?: InputSpec;
   /** Free-form results to keep with the file (e.g. { auc: 0.81, mse: 0.02 }); JSON-able, non-finite numbers and typed arrays survive. */
   statistics?: Record<string, unknown>;
   /**
@@ -74,12 +82,19 @@ export interface SlimHeaderInfo {
   features: string[] | undefined;
   targets: string[] | undefined;
   statistics: Record<string, unknown> | undefined;
+  /**
+   * The header member `inputs` as stored (JSON), for files written with an input spec; undefined
+   * otherwise (the inputs are the d numeric features). InputSpec.fromSlim(decoded) validates it
+   * against the model (E_FORMAT) and gives the spec: decodeSlim leaves it to that call, so a page
+   * that scores plain models carries none of the spec's code.
+   */
+  inputs: unknown;
   fileBytes: number;
 }
 
 export type DecodedSlim = DecodedSlimContent & { header: SlimHeaderInfo };
 
-const ENCODE_SLIM_OPTION_KEYS = /* @__PURE__ */ optionKeys<EncodeSlimOptions>()(['provenance', 'features', 'targets', 'statistics', 'strip', 'formatVersion']);
+const ENCODE_SLIM_OPTION_KEYS = /* @__PURE__ */ optionKeys<EncodeSlimOptions>()(['provenance', 'features', 'targets', 'inputs', 'statistics', 'strip', 'formatVersion']);
 const PROVENANCE_KEYS = /* @__PURE__ */ optionKeys<SlimProvenanceInput>()(['created', 'inputDigest', 'source', 'options']);
 
 function provenanceOf(p: SlimProvenanceInput | undefined): SlimProvenance {
@@ -121,6 +136,10 @@ export function prepareSlim(content: SlimContent, options?: EncodeSlimOptions | 
     const want = dims && (key === 'features' ? dims.d : dims.outputs);
     if (want !== undefined && names.length !== want) throw new SlimfitError('E_SHAPE', `${key} has ${names.length} names but the model has ${want} ${key === 'features' ? 'input columns' : 'outputs'}`);
     header[key] = names.slice();
+  }
+  if (opts.inputs !== undefined) {
+    if (dims === undefined) throw new SlimfitError('E_SHAPE', 'inputs apply to a model, not to tensors');
+    header.inputs = writeInputs(opts.inputs, dims.d, header.features as string[] | undefined);
   }
   if (strip) {
     const report = isPlainObject(header.model) ? header.model.report : undefined;
@@ -166,6 +185,7 @@ export async function decodeSlim(input: Uint8Array): Promise<DecodedSlim> {
         features: h.features,
         targets: h.targets,
         statistics: h.statistics,
+        inputs: h.raw.inputs,
         fileBytes: pre.fileBytes,
       },
     };

@@ -7,7 +7,7 @@
  * has (code ranges, canonical packing, scales finite and > 0, index
  * structures consistent) before the model is built.
  */
-import { CompressedLinearModel, type CompressedModelReport } from '../compress/compressed-model.js';
+import { CompressedLinearModel, type CompressedModelReport, type ModelTask } from '../compress/compressed-model.js';
 import { unpackCodes } from '../codes.js';
 import { packedBytes } from '../codes.js';
 import type { QuantScheme } from '../types.js';
@@ -78,10 +78,14 @@ function taggedReport<T>(v: unknown, what: string): T | undefined {
   return v === null ? undefined : (fromTaggedJSON(getObject(v, what), what) as T);
 }
 
-/** Reads and validates the header members `j` ("model") and the tensors from `src`; E_FORMAT on anything inconsistent. */
-export function readCompressed(j: JsonObject, src: TensorSource): CompressedLinearModel {
+/**
+ * Reads and validates the header members `j` ("model") and the tensors from `src`; E_FORMAT on anything
+ * inconsistent. `task` comes from the file's kind ("compressed-logistic": one output).
+ */
+export function readCompressed(j: JsonObject, src: TensorSource, task: ModelTask): CompressedLinearModel {
   const d = getInt(j.d, 'model.d', 1);
   const m = getInt(j.outputs, 'model.outputs', 1);
+  if (task === 'logistic' && m !== 1) throw formatError(`model.outputs is ${m}; a logistic model has 1`);
   const n = d * m;
   if (n > MAX_SPARSE_ELEMENTS) throw formatError(`model has ${n} coefficients, more than this reader accepts (${MAX_SPARSE_ELEMENTS})`);
   const bits = j.bits === null ? null : getInt(j.bits, 'model.bits', 2, 8);
@@ -126,7 +130,7 @@ export function readCompressed(j: JsonObject, src: TensorSource): CompressedLine
     const vals = finite(src.take('values', ['F64'], [kept]) as Float64Array, 'tensor "values"');
     const dense = new Float64Array(n);
     for (let i = 0, p = 0; i < n; i++) if (maskBit(keep, i)) dense[i] = vals[p++];
-    return new CompressedLinearModel({ d, outputs: m, intercept, keep, dense, bits: null, groupSize, report });
+    return new CompressedLinearModel({ task, d, outputs: m, intercept, keep, dense, bits: null, groupSize, report });
   }
   const sch = scheme!;
   const packed = src.take('values', [codesDtype(bits, sch)], [packedBytes(kept, bits)]) as Int8Array | Uint8Array;
@@ -145,6 +149,7 @@ export function readCompressed(j: JsonObject, src: TensorSource): CompressedLine
     else codes[i] = zeroPoint ? zeroPoint[(i / groupSize) | 0] : 0;
   }
   return new CompressedLinearModel({
+    task,
     d,
     outputs: m,
     intercept,
