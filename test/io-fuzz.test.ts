@@ -50,7 +50,7 @@ const slimSeeds: Uint8Array[] = [
   await encodeSlim({ kind: 'logistic', model: logistic }, { provenance: { created } }),
   await encodeSlim({ kind: 'compressed-linear', model: e.compressModel(wide, { quantize: { bits: 4, scheme: 'affine', granularity: { block: 8 } }, prune: { sparsity: 0.5 } }) }, { provenance: { created } }),
   await encodeSlim({ kind: 'compressed-linear', model: e.compressModel(wide, { quantize: { bits: 6 }, prune: { sparsity: 0.95 } }) }, { provenance: { created } }),
-  await encodeSlim({ kind: 'compressed-logistic', model: e.compressModel(linear, { quantize: { bits: 8 } }) }, { provenance: { created } }),
+  await encodeSlim({ kind: 'compressed-logistic', model: e.compressModel(logistic, { quantize: { bits: 8 } }) }, { provenance: { created } }),
   await encodeSlim(
     {
       kind: 'tensors',

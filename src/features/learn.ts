@@ -10,6 +10,7 @@
  * fit leaves them out.
  */
 import { SlimfitError } from '../errors.js';
+import { checkOptions, optionKeys } from '../options.js';
 import { rng } from '../random.js';
 import { MAX_LEVELS, InputSpec, type InputColumn, type MissingPolicy, type UnseenPolicy } from './inputs.js';
 import { NUMBER, isMissing, type RawValue } from './encode.js';
@@ -29,6 +30,8 @@ export interface LearnOptions {
   /** Reservoir seed (default 1). */
   seed?: number;
 }
+
+const LEARN_OPTION_KEYS = /* @__PURE__ */ optionKeys<LearnOptions>()(['categorical', 'bins', 'missing', 'unseen', 'seed']);
 
 /** Cut points at the quantiles 1/bins .. (bins-1)/bins of sorted values, duplicates and the minimum removed. */
 export function quantileCuts(sorted: Float64Array, bins: number): number[] {
@@ -60,7 +63,8 @@ export class InputsLearner {
   private readonly random: () => number;
   private readonly cells: (number | string | undefined)[];
 
-  constructor(names: readonly string[], opts: LearnOptions = {}) {
+  constructor(names: readonly string[], options?: LearnOptions | null) {
+    const opts = checkOptions('InputsLearner', options, LEARN_OPTION_KEYS);
     const cat = new Set(opts.categorical ?? []);
     for (const c of cat) if (!names.includes(c)) throw new SlimfitError('E_RANGE', `categorical column '${c}' is not among the feature columns (${names.join(', ')})`);
     if (opts.bins !== undefined && (!Number.isInteger(opts.bins) || opts.bins < 2 || opts.bins > 1000)) throw new SlimfitError('E_RANGE', `bins must be an integer from 2 to 1000, got ${String(opts.bins)}`);

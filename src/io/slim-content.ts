@@ -48,13 +48,12 @@ export function encodeContent(content: SlimContent, w: TensorWriter): JsonObject
       return { model: writeLogistic(content.model, arraysToTensors(w)) };
     case 'compressed-linear':
     case 'compressed-logistic': {
+      if (content.kind === 'compressed-logistic' && content.model.outputs !== 1) throw shapeError(`kind "compressed-logistic" needs a model with one output, got ${content.model.outputs}`);
       const task = content.kind === 'compressed-logistic' ? 'logistic' : 'linear';
       if (content.model instanceof CompressedLinearModel && content.model.task !== task) {
         throw shapeError(`kind "${content.kind}" needs a ${task} model`);
       }
-      const model = writeCompressed(content.model, w);
-      if (content.kind === 'compressed-logistic' && content.model.outputs !== 1) throw shapeError(`kind "compressed-logistic" needs a model with one output, got ${content.model.outputs}`);
-      return { model };
+      return { model: writeCompressed(content.model, w) };
     }
     case 'tensors':
       return { objects: encodeTensors(content.tensors, w) };
