@@ -27,7 +27,7 @@ import {
 } from '../src/io/index.js';
 import { normal, rng } from '../src/random.js';
 import { engine } from './helpers/engines.js';
-import { buildSlim, parseSlim, reseal } from './helpers/slim-file.js';
+import { buildSlim, parseSlim, rawSafetensors, reseal } from './helpers/slim-file.js';
 
 const e = await engine('js');
 const SEED = 20261204;
@@ -84,15 +84,6 @@ const safetensorsSeeds: Uint8Array[] = [
   quantizedToSafetensors({ w: quantize(e, w, { bits: 4, scheme: 'affine', granularity: { axis: 0, shape: [4, 8] } }), v: quantize(e, w, { bits: 8 }), b: Float32Array.of(1, 2) }),
   rawSafetensors('{"h":{"dtype":"F16","shape":[2],"data_offsets":[0,4]},"g":{"dtype":"BF16","shape":[1],"data_offsets":[4,6]}}', Uint8Array.of(0x00, 0x3c, 0x00, 0xc0, 0x80, 0x3f)),
 ];
-
-function rawSafetensors(header: string, buffer: Uint8Array): Uint8Array {
-  const h = new TextEncoder().encode(header.padEnd(Math.ceil(header.length / 8) * 8, ' '));
-  const out = new Uint8Array(8 + h.length + buffer.length);
-  new DataView(out.buffer).setBigUint64(0, BigInt(h.length), true);
-  out.set(h, 8);
-  out.set(buffer, 8 + h.length);
-  return out;
-}
 
 // ---------------------------------------------------------------- mutations
 

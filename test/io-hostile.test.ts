@@ -13,7 +13,7 @@ import { TensorWriter, writeContainer } from '../src/io/slim-container.js';
 import { isIsoDate } from '../src/io/slim-header.js';
 import { normal, rng } from '../src/random.js';
 import { engine } from './helpers/engines.js';
-import { buildSlim, parseSlim, type SlimParts } from './helpers/slim-file.js';
+import { buildSlim, parseSlim, rawSafetensors, type SlimParts } from './helpers/slim-file.js';
 
 const e = await engine('js');
 const created = '2025-01-01T00:00:00.000Z';
@@ -33,15 +33,7 @@ async function expectCode(fn: () => unknown, code: string, re: RegExp): Promise<
   throw new Error(`expected ${code}, it succeeded`);
 }
 
-/** Raw safetensors from header text and a buffer. */
-function safetensors(header: string, buffer = new Uint8Array(4)): Uint8Array {
-  const h = new TextEncoder().encode(header.padEnd(Math.ceil(header.length / 8) * 8, ' '));
-  const out = new Uint8Array(8 + h.length + buffer.length);
-  new DataView(out.buffer).setBigUint64(0, BigInt(h.length), true);
-  out.set(h, 8);
-  out.set(buffer, 8 + h.length);
-  return out;
-}
+const safetensors = rawSafetensors;
 const TENSOR = '"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}';
 
 const z = normal(rng(5));

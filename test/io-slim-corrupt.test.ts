@@ -5,39 +5,18 @@
  * structure are rebuilt here by an independent writer (CRC-32C straight from
  * hash-wasm), so the structural checks are exercised past the checksum.
  */
-import { crc32 } from 'hash-wasm';
 import { describe, expect, it } from 'vitest';
 import { LinearModel, SparseTensor } from '../src/index.js';
 import { decodeSlim, encodeSlim as encodeSlimDefault, inspectSlim, type EncodeSlimOptions, type SlimContent } from '../src/io/index.js';
 import { normal, rng } from '../src/random.js';
 import { engine } from './helpers/engines.js';
+import { crc32c, parseSlim, type SlimParts } from './helpers/slim-file.js';
 
 const e = await engine('js');
+const parse = parseSlim;
+type Parts = SlimParts;
 /** This file damages format version 1 files (version 2: test/io-slim-v2.test.ts). */
 const encodeSlim = (c: SlimContent, o: EncodeSlimOptions = {}) => encodeSlimDefault(c, { ...o, formatVersion: 1 });
-
-async function crc32c(b: Uint8Array): Promise<number> {
-  return parseInt(await crc32(b, 0x82f63b78), 16) >>> 0;
-}
-
-interface Parts {
-  major: number;
-  minor: number;
-  header: Record<string, unknown>;
-  data: Uint8Array;
-}
-
-function parse(file: Uint8Array): Parts {
-  const v = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  const H = v.getUint32(12, true);
-  const D = v.getUint32(16, true);
-  return {
-    major: v.getUint16(8, true),
-    minor: v.getUint16(10, true),
-    header: JSON.parse(new TextDecoder().decode(file.subarray(24, 24 + H))) as Record<string, unknown>,
-    data: file.slice(24 + H, 24 + H + D),
-  };
-}
 
 /** An independent writer: preamble, space-padded header, data, CRC-32C. `headerText` overrides the JSON. */
 async function build(p: Parts, opts: { headerText?: Uint8Array; H?: number; D?: number; Dhi?: number; crc?: 'skip' } = {}): Promise<Uint8Array> {

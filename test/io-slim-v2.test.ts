@@ -11,7 +11,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync, gzipSync, inflateRawSync } from 'node:zlib';
-import { crc32 } from 'hash-wasm';
 import { describe, expect, it } from 'vitest';
 import { CompressedLinearModel, LogisticModel } from '../src/index.js';
 import { applyBinning, fitBinning } from '../src/data/bins.js';
@@ -20,14 +19,11 @@ import { decodeSlim, encodeSlim, inspectSlim, slimFileBytes, type DecodedSlim, t
 import { HEADER_DICTIONARY, HEADER_DICTIONARY_LINES } from '../src/io/slim-v2-dictionary.js';
 import { GOLDEN_PATH, goldenSlim, type GoldenSlim } from './fixtures/make-golden-slim.js';
 import { engine } from './helpers/engines.js';
+import { crc32c } from './helpers/slim-file.js';
 
 const e = await engine('wasm');
 const CREATED = '2025-01-02T03:04:05.678Z';
 const DICT = Buffer.from(HEADER_DICTIONARY);
-
-async function crc32c(b: Uint8Array): Promise<number> {
-  return parseInt(await crc32(b, 0x82f63b78), 16) >>> 0;
-}
 
 interface V2Parts {
   U: number;

@@ -72,16 +72,8 @@ export async function writeContainer(header: JsonObject, w: TensorWriter): Promi
   const dataStart = PREAMBLE_BYTES + headerBytes;
   const total = dataStart + dataBytes + CHECKSUM_BYTES;
   checkReadable(text, w, total);
-  let out: Uint8Array;
-  try {
-    out = new Uint8Array(total);
-  } catch {
-    throw new SlimfitError('E_MEMORY', `cannot allocate ${total} bytes for the file`);
-  }
+  const out = startFile(total, 1); // this writer is format version 1.0 (version 2: slim-v2.ts)
   const view = new DataView(out.buffer);
-  out.set(SLIM_MAGIC, 0);
-  view.setUint16(8, 1, true); // this writer is format version 1.0 (version 2: slim-v2.ts)
-  view.setUint16(10, 0, true);
   view.setUint32(12, headerBytes, true);
   writeU64(view, 16, dataBytes);
   out.set(json, PREAMBLE_BYTES);
@@ -89,6 +81,21 @@ export async function writeContainer(header: JsonObject, w: TensorWriter): Promi
   w.list.forEach((t, i) => writeArray(out, dataStart + table[i].offsets[0], t.data));
   const crc = await crc32c(out.subarray(0, total - CHECKSUM_BYTES));
   view.setUint32(total - CHECKSUM_BYTES, crc, true);
+  return out;
+}
+
+/** A zeroed file of `total` bytes with the magic and format version `major`.0 written; E_MEMORY when it cannot be allocated. */
+export function startFile(total: number, major: 1 | 2): Uint8Array {
+  let out: Uint8Array;
+  try {
+    out = new Uint8Array(total);
+  } catch {
+    throw new SlimfitError('E_MEMORY', `cannot allocate ${total} bytes for the file`);
+  }
+  out.set(SLIM_MAGIC, 0);
+  const view = new DataView(out.buffer);
+  view.setUint16(8, major, true);
+  view.setUint16(10, 0, true);
   return out;
 }
 

@@ -15,8 +15,8 @@ import { formatError, type JsonObject } from '../json.js';
 import { DTYPE_SIZE, isDtype, writeArray } from './binary.js';
 import { HEADER_LIMITS, parseBoundedJson } from './json-scan.js';
 import { crc32c } from './checksum.js';
-import { checkReadable, type TensorWriter } from './slim-container.js';
-import { CHECKSUM_BYTES, MAX_HEADER_BYTES, PREAMBLE_BYTES, SLIM_MAGIC, type SlimPreamble } from './slim-header.js';
+import { checkReadable, startFile, type TensorWriter } from './slim-container.js';
+import { CHECKSUM_BYTES, MAX_HEADER_BYTES, PREAMBLE_BYTES, type SlimPreamble } from './slim-header.js';
 import { deflateHeader } from './slim-v2-deflate.js';
 import { V2_FIXED_BYTES, V2_PREAMBLE_BYTES } from './slim-v2-preamble.js';
 
@@ -30,16 +30,8 @@ export function layoutV2(header: JsonObject, w: TensorWriter): Uint8Array {
   const dataBytes = w.list.reduce((s, t) => s + t.data.byteLength, 0);
   const total = V2_FIXED_BYTES + stored.length + dataBytes;
   checkReadable(text, w, total);
-  let out: Uint8Array;
-  try {
-    out = new Uint8Array(total);
-  } catch {
-    throw new SlimfitError('E_MEMORY', `cannot allocate ${total} bytes for the file`);
-  }
+  const out = startFile(total, 2);
   const view = new DataView(out.buffer);
-  out.set(SLIM_MAGIC, 0);
-  view.setUint16(8, 2, true);
-  view.setUint16(10, 0, true);
   view.setUint32(12, json.length, true);
   view.setUint32(16, stored.length, true);
   out.set(stored, V2_PREAMBLE_BYTES);

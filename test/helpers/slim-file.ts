@@ -82,3 +82,13 @@ export async function reseal(file: Uint8Array): Promise<Uint8Array> {
   if (out.length >= 28) new DataView(out.buffer).setUint32(out.length - 4, await crc32c(out.subarray(0, out.length - 4)), true);
   return out;
 }
+
+/** Raw safetensors bytes from header text (space-padded to 8 bytes, as the format allows) and a buffer. */
+export function rawSafetensors(header: string, buffer: Uint8Array = new Uint8Array(4)): Uint8Array {
+  const h = new TextEncoder().encode(header.padEnd(Math.ceil(header.length / 8) * 8, ' '));
+  const out = new Uint8Array(8 + h.length + buffer.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(h.length), true);
+  out.set(h, 8);
+  out.set(buffer, 8 + h.length);
+  return out;
+}
