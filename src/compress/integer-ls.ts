@@ -36,9 +36,9 @@
 import { SlimfitError } from '../errors.js';
 
 export interface IntegerBudget {
-  /** Enumeration nodes (candidate values tried at some level), > 0. Default 1e6. */
+  /** Enumeration nodes (candidate values tried at some level), > 0. Default 1e7. */
   nodes?: number;
-  /** Wall-clock milliseconds for the enumeration, > 0. Default 1000. */
+  /** Wall-clock milliseconds for the enumeration, > 0. Default 1000 (applies also when only nodes is given; the answer then depends on the machine). */
   ms?: number;
 }
 
@@ -71,7 +71,7 @@ export interface IntegerLSResult {
   ms: number;
 }
 
-export const DEFAULT_INTEGER_BUDGET: Readonly<Required<IntegerBudget>> = { nodes: 1e6, ms: 1000 };
+export const DEFAULT_INTEGER_BUDGET: Readonly<Required<IntegerBudget>> = { nodes: 1e7, ms: 1000 };
 
 /** Validates a budget: each given limit a number > 0 (E_RANGE). */
 export function checkBudget(budget: IntegerBudget | undefined): Required<IntegerBudget> {
