@@ -140,7 +140,7 @@ function setup(X: MatrixInput, yIn: ArrayLike<number>, options: FitQuantizedOpti
   if (typeof intercept !== 'boolean') throw new SlimfitError('E_RANGE', `intercept must be true or false, got ${describeValue(intercept)}`);
   const ridge = o.ridge ?? 0;
   assertOption(ridge, 'ridge', 0, Infinity);
-  if (o.budget !== undefined) checkBudget(o.budget);
+  if (o.budget !== undefined) checkBudget(o.budget, 'fitQuantized');
   const scale = o.scale ?? 'search';
   if (scale !== 'search' && !(typeof scale === 'number' && Number.isFinite(scale) && scale > 0 && Math.fround(scale) > 0)) {
     throw new SlimfitError('E_RANGE', `scale must be 'search' or a finite number > 0, got ${describeValue(scale)}`);

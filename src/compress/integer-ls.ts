@@ -34,6 +34,7 @@
  * Pure TS, no engine: the scorecard rounding and fitQuantized share it.
  */
 import { SlimfitError } from '../errors.js';
+import { optionKeys, refuseUnknown } from '../options.js';
 
 export interface IntegerBudget {
   /** Enumeration nodes (candidate values tried at some level), > 0. Default 1e7. */
@@ -71,15 +72,15 @@ export interface IntegerLSResult {
   ms: number;
 }
 
+const BUDGET_KEYS = /* @__PURE__ */ optionKeys<IntegerBudget>()(['nodes', 'ms']);
+
 export const DEFAULT_INTEGER_BUDGET: Readonly<Required<IntegerBudget>> = { nodes: 1e7, ms: 1000 };
 
 /** Validates a budget: each given limit a number > 0 (E_RANGE). */
-export function checkBudget(budget: IntegerBudget | undefined): Required<IntegerBudget> {
+export function checkBudget(budget: IntegerBudget | undefined, fn = 'integerLeastSquares'): Required<IntegerBudget> {
   if (budget === undefined) return { ...DEFAULT_INTEGER_BUDGET };
   if (typeof budget !== 'object' || budget === null) throw new SlimfitError('E_RANGE', `budget must be { nodes?, ms? }, got ${String(budget)}`);
-  for (const k of Object.keys(budget)) {
-    if (k !== 'nodes' && k !== 'ms') throw new SlimfitError('E_RANGE', `budget takes nodes and ms, not '${k}'`);
-  }
+  refuseUnknown(fn, budget, BUDGET_KEYS, 'budget');
   const out = { ...DEFAULT_INTEGER_BUDGET };
   for (const k of ['nodes', 'ms'] as const) {
     const v = budget[k];
