@@ -15,6 +15,7 @@ import { cliAsync, makeCsv } from './cli-fixtures.js';
 const dir = mkdtempSync(join(tmpdir(), 'slimfit-qat-'));
 const p = (name: string) => join(dir, name);
 makeCsv(p('train.csv'), 1500, 6, 4);
+makeCsv(p('test.csv'), 500, 6, 5);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const FEATURES = 'x1,x2,x3,x4,x5,x6';
 
@@ -58,5 +59,21 @@ describe.concurrent('slimfit compress --method qat', () => {
     expect(runs[0].stderr).toMatch(/--method qat trains on data: add --calib/);
     expect(runs[1].stderr).toMatch(/does not prune/);
     expect(runs[2].stderr).toMatch(/needs --bits/);
+  });
+});
+
+describe('slimfit report --qat', () => {
+  it('adds one qat row per bit width, marked when proved', async () => {
+    const fit = await cliAsync(['fit', p('train.csv'), '-t', 'y', '--features', FEATURES, '-o', p('lin-r.slim')]);
+    expect(fit.code, fit.stderr).toBe(0);
+    const r = await cliAsync(['--json', 'report', p('lin-r.slim'), '--data', p('test.csv'), '--calib', p('train.csv'), '--qat', '--bits', '2,3', '--sparsity', '0']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = JSON.parse(r.stdout).rows as { method: string; bits: number; optimal?: boolean }[];
+    const qat = rows.filter((x) => x.method === 'qat');
+    expect(qat.map((x) => x.bits)).toEqual([3, 2]);
+    expect(qat.every((x) => typeof x.optimal === 'boolean')).toBe(true);
+    const noCalib = await cliAsync(['report', p('lin-r.slim'), '--data', p('test.csv'), '--qat']);
+    expect(noCalib.code).toBe(2);
+    expect(noCalib.stderr).toMatch(/--qat trains on --calib/);
   });
 });

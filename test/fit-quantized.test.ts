@@ -9,6 +9,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, type Engine } from '../src/index.js';
 import { fitQuantized } from '../src/compress/fit-quantized.js';
+import { compressionReport } from '../src/compress/rate-distortion.js';
+import { fitLinear } from '../src/fit/linear.js';
 import { decodeSlim, encodeSlim } from '../src/io/index.js';
 import { CompressedLinearModel } from '../src/compress/compressed-model.js';
 import { quantRange } from '../src/codes.js';
@@ -160,6 +162,28 @@ describe('fitQuantized (logistic)', () => {
     expect(labels.every((v) => v === 0 || v === 1)).toBe(true);
     const back = await decodeSlim(await encodeSlim({ kind: 'compressed-logistic', model }));
     expect(Array.from((back.model as CompressedLinearModel).decisionFunction(X))).toEqual(Array.from(model.decisionFunction(X)));
+  });
+});
+
+describe("compressionReport 'qat' rows", () => {
+  it('one row per bit width with the proof status when X and y are given; E_RANGE without y', () => {
+    const train = data(300, 6, 31, true);
+    const test = data(300, 6, 32, true);
+    const model = fitLinear(e, train.X, train.y);
+    const rows = compressionReport(e, model, test.X, test.y, { X: train.X, y: train.y, bits: [2, 3], sparsity: [0] });
+    const qat = rows.filter((r) => r.method === 'qat');
+    expect(qat.map((r) => r.bits)).toEqual([2, 3]);
+    for (const r of qat) {
+      expect(typeof r.optimal).toBe('boolean');
+      const fq = fitQuantized(e, train.X, train.y, { bits: r.bits! });
+      const p = fq.model.predict(test.X);
+      let se = 0;
+      for (let i = 0; i < p.length; i++) se += (p[i] - test.y[i]) ** 2;
+      expect(r.mse).toBeCloseTo(se / p.length, 12);
+      expect(r.optimal).toBe(fq.report.optimal);
+    }
+    expect(compressionReport(e, model, test.X, test.y, { X: train.X, bits: [3], sparsity: [0] }).some((r) => r.method === 'qat')).toBe(false);
+    expectCode(() => compressionReport(e, model, test.X, test.y, { X: train.X, methods: ['qat'] }), 'E_RANGE');
   });
 });
 
