@@ -30,7 +30,7 @@ describe.concurrent('slimfit compress --method qat', () => {
     expect(j.qat.objective).toBeLessThanOrEqual(j.qat.gptqObjective);
     expect(j.qat.gptqObjective).toBeLessThanOrEqual(j.qat.rtnObjective);
     const d = await decodeSlim(new Uint8Array(readFileSync(p('lin-qat.slim'))));
-    expect(d.kind).toBe('compressed-linear');
+    if (d.kind !== 'compressed-linear') throw new Error(`expected a compressed linear model, got ${d.kind}`);
     expect((d.model as CompressedLinearModel).report().method).toBe('qat');
     const plain = await cliAsync(['compress', p('lin.slim'), '--bits', '2', '--method', 'qat', '--calib', p('train.csv'), '-o', p('lin-qat2.slim')]);
     expect(plain.code, plain.stderr).toBe(0);

@@ -140,8 +140,8 @@ describe('fitQuantized (least squares) against brute force', () => {
     expect(report.objective).toBeGreaterThanOrEqual(report.floatObjective);
     expect(model.report().method).toBe('qat');
     const back = await decodeSlim(await encodeSlim({ kind: 'compressed-linear', model }));
-    expect(back.kind).toBe('compressed-linear');
-    const m2 = back.model as CompressedLinearModel;
+    if (back.kind !== 'compressed-linear') throw new Error(`expected a compressed linear model, got ${back.kind}`);
+    const m2: CompressedLinearModel = back.model;
     expect(Array.from(m2.predict(X))).toEqual(Array.from(model.predict(X)));
     expect(m2.report().method).toBe('qat');
     expect((m2.report().quantize as { optimal: boolean }).optimal).toBe(report.optimal);
@@ -161,7 +161,8 @@ describe('fitQuantized (logistic)', () => {
     const labels = model.predict(X);
     expect(labels.every((v) => v === 0 || v === 1)).toBe(true);
     const back = await decodeSlim(await encodeSlim({ kind: 'compressed-logistic', model }));
-    expect(Array.from((back.model as CompressedLinearModel).decisionFunction(X))).toEqual(Array.from(model.decisionFunction(X)));
+    if (back.kind !== 'compressed-logistic') throw new Error(`expected a compressed logistic model, got ${back.kind}`);
+    expect(Array.from(back.model.decisionFunction(X))).toEqual(Array.from(model.decisionFunction(X)));
   });
 });
 
