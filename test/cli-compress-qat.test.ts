@@ -49,13 +49,15 @@ describe.concurrent('slimfit compress --method qat', () => {
     expect(d.kind).toBe('compressed-logistic');
   });
 
-  it('usage errors: no --calib, pruning, no --bits', async () => {
+  it('usage errors: no --calib, pruning, no --bits, batch', async () => {
     const runs = await Promise.all([
       cliAsync(['compress', p('any.slim'), '--bits', '3', '--method', 'qat', '-o', p('x.slim')]),
       cliAsync(['compress', p('any.slim'), '--bits', '3', '--sparsity', '0.5', '--method', 'qat', '--calib', p('train.csv'), '-o', p('x.slim')]),
       cliAsync(['compress', p('any.slim'), '--sparsity', '0.5', '--method', 'qat', '--calib', p('train.csv'), '-o', p('x.slim')]),
+      cliAsync(['batch', p('any.slim'), '--bits', '3', '--method', 'qat', '--calib', p('train.csv'), '-o', p('out')]),
     ]);
-    expect(runs.map((r) => r.code)).toEqual([2, 2, 2]);
+    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2]);
+    expect(runs[3].stderr).toMatch(/run `slimfit compress --method qat` per model/);
     expect(runs[0].stderr).toMatch(/--method qat trains on data: add --calib/);
     expect(runs[1].stderr).toMatch(/does not prune/);
     expect(runs[2].stderr).toMatch(/needs --bits/);
