@@ -44,14 +44,17 @@ function data(n: number, d: number, seed: number, ill: boolean) {
 }
 
 /** min over every grid point of the mean squared error with the best intercept (the grid of the answer). */
-function bruteForce(X: { rows: number; cols: number; data: Float64Array }, y: Float64Array, scale: number, zero: number, bits: number, scheme: 'symmetric' | 'affine'): number {
+function bruteForce(X: { rows: number; cols: number; data: Float64Array }, y: Float64Array, scale: number, zero: number, bits: number, scheme: 'symmetric' | 'affine', fit: { intercept?: boolean; ridge?: number } = {}): number {
   const { rows: n, cols: d, data } = X;
   const mu = new Float64Array(d);
   let ym = 0;
-  for (let i = 0; i < n; i++) {
-    ym += y[i] / n;
-    for (let j = 0; j < d; j++) mu[j] += data[i * d + j] / n;
+  if (fit.intercept !== false) {
+    for (let i = 0; i < n; i++) {
+      ym += y[i] / n;
+      for (let j = 0; j < d; j++) mu[j] += data[i * d + j] / n;
+    }
   }
+  const ridge = fit.ridge ?? 0;
   const G = new Float64Array(d * d);
   const r = new Float64Array(d);
   let yy = 0;
@@ -74,7 +77,7 @@ function bruteForce(X: { rows: number; cols: number; data: Float64Array }, y: Fl
     for (let j = 0; j < d; j++) {
       let s = 0;
       for (let k = 0; k < d; k++) s += G[j * d + k] * w[k];
-      f += w[j] * (s - 2 * r[j]);
+      f += w[j] * (s + ridge * w[j] - 2 * r[j]);
     }
     best = Math.min(best, f / n);
     let j = 0;
@@ -119,6 +122,17 @@ describe('fitQuantized (least squares) against brute force', () => {
       });
     }
   }
+
+  it('without an intercept, and with a ridge penalty: the same proof, against the brute force of that loss', () => {
+    const { X, y } = data(30, 6, 41, true);
+    for (const fit of [{ intercept: false }, { ridge: 3 }, { intercept: false, ridge: 0.5 }]) {
+      const { model, report } = fitQuantized(e, X, y, { bits: 2, ...fit });
+      expect(report.optimal).toBe(true);
+      const min = bruteForce(X, y, report.scale[0], 0, 2, 'symmetric', fit);
+      expect(Math.abs(report.objective - min)).toBeLessThanOrEqual(1e-9 * min);
+      if (fit.intercept === false) expect(model.intercept[0]).toBe(0);
+    }
+  });
 
   it('a fixed scale is the grid searched; { block } gives one scale per block', () => {
     const { X, y } = data(60, 6, 3, false);
