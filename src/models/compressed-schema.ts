@@ -104,7 +104,7 @@ export function readCompressed(j: JsonObject, src: TensorSource, task: ModelTask
   const index = getEnum(j.index, 'model.index', ['dense', 'bitmask', 'csr'] as const);
   const rep = getObject(j.report, 'model.report');
   const report: Omit<CompressedModelReport, 'bytes' | 'floatBytes' | 'ratio' | 'kept'> = {
-    method: getEnum(rep.method, 'model.report.method', ['rtn', 'gptq'] as const),
+    method: getEnum(rep.method, 'model.report.method', ['rtn', 'gptq', 'qat'] as const),
     bits,
     sparsity: decodeNum(rep.sparsity, 'model.report.sparsity'),
     coefRmse: decodeNum(rep.coefRmse, 'model.report.coefRmse'),
