@@ -250,6 +250,18 @@ describe('reducedRank: least squares as special cases', () => {
     for (let k = 1; k < bytes.length; k++) expect(bytes[k]).toBeGreaterThan(bytes[k - 1]);
     expect(bytes[0]).toBe(8 * (8 + 6 + 6));
   });
+
+  it('a near-exact fit: the SSE curve is measured on the rows (the moments would cancel) and still matches each rank', () => {
+    const P = lowRankProblem(8, 120, 6, 5, 2, 1e-5);
+    const m = reducedRank(engine, mat(P.n, P.d, P.X), mat(P.n, P.q, P.Y), 5);
+    for (const r of [1, 2, 4]) {
+      const pr = reducedRank(engine, mat(P.n, P.d, P.X), mat(P.n, P.q, P.Y), r).predict(mat(P.n, P.d, P.X));
+      let s = 0;
+      for (let i = 0; i < pr.length; i++) s += (P.Y[i] - pr[i]) ** 2;
+      expect(Math.abs(s - m.stats.sse[r - 1]) / s, `rank ${r}`).toBeLessThan(1e-6);
+    }
+    expect(m.stats.sse[1]).toBeLessThan(1e-6 * m.stats.sse[0]);
+  });
 });
 
 describe('choosing the rank', () => {

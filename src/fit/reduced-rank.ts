@@ -13,15 +13,19 @@
  * written as least squares on X augmented by sqrt(ridge) I (hence the
  * ridge B^T B term). With one output, rank 1 is plain least squares.
  *
- * M's eigenproblem is solved by cyclic Jacobi (sym-eigen.ts: orthogonality
- * and residual ~ q eps); the training error at every rank costs one more
- * pass of n q^2 flops, and gives the GCV and BIC used by rank 'gcv' / 'bic'
+ * M comes from the centred moments X^T X and X^T Y (one more centredGram on
+ * the kernels after the fit), and its eigenproblem is solved by cyclic Jacobi
+ * (sym-eigen.ts: orthogonality and residual ~ q eps). The training error at
+ * every rank comes from the same moments (or, when some rank fits to within
+ * 1e-4 of the total sum of squares and the moments would cancel, from one
+ * pass over the rows), and gives the GCV and BIC used by rank 'gcv' / 'bic'
  * with rrpack's degrees of freedom r (d + q - r) (plus q for the intercepts).
  */
 import { SlimfitError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
 import { toLinAlg, type LinAlg } from '../ops/linalg.js';
 import { checkOptions, optionKeys } from '../options.js';
+import type { Matrix } from '../types.js';
 import { describeValue, type MatrixInput } from '../validate.js';
 import type { RankRule } from '../models/reduced-rank-schema.js';
 import { toDesign, toResponse } from './design.js';
@@ -64,50 +68,24 @@ export function reducedRank(engine: Engine | LinAlg, X: MatrixInput, Y: MatrixIn
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mu[j] += data[i * d + j];
     for (let j = 0; j < d; j++) mu[j] /= n;
   }
-  // F = (X - mu) B, and the least-squares residuals E = Y - b0 - X B.
-  const F = new Float64Array(n * q);
-  const E = new Float64Array(n * q);
-  for (let i = 0; i < n; i++) {
-    for (let t = 0; t < q; t++) {
-      let f = 0;
-      let p = b0[t];
-      for (let j = 0; j < d; j++) {
-        const x = data[i * d + j];
-        const b = B[j * q + t];
-        f += (x - mu[j]) * b;
-        p += x * b;
-      }
-      F[i * q + t] = f;
-      E[i * q + t] = R.Y[i * q + t] - p;
-    }
+  // Centred moments on the kernels: A = Xc^T Xc, C = Xc^T Y (= Xc^T Yc), with Xc = X - mu (mu = 0 without an intercept).
+  const { xtx: A, xty: C } = la.centredGram(Xm, mu, new Float64Array(d).fill(1), R.Y, q);
+  const AB = new Float64Array(d * q);
+  for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) {
+    const v = A[a * d + b];
+    for (let t = 0; t < q; t++) AB[a * q + t] += v * B[b * q + t];
   }
-  const M = la.gram({ rows: n, cols: q, data: F }).xtx;
+  // M0 = F^T F = B^T A B (F the centred fitted values), BC = B^T C; M adds ridge B^T B (the augmented rows).
+  const M0 = crossProduct(B, AB, d, q);
+  const BC = crossProduct(B, C, d, q);
+  const M = Float64Array.from(M0);
   if (ridge > 0) {
-    for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) s += B[j * q + a] * B[j * q + b];
-      M[a * q + b] += ridge * s;
-    }
+    const BB = crossProduct(B, B, d, q);
+    for (let i = 0; i < q * q; i++) M[i] += ridge * BB[i];
   }
   const { values, vectors: V } = symmetricEigen(M, q);
   const singularValues = Float64Array.from({ length: kmax }, (_, k) => Math.sqrt(Math.max(0, values[k])));
-
-  // Training SSE at each rank: Y - fit_r = E + F (I - V_r V_r^T), peeled one direction at a time.
-  const sse = new Float64Array(kmax);
-  const t = new Float64Array(q);
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < q; c++) t[c] = E[i * q + c] + F[i * q + c];
-    for (let k = 0; k < kmax; k++) {
-      let g = 0;
-      for (let c = 0; c < q; c++) g += F[i * q + c] * V[c * q + k];
-      let s = 0;
-      for (let c = 0; c < q; c++) {
-        t[c] -= g * V[c * q + k];
-        s += t[c] * t[c];
-      }
-      sse[k] += s;
-    }
-  }
+  const sse = rankSse(R.Y, n, q, intercept, V, M0, BC, kmax) ?? measuredSse(Xm, R.Y, mu, B, b0, V, kmax);
   const N = n * q;
   const gcv = new Float64Array(kmax);
   const bic = new Float64Array(kmax);
@@ -142,6 +120,76 @@ export function reducedRank(engine: Engine | LinAlg, X: MatrixInput, Y: MatrixIn
     }
   }
   return new ReducedRankModel({ d, outputs: q, rank: r, encoder, decoder, intercept: b0r, fitIntercept: intercept, ridge, singularValues, stats: { n, rankBy, sse, gcv, bic } });
+}
+
+/** B^T G for B, G both d x q row-major: q x q. */
+function crossProduct(B: Float64Array, G: Float64Array, d: number, q: number): Float64Array {
+  const out = new Float64Array(q * q);
+  for (let j = 0; j < d; j++) for (let a = 0; a < q; a++) {
+    const b = B[j * q + a];
+    for (let c = 0; c < q; c++) out[a * q + c] += b * G[j * q + c];
+  }
+  return out;
+}
+
+/**
+ * SSE at ranks 1..kmax from the moments: ||Yc - Xc B V_r V_r^T||^2 =
+ * yy - sum_{k <= r} (2 v_k^T B^T C v_k - v_k^T M0 v_k). Its rounding error is
+ * ~1e-16 yy, so undefined (measure instead) when some rank fits to within 1e-4 yy.
+ */
+function rankSse(Y: Float64Array, n: number, q: number, intercept: boolean, V: Float64Array, M0: Float64Array, BC: Float64Array, kmax: number): Float64Array | undefined {
+  const muY = new Float64Array(q);
+  if (intercept) {
+    for (let i = 0; i < n; i++) for (let t = 0; t < q; t++) muY[t] += Y[i * q + t];
+    for (let t = 0; t < q; t++) muY[t] /= n;
+  }
+  let yy = 0;
+  for (let i = 0; i < n; i++) for (let t = 0; t < q; t++) yy += (Y[i * q + t] - muY[t]) ** 2;
+  const quad = (S: Float64Array, k: number): number => {
+    let s = 0;
+    for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) s += V[a * q + k] * S[a * q + b] * V[b * q + k];
+    return s;
+  };
+  const sse = new Float64Array(kmax);
+  let acc = yy;
+  for (let k = 0; k < kmax; k++) {
+    acc -= 2 * quad(BC, k) - quad(M0, k);
+    if (!(acc >= 1e-4 * yy)) return undefined;
+    sse[k] = acc;
+  }
+  return sse;
+}
+
+/** SSE at ranks 1..kmax measured on the rows: Y - fit_r = E + F (I - V_r V_r^T), E the full fit's residuals, F its centred fitted values. */
+function measuredSse(X: Matrix, Y: Float64Array, mu: Float64Array, B: Float64Array, b0: Float64Array, V: Float64Array, kmax: number): Float64Array {
+  const { rows: n, cols: d, data } = X;
+  const q = b0.length;
+  // F + mu B + b0 is the full fit's prediction.
+  const c0 = Float64Array.from(b0);
+  for (let j = 0; j < d; j++) for (let t = 0; t < q; t++) c0[t] += mu[j] * B[j * q + t];
+  const sse = new Float64Array(kmax);
+  const f = new Float64Array(q);
+  const r = new Float64Array(q);
+  for (let i = 0; i < n; i++) {
+    f.fill(0);
+    for (let j = 0; j < d; j++) {
+      const x = data[i * d + j] - mu[j];
+      if (x !== 0) for (let t = 0; t < q; t++) f[t] += x * B[j * q + t];
+    }
+    // r starts as E + F = Y - c0.
+    for (let t = 0; t < q; t++) r[t] = Y[i * q + t] - c0[t];
+    for (let k = 0; k < kmax; k++) {
+      let g = 0;
+      for (let t = 0; t < q; t++) g += f[t] * V[t * q + k];
+      let s = 0;
+      for (let t = 0; t < q; t++) {
+        r[t] -= g * V[t * q + k];
+        s += r[t] * r[t];
+      }
+      sse[k] += s;
+    }
+  }
+  return sse;
 }
 
 /** First index of the smallest value (NaN never wins). */
