@@ -5,6 +5,10 @@
  * known rank, reduced-rank ridge, compression, JSON and .slim round trips,
  * typed errors.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compressReducedRank } from '../src/compress/reduced-rank.js';
 import { CompressedReducedRankModel } from '../src/compress/compressed-reduced-rank.js';
@@ -349,6 +353,29 @@ describe('round trips', () => {
     expect(cb.kind).toBe('compressed-reduced-rank');
     expect(Array.from((cb.model as CompressedReducedRankModel).predict(X))).toEqual(Array.from(c.predict(X)));
     expect((cb.model as CompressedReducedRankModel).bytes).toBe(c.bytes);
+  });
+
+  const python = spawnSync('python3', ['--version']).status === 0;
+  it.skipIf(!python)('the independent Python reader (test/fixtures/slimread.py) predicts the same first output from both kinds', async () => {
+    const m = reducedRank(engine, X, mat(P.n, P.q, P.Y), 2);
+    const c = compressReducedRank(engine, m, { bits: 4, X });
+    const dir = mkdtempSync(join(tmpdir(), 'slimread-rrr-'));
+    try {
+      const features = Array.from({ length: P.d }, (_, j) => `x${j}`);
+      writeFileSync(join(dir, 'x.csv'), `${features.join(',')}\n${[0, 1, 2].map((i) => Array.from(P.X.subarray(i * P.d, (i + 1) * P.d)).join(',')).join('\n')}\n`);
+      for (const [kind, model] of [['reduced-rank', m], ['compressed-reduced-rank', c]] as const) {
+        const f = join(dir, `${kind}.slim`);
+        writeFileSync(f, await encodeSlim({ kind, model } as never, { features }));
+        const r = spawnSync('python3', [new URL('./fixtures/slimread.py', import.meta.url).pathname, f, join(dir, 'x.csv')], { encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        const got = [...r.stdout.matchAll(/row \d+: out = (\S+)/g)].map((g) => Number(g[1]));
+        const want = model.predict(mat(3, P.d, P.X.slice(0, 3 * P.d)));
+        expect(got.length).toBe(3);
+        got.forEach((g, i) => expect(Math.abs(g - want[i * P.q]), kind).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(want[i * P.q]))));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('malformed JSON is E_FORMAT; a mismatched header.targets too', async () => {

@@ -1,5 +1,5 @@
 /**
- * The .slim "compressed-reduced-rank" kind (docs/FORMAT.md §1.6.6): the
+ * The .slim "compressed-reduced-rank" kind (docs/FORMAT.md §1.6.7): the
  * encoder and the decoder each as a compressed-linear model (compressed-schema.ts),
  * their header members under model.encoder / model.decoder and their
  * tensors named "encoder.<name>" / "decoder.<name>".

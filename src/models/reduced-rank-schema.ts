@@ -1,7 +1,7 @@
 /**
  * ReducedRankModel's serialised fields, their validation and their encoding:
  * the one definition behind ReducedRankModel.toJSON/fromJSON and the .slim
- * "reduced-rank" kind (docs/FORMAT.md §1.6.5). The float64 arrays travel
+ * "reduced-rank" kind (docs/FORMAT.md §1.6.6). The float64 arrays travel
  * through ArraysOut/ArraysIn (inline in JSON, F64 tensors in .slim).
  */
 import { decodeNum, formatError, getBool, getEnum, getInt, getObject, type JsonObject } from '../json.js';
