@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compressReducedRank } from '../src/compress/reduced-rank.js';
+import { compressionReport } from '../src/compress/rate-distortion.js';
+import { fitLogistic } from '../src/fit/logistic.js';
 import { CompressedReducedRankModel } from '../src/compress/compressed-reduced-rank.js';
 import type { Engine } from '../src/engine/engine.js';
 import { init } from '../src/engine/init.js';
@@ -329,6 +331,42 @@ describe('compressReducedRank', () => {
     expectCode(() => compressReducedRank(engine, {} as never, { bits: 4 }), 'E_SHAPE');
     expectCode(() => compressReducedRank(engine, m, { bits: 4, X: mat(2, 3, new Float64Array(6)) }), 'E_SHAPE');
     expect(compressReducedRank(engine, m, { bits: 4, method: 'gptq', X }).bytes).toBeLessThan(m.bytes);
+  });
+});
+
+describe("compressionReport's reduced-rank rows", () => {
+  const P = lowRankProblem(9, 300, 8, 6, 2, 0.4);
+  const T = lowRankProblem(9, 500, 8, 6, 2, 0.4); // same seed: the same coefficients, more rows
+  const Xtr = mat(P.n, P.d, P.X);
+  const Xte = mat(200, P.d, T.X.slice(300 * P.d));
+  const yte = mat(200, P.q, T.Y.slice(300 * P.q));
+  it('projecting the least-squares model with its training rows is reducedRank; quantized factors shrink the bytes', () => {
+    const full = fitLinear(engine, Xtr, mat(P.n, P.q, P.Y));
+    const rows = compressionReport(engine, full, Xte, yte.data, { X: Xtr, ranks: [1, 2, 3], bits: [4, 8], sparsity: [0], methods: ['rtn'] });
+    const rrr = rows.filter((r) => r.method === 'rrr');
+    expect(rrr.map((r) => [r.rank, r.bits])).toEqual([[1, null], [1, 4], [1, 8], [2, null], [2, 4], [2, 8], [3, null], [3, 4], [3, 8]]);
+    for (const r of [1, 2, 3]) {
+      const want = reducedRank(engine, Xtr, mat(P.n, P.q, P.Y), r).predict(Xte);
+      let s = 0;
+      for (let i = 0; i < want.length; i++) s += (want[i] - yte.data[i]) ** 2;
+      const row = rrr.find((x) => x.rank === r && x.bits === null)!;
+      expect(Math.abs(row.mse! - s / want.length) / (s / want.length)).toBeLessThan(1e-10);
+      expect(row.bytes).toBe(8 * (r * (P.d + P.q) + P.q));
+      expect(rrr.find((x) => x.rank === r && x.bits === 4)!.bytes).toBeLessThan(row.bytes);
+      expect(rrr.find((x) => x.rank === r && x.bits === 8)!.quantizer).toBe('rtn');
+    }
+    // the true rank is 2: rank 1 loses accuracy, rank 2 about none
+    const mse = (r: number) => rrr.find((x) => x.rank === r && x.bits === null)!.mse!;
+    expect(mse(1)).toBeGreaterThan(1.5 * mse(2));
+    expect(mse(2)).toBeLessThan(1.05 * rows[0].mse!);
+  });
+  it('ranks need X, a least-squares model and a valid rank', () => {
+    const full = fitLinear(engine, Xtr, mat(P.n, P.q, P.Y));
+    expectCode(() => compressionReport(engine, full, Xte, yte.data, { ranks: [1] }), 'E_RANGE');
+    expectCode(() => compressionReport(engine, full, Xte, yte.data, { X: Xtr, ranks: [7] }), 'E_RANGE');
+    const y01 = Float64Array.from({ length: P.n }, (_, i) => (P.Y[i * P.q] > 1 ? 1 : 0));
+    const lg = fitLogistic(engine, Xtr, y01, { ridge: 1 });
+    expectCode(() => compressionReport(engine, lg, Xtr, y01, { X: Xtr, ranks: [1] }), 'E_RANGE');
   });
 });
 

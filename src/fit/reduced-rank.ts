@@ -98,6 +98,12 @@ export function reducedRank(engine: Engine | LinAlg, X: MatrixInput, Y: MatrixIn
   const rankBy: RankRule = rank === 'gcv' || rank === 'bic' ? rank : 'fixed';
   const r = rankBy === 'fixed' ? (rank as number) : argmin(rankBy === 'gcv' ? gcv : bic) + 1;
 
+  const { encoder, decoder, intercept: b0r } = factors(B, b0, mu, V, d, q, r, intercept);
+  return new ReducedRankModel({ d, outputs: q, rank: r, encoder, decoder, intercept: b0r, fitIntercept: intercept, ridge, singularValues, stats: { n, rankBy, sse, gcv, bic } });
+}
+
+/** encoder B V_r, decoder V_r^T and intercept b0 + mu (B - B_r) (the same mean prediction as B). */
+function factors(B: Float64Array, b0: Float64Array, mu: Float64Array, V: Float64Array, d: number, q: number, r: number, intercept: boolean) {
   const encoder = new Float64Array(d * r);
   for (let j = 0; j < d; j++) for (let k = 0; k < r; k++) {
     let s = 0;
@@ -119,7 +125,47 @@ export function reducedRank(engine: Engine | LinAlg, X: MatrixInput, Y: MatrixIn
       b0r[c] += s;
     }
   }
-  return new ReducedRankModel({ d, outputs: q, rank: r, encoder, decoder, intercept: b0r, fitIntercept: intercept, ridge, singularValues, stats: { n, rankBy, sse, gcv, bic } });
+  return { encoder, decoder, intercept: b0r };
+}
+
+/**
+ * The rank-r projection of an already fitted multi-output linear model
+ * (coef d x q, intercepts) on the top r right singular vectors of its centred
+ * fitted values on rows X (calibration data; no targets needed): the same
+ * B_r = B V_r V_r^T as reducedRank gives when X are its training rows. Its
+ * stats carry no training error (sse, gcv and bic are NaN; rankBy 'fixed').
+ */
+export function projectRank(engine: Engine | LinAlg, model: { d: number; outputs?: number; coef: Float64Array; intercept: number | Float64Array; fitIntercept: boolean }, X: MatrixInput, rank: number): ReducedRankModel {
+  const la = toLinAlg(engine);
+  const { X: Xm } = toDesign(X, 'X');
+  const { rows: n, cols: d, data } = Xm;
+  const q = model.outputs ?? 1;
+  if (d !== model.d) throw new SlimfitError('E_SHAPE', `X has ${d} columns but the model has ${model.d}`);
+  const kmax = Math.min(d, q);
+  if (!Number.isInteger(rank) || rank < 1 || rank > kmax) throw new SlimfitError('E_RANGE', `rank must be an integer from 1 to min(d, q) = ${kmax}, got ${describeValue(rank)}`);
+  const B = model.coef;
+  const b0 = typeof model.intercept === 'number' ? Float64Array.of(model.intercept) : Float64Array.from(model.intercept);
+  const mu = new Float64Array(d);
+  if (model.fitIntercept) {
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mu[j] += data[i * d + j];
+    for (let j = 0; j < d; j++) mu[j] /= n;
+  }
+  const A = la.centredGram(Xm, mu, new Float64Array(d).fill(1), new Float64Array(n), 1).xtx;
+  const AB = new Float64Array(d * q);
+  for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) for (let t = 0; t < q; t++) AB[a * q + t] += A[a * d + b] * B[b * q + t];
+  const { values, vectors: V } = symmetricEigen(crossProduct(B, AB, d, q), q);
+  const f = factors(B, b0, mu, V, d, q, rank, model.fitIntercept);
+  const none = new Float64Array(kmax).fill(NaN);
+  return new ReducedRankModel({
+    d,
+    outputs: q,
+    rank,
+    ...f,
+    fitIntercept: model.fitIntercept,
+    ridge: 0,
+    singularValues: Float64Array.from({ length: kmax }, (_, k) => Math.sqrt(Math.max(0, values[k]))),
+    stats: { n, rankBy: 'fixed', sse: none, gcv: none, bic: none },
+  });
 }
 
 /** B^T G for B, G both d x q row-major: q x q. */
