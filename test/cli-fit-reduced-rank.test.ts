@@ -71,7 +71,7 @@ describe('slimfit fit --targets --rank', () => {
     expect(file.kind).toBe('reduced-rank');
     expect(file.header.targets).toEqual(['y1', 'y2', 'y3', 'y4']);
     const lib = reducedRank(engine, { rows: N, cols: D, data: data.X }, { rows: N, cols: Q, data: data.Y }, 'bic');
-    const m = file.model as ReducedRankModel;
+    const m = (file as unknown as { model: ReducedRankModel }).model;
     expect(m.rank).toBe(lib.rank);
     const a = m.predict({ rows: N, cols: D, data: data.X });
     const b = lib.predict({ rows: N, cols: D, data: data.X });
@@ -93,7 +93,7 @@ describe('slimfit fit --targets --rank', () => {
     expect(rows[0]).toBe('id,y1,y2,y3,y4');
     expect(rows).toHaveLength(N + 1);
     const file = await decodeSlim(new Uint8Array(readFileSync(p('m.slim'))));
-    const pred = (file.model as ReducedRankModel).predict({ rows: N, cols: D, data: data.X });
+    const pred = (file as unknown as { model: ReducedRankModel }).model.predict({ rows: N, cols: D, data: data.X });
     expect(rows[7]).toBe(['r6', ...Array.from(pred.subarray(6 * Q, 7 * Q), String)].join(','));
   });
 

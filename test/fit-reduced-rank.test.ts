@@ -76,7 +76,7 @@ function gaussSolve(A: Float64Array, B: Float64Array, p: number, k: number): Flo
 /** One-sided Jacobi (Hestenes) SVD of A (m x q, m >= q): the right singular vectors (q x q, columns) and singular values, largest first. */
 function rightSingular(A: Float64Array, m: number, q: number): { V: number[][]; s: number[] } {
   const U = Array.from({ length: q }, (_, c) => Array.from({ length: m }, (_, i) => A[i * q + c]));
-  const V = Array.from({ length: q }, (_, c) => Array.from({ length: q }, (_, i) => (i === c ? 1 : 0)));
+  const V: number[][] = Array.from({ length: q }, (_, c) => Array.from({ length: q }, (_, i) => (i === c ? 1 : 0)));
   for (let sweep = 0; sweep < 60; sweep++) {
     let rotated = false;
     for (let a = 0; a < q; a++) {
@@ -381,7 +381,7 @@ describe('round trips', () => {
     for (const formatVersion of [1, 2] as const) {
       const back = await decodeSlim(await encodeSlim({ kind: 'reduced-rank', model: m }, { targets: ['a', 'b', 'c', 'd', 'e'], formatVersion }));
       expect(back.kind).toBe('reduced-rank');
-      const bm = back.model as ReducedRankModel;
+      const bm = (back as unknown as { model: ReducedRankModel }).model;
       expect(Array.from(bm.predict(X))).toEqual(Array.from(m.predict(X)));
       expect(Array.from(bm.stats.gcv)).toEqual(Array.from(m.stats.gcv));
       expect(back.header.targets).toEqual(['a', 'b', 'c', 'd', 'e']);
@@ -389,8 +389,8 @@ describe('round trips', () => {
     const c = compressReducedRank(engine, m, { bits: 4, X });
     const cb = await decodeSlim(await encodeSlim({ kind: 'compressed-reduced-rank', model: c }));
     expect(cb.kind).toBe('compressed-reduced-rank');
-    expect(Array.from((cb.model as CompressedReducedRankModel).predict(X))).toEqual(Array.from(c.predict(X)));
-    expect((cb.model as CompressedReducedRankModel).bytes).toBe(c.bytes);
+    expect(Array.from((cb as unknown as { model: CompressedReducedRankModel }).model.predict(X))).toEqual(Array.from(c.predict(X)));
+    expect((cb as unknown as { model: CompressedReducedRankModel }).model.bytes).toBe(c.bytes);
   });
 
   const python = spawnSync('python3', ['--version']).status === 0;
