@@ -22,6 +22,8 @@ import type { WeightsInput } from './compress/hessian.js';
 import { pruneSparseGPT, type SparseGPTOptions, type SparseGPTResult } from './compress/sparsegpt.js';
 import { compressModel, type CompressModelOptions, type LinearModelLike } from './compress/model.js';
 import type { CompressedLinearModel } from './compress/compressed-model.js';
+import { compressReducedRank, type CompressReducedRankOptions } from './compress/reduced-rank.js';
+import type { CompressedReducedRankModel } from './compress/compressed-reduced-rank.js';
 import { compressionReport, type CompressionReportOptions, type RateDistortionRow } from './compress/rate-distortion.js';
 import { fitQuantized, type FitQuantizedOptions, type FitQuantizedResult } from './compress/fit-quantized.js';
 import { fitLinear, type FitLinearOptions } from './fit/linear.js';
@@ -30,6 +32,8 @@ import type { DesignInput } from './fit/design.js';
 import { LinearAccumulator, linearAccumulator, type LinearAccumulatorJSON, type LinearAccumulatorOptions } from './fit/accumulator.js';
 import { fitLogistic, type FitLogisticOptions } from './fit/logistic.js';
 import type { LogisticModel } from './fit/logistic-model.js';
+import { reducedRank, type RankChoice, type ReducedRankOptions } from './fit/reduced-rank.js';
+import type { ReducedRankModel } from './fit/reduced-rank-model.js';
 
 export class Engine extends CoreEngine {
   /**
@@ -130,6 +134,16 @@ export class Engine extends CoreEngine {
   /** Logistic regression by IRLS; every step is a weighted normal-equations solve on these kernels. */
   fitLogistic(X: MatrixInput, y01: ArrayLike<number>, options?: FitLogisticOptions): LogisticModel {
     return fitLogistic(this, X, y01, options);
+  }
+
+  /** Reduced-rank regression: Y ≈ intercept + (X encoder) decoder, rank r, 'gcv' or 'bic'. */
+  reducedRank(X: MatrixInput, Y: MatrixInput | ArrayLike<number>, rank: RankChoice, options?: ReducedRankOptions): ReducedRankModel {
+    return reducedRank(this, X, Y, rank, options);
+  }
+
+  /** A reduced-rank model with both factors quantized (and/or pruned) by compressModel, encoder first. */
+  compressReducedRank(model: ReducedRankModel, options?: CompressReducedRankOptions): CompressedReducedRankModel {
+    return compressReducedRank(this, model, options);
   }
 }
 

@@ -4,14 +4,19 @@
  * missing, lands in its own chunk). Budgets count the entry chunk and the
  * release .wasm, both gzipped (-9), since the wasm is fetched as its own file:
  *  (a) init + gram                                       <= 20 KB
- *  (b) init({ warmUp: false }) + decodeSlim + predict      <= 27 KB
+ *  (b) init({ warmUp: false }) + decodeSlim + predict      <= 28 KB
  *      (a scoring page: predict runs no kernel, so it skips the kernels'
  *      warm-up and never loads that code; the default init() is printed too.
  *      It measured 24.85 KB before the readers' hostile-input checks (header
  *      JSON scan, strict dates, the element budget, finite model fields:
  *      about 0.9 KB), the format version 2 preamble and reader (0.6 KB, plus
  *      the lazy inflater chunk of about 3 KB fetched on the first read) and
- *      the option-name checks (0.15 KB): 26.6 KB)
+ *      the option-name checks (0.15 KB): 26.6 KB; then the reader of the
+ *      two reduced-rank kinds, model class and schemas, 1.4 KB: 28.0 KB. A
+ *      dynamic import of that reader costs more than it saves: esbuild
+ *      keeps every import() target as a split point, so the modules it
+ *      shares with the eager code move into shared chunks that (a) and (b)
+ *      then load eagerly, measured 23.1 KB for (a) and 29.8 KB for (b))
  *  (c) the whole package entry                           (printed; no budget yet)
  *  (d) toONNX alone (the protobuf encoder)                 (printed; only bundles that import it carry it)
  * and the release .wasm itself at most 24 KiB raw.
@@ -40,7 +45,7 @@ const CASES: Case[] = [
   {
     name: '(b) init({ warmUp: false }) + decodeSlim + predict',
     code: `import { init, decodeSlim } from './src/core.ts'; await init({ warmUp: false }); const f = await decodeSlim(new Uint8Array(await (await fetch('m.slim')).arrayBuffer())); if ('model' in f) console.log(f.model.predict([[1]]));`,
-    budgetGz: 27 * KB,
+    budgetGz: 28 * KB,
   },
   {
     name: "(b') init + decodeSlim + predict (warm-up on)",

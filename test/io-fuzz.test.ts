@@ -222,6 +222,14 @@ const finite = (a: ArrayLike<number> | number) => (typeof a === 'number' ? [a] :
 function expectWellFormed(d: DecodedSlim): void {
   if (d.header.provenance !== undefined) expect(d.header.provenance.created).toMatch(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}|$)/);
   if (d.kind === 'tensors') return;
+  if (d.kind === 'reduced-rank') {
+    for (const a of [d.model.encoder, d.model.decoder, d.model.intercept]) expect(finite(a), 'factors and intercept').toBe(true);
+    return;
+  }
+  if (d.kind === 'compressed-reduced-rank') {
+    for (const m of [d.model.encoder, d.model.decoder]) expect(finite(m.intercept), 'intercept').toBe(true);
+    return;
+  }
   expect(finite(d.model.intercept), 'intercept').toBe(true);
   if (d.kind === 'linear' || d.kind === 'logistic') expect(finite(d.model.coef), 'coef').toBe(true);
   else {

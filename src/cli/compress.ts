@@ -70,6 +70,7 @@ export async function compressModelFile(
   const bytes = opts.inputBytes ?? (await readInput(input));
   const src = await decodeModel(bytes, basename(input));
   if (src.kind === 'compressed') throw inputError(`${basename(input)} is already compressed (${String(src.meta.recipe.method)}); compress the float model instead`, 'E_INPUT');
+  if (src.kind === 'reduced-rank') throw inputError(`${basename(input)} is a reduced-rank model; compress takes linear and logistic models (the API's compressReducedRank quantizes its encoder and decoder)`, 'E_INPUT');
   const model = src.model;
   let calib: Matrix | undefined;
   let qat: QatSummary | undefined;

@@ -27,6 +27,7 @@ import { createProgress } from './progress.js';
 import { bitsTag, rateDistortionChart, type RdPoint } from './report.js';
 import { stackSvgs } from './svg.js';
 import { QAT_NOTE, qatDemoRows } from './demo-qat.js';
+import { reducedRankSection } from './demo-reduced-rank.js';
 
 type Target = 'default' | 'loss';
 
@@ -250,9 +251,11 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
     await writeFile(join(out, 'test.csv'), csvOf(featureNames, Xte, targetsCols));
     await writeFile(join(out, 'calib.csv'), csvOf(featureNames, Xcal, []));
   }
+  step('reduced-rank regression of the 12-horizon expected loss');
+  const rrr = await reducedRankSection(engine, data.X, X, nTrain, seed, out);
   const seconds = (performance.now() - t0) / 1000;
 
-  ctx.result({ command: 'demo', rows: n, seed, features: d, trainRows: nTrain, testRows: n - nTrain, out, results: rows, seconds });
+  ctx.result({ command: 'demo', rows: n, seed, features: d, trainRows: nTrain, testRows: n - nTrain, out, results: rows, reducedRank: rrr.rows, seconds });
   const floatDef = rows.find((r) => r.target === 'default')!;
   const floatLoss = rows.find((r) => r.target === 'loss')!;
   ctx.print('');
@@ -300,7 +303,9 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
     ].join('\n'),
   );
   ctx.print('');
-  ctx.print(`Wrote ${out}/: teacher-*.slim, models/*.slim (${rows.length - 2} compressed), report.svg, report.json${f.writeCsv ? ', test.csv, calib.csv' : ''}`);
+  ctx.print(rrr.text);
+  ctx.print('');
+  ctx.print(`Wrote ${out}/: teacher-*.slim, models/*.slim (${rows.length - 2} compressed), report.svg, report.json, reduced-rank.json${f.writeCsv ? ', test.csv, calib.csv' : ''}`);
   if (f.writeCsv) {
     const rel = f.out;
     // `npx slimfit` works in a clone (after the build) and wherever the package is installed; a bare `slimfit` only after a global install.

@@ -64,6 +64,7 @@ export async function runExport(ctx: Ctx, input: string, flags: ExportFlags): Pr
     throw prefixed(e, name);
   }
   if (file.kind === 'tensors') throw inputError(`${name} holds tensors, not a model (see slimfit inspect ${name})`, 'E_INPUT');
+  if (file.kind === 'reduced-rank' || file.kind === 'compressed-reduced-rank') throw inputError(`${name} is a ${file.kind} model; export writes linear and logistic models only (score it with slimfit predict)`, 'E_INPUT');
   const { features, targets, provenance } = file.header;
   const source = { kind: file.kind, model: file.model, header: { features, targets, ...(flags.strip ? {} : { provenance }) } };
   const origin = flags.strip ? undefined : { source: name, source_sha256: await sha256Bytes(bytes) };

@@ -12,6 +12,8 @@ import type { CompressedLinearModel } from '../compress/compressed-model.js';
 import { SlimfitError, isSlimfitError } from '../errors.js';
 import type { LinearModel } from '../fit/model.js';
 import { LogisticModel } from '../fit/logistic-model.js';
+import { ReducedRankModel } from '../fit/reduced-rank-model.js';
+import type { CompressedReducedRankModel } from '../compress/compressed-reduced-rank.js';
 import { decodeSlim, encodeSlim, type DecodedSlim, type SlimContent } from '../io/slim.js';
 import { slimFileBytes } from '../io/slim-size.js';
 import { SLIMFIT_VERSION } from '../io/version.js';
@@ -29,6 +31,8 @@ export interface ModelMeta {
   features: string[];
   /** The response column, when known. */
   target: string | null;
+  /** The response columns of a multi-output model (reduced rank), when known. */
+  targets?: string[];
   task: 'linear' | 'logistic';
   /** How it was made: { command: 'fit', ridge } or { command: 'compress', method, bits, sparsity, ... }. */
   recipe: Record<string, unknown>;
@@ -45,7 +49,9 @@ export interface ModelMeta {
 
 export type SlimModel =
   | { kind: 'float'; model: LinearModel | LogisticModel; meta: ModelMeta }
-  | { kind: 'compressed'; model: CompressedLinearModel; meta: ModelMeta };
+  | { kind: 'compressed'; model: CompressedLinearModel; meta: ModelMeta }
+  /** fit --targets a,b,c --rank: meta.targets names the outputs. */
+  | { kind: 'reduced-rank'; model: ReducedRankModel | CompressedReducedRankModel; meta: ModelMeta };
 
 export type FileKind = 'slim' | 'safetensors';
 
@@ -192,6 +198,7 @@ interface CliOptions extends Record<string, unknown> {
 
 function slimKind(m: SlimModel): SlimContent {
   if (m.kind === 'compressed') return { kind: m.model.task === 'logistic' ? 'compressed-logistic' : 'compressed-linear', model: m.model };
+  if (m.kind === 'reduced-rank') return m.model instanceof ReducedRankModel ? { kind: 'reduced-rank', model: m.model } : { kind: 'compressed-reduced-rank', model: m.model };
   return m.model instanceof LogisticModel ? { kind: 'logistic', model: m.model } : { kind: 'linear', model: m.model as LinearModel };
 }
 
@@ -208,7 +215,7 @@ export async function encodeModel(m: SlimModel, opts: { strip?: boolean } = {}):
   const outputs = (m.model as { outputs?: number }).outputs ?? 1;
   return encodeSlim(slimKind(m), {
     features: m.meta.features,
-    ...(m.meta.target !== null && outputs === 1 ? { targets: [m.meta.target] } : {}),
+    ...(m.meta.target !== null && outputs === 1 ? { targets: [m.meta.target] } : m.meta.targets?.length === outputs ? { targets: m.meta.targets } : {}),
     provenance: { ...(m.meta.inputDigest ? { inputDigest: m.meta.inputDigest } : {}), ...(m.meta.inputName ? { source: m.meta.inputName } : {}), options },
     ...(m.meta.statistics ? { statistics: m.meta.statistics } : {}),
     ...(opts.strip ? { strip: true } : {}),
@@ -258,6 +265,9 @@ export async function decodeModel(bytes: Uint8Array, name = 'model'): Promise<Sl
     case 'compressed-linear':
     case 'compressed-logistic':
       return { kind: 'compressed', model: d.model, meta };
+    case 'reduced-rank':
+    case 'compressed-reduced-rank':
+      return { kind: 'reduced-rank', model: d.model, meta: { ...meta, ...(d.header.targets ? { targets: d.header.targets } : {}) } };
     case 'tensors':
       throw inputError(`${name} holds tensors, not a model (see slimfit inspect ${name})`, 'E_INPUT');
   }

@@ -30,9 +30,12 @@ import type { InputSpec, MissingPolicy, UnseenPolicy } from '../features/inputs.
 import { MISSING_POLICIES, UNSEEN_POLICIES } from '../features/inputs.js';
 import type { LearnOptions } from '../features/learn.js';
 import { learningPass, specEncoder } from './inputs.js';
+import { runFitReducedRank } from './fit-reduced-rank.js';
 
 interface FitFlags {
-  target: string;
+  target?: string;
+  targets?: string;
+  rank?: string;
   logistic?: boolean;
   ridge?: string;
   features?: string;
@@ -52,7 +55,9 @@ export function fitCommand(): Command {
   return new Command('fit')
     .description('fit a linear (least squares) or logistic model to a CSV file with a header row')
     .argument('<data.csv>', 'training data: a header row, then one numeric row per observation')
-    .requiredOption('-t, --target <column>', 'the column to predict')
+    .option('-t, --target <column>', 'the column to predict')
+    .option('--targets <a,b,c>', 'several columns to predict at once, by reduced-rank regression (needs --rank)')
+    .option('--rank <r>', "with --targets: the rank of the coefficient matrix, an integer from 1 to min(features, targets), or 'gcv' / 'bic' to choose it")
     .option('--logistic', 'logistic regression (target must be 0/1), e.g. default / no default')
     .option('--ridge <r>', 'L2 penalty on the coefficients (>= 0), in the units of the features', '0')
     .option('--features <a,b,c>', 'feature columns to use, comma separated (default: every column except the target)')
@@ -132,9 +137,23 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
     .map((s) => s.trim())
     .filter((s) => s !== '');
   const delimiter = f.delimiter !== undefined ? parseDelimiter(f.delimiter) : undefined;
+  if (f.targets !== undefined || f.rank !== undefined) {
+    const targets = f.targets
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+    if (targets === undefined) throw usage('--rank applies to --targets a,b,c (several outputs)');
+    if (targets.length === 0) throw usage('--targets is empty; list column names separated by commas');
+    if (f.rank === undefined) throw usage("--targets needs --rank: an integer, 'gcv' or 'bic'");
+    const bad = f.target !== undefined ? '--target' : f.logistic ? '--logistic' : f.accurate ? '--accurate' : learnOptions(f) !== undefined ? '--categorical / --bins / --missing' : undefined;
+    if (bad !== undefined) throw usage(`${bad} does not combine with --targets`);
+    return runFitReducedRank(ctx, file, { targets, rank: f.rank, ridge, intercept: f.intercept, output: f.output, ...(features ? { features } : {}), ...(exclude ? { exclude } : {}), ...(delimiter ? { delimiter } : {}) });
+  }
+  if (f.target === undefined) throw usage("required option '-t, --target <column>' not specified (or --targets a,b,c --rank r for several)");
+  const target = f.target;
   if (f.accurate && f.logistic) throw usage('--accurate applies to least squares; logistic regression (IRLS) already solves in float64 from the rows');
   const learn = learnOptions(f);
-  const cols = { target: f.target, ...(features ? { features } : {}), ...(exclude ? { exclude } : {}), binaryTarget: Boolean(f.logistic), dropMissingTarget: learn?.missing === 'drop', ...(delimiter ? { delimiter } : {}) };
+  const cols = { target, ...(features ? { features } : {}), ...(exclude ? { exclude } : {}), binaryTarget: Boolean(f.logistic), dropMissingTarget: learn?.missing === 'drop', ...(delimiter ? { delimiter } : {}) };
 
   const engine = await ctx.engine();
   const t0 = performance.now();
@@ -177,7 +196,7 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
     let pos = 0;
     for (let i = 0; i < y.length; i++) pos += y[i];
     // One class only is bad data (nothing to model), not a bad flag.
-    if (pos === 0 || pos === y.length) throw inputError(`${basename(file)}: every '${f.target}' value is ${pos === 0 ? 0 : 1}; logistic regression needs rows of both classes`, 'E_INPUT');
+    if (pos === 0 || pos === y.length) throw inputError(`${basename(file)}: every '${target}' value is ${pos === 0 ? 0 : 1}; logistic regression needs rows of both classes`, 'E_INPUT');
     try {
       model = fitLogistic(engine, t.X, y, { ridge, intercept: f.intercept });
     } catch (e) {
@@ -212,7 +231,7 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
   const logistic = f.logistic === true;
   const meta: ModelMeta = {
     features: names,
-    target: f.target,
+    target,
     task: logistic ? 'logistic' : 'linear',
     recipe: { command: 'fit', ridge, intercept: f.intercept, rows, ...(learn ? { inputs: { categorical: learn.categorical ?? [], bins: learn.bins ?? null, missing: learn.missing, unseen: learn.unseen } } : {}) },
     inputDigest: await sha256File(file),
@@ -249,7 +268,7 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
   const head = logistic
     ? `logistic regression (IRLS, ${(stat1 as { iterations: number }).iterations} iterations${(stat1 as { converged: boolean }).converged ? '' : ', NOT converged'}), deviance ${(stat1 as { deviance: number }).deviance.toFixed(1)}, AIC ${(stat1 as { aic: number }).aic.toFixed(1)}`
     : `least squares (${(stat1 as { method: string }).method}), R² ${(stat1 as { rSquared: number }).rSquared.toFixed(4)}, residual SD ${(stat1 as { residualSd: number }).residualSd.toPrecision(4)}`;
-  ctx.print(`fitted ${f.target} on ${names.length} features, ${rows} rows: ${head}${ridge > 0 ? `, ridge ${ridge}` : ''}`);
+  ctx.print(`fitted ${target} on ${names.length} features, ${rows} rows: ${head}${ridge > 0 ? `, ridge ${ridge}` : ''}`);
   if (learned) {
     const withMissing = Object.entries(learned.missing).filter(([, c]) => c > 0);
     const what = withMissing.length === 0 ? 'no missing values' : `missing values: ${withMissing.map(([n, c]) => `${n} ${c}`).join(', ')}`;

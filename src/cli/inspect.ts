@@ -31,7 +31,11 @@ function describeModel(info: SlimInfo): string[] {
   const d = typeof m.d === 'number' ? m.d : feats.length;
   if (info.kind === 'tensors') return [`${info.tensors.length} tensors`];
   const task = info.kind.includes('logistic') ? 'logistic regression' : 'least squares';
-  if (info.kind.startsWith('compressed')) {
+  if (info.kind === 'reduced-rank' || info.kind === 'compressed-reduced-rank') {
+    const part = (p: unknown) => ((p as { bits?: unknown } | undefined)?.bits == null ? 'float64' : `${String((p as { bits: unknown }).bits)}-bit`);
+    const how = info.kind === 'reduced-rank' ? 'float64' : `encoder ${part(m.encoder)}, decoder ${part(m.decoder)}`;
+    lines.push(`reduced-rank regression (${how}): ${d} features -> rank ${String(m.rank)} -> ${String(m.outputs)} outputs`);
+  } else if (info.kind.startsWith('compressed')) {
     const rep = (m.report ?? {}) as Record<string, unknown>;
     const bits = m.bits === null || m.bits === undefined ? 'float64 values' : `${String(m.bits)}-bit ${String(m.scheme)} codes`;
     const sp = typeof rep.sparsity === 'number' && rep.sparsity > 0 ? `, ${(100 * rep.sparsity).toFixed(1)}% pruned (${String(m.index)} index)` : '';

@@ -94,7 +94,8 @@ export async function runPredict(ctx: Ctx, modelPath: string, data: string, f: P
   if (!(cutoff >= 0 && cutoff <= 1) || f.cutoff?.trim() === '') throw usage(`--cutoff must be a probability in [0, 1], got '${f.cutoff}'`);
   const chunkRows = Number(f.chunkRows);
   const outputs = (m.model as { outputs?: number }).outputs ?? 1;
-  const scoreNames = output !== 'value' ? [output] : outputs === 1 ? ['prediction'] : Array.from({ length: outputs }, (_, k) => `prediction_${k + 1}`);
+  const targets = m.meta.targets?.length === outputs && outputs > 1 ? m.meta.targets : undefined;
+  const scoreNames = output !== 'value' ? [output] : outputs === 1 ? ['prediction'] : (targets ?? Array.from({ length: outputs }, (_, k) => `prediction_${k + 1}`));
   const score = scorer(m, output, cutoff);
 
   const size = (await stat(data)).size;
@@ -140,7 +141,7 @@ export async function runPredict(ctx: Ctx, modelPath: string, data: string, f: P
     bar?.stop();
     await sink?.commit();
     const seconds = (performance.now() - t0) / 1000;
-    ctx.result({ command: 'predict', model: modelPath, data, output: f.out, kind: m.kind === 'compressed' ? `compressed-${m.meta.task}` : m.meta.task, score: output, rows: info.rows, incomplete, seconds });
+    ctx.result({ command: 'predict', model: modelPath, data, output: f.out, kind: m.kind === 'compressed' ? `compressed-${m.meta.task}` : m.kind === 'reduced-rank' ? 'reduced-rank' : m.meta.task, score: output, rows: info.rows, incomplete, seconds });
     if (!toStdout) ctx.print(`scored ${info.rows} rows of ${basename(data)} with ${basename(modelPath)} (${output}${incomplete ? `; ${incomplete} rows with a missing value left blank` : ''}) -> ${f.out} in ${seconds.toFixed(2)} s`);
     else if (incomplete) ctx.note(`${incomplete} rows with a missing value left blank`);
   } catch (e) {

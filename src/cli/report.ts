@@ -103,6 +103,7 @@ export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Pr
   if (f.calib !== undefined && resolve(f.calib) === resolve(f.data)) throw usage('--calib and --data are the same file: calibrating on the test data would flatter GPTQ');
   const src = await readModel(modelPath);
   if (src.kind === 'compressed') throw inputError(`${basename(modelPath)} is already compressed; report on the float model it came from`);
+  if (src.kind === 'reduced-rank') throw inputError(`${basename(modelPath)} is a reduced-rank model; report takes linear and logistic models`);
   const logistic = src.meta.task === 'logistic';
   const target = f.target ?? src.meta.target;
   if (!target) throw usage('the model does not record its target column: add --target');

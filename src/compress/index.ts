@@ -13,3 +13,5 @@ export { calibrationHessian, type CalibrationHessian } from './calib-hessian.js'
 export { compressionReport, auc, type CompressionReportOptions, type RateDistortionRow } from './rate-distortion.js';
 export { fitQuantized, type FitQuantizedOptions, type FitQuantizedReport, type FitQuantizedResult } from './fit-quantized.js';
 export type { IntegerBudget } from './integer-ls.js';
+export { compressReducedRank, type CompressReducedRankOptions } from './reduced-rank.js';
+export { CompressedReducedRankModel } from './compressed-reduced-rank.js';

@@ -5,6 +5,10 @@
  * logistic one, plus the output MSE against the float model's own outputs.
  * 'qat' rows are not compressions of the model but models trained on the
  * grid from the calibration rows and targets (fitQuantized), with the proof status.
+ * With `ranks` (a least-squares model with several outputs, and calibration
+ * X) it adds reduced-rank rows: the model's coefficient matrix projected on
+ * the top r singular directions of its fitted values on X (projectRank),
+ * in float64 and with both factors quantized (compressReducedRank).
  */
 import { SlimfitError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
@@ -16,6 +20,8 @@ import { checkOptions, optionKeys } from '../options.js';
 import { checkModelLike } from './model-like.js';
 import { fitQuantized } from './fit-quantized.js';
 import type { IntegerBudget } from './integer-ls.js';
+import { projectRank } from '../fit/reduced-rank.js';
+import { compressReducedRank } from './reduced-rank.js';
 
 export interface CompressionReportOptions {
   /** Bit widths (2..8); null = keep float64 values (pruning only). Default [2, 3, 4, 8]. */
@@ -40,12 +46,21 @@ export interface CompressionReportOptions {
    * with each compressed model. Without it, rows carry no fileBytes.
    */
   fileBytes?: (model: LinearModelLike | CompressedLinearModel) => number;
+  /**
+   * Reduced-rank rows ('rrr') at these ranks (integers in [1, min(d, outputs)]); needs X and a
+   * least-squares model. Each rank gives a float64 row and one per method and bit width (symmetric
+   * codes, `granularity` or one scale per latent score and per output).
+   */
+  ranks?: number[];
 }
 
-const COMPRESSION_REPORT_OPTION_KEYS = /* @__PURE__ */ optionKeys<CompressionReportOptions>()(['bits', 'sparsity', 'methods', 'X', 'H', 'y', 'budget', 'scheme', 'granularity', 'fileBytes']);
+const COMPRESSION_REPORT_OPTION_KEYS = /* @__PURE__ */ optionKeys<CompressionReportOptions>()(['bits', 'sparsity', 'methods', 'X', 'H', 'y', 'budget', 'scheme', 'granularity', 'fileBytes', 'ranks']);
 
 export interface RateDistortionRow {
-  method: 'float' | 'rtn' | 'gptq' | 'qat';
+  /** 'rrr': reduced rank (`rank`), its factors float64 (bits null) or quantized by `quantizer`. */
+  method: 'float' | 'rtn' | 'gptq' | 'qat' | 'rrr';
+  rank?: number;
+  quantizer?: 'rtn' | 'gptq';
   bits: number | null;
   /** 'qat' rows: whether fitQuantized proved the weights optimal on their grid. */
   optimal?: boolean;
@@ -157,6 +172,28 @@ export function compressionReport(engine: Engine, model: LinearModelLike, Xtest:
         const out = scores(c);
         const v = metric(out);
         rows.push({ method, bits, sparsity, bytes: c.bytes, ...(opts.fileBytes ? { fileBytes: opts.fileBytes(c) } : {}), ratio: floatBytes / c.bytes, [logistic ? 'auc' : 'mse']: v, deltaVsFloat: v - base, outputMse: outputMse(out) });
+      }
+    }
+  }
+  if (opts.ranks !== undefined) {
+    if (!Array.isArray(opts.ranks)) throw new SlimfitError('E_RANGE', 'ranks must be an array of integers');
+    if (logistic) throw new SlimfitError('E_RANGE', 'ranks applies to a least-squares model (reduced-rank regression of several outputs)');
+    if (opts.X === undefined) throw new SlimfitError('E_RANGE', 'ranks needs calibration data X (the fitted values whose singular vectors give the projection)');
+    for (const rank of opts.ranks) {
+      const rr = projectRank(engine, model, opts.X, rank);
+      const row = (out: Float64Array, bytes: number, bits: number | null, quantizer?: 'rtn' | 'gptq'): RateDistortionRow => {
+        const v = metric(out);
+        return { method: 'rrr', rank, ...(quantizer ? { quantizer } : {}), bits, sparsity: 0, bytes, ratio: floatBytes / bytes, [logistic ? 'auc' : 'mse']: v, deltaVsFloat: v - base, outputMse: outputMse(out) };
+      };
+      rows.push(row(rr.predict(Xt), rr.bytes, null));
+      // the factors are quantized by the rounding methods; qat trains a single matrix, not a factorisation
+      for (const quantizer of methods) {
+        if (quantizer === 'qat') continue;
+        for (const bits of bitsList) {
+          if (bits === null) continue;
+          const c = compressReducedRank(engine, rr, { method: quantizer, bits, X: opts.X, ...(opts.granularity ? { granularity: opts.granularity } : {}) });
+          rows.push(row(c.predict(Xt), c.bytes, bits, quantizer));
+        }
       }
     }
   }

@@ -44,8 +44,8 @@ const OPTION_NAMES = /* @__PURE__ */ optionKeys<ToONNXOptions>()(['logistic', 'f
 /** The options that describe the model rather than its ONNX encoding. */
 export const MODEL_OPTION_NAMES = /* @__PURE__ */ optionKeys<DequantizedSafetensorsOptions>()(['logistic', 'features', 'targets', 'provenance']);
 
-/** What toONNX takes: a model, or decodeSlim's result (a "tensors" file is refused: it holds no model). */
-export type ONNXInput = ONNXExportable | ONNXSource | { kind: 'tensors' };
+/** What toONNX takes: a model, or decodeSlim's result (a "tensors" file is refused: it holds no model; so is a reduced-rank one, E_SHAPE). */
+export type ONNXInput = ONNXExportable | ONNXSource | { kind: 'tensors' | 'reduced-rank' | 'compressed-reduced-rank' };
 
 function isSource(x: unknown): x is ONNXSource {
   return typeof x === 'object' && x !== null && 'kind' in x && 'model' in x;
@@ -70,6 +70,9 @@ function names(v: unknown, count: number, what: string): string[] {
 export function onnxSpec(input: ONNXInput, options?: ToONNXOptions, allowed: readonly string[] = OPTION_NAMES, fn = 'toONNX'): GraphSpec {
   const o = checkOptions(fn, options, allowed);
   if (typeof input === 'object' && input !== null && 'kind' in input && input.kind === 'tensors') throw new SlimfitError('E_SHAPE', 'a "tensors" .slim file holds no model to export');
+  if (typeof input === 'object' && input !== null && 'kind' in input && (input.kind === 'reduced-rank' || input.kind === 'compressed-reduced-rank')) {
+    throw new SlimfitError('E_SHAPE', `toONNX exports linear and logistic models; a "${input.kind}" model is not one of them`);
+  }
   const source = isSource(input) ? input : undefined;
   const model: unknown = source ? source.model : input;
   if (!(model instanceof LinearModel || model instanceof LogisticModel || model instanceof CompressedLinearModel)) {

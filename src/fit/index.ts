@@ -18,3 +18,6 @@ export { fitLogistic, type FitLogisticOptions } from './logistic.js';
 export { LogisticModel, type LogisticStats, type LogisticModelJSON } from './logistic-model.js';
 export { polynomialDesign, type DesignMatrix, type DesignInput } from './design.js';
 export { DD_SINGULAR_COND } from './ddfactor.js';
+export { reducedRank, type ReducedRankOptions, type RankChoice } from './reduced-rank.js';
+export { ReducedRankModel, type ReducedRankModelJSON } from './reduced-rank-model.js';
+export type { ReducedRankStats, RankRule } from '../models/reduced-rank-schema.js';

@@ -6,14 +6,18 @@
  * one per output).
  */
 import { CompressedLinearModel } from '../compress/compressed-model.js';
+import type { CompressedReducedRankModel } from '../compress/compressed-reduced-rank.js';
 import { LinearModel } from '../fit/model.js';
 import { LogisticModel } from '../fit/logistic-model.js';
+import { ReducedRankModel } from '../fit/reduced-rank-model.js';
 import { SlimfitError } from '../errors.js';
 import { formatError, type JsonObject } from '../json.js';
 import { readCompressed, writeCompressed } from '../models/compressed-schema.js';
 import { arraysFromTensors, arraysToTensors, shapeError } from '../models/fields.js';
 import { readLinear, writeLinear } from '../models/linear-schema.js';
 import { readLogistic, writeLogistic } from '../models/logistic-schema.js';
+import { readReducedRank, writeReducedRank } from '../models/reduced-rank-schema.js';
+import { readCompressedReducedRank, writeCompressedReducedRank } from '../models/compressed-reduced-rank-schema.js';
 import { TensorReader, type TensorWriter } from './slim-container.js';
 import type { SlimHeader, SlimPreamble } from './slim-header.js';
 import { decodeTensors, encodeTensors, type SlimTensor, type SlimTensorInput } from './slim-tensors.js';
@@ -25,6 +29,10 @@ export type SlimContent =
   | { kind: 'compressed-linear'; model: CompressedLinearModel }
   /** A compressed logistic model (model.task 'logistic': predict gives labels, predictProba and decisionFunction too). */
   | { kind: 'compressed-logistic'; model: CompressedLinearModel }
+  /** A reduced-rank regression (encoder and decoder in float64; predict gives the outputs). */
+  | { kind: 'reduced-rank'; model: ReducedRankModel }
+  /** A reduced-rank regression with compressed encoder and decoder. */
+  | { kind: 'compressed-reduced-rank'; model: CompressedReducedRankModel }
   | { kind: 'tensors'; tensors: Record<string, SlimTensorInput> };
 
 /** What decodeSlim gives back: the same models; tensors as the decoded kinds (a bare typed array comes back as a DenseTensor). */
@@ -55,10 +63,15 @@ export function encodeContent(content: SlimContent, w: TensorWriter): JsonObject
       }
       return { model: writeCompressed(content.model, w) };
     }
+    case 'reduced-rank':
+      if (!(content.model instanceof ReducedRankModel)) throw shapeError('kind "reduced-rank" needs a ReducedRankModel');
+      return { model: writeReducedRank(content.model, arraysToTensors(w)) };
+    case 'compressed-reduced-rank':
+      return { model: writeCompressedReducedRank(content.model, w) };
     case 'tensors':
       return { objects: encodeTensors(content.tensors, w) };
     default:
-      throw new SlimfitError('E_RANGE', `unknown kind ${JSON.stringify((content as { kind: unknown }).kind)}; expected one of linear, logistic, compressed-linear, compressed-logistic, tensors`);
+      throw new SlimfitError('E_RANGE', `unknown kind ${JSON.stringify((content as { kind: unknown }).kind)}; expected one of linear, logistic, compressed-linear, compressed-logistic, reduced-rank, compressed-reduced-rank, tensors`);
   }
 }
 
@@ -72,6 +85,10 @@ function decodeKind(h: SlimHeader, r: TensorReader): DecodedSlimContent {
     case 'compressed-logistic':
       if (h.kind === 'compressed-logistic' && h.model!.outputs !== 1) throw formatError(`a compressed-logistic model has one output, but model.outputs is ${JSON.stringify(h.model!.outputs)}`);
       return { kind: h.kind, model: readCompressed(h.model!, r, h.kind === 'compressed-logistic' ? 'logistic' : 'linear') };
+    case 'reduced-rank':
+      return { kind: 'reduced-rank', model: new ReducedRankModel(readReducedRank(h.model!, arraysFromTensors(r), 'model.')) };
+    case 'compressed-reduced-rank':
+      return { kind: 'compressed-reduced-rank', model: readCompressedReducedRank(h.model!, r) };
     case 'tensors':
       return { kind: 'tensors', tensors: decodeTensors(h.objects!, r) };
   }

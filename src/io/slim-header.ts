@@ -51,7 +51,7 @@ export const MAX_NAME_LENGTH = 1024;
 export const SLIM_DTYPES = ['F64', 'F32', 'I32', 'U32', 'I16', 'U16', 'I8', 'U8'] as const satisfies readonly Dtype[];
 export type SlimDtype = (typeof SLIM_DTYPES)[number];
 
-export const SLIM_KINDS = ['linear', 'logistic', 'compressed-linear', 'compressed-logistic', 'tensors'] as const;
+export const SLIM_KINDS = ['linear', 'logistic', 'compressed-linear', 'compressed-logistic', 'reduced-rank', 'compressed-reduced-rank', 'tensors'] as const;
 export type SlimKind = (typeof SLIM_KINDS)[number];
 
 /** Where a file came from. */

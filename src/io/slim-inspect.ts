@@ -56,7 +56,7 @@ export interface SlimInfo {
 
 function coefficientBytesOf(c: DecodedSlimContent): number | undefined {
   if (c.kind === 'tensors') return undefined;
-  if (c.kind === 'compressed-linear' || c.kind === 'compressed-logistic') return c.model.bytes;
+  if (c.kind === 'compressed-linear' || c.kind === 'compressed-logistic' || c.kind === 'compressed-reduced-rank' || c.kind === 'reduced-rank') return c.model.bytes;
   const outputs = c.kind === 'logistic' ? 1 : c.model.outputs;
   return 8 * (c.model.d * outputs + outputs);
 }
