@@ -29,6 +29,7 @@ import type { DesignInput } from './fit/design.js';
 import { LinearAccumulator, linearAccumulator, type LinearAccumulatorJSON, type LinearAccumulatorOptions } from './fit/accumulator.js';
 import { fitLogistic, type FitLogisticOptions } from './fit/logistic.js';
 import type { LogisticModel } from './fit/logistic-model.js';
+import { distill, type DistillOptions, type DistillResult, type Teacher } from './distill/index.js';
 
 export class Engine extends CoreEngine {
   /**
@@ -124,6 +125,11 @@ export class Engine extends CoreEngine {
   /** Logistic regression by IRLS; every step is a weighted normal-equations solve on these kernels. */
   fitLogistic(X: MatrixInput, y01: ArrayLike<number>, options?: FitLogisticOptions): LogisticModel {
     return fitLogistic(this, X, y01, options);
+  }
+
+  /** A small student (selected inputs, optionally compressed) distilled from any teacher on the transfer set X. */
+  distill(teacher: Teacher, X: MatrixInput, options?: DistillOptions): DistillResult {
+    return distill(this, teacher, X, options);
   }
 }
 
