@@ -26,6 +26,7 @@ import { encodeModel, makeOutputDir, sha256Bytes, strippedFileBytes, writeFileAt
 import { createProgress } from './progress.js';
 import { bitsTag, rateDistortionChart, type RdPoint } from './report.js';
 import { stackSvgs } from './svg.js';
+import { distillDemo, distillText } from './demo-distill.js';
 
 type Target = 'default' | 'loss';
 
@@ -248,9 +249,11 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
     await writeFile(join(out, 'test.csv'), csvOf(featureNames, Xte, targetsCols));
     await writeFile(join(out, 'calib.csv'), csvOf(featureNames, Xcal, []));
   }
+  step('distillation: a wide teacher into a small student');
+  const distillation = distillDemo(engine, n, seed);
   const seconds = (performance.now() - t0) / 1000;
 
-  ctx.result({ command: 'demo', rows: n, seed, features: d, trainRows: nTrain, testRows: n - nTrain, out, results: rows, seconds });
+  ctx.result({ command: 'demo', rows: n, seed, features: d, trainRows: nTrain, testRows: n - nTrain, out, results: rows, distillation, seconds });
   const floatDef = rows.find((r) => r.target === 'default')!;
   const floatLoss = rows.find((r) => r.target === 'loss')!;
   ctx.print('');
@@ -296,6 +299,8 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
       'Every method, RTN and magnitude too, moves the intercept by the calibration mean of the weight change.',
     ].join('\n'),
   );
+  ctx.print('');
+  ctx.print(distillText(distillation));
   ctx.print('');
   ctx.print(`Wrote ${out}/: teacher-*.slim, models/*.slim (${rows.length - 2} compressed), report.svg, report.json${f.writeCsv ? ', test.csv, calib.csv' : ''}`);
   if (f.writeCsv) {
