@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { init, type Engine } from '../src/index.js';
 import { distill } from '../src/distill/distill.js';
 import { decodeSlim } from '../src/io/slim.js';
+import { auc } from '../src/compress/rate-distortion.js';
 import { CompressedLinearModel } from '../src/compress/compressed-model.js';
 import { LogisticModel } from '../src/fit/logistic-model.js';
 import type { Matrix } from '../src/types.js';
@@ -20,6 +21,13 @@ import { cliAll } from './cli-fixtures.js';
 const dir = mkdtempSync(join(tmpdir(), 'slimfit-distill-'));
 const p = (name: string) => join(dir, name);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A .slim model file's header and model. */
+async function slimAt(path: string) {
+  const d = await decodeSlim(new Uint8Array(readFileSync(path)));
+  if (d.kind === 'tensors') throw new Error(`${path} holds tensors`);
+  return d;
+}
 
 const sig = (t: number) => 1 / (1 + Math.exp(-t));
 const NAMES = ['x1', 'x2', 'x3', 'x4', 'x5'];
@@ -45,7 +53,7 @@ function makeCsv(path: string, rows: number, seed: number, gaps: boolean): { X: 
 }
 
 const train = makeCsv(p('train.csv'), 1200, 1, false);
-makeCsv(p('test.csv'), 600, 2, false);
+const test = makeCsv(p('test.csv'), 600, 2, false);
 const gappy = makeCsv(p('gaps.csv'), 800, 3, true);
 writeFileSync(p('bad-prob.csv'), readFileSync(p('train.csv'), 'utf8').replace(/,([0-9.]+)\n/, ',1.5\n'));
 writeFileSync(p('nox3.csv'), readFileSync(p('train.csv'), 'utf8').replace(/^x1,x2,x3,/, 'x1,x2,xx3,'));
@@ -63,6 +71,7 @@ describe('slimfit distill', () => {
       { args: ['distill', p('train.csv'), '--teacher', p('teacher.slim'), '--features', '2', '--bits', '4', '--target', 'label', '--test', p('test.csv'), '-o', p('student.slim'), '--json'] },
       { args: ['distill', p('train.csv'), '--teacher-column', 'gbm', '--features', '3', '--target', 'label', '--alpha', '0.2', '-o', p('col.slim'), '--json'] },
       { args: ['distill', p('gaps.csv'), '--teacher-column', 'gbm', '--target', 'label', '-o', p('gaps.slim')] },
+      { args: ['report', p('teacher.slim'), '--data', p('test.csv'), '--calib', p('train.csv'), '--bits', '4', '--sparsity', '0', '--distill', '2,3', '--json'] },
     ]);
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(runs[0].stdout);
@@ -71,11 +80,11 @@ describe('slimfit distill', () => {
     expect(j.report.rows).toBe(600);
     expect(j.report.fidelity).toBeGreaterThan(0.5);
     expect(j.report.teacherAuc).toBeGreaterThan(0.6);
-    const s = await decodeSlim(new Uint8Array(readFileSync(p('student.slim'))));
+    const s = await slimAt(p('student.slim'));
     expect(s.header.features).toEqual(j.features);
     expect(s.model).toBeInstanceOf(CompressedLinearModel);
     expect((s.model as CompressedLinearModel).bits).toBe(4);
-    const teacher = (await decodeSlim(new Uint8Array(readFileSync(p('teacher.slim'))))).model as LogisticModel;
+    const teacher = (await slimAt(p('teacher.slim'))).model as LogisticModel;
     const lib = distill(e, teacher, train.X, { y: train.label, featureNames: NAMES, student: { features: 2, bits: 4, ridge: 0 } });
     expect(lib.featureNames).toEqual(j.features);
     const probe = lib.studentInputs(train.X);
@@ -84,15 +93,24 @@ describe('slimfit distill', () => {
     const jc = JSON.parse(runs[1].stdout);
     const libc = distill(e, { scores: train.gbm, kind: 'probability' }, train.X, { y: train.label, alpha: 0.2, featureNames: NAMES, student: { features: 3, ridge: 0 } });
     expect(jc.features).toEqual(libc.featureNames);
-    const c = (await decodeSlim(new Uint8Array(readFileSync(p('col.slim'))))).model as LogisticModel;
+    const c = (await slimAt(p('col.slim'))).model as LogisticModel;
     expect(c.coef).toEqual(libc.floatStudent.coef);
     expect(jc.selection.map((x: { columns: string[] }) => x.columns[0])).toEqual(libc.selection!.map((x) => NAMES[x.columns[0]]));
 
     // empty label cells are rows without a label
     expect(runs[2].stdout).toContain('800 rows (600 labelled)');
-    const g = (await decodeSlim(new Uint8Array(readFileSync(p('gaps.slim'))))).model as LogisticModel;
+    const g = (await slimAt(p('gaps.slim'))).model as LogisticModel;
     const libg = distill(e, { scores: gappy.gbm, kind: 'probability' }, gappy.X, { y: gappy.label });
     expect(g.coef).toEqual(libg.floatStudent.coef);
+
+    // report --distill: a float64 and a 4-bit row per input count, scored as the library scores the student
+    const rows = JSON.parse(runs[3].stdout).rows.filter((x: { method: string }) => x.method === 'distill');
+    expect(rows.map((x: { inputs: number; bits: number | null }) => [x.inputs, x.bits])).toEqual([[3, null], [3, 4], [2, null], [2, 4]]);
+    const lib2 = distill(e, teacher, train.X, { student: { features: 2 } });
+    const auc2 = auc((lib2.floatStudent as LogisticModel).decisionFunction(lib2.studentInputs(test.X)), test.label);
+    expect(rows[2].auc).toBe(auc2);
+    expect(rows[2].bytes).toBe(24);
+    expect(rows[2].sparsity).toBeCloseTo(0.6, 15);
   });
 
   it('fails cleanly on bad input', async () => {

@@ -283,8 +283,10 @@ describe('distill: teachers, students, reports', () => {
     // the student round-trips through .slim and scores identically
     const file = await encodeSlim({ kind: 'compressed-logistic', model: r.student as CompressedLinearModel }, { features: ['a', 'b', 'c'] });
     const back = await decodeSlim(file);
+    if (back.kind !== 'compressed-logistic') throw new Error(back.kind);
     expect((back.model as CompressedLinearModel).decisionFunction(r.studentInputs(test.X))).toEqual(st);
     const f = await decodeSlim(await encodeSlim({ kind: 'logistic', model: r.floatStudent as LogisticModel }));
+    if (f.kind !== 'logistic') throw new Error(f.kind);
     expect((f.model as LogisticModel).coef).toEqual(r.floatStudent.coef);
   });
 });

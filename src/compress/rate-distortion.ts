@@ -37,7 +37,10 @@ export interface CompressionReportOptions {
 const COMPRESSION_REPORT_OPTION_KEYS = /* @__PURE__ */ optionKeys<CompressionReportOptions>()(['bits', 'sparsity', 'methods', 'X', 'H', 'scheme', 'granularity', 'fileBytes']);
 
 export interface RateDistortionRow {
-  method: 'float' | 'rtn' | 'gptq';
+  /** 'distill': a student distilled from the model (rows the command line's `report --distill` adds). */
+  method: 'float' | 'rtn' | 'gptq' | 'distill';
+  /** 'distill' rows: the inputs the student keeps (sparsity is then 1 - inputs / d). */
+  inputs?: number;
   bits: number | null;
   sparsity: number;
   /** What the model stores for its coefficients (packed codes, scales, index, intercepts). */
