@@ -14,6 +14,7 @@ import { LinearModel } from '../src/fit/model.js';
 import { fitLinear } from '../src/fit/linear.js';
 import { fitLogistic } from '../src/fit/logistic.js';
 import { CompressedLinearModel } from '../src/compress/compressed-model.js';
+import { compressModel } from '../src/compress/model.js';
 import { decodeSlim, encodeSlim } from '../src/io/slim.js';
 import type { Matrix } from '../src/types.js';
 import { rng } from './helpers/harness.js';
@@ -237,6 +238,13 @@ describe('distill: teachers, students, reports', () => {
     const fromProbs = distill(e, { scores: teacher.predictProba(X), kind: 'probability' }, X, { student: { features: 2 } });
     expect(fromModel.columns).toEqual(fromFn.columns);
     for (const r of [fromFn, fromScores, fromProbs]) expect(rel(coefs(r), coefs(fromModel))).toBeLessThan(1e-12);
+    // a compressed teacher is scored by its logits too (logistic) or its values (linear)
+    const c = compressModel(e, teacher, { quantize: { bits: 4 } });
+    expect(coefs(distill(e, c, X))).toEqual(coefs(distill(e, { scores: c.decisionFunction(X), kind: 'logit' }, X)));
+    const lin = compressModel(e, fitLinear(e, X, teacher.decisionFunction(X)), { quantize: { bits: 4 } });
+    const fromLin = distill(e, lin, X);
+    expect(fromLin.task).toBe('linear');
+    expect(coefs(fromLin)).toEqual(coefs(distill(e, { scores: lin.predict(X), kind: 'value' }, X)));
   });
 
   it('a regression teacher gives least squares on alpha y + (1 - alpha) v', () => {
