@@ -98,6 +98,9 @@ export {
   type IntegerBudget,
 } from './compress/index.js';
 
+// Knowledge transfer: a small student distilled from any teacher.
+export * from './distill/index.js';
+
 // Deployment: ONNX (browser-safe; only bundles that import it carry the protobuf encoder).
 export { toONNX, type ToONNXOptions, type ONNXSource, type ONNXInput, type ONNXExportable, type ONNXPrecision } from './export/onnx.js';
 export { toDequantizedSafetensors, type DequantizedSafetensorsOptions } from './export/safetensors-dequantized.js';

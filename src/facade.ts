@@ -34,6 +34,7 @@ import { fitLogistic, type FitLogisticOptions } from './fit/logistic.js';
 import type { LogisticModel } from './fit/logistic-model.js';
 import { reducedRank, type RankChoice, type ReducedRankOptions } from './fit/reduced-rank.js';
 import type { ReducedRankModel } from './fit/reduced-rank-model.js';
+import { distill, type DistillOptions, type DistillResult, type Teacher } from './distill/index.js';
 
 export class Engine extends CoreEngine {
   /**
@@ -144,6 +145,11 @@ export class Engine extends CoreEngine {
   /** A reduced-rank model with both factors quantized (and/or pruned) by compressModel, encoder first. */
   compressReducedRank(model: ReducedRankModel, options?: CompressReducedRankOptions): CompressedReducedRankModel {
     return compressReducedRank(this, model, options);
+  }
+
+  /** A small student (selected inputs, optionally compressed) distilled from any teacher on the transfer set X. */
+  distill(teacher: Teacher, X: MatrixInput, options?: DistillOptions): DistillResult {
+    return distill(this, teacher, X, options);
   }
 }
 

@@ -76,6 +76,10 @@ const ROWS: Record<string, Row[]> = {
     { key: 'node', suggest: 'nodes', call: (e) => core.fitQuantized(e, X, y, { budget: { node: 10 } } as never) },
   ],
   compressReducedRank: [{ key: 'bit', suggest: 'bits', call: (e) => core.compressReducedRank(e, core.reducedRank(e, X, X, 1), { bit: 4 } as never) }],
+  distill: [
+    { key: 'temprature', suggest: 'temperature', call: (e) => core.distill(e, { scores: y, kind: 'value' }, X, { temprature: 2 } as never) },
+    { key: 'bit', suggest: 'bits', call: (e) => core.distill(e, { scores: y, kind: 'value' }, X, { student: { bit: 4 } } as never) },
+  ],
   compressionReport: [{ key: 'method', suggest: 'methods', call: (e) => core.compressionReport(e, lin, X, y, { method: ['rtn'] } as never) }],
   InputsLearner: [{ key: 'bin', suggest: 'bins', call: () => new core.InputsLearner(['a'], { bin: 4 } as never) }],
   toONNX: [{ key: 'precison', suggest: 'precision', call: (e) => core.toONNX(core.fitLinear(e, X, y), { precison: 'float32' } as never) }],

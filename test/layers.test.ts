@@ -84,6 +84,12 @@ describe('layers', () => {
     expect(violations(under('features'), ok)).toEqual([]);
   });
 
+  it('src/distill sits above fitting and compression and below the command line', () => {
+    const lower = (f: string) => ['engine', 'kernels', 'ops', 'fit', 'compress', 'io', 'models', 'features', 'export'].some((l) => under(l)(f));
+    expect(violations(lower, (d) => !under('distill')(d))).toEqual([]);
+    expect(violations(under('distill'), (d) => !under('cli')(d) && !under('data')(d))).toEqual([]);
+  });
+
   it('nothing inside slimfit imports the facade or the package entries', () => {
     const entries = new Set(['facade.ts', 'index.ts', 'core.ts']);
     const from = (f: string) => f !== 'index.ts' && f !== 'core.ts';

@@ -28,6 +28,7 @@ import { bitsTag, rateDistortionChart, type RdPoint } from './report.js';
 import { stackSvgs } from './svg.js';
 import { QAT_NOTE, qatDemoRows } from './demo-qat.js';
 import { reducedRankSection } from './demo-reduced-rank.js';
+import { distillDemo, distillText } from './demo-distill.js';
 
 type Target = 'default' | 'loss';
 
@@ -253,9 +254,11 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
   }
   step('reduced-rank regression of the 12-horizon expected loss');
   const rrr = await reducedRankSection(engine, data.X, X, nTrain, seed, out);
+  step('distillation: a wide teacher into a small student');
+  const distillation = distillDemo(engine, n, seed);
   const seconds = (performance.now() - t0) / 1000;
 
-  ctx.result({ command: 'demo', rows: n, seed, features: d, trainRows: nTrain, testRows: n - nTrain, out, results: rows, reducedRank: rrr.rows, seconds });
+  ctx.result({ command: 'demo', rows: n, seed, features: d, trainRows: nTrain, testRows: n - nTrain, out, results: rows, reducedRank: rrr.rows, distillation, seconds });
   const floatDef = rows.find((r) => r.target === 'default')!;
   const floatLoss = rows.find((r) => r.target === 'loss')!;
   ctx.print('');
@@ -304,6 +307,8 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
   );
   ctx.print('');
   ctx.print(rrr.text);
+  ctx.print('');
+  ctx.print(distillText(distillation));
   ctx.print('');
   ctx.print(`Wrote ${out}/: teacher-*.slim, models/*.slim (${rows.length - 2} compressed), report.svg, report.json, reduced-rank.json${f.writeCsv ? ', test.csv, calib.csv' : ''}`);
   if (f.writeCsv) {

@@ -9,6 +9,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { batchCommand } from './batch.js';
 import { compressCommand } from './compress.js';
 import { demoCommand } from './demo.js';
+import { distillCommand } from './distill.js';
 import { errorLine, EXIT, reportError } from './errors.js';
 import { exportCommand } from './export.js';
 import { cleanupTempFiles, VERSION } from './files.js';
@@ -33,7 +34,7 @@ wrong column, corrupt file), 4 numerical failure, 5 batch had failures, 130 inte
 
 Start with:  slimfit demo`,
     );
-  for (const cmd of [fitCommand(), compressCommand(), predictCommand(), exportCommand(), inspectCommand(), reportCommand(), batchCommand(), demoCommand()]) {
+  for (const cmd of [fitCommand(), compressCommand(), distillCommand(), predictCommand(), exportCommand(), inspectCommand(), reportCommand(), batchCommand(), demoCommand()]) {
     // `slimfit fit --help` also lists --json, --quiet, --debug (they work after the command name too).
     cmd.configureHelp({ showGlobalOptions: true });
     program.addCommand(cmd);

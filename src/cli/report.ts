@@ -13,6 +13,9 @@ import { modelColumns } from './inputs.js';
 import { inputError, usage } from './errors.js';
 import { checkOutputPath, readModel, strippedFileBytes, writeFileAtomic } from './files.js';
 import { lineChart, type ChartSeries } from './svg.js';
+import { distillRows } from './report-distill.js';
+import type { LinearModel } from '../fit/model.js';
+import type { LogisticModel } from '../fit/logistic-model.js';
 
 interface ReportFlags {
   data: string;
@@ -23,6 +26,7 @@ interface ReportFlags {
   bits: string;
   sparsity: string;
   delimiter?: string;
+  distill?: string;
 }
 
 export function reportCommand(): Command {
@@ -37,6 +41,7 @@ export function reportCommand(): Command {
     .option('--bits <list>', 'bit widths to try', '2,3,4,8')
     .option('--sparsity <list>', 'sparsities to try', '0,0.5,0.75,0.9')
     .option('--delimiter <c>', "field separator of --data and --calib: ',', ';', 'tab', '|' (default: detected from the header row)")
+    .option('--distill <k,k>', 'also students distilled from the model on the --calib rows, keeping k inputs each (float64 and every --bits)')
     .action(async (model: string, flags: ReportFlags, c: Command) => {
       await runReport(Ctx.of(c), model, flags);
     });
@@ -48,14 +53,16 @@ function list(flag: string, v: string, check: (x: number) => boolean, what: stri
   return [...new Set(out)];
 }
 
-export function rowName(r: { method: string; bits: number | null; sparsity: number }): string {
+export function rowName(r: { method: string; bits: number | null; sparsity: number; inputs?: number }): string {
   if (r.method === 'float') return 'float64';
   const q = r.bits === null ? 'float64' : `${r.bits}-bit`;
+  if (r.method === 'distill') return `distill ${r.inputs} inputs ${q}`;
   return `${r.method} ${q}${r.sparsity > 0 ? ` ${Math.round(r.sparsity * 100)}% pruned` : ''}`;
 }
 
 export function seriesName(method: string, sparsity: number): string {
   if (method === 'qat') return 'QAT (trained on the grid)';
+  if (method === 'distill') return 'distilled student';
   const m = method === 'gptq' ? (sparsity > 0 ? 'GPTQ + OBS' : 'GPTQ') : sparsity > 0 ? 'RTN + magnitude' : 'RTN';
   return sparsity > 0 ? `${m} ${Math.round(sparsity * 100)}% pruned` : m;
 }
@@ -101,6 +108,8 @@ export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Pr
   if (f.output !== undefined && !f.output.toLowerCase().endsWith('.svg')) throw usage(`-o must name an .svg file, got '${f.output}'`);
   if (f.output !== undefined) checkOutputPath(f.output);
   if (f.calib !== undefined && resolve(f.calib) === resolve(f.data)) throw usage('--calib and --data are the same file: calibrating on the test data would flatter GPTQ');
+  const distillInputs = f.distill !== undefined ? list('distill', f.distill, (k) => Number.isInteger(k) && k >= 1, 'input counts (integers >= 1)') : undefined;
+  if (distillInputs !== undefined && f.calib === undefined) throw usage('--distill needs --calib: the students learn from the model on those rows');
   const src = await readModel(modelPath);
   if (src.kind === 'compressed') throw inputError(`${basename(modelPath)} is already compressed; report on the float model it came from`);
   if (src.kind === 'reduced-rank') throw inputError(`${basename(modelPath)} is a reduced-rank model; report takes linear and logistic models`);
@@ -121,6 +130,23 @@ export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Pr
     ...(f.qat && calibTable?.y ? { y: calibTable.y } : {}),
     fileBytes: (m) => strippedFileBytes(m instanceof CompressedLinearModel ? { kind: 'compressed', model: m, meta: src.meta } : src),
   });
+  if (distillInputs !== undefined) {
+    rows.push(
+      ...distillRows(engine, {
+        model: src.model as LinearModel | LogisticModel,
+        logistic,
+        Xtest: test.X,
+        ytest: test.y!,
+        calib: calib!,
+        inputs: distillInputs,
+        bits: [...bits].sort((a, b) => b - a),
+        fileBytes: (m, cols) => {
+          const meta = { features: cols.map((j) => src.meta.features[j]), target: src.meta.target, task: src.meta.task, recipe: { command: 'distill' } };
+          return strippedFileBytes(m instanceof CompressedLinearModel ? { kind: 'compressed', model: m, meta } : { kind: 'float', model: m as LinearModel | LogisticModel, meta });
+        },
+      }),
+    );
+  }
   const ms = performance.now() - t0;
   const metric = (r: RateDistortionRow) => (logistic ? r.auc! : r.mse!);
   const floatMetric = metric(rows[0]);
@@ -146,7 +172,7 @@ export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Pr
     textTable(
       ['method', 'bits', 'sparsity', 'bytes', 'file bytes', 'ratio', name, 'change vs float', 'output MSE vs float'],
       rows.map((r, i) => [
-        r.method === 'qat' && r.optimal ? 'qat*' : r.method,
+        r.method === 'qat' && r.optimal ? 'qat*' : r.method === 'distill' ? `distill ${r.inputs}` : r.method,
         r.bits === null ? 'float64' : String(r.bits),
         `${Math.round(r.sparsity * 100)}%`,
         String(r.bytes),

@@ -57,10 +57,15 @@ export interface CompressionReportOptions {
 const COMPRESSION_REPORT_OPTION_KEYS = /* @__PURE__ */ optionKeys<CompressionReportOptions>()(['bits', 'sparsity', 'methods', 'X', 'H', 'y', 'budget', 'scheme', 'granularity', 'fileBytes', 'ranks']);
 
 export interface RateDistortionRow {
-  /** 'rrr': reduced rank (`rank`), its factors float64 (bits null) or quantized by `quantizer`. */
-  method: 'float' | 'rtn' | 'gptq' | 'qat' | 'rrr';
+  /**
+   * 'rrr': reduced rank (`rank`), its factors float64 (bits null) or quantized by `quantizer`;
+   * 'distill': a student distilled from the model (rows the command line's `report --distill` adds).
+   */
+  method: 'float' | 'rtn' | 'gptq' | 'qat' | 'rrr' | 'distill';
   rank?: number;
   quantizer?: 'rtn' | 'gptq';
+  /** 'distill' rows: the inputs the student keeps (sparsity is then 1 - inputs / d). */
+  inputs?: number;
   bits: number | null;
   /** 'qat' rows: whether fitQuantized proved the weights optimal on their grid. */
   optimal?: boolean;
