@@ -339,39 +339,41 @@ export class LinearAccumulator {
       }
       throw new SlimfitError('E_SHAPE', 'the accumulator is empty; add() rows before fit()');
     }
-    if (privacy !== undefined) return this.fitPrivate(privacy, o.intercept, given);
+    if (privacy !== undefined) {
+      const budget = resolveAccumulatorFitPrivacy(privacy);
+      if (!this.bounds) {
+        throw cannotHonour('an accumulator created without privacy bounds', 'its rows were not clipped as they were added; create it with linearAccumulator(engine, d, { privacy: { boundX, boundY } })');
+      }
+      if (given.ridge !== undefined) throw cannotHonour('ridge', 'AdaSSP chooses its ridge privately; SSP uses none');
+      if (given.accuracy !== undefined) throw cannotHonour('accuracy', 'the noisy normal equations are solved one way');
+      const E = rawNormalEquations(this.mo, this.d, o.intercept);
+      return privateLinearModel({ ...E, d: this.d, n: this.mo.n, intercept: o.intercept, clippedRows: this.clippedRows }, { ...budget, ...this.bounds, boundsFromData: false });
+    }
     return new MomentsFit(this.la, this.mo, this.d, this.outputs, this.accuracy).fit(o.intercept, o.ridge, o.accuracy);
   }
 
-  /** The noise once, on the raw normal equations of every clipped row (see the module comment). */
-  private fitPrivate(privacy: AccumulatorFitPrivacyOptions, intercept: boolean, given: AccumulatorFitOptions): LinearModel {
-    const budget = resolveAccumulatorFitPrivacy(privacy);
-    if (!this.bounds) {
-      throw cannotHonour('an accumulator created without privacy bounds', 'its rows were not clipped as they were added; create it with linearAccumulator(engine, d, { privacy: { boundX, boundY } })');
-    }
-    if (given.ridge !== undefined) throw cannotHonour('ridge', 'AdaSSP chooses its ridge privately; SSP uses none');
-    if (given.accuracy !== undefined) throw cannotHonour('accuracy', 'the noisy normal equations are solved one way');
-    const d = this.d;
-    const q = d + 1;
-    const mo = this.mo;
-    const W = mo.wh + mo.wl;
-    const mean = Float64Array.from(mo.mean.hi, (h, j) => h + mo.mean.lo[j]);
-    const Cm = (a: number, b: number) => mo.C.hi[a * q + b] + mo.C.lo[a * q + b] + W * mean[a] * mean[b];
-    const off = intercept ? 1 : 0;
-    const p = d + off;
-    const G = new Float64Array(p * p);
-    const c = new Float64Array(p);
-    if (intercept) {
-      G[0] = W;
-      c[0] = W * mean[d];
-      for (let j = 0; j < d; j++) G[j + 1] = G[(j + 1) * p] = W * mean[j];
-    }
-    for (let a = 0; a < d; a++) {
-      for (let b = 0; b < d; b++) G[(a + off) * p + b + off] = Cm(a, b);
-      c[a + off] = Cm(a, d);
-    }
-    return privateLinearModel({ G, c, d, n: mo.n, intercept, clippedRows: this.clippedRows }, { ...budget, ...this.bounds, boundsFromData: false });
+}
+
+/** The uncentred normal equations of [1, x] (or x) and y from the moments: the statistics a private fit perturbs (see the module comment). */
+function rawNormalEquations(mo: Moments, d: number, intercept: boolean): { G: Float64Array; c: Float64Array } {
+  const q = d + 1;
+  const W = mo.wh + mo.wl;
+  const mean = Float64Array.from(mo.mean.hi, (h, j) => h + mo.mean.lo[j]);
+  const raw = (a: number, b: number) => mo.C.hi[a * q + b] + mo.C.lo[a * q + b] + W * mean[a] * mean[b];
+  const off = intercept ? 1 : 0;
+  const p = d + off;
+  const G = new Float64Array(p * p);
+  const c = new Float64Array(p);
+  if (intercept) {
+    G[0] = W;
+    c[0] = W * mean[d];
+    for (let j = 0; j < d; j++) G[j + 1] = G[(j + 1) * p] = W * mean[j];
   }
+  for (let a = 0; a < d; a++) {
+    for (let b = 0; b < d; b++) G[(a + off) * p + b + off] = raw(a, b);
+    c[a + off] = raw(a, d);
+  }
+  return { G, c };
 }
 
 /** A new, empty accumulator for d columns. */
