@@ -26,6 +26,7 @@ import { encodeModel, makeOutputDir, sha256Bytes, strippedFileBytes, writeFileAt
 import { createProgress } from './progress.js';
 import { bitsTag, rateDistortionChart, type RdPoint } from './report.js';
 import { stackSvgs } from './svg.js';
+import { privacySection } from './demo-privacy.js';
 
 type Target = 'default' | 'loss';
 
@@ -296,6 +297,7 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
       'Every method, RTN and magnitude too, moves the intercept by the calibration mean of the weight change.',
     ].join('\n'),
   );
+  await privacySection(ctx, engine, { Xtr, Xte, yDefTr, yDefTe, yLossTr, yLossTe, floatAuc: floatDef.metric, floatMse: floatLoss.metric, seed, out });
   ctx.print('');
   ctx.print(`Wrote ${out}/: teacher-*.slim, models/*.slim (${rows.length - 2} compressed), report.svg, report.json${f.writeCsv ? ', test.csv, calib.csv' : ''}`);
   if (f.writeCsv) {
@@ -304,6 +306,6 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
     ctx.print(dim(`Next: npx slimfit inspect ${rel}/teacher-default.slim`, process.stdout));
     ctx.print(dim(`      npx slimfit report ${rel}/teacher-default.slim --data ${rel}/test.csv --calib ${rel}/calib.csv -o ${rel}/default.svg`, process.stdout));
   }
-  ctx.print(`Done in ${seconds.toFixed(1)} s.`);
+  ctx.print(`Done in ${((performance.now() - t0) / 1000).toFixed(1)} s.`);
   return { rows, out, seconds };
 }

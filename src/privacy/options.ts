@@ -33,7 +33,7 @@ export interface LogisticPrivacyOptions {
   epsilon: number;
   /** Row-norm bound B_X (rows are scaled down to ||x||_2 <= boundX). */
   boundX?: number;
-  /** Lambda of the regulariser (Lambda/2)||f||^2 on the mean log-loss, f in the scaled space of rows with norm <= 1 (default 1e-5). */
+  /** Lambda of the regulariser (Lambda/2)||f||^2 on the mean log-loss, f in the scaled space of rows with norm <= 1 (default 1e-4). */
   regularization?: number;
   seed?: number;
   boundsFromData?: boolean;
@@ -58,7 +58,7 @@ const LOGISTIC_KEYS = /* @__PURE__ */ optionKeys<LogisticPrivacyOptions>()(['eps
 const ACC_KEYS = /* @__PURE__ */ optionKeys<AccumulatorPrivacyOptions>()(['boundX', 'boundY']);
 const ACC_FIT_KEYS = /* @__PURE__ */ optionKeys<AccumulatorFitPrivacyOptions>()(['epsilon', 'delta', 'method', 'seed']);
 
-export const DEFAULT_LOGISTIC_REGULARIZATION = 1e-5;
+export const DEFAULT_LOGISTIC_REGULARIZATION = 1e-4;
 
 export interface ResolvedLinearPrivacy {
   epsilon: number;
