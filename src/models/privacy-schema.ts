@@ -1,7 +1,7 @@
 /**
  * stats.privacy, the optional report of a differentially private fit
  * (src/privacy/report.ts), as one JSON object in both the model's JSON and a
- * .slim header (docs/FORMAT.md §1.6.4). Members in the order below; the
+ * .slim header (docs/FORMAT.md §1.6.6). Members in the order below; the
  * reader refuses unknown members and values a private fit cannot produce.
  */
 import { PRIVACY_MECHANISMS, type PrivacyReport } from '../privacy/report.js';
