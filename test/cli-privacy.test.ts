@@ -31,7 +31,11 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const load = async (f: string) => decodeSlim(new Uint8Array(readFileSync(f)));
+const load = async (f: string) => {
+  const d = await decodeSlim(new Uint8Array(readFileSync(f)));
+  if (d.kind === 'tensors') throw new Error(`${f} holds tensors, not a model`);
+  return d;
+};
 
 describe('slimfit fit --epsilon', () => {
   it('least squares: AdaSSP from the streamed rows, the report in the file, no input digest, seeded noise reproduces', async () => {
