@@ -4,14 +4,15 @@
  * missing, lands in its own chunk). Budgets count the entry chunk and the
  * release .wasm, both gzipped (-9), since the wasm is fetched as its own file:
  *  (a) init + gram                                       <= 20 KB
- *  (b) init({ warmUp: false }) + decodeSlim + predict      <= 27 KB
+ *  (b) init({ warmUp: false }) + decodeSlim + predict      <= 27.5 KB
  *      (a scoring page: predict runs no kernel, so it skips the kernels'
  *      warm-up and never loads that code; the default init() is printed too.
  *      It measured 24.85 KB before the readers' hostile-input checks (header
  *      JSON scan, strict dates, the element budget, finite model fields:
  *      about 0.9 KB), the format version 2 preamble and reader (0.6 KB, plus
  *      the lazy inflater chunk of about 3 KB fetched on the first read) and
- *      the option-name checks (0.15 KB): 26.6 KB)
+ *      the option-name checks (0.15 KB): 26.6 KB; the strict reader of a
+ *      private fit's report, stats.privacy, 0.5 KB: 27.1 KB)
  *  (c) the whole package entry                           (printed; no budget yet)
  *  (d) toONNX alone (the protobuf encoder)                 (printed; only bundles that import it carry it)
  * and the release .wasm itself at most 24 KiB raw.
@@ -40,7 +41,7 @@ const CASES: Case[] = [
   {
     name: '(b) init({ warmUp: false }) + decodeSlim + predict',
     code: `import { init, decodeSlim } from './src/core.ts'; await init({ warmUp: false }); const f = await decodeSlim(new Uint8Array(await (await fetch('m.slim')).arrayBuffer())); if ('model' in f) console.log(f.model.predict([[1]]));`,
-    budgetGz: 27 * KB,
+    budgetGz: 27.5 * KB,
   },
   {
     name: "(b') init + decodeSlim + predict (warm-up on)",
