@@ -272,6 +272,16 @@ describe('seeds, reports and clipping', () => {
     expect(data[0]).toBe(10);
   });
 
+  it('without an intercept: the row bound is boundX itself, the intercept 0, and the model serialises', () => {
+    const m = fitLinear(engine, X, y, { intercept: false, privacy: { ...priv, method: 'ssp', seed: 2 } });
+    expect(m.intercept).toBe(0);
+    expect(m.coef.length).toBe(4);
+    expect(LinearModel.fromJSON(JSON.stringify(m.toJSON())).stats.privacy).toEqual(m.stats.privacy);
+    const l = fitLogistic(engine, X, Float64Array.from(y, (v) => (v > 0.3 ? 1 : 0)), { intercept: false, privacy: { epsilon: 1, boundX: 2, seed: 2 } });
+    expect(l.intercept).toBe(0);
+    expect(LogisticModel.fromJSON(JSON.stringify(l.toJSON())).stats.privacy).toEqual(l.stats.privacy);
+  });
+
   it('boundsFromData: the fit runs and says it is not private', () => {
     const m = fitLinear(engine, X, y, { privacy: { epsilon: 1, delta: 1e-6, boundsFromData: true } });
     expect(m.stats.privacy).toMatchObject({ boundsFromData: true, private: false, clippedRows: 0 });
