@@ -73,6 +73,12 @@ describe('slimfit fit --epsilon', () => {
     expect(m.coef[0]).toBeGreaterThan(0.5);
   });
 
+  it('warns that an input spec learned from the rows (--bins) is not private', async () => {
+    const r = await runMain(['--json', 'fit', p('train.csv'), '-t', 'y', '--exclude', 'label', '--bins', '4', '--epsilon', '1', '--bound-x', '2', '--bound-y', '3', '-o', p('bins.slim')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { warnings: string[] }).warnings.join(' ')).toContain('learned from the rows without privacy');
+  });
+
   it('the built command runs a private fit too', () => {
     const r = cli(['fit', p('train.csv'), '-t', 'y', '--exclude', 'label', '--epsilon', '0.5', '--delta', '1e-7', '--bound-x', '1.5', '--bound-y', '3', '--privacy-method', 'ssp', '-o', p('s.slim')]);
     expect(r.code, r.stderr).toBe(0);

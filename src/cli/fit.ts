@@ -278,6 +278,8 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
       throw cliFitError(e, names);
     }
   }
+  // the spec's levels, cuts and means come from the exact rows: say so rather than imply they are private
+  if (dp && inputs) warnings.push('the input spec (categorical levels, quantile cuts, training means) was learned from the rows without privacy; only the coefficients are private (docs/PRIVACY.md)');
   const ms = performance.now() - t0;
   const logistic = f.logistic === true;
   const meta: ModelMeta = {
