@@ -48,6 +48,14 @@ export {
   type DesignMatrix,
   type DesignInput,
 } from './fit/index.js';
+export type {
+  LinearPrivacyOptions,
+  LogisticPrivacyOptions,
+  AccumulatorPrivacyOptions,
+  AccumulatorFitPrivacyOptions,
+  LinearPrivacyMethod,
+} from './privacy/options.js';
+export type { PrivacyReport, PrivacyMechanism } from './privacy/report.js';
 
 // Compression.
 export { prune } from './compress/prune.js';

@@ -44,7 +44,19 @@ const ROWS: Record<string, Row[]> = {
   dequantize: [{ key: 'output', call: (e) => core.dequantize(e, core.quantize(e, W), { output: 1 } as never) }],
   fitLinear: [
     { key: 'ridg', suggest: 'ridge', call: (e) => core.fitLinear(e, X, y, { ridg: 1 } as never) },
-    { key: 'privacy', call: (e) => core.fitLinear(e, X, y, { privacy: { epsilon: 1 } } as never) },
+    { key: 'epsilom', suggest: 'epsilon', call: (e) => core.fitLinear(e, X, y, { privacy: { epsilom: 1, delta: 1e-6, boundX: 1, boundY: 1 } } as never) },
+  ],
+  fitLogistic: [
+    { key: 'maxIters', suggest: 'maxIter', call: (e) => core.fitLogistic(e, X, yBin, { maxIters: 5, ridge: 1 } as never) },
+    { key: 'bondX', suggest: 'boundX', call: (e) => core.fitLogistic(e, X, yBin, { privacy: { epsilon: 1, bondX: 1 } } as never) },
+  ],
+  linearAccumulator: [
+    { key: 'output', suggest: 'outputs', call: (e) => core.linearAccumulator(e, 2, { output: 1 } as never) },
+    { key: 'boundx', suggest: 'boundX', call: (e) => core.linearAccumulator(e, 2, { privacy: { boundx: 1, boundY: 1 } } as never) },
+  ],
+  'LinearAccumulator.fit': [
+    { key: 'Ridge', suggest: 'ridge', call: (e) => core.linearAccumulator(e, 2).add(X, y).fit({ Ridge: 1 } as never) },
+    { key: 'methd', suggest: 'method', call: (e) => core.linearAccumulator(e, 2, { privacy: { boundX: 1, boundY: 1 } }).add(X, y).fit({ privacy: { epsilon: 1, delta: 1e-6, methd: 'ssp' } } as never) },
   ],
   fitLogistic: [{ key: 'maxIters', suggest: 'maxIter', call: (e) => core.fitLogistic(e, X, yBin, { maxIters: 5, ridge: 1 } as never) }],
   reducedRank: [{ key: 'ridg', suggest: 'ridge', call: (e) => core.reducedRank(e, X, X, 1, { ridg: 1 } as never) }],
@@ -227,8 +239,8 @@ describe('unknown option names', () => {
 
   it('the did-you-mean names the closest option, or none when nothing is close', async () => {
     const typo = (await errorOf((en) => core.fitLinear(en, X, y, { ridg: 1 } as never), e)) as Error;
-    expect(typo.message).toBe("E_RANGE: fitLinear: unknown option 'ridg'; did you mean 'ridge'? (the options are 'intercept', 'ridge', 'weights', 'accuracy')");
-    const far = (await errorOf((en) => core.fitLinear(en, X, y, { privacy: {} } as never), e)) as Error;
+    expect(typo.message).toBe("E_RANGE: fitLinear: unknown option 'ridg'; did you mean 'ridge'? (the options are 'intercept', 'ridge', 'weights', 'accuracy', 'privacy')");
+    const far = (await errorOf((en) => core.fitLinear(en, X, y, { bootstrap: {} } as never), e)) as Error;
     expect(far.message).not.toContain('did you mean');
     // a key whose value is undefined is still a misspelling
     const undef = await errorOf((en) => core.quantize(en, W, { bit: undefined } as never), e);

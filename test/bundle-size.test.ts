@@ -4,7 +4,7 @@
  * missing, lands in its own chunk). Budgets count the entry chunk and the
  * release .wasm, both gzipped (-9), since the wasm is fetched as its own file:
  *  (a) init + gram                                       <= 20 KB
- *  (b) init({ warmUp: false }) + decodeSlim + predict      <= 28 KB
+ *  (b) init({ warmUp: false }) + decodeSlim + predict      <= 29 KB
  *      (a scoring page: predict runs no kernel, so it skips the kernels'
  *      warm-up and never loads that code; the default init() is printed too.
  *      It measured 24.85 KB before the readers' hostile-input checks (header
@@ -12,7 +12,9 @@
  *      about 0.9 KB), the format version 2 preamble and reader (0.6 KB, plus
  *      the lazy inflater chunk of about 3 KB fetched on the first read) and
  *      the option-name checks (0.15 KB): 26.6 KB; then the reader of the
- *      two reduced-rank kinds, model class and schemas, 1.4 KB: 28.0 KB. A
+ *      two reduced-rank kinds, model class and schemas (1.4 KB) and the
+ *      strict reader of a private fit's report, stats.privacy (0.5 KB):
+ *      28.5 KB. A
  *      dynamic import of that reader costs more than it saves: esbuild
  *      keeps every import() target as a split point, so the modules it
  *      shares with the eager code move into shared chunks that (a) and (b)
@@ -45,7 +47,7 @@ const CASES: Case[] = [
   {
     name: '(b) init({ warmUp: false }) + decodeSlim + predict',
     code: `import { init, decodeSlim } from './src/core.ts'; await init({ warmUp: false }); const f = await decodeSlim(new Uint8Array(await (await fetch('m.slim')).arrayBuffer())); if ('model' in f) console.log(f.model.predict([[1]]));`,
-    budgetGz: 28 * KB,
+    budgetGz: 29 * KB,
   },
   {
     name: "(b') init + decodeSlim + predict (warm-up on)",

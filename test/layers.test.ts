@@ -79,6 +79,11 @@ describe('layers', () => {
     expect(violations(under('export'), (d) => !under('cli')(d) && !under('data')(d))).toEqual([]);
   });
 
+  it('src/privacy imports only itself and the shared leaves (no engine, no fitting)', () => {
+    const ok = (d: string) => under('privacy')(d) || ['errors.ts', 'types.ts', 'options.ts', 'validate.ts'].includes(d);
+    expect(violations(under('privacy'), ok)).toEqual([]);
+  });
+
   it('src/features imports only itself and the shared leaves (scoring raw rows needs no engine)', () => {
     const ok = (d: string) => under('features')(d) || ['errors.ts', 'types.ts', 'json.ts', 'random.ts', 'options.ts', 'validate.ts'].includes(d);
     expect(violations(under('features'), ok)).toEqual([]);

@@ -29,6 +29,7 @@ import { stackSvgs } from './svg.js';
 import { QAT_NOTE, qatDemoRows } from './demo-qat.js';
 import { reducedRankSection } from './demo-reduced-rank.js';
 import { distillDemo, distillText } from './demo-distill.js';
+import { privacySection } from './demo-privacy.js';
 
 type Target = 'default' | 'loss';
 
@@ -305,6 +306,7 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
       QAT_NOTE(Xcal.rows),
     ].join('\n'),
   );
+  await privacySection(ctx, engine, { Xtr, Xte, yDefTr, yDefTe, yLossTr, yLossTe, floatAuc: floatDef.metric, floatMse: floatLoss.metric, seed, out });
   ctx.print('');
   ctx.print(rrr.text);
   ctx.print('');
@@ -317,6 +319,6 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
     ctx.print(dim(`Next: npx slimfit inspect ${rel}/teacher-default.slim`, process.stdout));
     ctx.print(dim(`      npx slimfit report ${rel}/teacher-default.slim --data ${rel}/test.csv --calib ${rel}/calib.csv -o ${rel}/default.svg`, process.stdout));
   }
-  ctx.print(`Done in ${seconds.toFixed(1)} s.`);
+  ctx.print(`Done in ${((performance.now() - t0) / 1000).toFixed(1)} s.`);
   return { rows, out, seconds };
 }

@@ -10,6 +10,13 @@
  * sample, training means, missing counts: flat memory, so streaming fits stay
  * streaming) and the second pass fits on the design columns it gives; the
  * spec is stored in the model, so `slimfit predict` reads the same raw columns.
+ *
+ * --epsilon makes the fit differentially private (docs/PRIVACY.md): least
+ * squares by AdaSSP (--delta, --bound-x, --bound-y; rows clipped as they
+ * stream), logistic regression by objective perturbation (--bound-x). A
+ * private model's file carries no digest of the input (a hash of the exact
+ * rows would let anyone holding a candidate data set test it) and the
+ * command prints no training-data statistics.
  */
 import { basename, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
@@ -49,6 +56,12 @@ interface FitFlags {
   missing?: string;
   bins?: string;
   unseen?: string;
+  epsilon?: string;
+  delta?: string;
+  boundX?: string;
+  boundY?: string;
+  privacyMethod?: string;
+  noiseSeed?: string;
 }
 
 export function fitCommand(): Command {
@@ -70,6 +83,12 @@ export function fitCommand(): Command {
     .option('--unseen <policy>', "a level predict has not seen in fitting: 'error' (default) or 'baseline' (coded as the first level)")
     .option('--missing <policy>', "empty cells: 'error' (default), 'drop' (skip the row) or 'indicator' (a 0/1 column; numbers take the training mean)")
     .option('--bins <n>', 'quantile bins for every numeric feature (one 0/1 column per cut, as the demo scorecard); cuts from the data, stored in the model')
+    .option('--epsilon <e>', 'differentially private fit with privacy loss epsilon > 0 (docs/PRIVACY.md)')
+    .option('--delta <d>', 'private least squares: delta in (0, 1), well below 1/rows', '1e-6')
+    .option('--bound-x <b>', 'private fits: bound on each row\'s L2 norm over the features (rows beyond it are scaled down); from the units, not the data')
+    .option('--bound-y <b>', 'private least squares: bound on |target| (values beyond it are clipped)')
+    .option('--privacy-method <m>', "private least squares: 'adassp' (default, private ridge) or 'ssp'")
+    .option('--noise-seed <n>', 'private fits: reproducible noise for tests and audits (the model is then NOT private against whoever knows the seed)')
     .requiredOption('-o, --output <model.slim>', 'where to write the fitted model')
     .addOption(new Option('--chunk-rows <n>').hideHelp().default('65536'))
     .action(async (file: string, flags: FitFlags & { chunkRows: string }, cmd: Command) => {
@@ -121,9 +140,57 @@ function learnOptions(f: FitFlags): (LearnOptions & { missing: MissingPolicy; un
   return { ...(categorical ? { categorical } : {}), ...(bins !== undefined ? { bins } : {}), missing, unseen };
 }
 
+interface CliPrivacy {
+  epsilon: number;
+  delta: number;
+  boundX: number;
+  boundY: number;
+  method: 'adassp' | 'ssp';
+  seed: number | undefined;
+}
+
+function positiveFlag(flag: string, v: string | undefined): number {
+  const x = Number(v);
+  if (v === undefined || v.trim() === '' || !Number.isFinite(x) || !(x > 0)) throw usage(`--${flag} must be a number > 0, got '${v}'`);
+  return x;
+}
+
+/** The private-fit flags, checked; undefined without --epsilon. */
+function privacyFlags(f: FitFlags, ridge: number): CliPrivacy | undefined {
+  const given = f.boundX !== undefined || f.boundY !== undefined || f.privacyMethod !== undefined || f.noiseSeed !== undefined;
+  if (f.epsilon === undefined) {
+    if (given) throw usage('--bound-x, --bound-y, --privacy-method and --noise-seed apply to private fits: add --epsilon');
+    return undefined;
+  }
+  const epsilon = positiveFlag('epsilon', f.epsilon);
+  if (ridge !== 0) throw usage('--ridge cannot be combined with --epsilon: the private fit chooses its own (AdaSSP) or uses none');
+  if (f.accurate) throw usage('--accurate cannot be combined with --epsilon: no extra digits survive the noise');
+  if (f.boundX === undefined) throw usage('--epsilon needs --bound-x: a bound on each row\'s norm taken from the units or the encoding, never from the data');
+  const boundX = positiveFlag('bound-x', f.boundX);
+  const delta = Number(f.delta);
+  if (!(delta > 0 && delta < 1)) throw usage(`--delta must be in (0, 1), got '${f.delta}'`);
+  let boundY = NaN;
+  if (f.logistic) {
+    if (f.boundY !== undefined) throw usage('--bound-y applies to least squares; a 0/1 target is bounded already');
+    if (f.privacyMethod !== undefined) throw usage('--privacy-method applies to least squares; logistic regression uses objective perturbation');
+  } else {
+    if (f.boundY === undefined) throw usage('--epsilon needs --bound-y for least squares: a bound on |target| from its units, never from the data');
+    boundY = positiveFlag('bound-y', f.boundY);
+  }
+  const method = (f.privacyMethod ?? 'adassp') as 'adassp' | 'ssp';
+  if (method !== 'adassp' && method !== 'ssp') throw usage(`--privacy-method must be 'adassp' or 'ssp', got '${f.privacyMethod}'`);
+  let seed: number | undefined;
+  if (f.noiseSeed !== undefined) {
+    seed = Number(f.noiseSeed);
+    if (!Number.isSafeInteger(seed) || seed < 0 || f.noiseSeed.trim() === '') throw usage(`--noise-seed must be an integer >= 0, got '${f.noiseSeed}'`);
+  }
+  return { epsilon, delta, boundX, boundY, method, seed };
+}
+
 export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65536): Promise<void> {
   const ridge = Number(f.ridge ?? 0);
   if (!Number.isFinite(ridge) || ridge < 0 || (f.ridge ?? '').trim() === '') throw usage(`--ridge must be a number >= 0, got '${f.ridge}'`);
+  const dp = privacyFlags(f, ridge);
   if (!f.output.toLowerCase().endsWith('.slim')) throw usage(`-o must name a .slim file, got '${f.output}'`);
   if (resolve(f.output) === resolve(file)) throw usage('-o would overwrite the input file');
   checkOutputPath(f.output);
@@ -198,19 +265,22 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
     // One class only is bad data (nothing to model), not a bad flag.
     if (pos === 0 || pos === y.length) throw inputError(`${basename(file)}: every '${target}' value is ${pos === 0 ? 0 : 1}; logistic regression needs rows of both classes`, 'E_INPUT');
     try {
-      model = fitLogistic(engine, t.X, y, { ridge, intercept: f.intercept });
+      const seed = dp?.seed !== undefined ? { seed: dp.seed } : {};
+      model = dp ? fitLogistic(engine, t.X, y, { intercept: f.intercept, privacy: { epsilon: dp.epsilon, boundX: dp.boundX, ...seed } }) : fitLogistic(engine, t.X, y, { ridge, intercept: f.intercept });
     } catch (e) {
       throw cliFitError(e, names, isSlimfitError(e, 'E_SEPARATION') ? separationHelp(t.X, y, names) : undefined);
     }
-    rank = trainingRankMetrics(model, t.X, y);
-    warnings = degenerateFitWarnings(model, t.X, y, names);
+    if (!dp) {
+      rank = trainingRankMetrics(model, t.X, y);
+      warnings = degenerateFitWarnings(model, t.X, y, names);
+    }
   } else {
     let acc: LinearAccumulator | undefined;
     const info = await streamCsv(
       file,
       readCols,
       (c) => {
-        acc ??= linearAccumulator(engine, c.X.cols, { intercept: f.intercept, ...(f.accurate ? { accuracy: 'accurate' as const } : {}) });
+        acc ??= linearAccumulator(engine, c.X.cols, { intercept: f.intercept, ...(f.accurate ? { accuracy: 'accurate' as const } : {}), ...(dp ? { privacy: { boundX: dp.boundX, boundY: dp.boundY } } : {}) });
         acc.add(c.X, c.y!);
         bar?.update(mib(c.bytesSoFar));
       },
@@ -222,19 +292,21 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
     names = inputs ? [...inputs.features] : info.features;
     delimiterUsed = info.delimiter;
     try {
-      model = acc!.fit({ ridge });
+      model = dp ? acc!.fit({ privacy: { epsilon: dp.epsilon, delta: dp.delta, method: dp.method, ...(dp.seed !== undefined ? { seed: dp.seed } : {}) } }) : acc!.fit({ ridge });
     } catch (e) {
       throw cliFitError(e, names);
     }
   }
+  // the spec's levels, cuts and means come from the exact rows: say so rather than imply they are private
+  if (dp && inputs) warnings.push('the input spec (categorical levels, quantile cuts, training means) was learned from the rows without privacy; only the coefficients are private (docs/PRIVACY.md)');
   const ms = performance.now() - t0;
   const logistic = f.logistic === true;
   const meta: ModelMeta = {
     features: names,
     target,
     task: logistic ? 'logistic' : 'linear',
-    recipe: { command: 'fit', ridge, intercept: f.intercept, rows, ...(learn ? { inputs: { categorical: learn.categorical ?? [], bins: learn.bins ?? null, missing: learn.missing, unseen: learn.unseen } } : {}) },
-    inputDigest: await sha256File(file),
+    recipe: { command: 'fit', ridge, intercept: f.intercept, rows, ...(dp ? { privacy: privacyRecipe(dp, logistic) } : {}), ...(learn ? { inputs: { categorical: learn.categorical ?? [], bins: learn.bins ?? null, missing: learn.missing, unseen: learn.unseen } } : {}) },
+    ...(dp ? {} : { inputDigest: await sha256File(file) }),
     inputName: basename(file),
     ...(inputs ? { inputs } : {}),
   };
@@ -258,6 +330,7 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
     ...(table.intercept ? { interceptStdError: table.intercept.stdError, [`intercept${logistic ? 'Z' : 'T'}Value`]: table.intercept.statistic, interceptPValue: table.intercept.pValue } : {}),
     coefficients: table.rows.map(coefJson),
     stats: stat1,
+    ...(model.stats.privacy ? { privacy: model.stats.privacy } : {}),
     ...(rank ? { training: rank } : {}),
     ...(learned ? { missing: learned.missing, droppedRows: learned.dropped } : {}),
     warnings,
@@ -268,7 +341,12 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
   const head = logistic
     ? `logistic regression (IRLS, ${(stat1 as { iterations: number }).iterations} iterations${(stat1 as { converged: boolean }).converged ? '' : ', NOT converged'}), deviance ${(stat1 as { deviance: number }).deviance.toFixed(1)}, AIC ${(stat1 as { aic: number }).aic.toFixed(1)}`
     : `least squares (${(stat1 as { method: string }).method}), R² ${(stat1 as { rSquared: number }).rSquared.toFixed(4)}, residual SD ${(stat1 as { residualSd: number }).residualSd.toPrecision(4)}`;
-  ctx.print(`fitted ${target} on ${names.length} features, ${rows} rows: ${head}${ridge > 0 ? `, ridge ${ridge}` : ''}`);
+  const pr = model.stats.privacy;
+  if (pr) {
+    const what = logistic ? `logistic regression, private (objective perturbation, epsilon ${pr.epsilon})` : `least squares, private (${pr.mechanism}, epsilon ${pr.epsilon}, delta ${pr.delta}), ridge ${pr.ridge.toPrecision(4)}`;
+    ctx.print(`fitted ${target} on ${names.length} features, ${rows} rows: ${what}; ${pr.clippedRows} rows clipped to the bounds${pr.seeded ? '; seeded noise: NOT private' : ''}`);
+    ctx.print('standard errors and training statistics are not shown: they would come from the exact rows, not the private release');
+  } else ctx.print(`fitted ${target} on ${names.length} features, ${rows} rows: ${head}${ridge > 0 ? `, ridge ${ridge}` : ''}`);
   if (learned) {
     const withMissing = Object.entries(learned.missing).filter(([, c]) => c > 0);
     const what = withMissing.length === 0 ? 'no missing values' : `missing values: ${withMissing.map(([n, c]) => `${n} ${c}`).join(', ')}`;
@@ -279,6 +357,13 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
   ctx.print(`wrote ${f.output} (${bytes} bytes) in ${(ms / 1000).toFixed(2)} s`);
   // A warning is printed even under --quiet (it is about the result, not the work); under --json it is in the result.
   if (!ctx.json) for (const w of warnings) process.stderr.write(`slimfit: ${yellow('warning')} ${w}\n`);
+}
+
+/** What the file's recipe says of a private fit (never the seed: it would let anyone remove the noise). */
+function privacyRecipe(dp: CliPrivacy, logistic: boolean): Record<string, unknown> {
+  return logistic
+    ? { mechanism: 'objective-perturbation', epsilon: dp.epsilon, boundX: dp.boundX, seeded: dp.seed !== undefined }
+    : { mechanism: dp.method, epsilon: dp.epsilon, delta: dp.delta, boundX: dp.boundX, boundY: dp.boundY, seeded: dp.seed !== undefined };
 }
 
 /** The E_SEPARATION hint in flags: the columns that alone separate the classes, and a ridge that matters. */

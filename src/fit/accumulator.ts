@@ -19,6 +19,18 @@
  *    agree to ~1e-12 relative (tested on NIST Pontius and Longley), and fit()
  *    can run 'dd-cholesky' — even NIST Filip comes out to 12-13 digits,
  *    chunked and merged.
+ *
+ * Private fits (docs/PRIVACY.md): created with privacy: { boundX, boundY },
+ * add() clips every row before its moments and counts the clipped rows;
+ * fit({ privacy: { epsilon, delta } }) adds the noise once, to the summed
+ * statistics of every row added or merged, which is what one release of one
+ * model needs: each row sits in one shard, the sum's sensitivity is one
+ * row's, so one noise draw at the end gives the stated guarantee with the
+ * least noise. Shards that each added noise would be private too (one
+ * release per shard), at k times the noise variance for k shards. The shards
+ * themselves (toJSON) hold exact moments and are not private: pass them
+ * only between parties trusted with the rows. Every private fit() of the
+ * same rows spends its budget again (zCDP: the rho's add up).
  */
 import { SlimfitError } from '../errors.js';
 import { MAX_ALLOC_BYTES } from '../engine/arena.js';
@@ -32,6 +44,15 @@ import { decodeArr, decodeNum, encodeArr, encodeNum, type JsonNum } from '../jso
 import { LinearModel } from './model.js';
 import { chunkMoments, emptyMoments, mergeMoments, type Moments } from './moments.js';
 import { MomentsFit } from './moments-fit.js';
+import { privateLinearModel } from './linear-private.js';
+import { clipRow, clipValue } from '../privacy/clip.js';
+import {
+  cannotHonour,
+  resolveAccumulatorFitPrivacy,
+  resolveAccumulatorPrivacy,
+  type AccumulatorFitPrivacyOptions,
+  type AccumulatorPrivacyOptions,
+} from '../privacy/options.js';
 
 export interface LinearAccumulatorOptions {
   /** Default for fit()'s intercept (default true); fit({ intercept }) may override it. */
@@ -56,6 +77,8 @@ export interface LinearAccumulatorOptions {
    *    polynomial powers) are solved in double-double ('dd-cholesky').
    */
   accuracy?: 'fast' | 'accurate';
+  /** Clip every added row to ||x|| <= boundX, |y| <= boundY, for private fits (one output, no weights). */
+  privacy?: AccumulatorPrivacyOptions;
 }
 
 export interface AccumulatorFitOptions {
@@ -70,10 +93,12 @@ export interface AccumulatorFitOptions {
    * 'cholesky'): there are no extra digits for a double-double solve to find.
    */
   accuracy?: Accuracy;
+  /** A private fit (AdaSSP or SSP) of the clipped rows; needs an accumulator created with privacy bounds; not with ridge. */
+  privacy?: AccumulatorFitPrivacyOptions;
 }
 
-const ACCUMULATOR_OPTION_KEYS = /* @__PURE__ */ optionKeys<LinearAccumulatorOptions>()(['intercept', 'weights', 'outputs', 'accuracy']);
-const ACCUMULATOR_FIT_OPTION_KEYS = /* @__PURE__ */ optionKeys<AccumulatorFitOptions>()(['intercept', 'ridge', 'accuracy']);
+const ACCUMULATOR_OPTION_KEYS = /* @__PURE__ */ optionKeys<LinearAccumulatorOptions>()(['intercept', 'weights', 'outputs', 'accuracy', 'privacy']);
+const ACCUMULATOR_FIT_OPTION_KEYS = /* @__PURE__ */ optionKeys<AccumulatorFitOptions>()(['intercept', 'ridge', 'accuracy', 'privacy']);
 
 /** Largest |C_jk - C_kj| / sqrt(C_jj C_kk) accepted from JSON (legitimate moments are symmetric to ~1e-30). */
 const MOMENTS_SYMMETRY_TOL = 1e-12;
@@ -90,6 +115,8 @@ export interface LinearAccumulatorJSON {
   sumW: [JsonNum, JsonNum];
   mean: { hi: JsonNum[]; lo: JsonNum[] };
   comoments: { hi: JsonNum[]; lo: JsonNum[] };
+  /** Present when created with privacy bounds. */
+  privacy?: { boundX: number; boundY: number; clippedRows: number };
 }
 
 export class LinearAccumulator {
@@ -103,6 +130,11 @@ export class LinearAccumulator {
 
   /** Rows passed to add() (here or in merged accumulators, this process only) that had weight 0. */
   private zeroWeightRows = 0;
+
+  /** The clipping bounds of a private accumulator (undefined: rows are taken as they are). */
+  readonly bounds: { readonly boundX: number; readonly boundY: number } | undefined;
+  /** Rows scaled down or targets clipped to the bounds so far (merged ones included). */
+  clippedRows = 0;
 
   constructor(engine: Engine | LinAlg, d: number, opts?: LinearAccumulatorOptions | null) {
     const options = checkOptions('linearAccumulator', opts, ACCUMULATOR_OPTION_KEYS);
@@ -132,6 +164,11 @@ export class LinearAccumulator {
         'E_RANGE',
         `weights must be true or false (whether add() takes per-row weights), got ${describeValue(weights)}; create the accumulator with { weights: true } and pass the weights to add(X, y, weights)`,
       );
+    }
+    if (options.privacy !== undefined) {
+      this.bounds = resolveAccumulatorPrivacy(options.privacy);
+      if (weights) throw cannotHonour('weights', 'per-row weights change the sensitivity the noise is calibrated for');
+      if (m !== 1) throw cannotHonour('outputs > 1', 'the bound boundY and the noise are for one target');
     }
     this.la = toLinAlg(engine);
     this.d = d;
@@ -165,7 +202,22 @@ export class LinearAccumulator {
       throw new SlimfitError('E_RANGE', 'this accumulator was created without weights; create it with { weights: true } to pass them');
     }
     if (rows === 0) return this;
-    const chunk = chunkMoments(this.la, M, xlo, R.Y, this.outputs, w, this.accuracy);
+    let Xc = M;
+    let Y = R.Y;
+    if (this.bounds) {
+      if (xlo !== undefined) throw cannotHonour('a double-double X (lo)', 'the noise swamps the low parts');
+      const { boundX, boundY } = this.bounds;
+      const data = Float64Array.from(M.data.subarray(0, rows * this.d));
+      Y = Float64Array.from(R.Y);
+      for (let i = 0; i < rows; i++) {
+        const clipped = clipRow(data, i * this.d, this.d, boundX);
+        const yi = clipValue(Y[i], boundY);
+        if (clipped || yi !== Y[i]) this.clippedRows++;
+        Y[i] = yi;
+      }
+      Xc = { rows, cols: this.d, data };
+    }
+    const chunk = chunkMoments(this.la, Xc, this.bounds ? undefined : xlo, Y, this.outputs, w, this.accuracy);
     this.zeroWeightRows += rows - chunk.n;
     mergeMoments(this.mo, chunk);
     return this;
@@ -180,7 +232,12 @@ export class LinearAccumulator {
     if (other.weighted !== this.weighted || other.accuracy !== this.accuracy) {
       throw new SlimfitError('E_RANGE', `cannot merge accumulators with different settings (weights ${other.weighted} vs ${this.weighted}, accuracy ${other.accuracy} vs ${this.accuracy})`);
     }
+    if (other.bounds?.boundX !== this.bounds?.boundX || other.bounds?.boundY !== this.bounds?.boundY) {
+      const b = (a: LinearAccumulator) => (a.bounds ? `boundX ${a.bounds.boundX}, boundY ${a.bounds.boundY}` : 'no privacy bounds');
+      throw new SlimfitError('E_RANGE', `cannot merge accumulators with different privacy bounds (${b(other)} vs ${b(this)}): every row must be clipped to the same bounds`);
+    }
     mergeMoments(this.mo, other.mo);
+    this.clippedRows += other.clippedRows;
     this.zeroWeightRows += other.zeroWeightRows;
     return this;
   }
@@ -199,6 +256,7 @@ export class LinearAccumulator {
       sumW: [encodeNum(mo.wh), encodeNum(mo.wl)],
       mean: { hi: encodeArr(mo.mean.hi), lo: encodeArr(mo.mean.lo) },
       comoments: { hi: encodeArr(mo.C.hi), lo: encodeArr(mo.C.lo) },
+      ...(this.bounds ? { privacy: { boundX: this.bounds.boundX, boundY: this.bounds.boundY, clippedRows: this.clippedRows } } : {}),
     };
   }
 
@@ -218,11 +276,17 @@ export class LinearAccumulator {
     }
     let acc: LinearAccumulator;
     try {
-      acc = new LinearAccumulator(engine, j.d, { outputs: j.outputs, intercept: j.intercept, weights: j.weights, accuracy: j.accuracy });
+      const bounds = j.privacy === undefined ? {} : { privacy: { boundX: j.privacy?.boundX, boundY: j.privacy?.boundY } };
+      acc = new LinearAccumulator(engine, j.d, { outputs: j.outputs, intercept: j.intercept, weights: j.weights, accuracy: j.accuracy, ...bounds });
     } catch (e) {
       throw new SlimfitError('E_FORMAT', `bad accumulator settings: ${(e as Error).message}`);
     }
     if (!Number.isInteger(j.n) || j.n < 0) throw new SlimfitError('E_FORMAT', `n must be a non-negative integer, got ${describeValue(j.n)}`);
+    if (j.privacy !== undefined) {
+      const c = j.privacy.clippedRows;
+      if (!Number.isInteger(c) || c < 0 || c > j.n) throw new SlimfitError('E_FORMAT', `privacy.clippedRows must be an integer in [0, n], got ${describeValue(c)}`);
+      acc.clippedRows = c;
+    }
     const q = acc.mo.q;
     const mo = acc.mo;
     mo.n = j.n;
@@ -267,15 +331,49 @@ export class LinearAccumulator {
   /** Fits the model of all rows added or merged so far (see the module comment for the paths). */
   fit(options?: AccumulatorFitOptions | null): LinearModel {
     const given = checkOptions('LinearAccumulator.fit', options, ACCUMULATOR_FIT_OPTION_KEYS);
-    const o = resolveOptions({ ...given, intercept: given.intercept ?? this.intercept });
+    const { privacy, ...plain } = given;
+    const o = resolveOptions({ ...plain, intercept: plain.intercept ?? this.intercept });
     if (this.mo.n === 0) {
       if (this.zeroWeightRows > 0) {
         throw new SlimfitError('E_RANGE', `all ${this.zeroWeightRows} row(s) added so far had weight 0; at least one row needs a positive weight before fit()`);
       }
       throw new SlimfitError('E_SHAPE', 'the accumulator is empty; add() rows before fit()');
     }
+    if (privacy !== undefined) {
+      const budget = resolveAccumulatorFitPrivacy(privacy);
+      if (!this.bounds) {
+        throw cannotHonour('an accumulator created without privacy bounds', 'its rows were not clipped as they were added; create it with linearAccumulator(engine, d, { privacy: { boundX, boundY } })');
+      }
+      if (given.ridge !== undefined) throw cannotHonour('ridge', 'AdaSSP chooses its ridge privately; SSP uses none');
+      if (given.accuracy !== undefined) throw cannotHonour('accuracy', 'the noisy normal equations are solved one way');
+      const E = rawNormalEquations(this.mo, this.d, o.intercept);
+      return privateLinearModel({ ...E, d: this.d, n: this.mo.n, intercept: o.intercept, clippedRows: this.clippedRows }, { ...budget, ...this.bounds, boundsFromData: false });
+    }
     return new MomentsFit(this.la, this.mo, this.d, this.outputs, this.accuracy).fit(o.intercept, o.ridge, o.accuracy);
   }
+
+}
+
+/** The uncentred normal equations of [1, x] (or x) and y from the moments: the statistics a private fit perturbs (see the module comment). */
+function rawNormalEquations(mo: Moments, d: number, intercept: boolean): { G: Float64Array; c: Float64Array } {
+  const q = d + 1;
+  const W = mo.wh + mo.wl;
+  const mean = Float64Array.from(mo.mean.hi, (h, j) => h + mo.mean.lo[j]);
+  const raw = (a: number, b: number) => mo.C.hi[a * q + b] + mo.C.lo[a * q + b] + W * mean[a] * mean[b];
+  const off = intercept ? 1 : 0;
+  const p = d + off;
+  const G = new Float64Array(p * p);
+  const c = new Float64Array(p);
+  if (intercept) {
+    G[0] = W;
+    c[0] = W * mean[d];
+    for (let j = 0; j < d; j++) G[j + 1] = G[(j + 1) * p] = W * mean[j];
+  }
+  for (let a = 0; a < d; a++) {
+    for (let b = 0; b < d; b++) G[(a + off) * p + b + off] = raw(a, b);
+    c[a + off] = raw(a, d);
+  }
+  return { G, c };
 }
 
 /** A new, empty accumulator for d columns. */

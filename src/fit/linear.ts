@@ -36,6 +36,8 @@ import { refine, type Coefs, type DataProblem } from './refine.js';
 import { dependentFromInverse, dependentFromPivot, throwCollinear, throwConstantColumns, throwTooFewRows } from './singular.js';
 import { computeStats, ridgeCovariance, totalSumSquares, type LinearMethod, type LinearStats } from './stats.js';
 import { summarize } from './summary.js';
+import { cannotHonour, resolveLinearPrivacy, type LinearPrivacyOptions } from '../privacy/options.js';
+import { fitLinearPrivate } from './linear-private.js';
 
 export type Accuracy = 'auto' | 'fast' | 'accurate';
 
@@ -48,9 +50,11 @@ export interface FitLinearOptions {
   weights?: ArrayLike<number>;
   /** See the module comment (default 'auto'). */
   accuracy?: Accuracy;
+  /** A differentially private fit (AdaSSP or SSP, docs/PRIVACY.md): vector y only; not with ridge, weights or accuracy. */
+  privacy?: LinearPrivacyOptions;
 }
 
-const FIT_LINEAR_OPTION_KEYS = /* @__PURE__ */ optionKeys<FitLinearOptions>()(['intercept', 'ridge', 'weights', 'accuracy']);
+const FIT_LINEAR_OPTION_KEYS = /* @__PURE__ */ optionKeys<FitLinearOptions>()(['intercept', 'ridge', 'weights', 'accuracy', 'privacy']);
 
 /** auto: stay on plain Cholesky up to this condition number. */
 export const AUTO_FAST_MAX_COND = 1e6;
@@ -86,6 +90,7 @@ export function fitLinear(engine: Engine | LinAlg, Xin: DesignInput, y: ArrayLik
   const la = toLinAlg(engine);
   const options = checkOptions('fitLinear', opts, FIT_LINEAR_OPTION_KEYS);
   const { intercept, ridge, accuracy } = resolveOptions(options);
+  if (options.privacy !== undefined) return privateFit(la, Xin, y, options, intercept);
   // unweighted, summarize() scans every value and reports any NaN/Inf itself
   const { X, lo } = toDesign(Xin, 'X', { deferFinite: options.weights === undefined });
   const n = X.rows;
@@ -165,6 +170,19 @@ export function fitLinear(engine: Engine | LinAlg, Xin: DesignInput, y: ArrayLik
   }
   const rss = momentRss(sys, fast.theta, tss);
   return finish(coefs, { rss: rss ?? centredRss(P, sum.muY, coefs.b), V: cov.V, edf: cov.edf, cond: fast.cond, method: 'cholesky', steps: 0 });
+}
+
+/** The private path: refuses what it cannot honour, then src/fit/linear-private.ts. */
+function privateFit(la: LinAlg, Xin: DesignInput, y: ArrayLike<number> | MatrixInput, options: FitLinearOptions, intercept: boolean): LinearModel {
+  const priv = resolveLinearPrivacy(options.privacy!);
+  if (options.ridge !== undefined) throw cannotHonour('ridge', priv.method === 'adassp' ? 'AdaSSP chooses its ridge from the private eigenvalue estimate' : 'SSP fits without one (use method adassp for a private ridge)');
+  if (options.weights !== undefined) throw cannotHonour('weights', 'per-row weights change the sensitivity the noise is calibrated for');
+  if (options.accuracy !== undefined) throw cannotHonour('accuracy', 'the noisy normal equations are solved one way (an eigendecomposition); no extra digits survive the noise');
+  const { X, lo } = toDesign(Xin, 'X');
+  if (lo !== undefined) throw cannotHonour('a double-double X (lo)', 'the noise swamps the low parts');
+  const R = toResponse(y, X.rows);
+  if (!R.vector) throw cannotHonour('a matrix y', 'the bound boundY and the noise are for one target; fit each output on its own budget');
+  return fitLinearPrivate(la, X, R.Y, intercept, priv);
 }
 
 /** fast mode, Cholesky broke down: name the columns, then throw. */

@@ -10,6 +10,7 @@ import { formatError, isPlainObject, parseJson, type JsonNum } from '../json.js'
 import { INLINE_ARRAYS } from '../models/fields.js';
 import { readLogistic, writeLogistic } from '../models/logistic-schema.js';
 import { assertOption, toMatrix, type MatrixInput } from '../validate.js';
+import type { PrivacyReport } from '../privacy/report.js';
 
 export interface LogisticStats {
   /** Rows with positive weight. */
@@ -36,6 +37,8 @@ export interface LogisticStats {
   /** cond_1 of the equilibrated Fisher information (+ ridge) at the estimate. */
   condition: number;
   method: 'irls';
+  /** Present on a differentially private fit: its guarantee (docs/PRIVACY.md). */
+  privacy?: PrivacyReport;
 }
 
 export interface LogisticModelJSON {

@@ -32,6 +32,8 @@ import { equilibrate, norm1 } from './normal.js';
 import { dependentFromInverse, dependentFromPivot, throwCollinear, throwConstantColumns, throwTooFewRows } from './singular.js';
 import { interceptQuad, ridgeCovariance } from './stats.js';
 import { summarize } from './summary.js';
+import { cannotHonour, resolveLogisticPrivacy, type LogisticPrivacyOptions } from '../privacy/options.js';
+import { fitLogisticPrivate } from './logistic-private.js';
 
 export interface FitLogisticOptions {
   /** Fit an intercept (default true). */
@@ -44,9 +46,11 @@ export interface FitLogisticOptions {
   maxIter?: number;
   /** Convergence tolerance on the relative step (default 1e-10). */
   tol?: number;
+  /** A differentially private fit by objective perturbation (docs/PRIVACY.md); not with ridge or weights. */
+  privacy?: LogisticPrivacyOptions;
 }
 
-const FIT_LOGISTIC_OPTION_KEYS = /* @__PURE__ */ optionKeys<FitLogisticOptions>()(['intercept', 'ridge', 'weights', 'maxIter', 'tol']);
+const FIT_LOGISTIC_OPTION_KEYS = /* @__PURE__ */ optionKeys<FitLogisticOptions>()(['intercept', 'ridge', 'weights', 'maxIter', 'tol', 'privacy']);
 
 /** |eta| beyond which a fitted probability is 0 or 1 to float64 precision (e^-37 < 2^-53). */
 const SATURATED = 37;
@@ -66,6 +70,12 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
   for (let i = 0; i < n; i++) {
     const v = y[i];
     if (v !== 0 && v !== 1) throw new SlimfitError('E_RANGE', `y[${i}] is ${v}; logistic regression needs outcomes 0 or 1`, { index: i });
+  }
+  if (options.privacy !== undefined) {
+    const priv = resolveLogisticPrivacy(options.privacy);
+    if (options.ridge !== undefined) throw cannotHonour('ridge', 'objective perturbation regularises every coefficient itself (privacy.regularization)');
+    if (options.weights !== undefined) throw cannotHonour('weights', 'per-row weights change the sensitivity the noise is calibrated for');
+    return fitLogisticPrivate(la, X, y, intercept, priv, maxIter, tol);
   }
   const w = options.weights !== undefined ? toWeights(options.weights, n) : undefined;
   const sum = summarize(la, X, y, 1, w, true);

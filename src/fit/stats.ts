@@ -12,9 +12,11 @@
  * With ridge, dof = n - edf, edf = tr(A_r^-1 A) (Hastie-Tibshirani-Friedman
  * 3.50); without, edf = number of parameters.
  */
+import type { PrivacyReport } from '../privacy/report.js';
 import { ddAdd, ddMul, lo, twoProd } from './dd.js';
 
-export type LinearMethod = 'cholesky' | 'cholesky+refine' | 'dd-cholesky+refine' | 'dd-cholesky';
+/** 'noisy-normal': a private fit's solve of its noisy normal equations (src/fit/linear-private.ts). */
+export type LinearMethod = 'cholesky' | 'cholesky+refine' | 'dd-cholesky+refine' | 'dd-cholesky' | 'noisy-normal';
 
 /** S is `number` for a vector y and `Float64Array` (one entry per output) for a matrix y. */
 export interface LinearStats<S extends number | Float64Array = number | Float64Array> {
@@ -39,6 +41,8 @@ export interface LinearStats<S extends number | Float64Array = number | Float64A
   method: LinearMethod;
   /** Iterative-refinement passes over the data (0 on the plain fast path). */
   refinementSteps: number;
+  /** Present on a differentially private fit: its guarantee (docs/PRIVACY.md). */
+  privacy?: PrivacyReport;
 }
 
 /** Ridge-corrected covariance factor: V = Ainv - Ainv diag(lam) Ainv, edf = p - sum lam_j Ainv_jj. */

@@ -8,8 +8,9 @@
 import type { LinearMethod, LinearStats } from '../fit/stats.js';
 import { decodeArr, decodeNum, encodeArr, formatError, getBool, getEnum, getInt, getObject, type JsonNum, type JsonObject } from '../json.js';
 import { bool, checkIntercept, conditionNumber, f64, finite, posInt, rowCount, scalar, shapeError, stats, type ArraysIn, type ArraysOut } from './fields.js';
+import { readPrivacy, writePrivacy } from './privacy-schema.js';
 
-export const LINEAR_METHODS = ['cholesky', 'cholesky+refine', 'dd-cholesky+refine', 'dd-cholesky'] as const satisfies readonly LinearMethod[];
+export const LINEAR_METHODS = ['cholesky', 'cholesky+refine', 'dd-cholesky+refine', 'dd-cholesky', 'noisy-normal'] as const satisfies readonly LinearMethod[];
 
 /** A linear model's data (what LinearModel's constructor takes). */
 export interface LinearFields {
@@ -58,6 +59,7 @@ export function writeLinear(model: LinearFields, arrays: ArraysOut): JsonObject 
       condition: scalar(st.condition, 'model.stats.condition'),
       method: st.method,
       refinementSteps: st.refinementSteps,
+      ...(st.privacy !== undefined ? { privacy: writePrivacy(st.privacy) } : {}),
     },
   };
 }
@@ -97,6 +99,7 @@ export function readLinear(j: JsonObject, arrays: ArraysIn, at: string): LinearF
     condition,
     method: getEnum(st.method, `${at}stats.method`, LINEAR_METHODS),
     refinementSteps: getInt(st.refinementSteps, `${at}stats.refinementSteps`),
+    ...(st.privacy !== undefined ? { privacy: readPrivacy(st.privacy, `${at}stats.privacy`) } : {}),
   };
   return { d, outputs: m, coef, intercept: vector ? b0[0] : b0, fitIntercept, stats };
 }

@@ -8,6 +8,7 @@
 import type { LogisticStats } from '../fit/logistic-model.js';
 import { decodeNum, getBool, getEnum, getInt, getObject, type JsonNum, type JsonObject } from '../json.js';
 import { bool, checkIntercept, conditionNumber, f64, finite, posInt, rowCount, scalar, shapeError, stats, type ArraysIn, type ArraysOut } from './fields.js';
+import { readPrivacy, writePrivacy } from './privacy-schema.js';
 
 /** The statistics stored as one JSON number each, in this order. */
 const SCALARS = ['n', 'iterations', 'logLikelihood', 'deviance', 'nullDeviance', 'aic', 'interceptStdError', 'interceptZValue', 'condition'] as const;
@@ -41,6 +42,7 @@ export function writeLogistic(model: LogisticFields, arrays: ArraysOut): JsonObj
       ...arrays.put('zValues', 'z_values', [d], f64(st.zValues, d, 'model.stats.zValues')),
       converged,
       method: 'irls',
+      ...(st.privacy !== undefined ? { privacy: writePrivacy(st.privacy) } : {}),
     },
   };
 }
@@ -62,5 +64,6 @@ export function readLogistic(j: JsonObject, arrays: ArraysIn, at: string): Logis
   checkIntercept(b0, fitIntercept, at);
   const stdErrors = arrays.get(st, 'stdErrors', 'std_errors', [d], `${at}stats.stdErrors`);
   const zValues = arrays.get(st, 'zValues', 'z_values', [d], `${at}stats.zValues`);
-  return { d, coef, intercept: b0[0], fitIntercept, stats: { ...scal, stdErrors, zValues, converged, method } };
+  const privacy = st.privacy !== undefined ? { privacy: readPrivacy(st.privacy, `${at}stats.privacy`) } : {};
+  return { d, coef, intercept: b0[0], fitIntercept, stats: { ...scal, stdErrors, zValues, converged, method, ...privacy } };
 }
