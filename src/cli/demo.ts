@@ -306,6 +306,7 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
       QAT_NOTE(Xcal.rows),
     ].join('\n'),
   );
+  step('differentially private fits of both teachers at five epsilons');
   await privacySection(ctx, engine, { Xtr, Xte, yDefTr, yDefTe, yLossTr, yLossTe, floatAuc: floatDef.metric, floatMse: floatLoss.metric, seed, out });
   ctx.print('');
   ctx.print(rrr.text);
