@@ -58,10 +58,7 @@ const ROWS: Record<string, Row[]> = {
     { key: 'Ridge', suggest: 'ridge', call: (e) => core.linearAccumulator(e, 2).add(X, y).fit({ Ridge: 1 } as never) },
     { key: 'methd', suggest: 'method', call: (e) => core.linearAccumulator(e, 2, { privacy: { boundX: 1, boundY: 1 } }).add(X, y).fit({ privacy: { epsilon: 1, delta: 1e-6, methd: 'ssp' } } as never) },
   ],
-  fitLogistic: [{ key: 'maxIters', suggest: 'maxIter', call: (e) => core.fitLogistic(e, X, yBin, { maxIters: 5, ridge: 1 } as never) }],
   reducedRank: [{ key: 'ridg', suggest: 'ridge', call: (e) => core.reducedRank(e, X, X, 1, { ridg: 1 } as never) }],
-  linearAccumulator: [{ key: 'output', suggest: 'outputs', call: (e) => core.linearAccumulator(e, 2, { output: 1 } as never) }],
-  'LinearAccumulator.fit': [{ key: 'Ridge', suggest: 'ridge', call: (e) => core.linearAccumulator(e, 2).add(X, y).fit({ Ridge: 1 } as never) }],
   prune: [
     { key: 'sparsty', suggest: 'sparsity', call: (e) => core.prune(e, W, { sparsty: 0.5 } as never) },
     { key: 'scpoe', suggest: 'scope', call: (e) => core.prune(e, W, { sparsity: 0.5, scpoe: 'row' } as never) },
