@@ -245,6 +245,8 @@ describe.concurrent('slimfit demo', () => {
   it('--json: every compressed model is smaller, 8 bits barely move the metric, GPTQ beats RTN at 2 bits', async () => {
     const json = JSON.parse((await demoJson()).stdout);
     expect(json.ok).toBe(true);
+    // the private fits are in the result too: five epsilons for each teacher
+    expect((json.privacy as { target: string }[]).map((r) => r.target).sort()).toEqual([...Array(5).fill('default'), ...Array(5).fill('loss')]);
     type Row = { target: string; method: string; bytes: number; metric: number; delta: number };
     for (const target of ['default', 'loss']) {
       const mine = (json.results as Row[]).filter((x) => x.target === target);

@@ -257,9 +257,7 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
   const rrr = await reducedRankSection(engine, data.X, X, nTrain, seed, out);
   step('distillation: a wide teacher into a small student');
   const distillation = distillDemo(engine, n, seed);
-  const seconds = (performance.now() - t0) / 1000;
 
-  ctx.result({ command: 'demo', rows: n, seed, features: d, trainRows: nTrain, testRows: n - nTrain, out, results: rows, reducedRank: rrr.rows, distillation, seconds });
   const floatDef = rows.find((r) => r.target === 'default')!;
   const floatLoss = rows.find((r) => r.target === 'loss')!;
   ctx.print('');
@@ -307,7 +305,9 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
     ].join('\n'),
   );
   step('differentially private fits of both teachers at five epsilons');
-  await privacySection(ctx, engine, { Xtr, Xte, yDefTr, yDefTe, yLossTr, yLossTe, floatAuc: floatDef.metric, floatMse: floatLoss.metric, seed, out });
+  const privacy = await privacySection(ctx, engine, { Xtr, Xte, yDefTr, yDefTe, yLossTr, yLossTe, floatAuc: floatDef.metric, floatMse: floatLoss.metric, seed, out });
+  const seconds = (performance.now() - t0) / 1000;
+  ctx.result({ command: 'demo', rows: n, seed, features: d, trainRows: nTrain, testRows: n - nTrain, out, results: rows, reducedRank: rrr.rows, distillation, privacy, seconds });
   ctx.print('');
   ctx.print(rrr.text);
   ctx.print('');
