@@ -39,6 +39,10 @@ export interface CompressSummary {
   compressedBytes: number;
   ratio: number;
   coefRmse: number;
+  /** Models: 'features' when the codes were rounded in the features' units (rtn with --calib), else 'raw'. */
+  units?: 'raw' | 'features';
+  /** What the compression could not do well and how to fix it (stderr lines; in the --json result). */
+  warnings: string[];
   ms: number;
 }
 
@@ -51,7 +55,7 @@ export async function compressModelFile(
   opts: {
     inputBytes?: Uint8Array;
     inputDigest?: string;
-    /** Calibration rows for gptq, given what the model reads (default: read recipe.calib). */
+    /** Calibration rows (gptq's Hessian; every method's intercept correction), given what the model reads (default: read recipe.calib). */
     calibLoader?: (meta: ModelMeta) => Promise<Matrix>;
     calibDigest?: string;
     /** fsync before rename (default true). */
@@ -68,7 +72,7 @@ export async function compressModelFile(
   if (src.kind === 'compressed') throw inputError(`${basename(input)} is already compressed (${String(src.meta.recipe.method)}); compress the float model instead`, 'E_INPUT');
   const model = src.model;
   let calib: Matrix | undefined;
-  if (recipe.method === 'gptq') {
+  if (recipe.calib !== undefined) {
     calib = opts.calibLoader ? await opts.calibLoader(src.meta) : (await readCsv(recipe.calib!, modelColumns(src.meta))).X;
     if (calib.cols !== model.d) throw usage(`--calib has ${calib.cols} columns but the model has ${model.d} features`);
   }
@@ -107,6 +111,8 @@ export async function compressModelFile(
     compressedBytes: r.bytes,
     ratio: r.ratio,
     coefRmse: r.coefRmse,
+    units: r.units,
+    warnings: r.warnings,
     ms: performance.now() - t0,
   };
 }
@@ -129,7 +135,9 @@ export async function runCompress(ctx: Ctx, input: string, flags: RecipeFlags & 
     s = await compressWeightsFile(engine, input, flags.output, recipe, { log: (l) => ctx.note(l) });
   }
   ctx.result({ command: 'compress', ...s });
+  // shown under --quiet too: a warning is about the result, not the progress
+  if (!ctx.json) for (const w of s.warnings) process.stderr.write(`slimfit: warning: ${w}\n`);
   ctx.print(
-    `${basename(input)} -> ${s.output}: ${s.recipe}; ${s.kind === 'model' ? 'coefficients' : 'tensors'} ${formatBytes(s.floatBytes)} -> ${formatBytes(s.compressedBytes)} (${s.ratio.toFixed(1)}x), coefficient RMSE ${s.coefRmse.toPrecision(3)}; file ${formatBytes(s.bytesOut)}`,
+    `${basename(input)} -> ${s.output}: ${s.recipe}; ${s.kind === 'model' ? 'coefficients' : 'tensors'} ${formatBytes(s.floatBytes)} -> ${formatBytes(s.compressedBytes)} (${s.ratio.toFixed(1)}x), coefficient RMSE ${s.coefRmse.toPrecision(3)}${s.units === 'features' ? "; rounded in the features' units" : ''}; file ${formatBytes(s.bytesOut)}`,
   );
 }

@@ -24,7 +24,7 @@ export interface Recipe {
   nm?: [number, number];
   granularity: GranularityFlag;
   scheme: 'symmetric' | 'affine';
-  /** Calibration CSV for gptq. */
+  /** Calibration CSV: gptq's Hessian; for every method the intercept correction (and rtn's units-aware grid). */
   calib?: string;
   damp?: number;
 }
@@ -46,10 +46,10 @@ export function addRecipeOptions(cmd: Command): Command {
     .addOption(new Option('--bits <n>', 'quantize the coefficients to n bits (2..8): 8 is 8x smaller than float64, 4 is 16x'))
     .addOption(new Option('--sparsity <f>', 'prune this fraction of the coefficients first (0 < f < 1)'))
     .addOption(new Option('--nm <n:m>', 'semi-structured pruning: keep n of every m coefficients (e.g. 2:4)').conflicts('sparsity'))
-    .addOption(new Option('--method <name>', 'rtn: round to nearest / magnitude pruning, no data; gptq: Hessian-aware GPTQ + OBS/SparseGPT, needs --calib').choices(['rtn', 'gptq']).default('rtn'))
+    .addOption(new Option('--method <name>', 'rtn: round to nearest / magnitude pruning (data optional: --calib); gptq: Hessian-aware GPTQ + OBS/SparseGPT, needs --calib').choices(['rtn', 'gptq']).default('rtn'))
     .addOption(new Option('--granularity <g>', "one scale per 'tensor', per 'row' (output) or per 'block:N' coefficients (N divides d)").default('row'))
     .addOption(new Option('--scheme <s>', 'symmetric (signed codes, zero point 0) or affine (unsigned codes + zero point)').choices(['symmetric', 'affine']).default('symmetric'))
-    .addOption(new Option('--calib <csv>', 'calibration data for --method gptq (the model\'s feature columns; never the test data)'))
+    .addOption(new Option('--calib <csv>', 'calibration data (the model\'s feature columns; never the test data): gptq needs it; rtn and magnitude pruning use it to correct the intercept and to quantize in the features\' units'))
     .addOption(new Option('--damp <f>', 'gptq damping, a fraction of the mean Hessian diagonal (default 0.01)'));
 }
 
@@ -88,7 +88,6 @@ export function parseRecipe(f: RecipeFlags): Recipe {
   if (f.granularity !== undefined && f.granularity !== 'row' && r.bits === undefined) throw usage('--granularity only applies with --bits');
   if (f.scheme !== undefined && f.scheme !== 'symmetric' && r.bits === undefined) throw usage('--scheme only applies with --bits');
   if (method === 'gptq' && f.calib === undefined) throw usage('--method gptq needs calibration data: add --calib data.csv');
-  if (method === 'rtn' && f.calib !== undefined) throw usage('--calib is only used by --method gptq (rtn needs no data)');
   if (f.calib !== undefined) r.calib = f.calib;
   if (f.damp !== undefined) {
     if (method !== 'gptq') throw usage('--damp is only used by --method gptq');
