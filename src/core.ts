@@ -52,6 +52,7 @@ export {
   compressModel,
   compressionReport,
   calibrationHessian,
+  fitQuantized,
   SparseTensor,
   CompressedLinearModel,
   auc,
@@ -81,6 +82,10 @@ export {
   type CompressionReportOptions,
   type RateDistortionRow,
   type CalibrationHessian,
+  type FitQuantizedOptions,
+  type FitQuantizedReport,
+  type FitQuantizedResult,
+  type IntegerBudget,
 } from './compress/index.js';
 
 // Deployment: ONNX (browser-safe; only bundles that import it carry the protobuf encoder).

@@ -23,6 +23,7 @@ import { pruneSparseGPT, type SparseGPTOptions, type SparseGPTResult } from './c
 import { compressModel, type CompressModelOptions, type LinearModelLike } from './compress/model.js';
 import type { CompressedLinearModel } from './compress/compressed-model.js';
 import { compressionReport, type CompressionReportOptions, type RateDistortionRow } from './compress/rate-distortion.js';
+import { fitQuantized, type FitQuantizedOptions, type FitQuantizedResult } from './compress/fit-quantized.js';
 import { fitLinear, type FitLinearOptions } from './fit/linear.js';
 import type { LinearModel } from './fit/model.js';
 import type { DesignInput } from './fit/design.js';
@@ -93,6 +94,11 @@ export class Engine extends CoreEngine {
   /** Rate-distortion table: bytes vs MSE / AUC for every method x bits x sparsity asked for. */
   compressionReport(model: LinearModelLike, Xtest: MatrixInput, ytest: ArrayLike<number> | MatrixInput, opts?: CompressionReportOptions): RateDistortionRow[] {
     return compressionReport(this, model, Xtest, ytest, opts);
+  }
+
+  /** Trains the weights on the b-bit grid from data (X, y): GPTQ start, coordinate descent, enumeration; report.optimal is a proof for the grid. */
+  fitQuantized(X: MatrixInput, y: ArrayLike<number>, opts?: FitQuantizedOptions): FitQuantizedResult {
+    return fitQuantized(this, X, y, opts);
   }
 
   /** (q - z) * s back to float32; q.data may be an engine.memory i8/u8 buffer (e.g. quantize's out), read in place. */

@@ -70,6 +70,10 @@ const ROWS: Record<string, Row[]> = {
     { key: 'bit', suggest: 'bits', call: (e) => core.compressModel(e, lin, { quantize: { bits: 4, bit: 4 } } as never) },
     { key: 'sparsty', suggest: 'sparsity', call: (e) => core.compressModel(e, lin, { prune: { sparsty: 0.5 } } as never) },
   ],
+  fitQuantized: [
+    { key: 'bit', suggest: 'bits', call: (e) => core.fitQuantized(e, X, y, { bit: 3 } as never) },
+    { key: 'node', suggest: 'nodes', call: (e) => core.fitQuantized(e, X, y, { budget: { node: 10 } } as never) },
+  ],
   compressionReport: [{ key: 'method', suggest: 'methods', call: (e) => core.compressionReport(e, lin, X, y, { method: ['rtn'] } as never) }],
   InputsLearner: [{ key: 'bin', suggest: 'bins', call: () => new core.InputsLearner(['a'], { bin: 4 } as never) }],
   toONNX: [{ key: 'precison', suggest: 'precision', call: (e) => core.toONNX(core.fitLinear(e, X, y), { precison: 'float32' } as never) }],

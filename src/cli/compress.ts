@@ -1,6 +1,7 @@
 /**
  * `slimfit compress model.slim|weights.safetensors --bits 4 [--sparsity 0.5]
- *   [--method rtn|gptq] [--calib data.csv] -o out.slim|out.safetensors`
+ *   [--method rtn|gptq|qat] [--calib data.csv] -o out.slim|out.safetensors`
+ * (qat: --calib holds the training rows with the target; see compress-qat.ts)
  */
 import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -13,6 +14,7 @@ import { modelColumns } from './inputs.js';
 import { inputError, usage } from './errors.js';
 import { checkOutputPath, decodeModel, kindOfPath, readInput, sha256Bytes, sha256File, writeFileAtomic, writeModel, type ModelMeta, type SlimModel } from './files.js';
 import { addRecipeOptions, applyRecipe, describeRecipe, parseRecipe, recipeDigest, recipeRecord, type Recipe, type RecipeFlags } from './recipe.js';
+import { describeQat, trainOnGrid, type QatSummary } from './compress-qat.js';
 import { compressedModelToSafetensors, compressWeightsFile, META_INPUT_DIGEST, META_RECIPE, META_RECIPE_DIGEST, META_SOURCE } from './weights.js';
 
 export function compressCommand(): Command {
@@ -44,6 +46,8 @@ export interface CompressSummary {
   /** What the compression could not do well and how to fix it (stderr lines; in the --json result). */
   warnings: string[];
   ms: number;
+  /** --method qat: the training losses and whether optimality was proved. */
+  qat?: QatSummary;
 }
 
 /** Compresses one float model file; the caller validated the recipe. Used by `compress` and batch workers. */
@@ -72,11 +76,16 @@ export async function compressModelFile(
   if (src.kind === 'compressed') throw inputError(`${basename(input)} is already compressed (${String(src.meta.recipe.method)}); compress the float model instead`, 'E_INPUT');
   const model = src.model;
   let calib: Matrix | undefined;
-  if (recipe.calib !== undefined) {
+  let qat: QatSummary | undefined;
+  if (recipe.method === 'qat') {
+    if (opts.calibLoader) throw usage('--method qat reads the target column from --calib; batch does not run it (use compress)');
+  } else if (recipe.calib !== undefined) {
     calib = opts.calibLoader ? await opts.calibLoader(src.meta) : (await readCsv(recipe.calib!, modelColumns(src.meta))).X;
     if (calib.cols !== model.d) throw usage(`--calib has ${calib.cols} columns but the model has ${model.d} features`);
   }
-  const c: CompressedLinearModel = applyRecipe(engine, model, recipe, calib);
+  let c: CompressedLinearModel;
+  if (recipe.method === 'qat') ({ model: c, summary: qat } = await trainOnGrid(engine, model, src.meta, recipe));
+  else c = applyRecipe(engine, model, recipe, calib);
   const rec = recipeRecord(recipe, opts.calibDigest);
   const out: SlimModel = {
     kind: 'compressed',
@@ -114,6 +123,7 @@ export async function compressModelFile(
     units: r.units,
     warnings: r.warnings,
     ms: performance.now() - t0,
+    ...(qat ? { qat } : {}),
   };
 }
 
@@ -140,4 +150,5 @@ export async function runCompress(ctx: Ctx, input: string, flags: RecipeFlags & 
   ctx.print(
     `${basename(input)} -> ${s.output}: ${s.recipe}; ${s.kind === 'model' ? 'coefficients' : 'tensors'} ${formatBytes(s.floatBytes)} -> ${formatBytes(s.compressedBytes)} (${s.ratio.toFixed(1)}x), coefficient RMSE ${s.coefRmse.toPrecision(3)}${s.units === 'features' ? "; rounded in the features' units" : ''}; file ${formatBytes(s.bytesOut)}`,
   );
+  if (s.qat) ctx.print(describeQat(s.qat));
 }

@@ -15,7 +15,8 @@ import { sha256Bytes } from './files.js';
 export type GranularityFlag = 'tensor' | 'row' | { block: number };
 
 export interface Recipe {
-  method: 'rtn' | 'gptq';
+  /** 'qat': trained on the grid from --calib rows with the target (fitQuantized), not a compressModel method. */
+  method: 'rtn' | 'gptq' | 'qat';
   /** 2..8; omitted: coefficients stay float64 (pruning only). */
   bits?: number;
   /** Fraction pruned, in (0, 1). */
@@ -46,7 +47,7 @@ export function addRecipeOptions(cmd: Command): Command {
     .addOption(new Option('--bits <n>', 'quantize the coefficients to n bits (2..8): 8 is 8x smaller than float64, 4 is 16x'))
     .addOption(new Option('--sparsity <f>', 'prune this fraction of the coefficients first (0 < f < 1)'))
     .addOption(new Option('--nm <n:m>', 'semi-structured pruning: keep n of every m coefficients (e.g. 2:4)').conflicts('sparsity'))
-    .addOption(new Option('--method <name>', 'rtn: round to nearest / magnitude pruning (data optional: --calib); gptq: Hessian-aware GPTQ + OBS/SparseGPT, needs --calib').choices(['rtn', 'gptq']).default('rtn'))
+    .addOption(new Option('--method <name>', 'rtn: round to nearest / magnitude pruning (data optional: --calib); gptq: Hessian-aware GPTQ + OBS/SparseGPT, needs --calib; qat: train on the integer grid from --calib (with the target column), optimality proved where the search finishes').choices(['rtn', 'gptq', 'qat']).default('rtn'))
     .addOption(new Option('--granularity <g>', "one scale per 'tensor', per 'row' (output) or per 'block:N' coefficients (N divides d)").default('row'))
     .addOption(new Option('--scheme <s>', 'symmetric (signed codes, zero point 0) or affine (unsigned codes + zero point)').choices(['symmetric', 'affine']).default('symmetric'))
     .addOption(new Option('--calib <csv>', 'calibration data (the model\'s feature columns; never the test data): gptq needs it; rtn and magnitude pruning use it to correct the intercept and to quantize in the features\' units'))
@@ -88,6 +89,11 @@ export function parseRecipe(f: RecipeFlags): Recipe {
   if (f.granularity !== undefined && f.granularity !== 'row' && r.bits === undefined) throw usage('--granularity only applies with --bits');
   if (f.scheme !== undefined && f.scheme !== 'symmetric' && r.bits === undefined) throw usage('--scheme only applies with --bits');
   if (method === 'gptq' && f.calib === undefined) throw usage('--method gptq needs calibration data: add --calib data.csv');
+  if (method === 'qat') {
+    if (f.calib === undefined) throw usage("--method qat trains on data: add --calib train.csv (the model's feature columns and its target)");
+    if (r.bits === undefined) throw usage('--method qat needs --bits');
+    if (r.sparsity !== undefined || r.nm !== undefined) throw usage('--method qat does not prune: leave out --sparsity / --nm');
+  }
   if (f.calib !== undefined) r.calib = f.calib;
   if (f.damp !== undefined) {
     if (method !== 'gptq') throw usage('--damp is only used by --method gptq');
@@ -129,6 +135,7 @@ export function compressOptions(r: Recipe, d: number, calib?: Matrix): CompressM
   if (typeof r.granularity === 'object' && d % r.granularity.block !== 0) {
     throw usage(`--granularity block:${r.granularity.block} does not divide the model's ${d} coefficients; pick a divisor of ${d}`);
   }
+  if (r.method === 'qat') throw usage('--method qat trains from data; it has no compressModel options');
   const o: CompressModelOptions = { method: r.method };
   if (r.bits !== undefined) o.quantize = { bits: r.bits, scheme: r.scheme, granularity: r.granularity };
   if (r.sparsity !== undefined) o.prune = { sparsity: r.sparsity };
@@ -139,6 +146,7 @@ export function compressOptions(r: Recipe, d: number, calib?: Matrix): CompressM
 }
 
 export function applyRecipe(engine: Engine, model: LinearModelLike, r: Recipe, calib?: Matrix): CompressedLinearModel {
+  if (r.method === 'qat') throw usage('--method qat needs the target column too: it runs through compress, not batch');
   return compressModel(engine, model, compressOptions(r, model.d, calib));
 }
 

@@ -21,6 +21,7 @@ import { toMatrix, type MatrixInput } from '../validate.js';
 import type { GPTQReport } from './gptq.js';
 import { packCodes } from '../codes.js';
 import type { QuantReport } from './quantize-with.js';
+import type { FitQuantizedReport } from './fit-quantized.js';
 import type { SparseGPTReport } from './sparsegpt.js';
 import { SparseTensor } from './sparse-tensor.js';
 import { maskBit } from '../mask.js';
@@ -30,7 +31,8 @@ import { labels, sigmoid } from '../fit/logistic-model.js';
 export type ModelTask = 'linear' | 'logistic';
 
 export interface CompressedModelReport {
-  method: 'rtn' | 'gptq';
+  /** 'qat': trained on the grid by fitQuantized (quantize then holds its FitQuantizedReport). */
+  method: 'rtn' | 'gptq' | 'qat';
   bits: number | null;
   sparsity: number;
   kept: number;
@@ -42,7 +44,7 @@ export interface CompressedModelReport {
   /** RMSE of the effective coefficients against the originals. */
   coefRmse: number;
   prune: SparseGPTReport | undefined;
-  quantize: QuantReport | GPTQReport | undefined;
+  quantize: QuantReport | GPTQReport | FitQuantizedReport | undefined;
   /** Intercept shift applied (per output), 0 when none. */
   interceptShift: Float64Array;
   /**

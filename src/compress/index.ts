@@ -11,3 +11,5 @@ export { compressModel, type CompressModelOptions, type LinearModelLike } from '
 export { CompressedLinearModel, type CompressedModelReport, type ModelTask } from './compressed-model.js';
 export { calibrationHessian, type CalibrationHessian } from './calib-hessian.js';
 export { compressionReport, auc, type CompressionReportOptions, type RateDistortionRow } from './rate-distortion.js';
+export { fitQuantized, type FitQuantizedOptions, type FitQuantizedReport, type FitQuantizedResult } from './fit-quantized.js';
+export type { IntegerBudget } from './integer-ls.js';

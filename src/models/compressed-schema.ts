@@ -113,7 +113,7 @@ export function readCompressed(j: JsonObject, src: TensorSource, task: ModelTask
   if (units === 'features' && bits === null) throw formatError('model.units "features" needs quantized codes (model.bits is null)');
   const rep = getObject(j.report, 'model.report');
   const report: Omit<CompressedModelReport, 'bytes' | 'floatBytes' | 'ratio' | 'kept'> = {
-    method: getEnum(rep.method, 'model.report.method', ['rtn', 'gptq'] as const),
+    method: getEnum(rep.method, 'model.report.method', ['rtn', 'gptq', 'qat'] as const),
     bits,
     sparsity: decodeNum(rep.sparsity, 'model.report.sparsity'),
     coefRmse: decodeNum(rep.coefRmse, 'model.report.coefRmse'),
