@@ -53,6 +53,10 @@ export {
   compressionReport,
   calibrationHessian,
   fitQuantized,
+  toScorecard,
+  Scorecard,
+  scorecardCsv,
+  scorecardMarkdown,
   SparseTensor,
   CompressedLinearModel,
   auc,
@@ -86,6 +90,11 @@ export {
   type FitQuantizedReport,
   type FitQuantizedResult,
   type IntegerBudget,
+  type ToScorecardOptions,
+  type ScorecardBin,
+  type ScorecardFeature,
+  type ScorecardFidelity,
+  type ScorecardReport,
 } from './compress/index.js';
 
 // Deployment: ONNX (browser-safe; only bundles that import it carry the protobuf encoder).

@@ -13,3 +13,5 @@ export { calibrationHessian, type CalibrationHessian } from './calib-hessian.js'
 export { compressionReport, auc, type CompressionReportOptions, type RateDistortionRow } from './rate-distortion.js';
 export { fitQuantized, type FitQuantizedOptions, type FitQuantizedReport, type FitQuantizedResult } from './fit-quantized.js';
 export type { IntegerBudget } from './integer-ls.js';
+export { toScorecard, Scorecard, type ToScorecardOptions, type ScorecardBin, type ScorecardFeature, type ScorecardFidelity, type ScorecardReport } from './scorecard.js';
+export { scorecardCsv, scorecardMarkdown } from './scorecard-table.js';
