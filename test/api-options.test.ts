@@ -74,6 +74,15 @@ const ROWS: Record<string, Row[]> = {
     { key: 'bit', suggest: 'bits', call: (e) => core.fitQuantized(e, X, y, { bit: 3 } as never) },
     { key: 'node', suggest: 'nodes', call: (e) => core.fitQuantized(e, X, y, { budget: { node: 10 } } as never) },
   ],
+  toScorecard: [
+    { key: 'pdO', suggest: 'pdo', call: () => core.toScorecard(new core.LogisticModel({ d: 1, coef: Float64Array.of(0.5), intercept: -1, fitIntercept: true, stats: {} as never }), { columns: ['a>=1'], pdO: 20 } as never) },
+    {
+      key: 'node',
+      suggest: 'nodes',
+      call: () =>
+        core.toScorecard(new core.LogisticModel({ d: 1, coef: Float64Array.of(0.5), intercept: -1, fitIntercept: true, stats: {} as never }), { columns: ['a>=1'], calib: [[0], [1]], budget: { node: 10 } } as never),
+    },
+  ],
   compressionReport: [{ key: 'method', suggest: 'methods', call: (e) => core.compressionReport(e, lin, X, y, { method: ['rtn'] } as never) }],
   InputsLearner: [{ key: 'bin', suggest: 'bins', call: () => new core.InputsLearner(['a'], { bin: 4 } as never) }],
   toONNX: [{ key: 'precison', suggest: 'precision', call: (e) => core.toONNX(core.fitLinear(e, X, y), { precison: 'float32' } as never) }],
@@ -149,6 +158,12 @@ const NO_OPTIONS = new Set([
   'LinearAccumulator.add',
   'LinearAccumulator.merge',
   'LinearAccumulator.toJSON',
+  'Scorecard',
+  'Scorecard.score',
+  'Scorecard.floatScore',
+  'Scorecard.sum',
+  'scorecardCsv',
+  'scorecardMarkdown',
   'CompressedLinearModel',
   'CompressedLinearModel.report',
   'CompressedLinearModel.predict',
