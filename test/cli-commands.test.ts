@@ -257,6 +257,10 @@ describe.concurrent('slimfit demo', () => {
       const rtn2 = mine.find((r) => r.method === 'RTN 2-bit per-tensor')!;
       const gptq2 = mine.find((r) => r.method === 'GPTQ 2-bit')!;
       expect(target === 'default' ? gptq2.metric > rtn2.metric : gptq2.metric < rtn2.metric).toBe(true);
+      // trained on the grid: 4, 3 and 2 bits, the least-squares rows with their proof status
+      const qat = mine.filter((r) => r.method.startsWith('QAT '));
+      expect(qat.map((r) => r.method.slice(0, 9))).toEqual(['QAT 4-bit', 'QAT 3-bit', 'QAT 2-bit']);
+      if (target === 'loss') for (const r of qat) expect(r.method).toMatch(/, (proved|not proved)\)$/);
     }
     expect((json.results as Row[])[0].metric).toBeGreaterThan(0.7); // a real scorecard: AUC well above chance
   });

@@ -9,6 +9,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, type Engine } from '../src/index.js';
 import { fitQuantized } from '../src/compress/fit-quantized.js';
+import { compressionReport } from '../src/compress/rate-distortion.js';
+import { fitLinear } from '../src/fit/linear.js';
 import { decodeSlim, encodeSlim } from '../src/io/index.js';
 import { CompressedLinearModel } from '../src/compress/compressed-model.js';
 import { quantRange } from '../src/codes.js';
@@ -42,14 +44,17 @@ function data(n: number, d: number, seed: number, ill: boolean) {
 }
 
 /** min over every grid point of the mean squared error with the best intercept (the grid of the answer). */
-function bruteForce(X: { rows: number; cols: number; data: Float64Array }, y: Float64Array, scale: number, zero: number, bits: number, scheme: 'symmetric' | 'affine'): number {
+function bruteForce(X: { rows: number; cols: number; data: Float64Array }, y: Float64Array, scale: number, zero: number, bits: number, scheme: 'symmetric' | 'affine', fit: { intercept?: boolean; ridge?: number } = {}): number {
   const { rows: n, cols: d, data } = X;
   const mu = new Float64Array(d);
   let ym = 0;
-  for (let i = 0; i < n; i++) {
-    ym += y[i] / n;
-    for (let j = 0; j < d; j++) mu[j] += data[i * d + j] / n;
+  if (fit.intercept !== false) {
+    for (let i = 0; i < n; i++) {
+      ym += y[i] / n;
+      for (let j = 0; j < d; j++) mu[j] += data[i * d + j] / n;
+    }
   }
+  const ridge = fit.ridge ?? 0;
   const G = new Float64Array(d * d);
   const r = new Float64Array(d);
   let yy = 0;
@@ -72,7 +77,7 @@ function bruteForce(X: { rows: number; cols: number; data: Float64Array }, y: Fl
     for (let j = 0; j < d; j++) {
       let s = 0;
       for (let k = 0; k < d; k++) s += G[j * d + k] * w[k];
-      f += w[j] * (s - 2 * r[j]);
+      f += w[j] * (s + ridge * w[j] - 2 * r[j]);
     }
     best = Math.min(best, f / n);
     let j = 0;
@@ -118,6 +123,17 @@ describe('fitQuantized (least squares) against brute force', () => {
     }
   }
 
+  it('without an intercept, and with a ridge penalty: the same proof, against the brute force of that loss', () => {
+    const { X, y } = data(30, 6, 41, true);
+    for (const fit of [{ intercept: false }, { ridge: 3 }, { intercept: false, ridge: 0.5 }]) {
+      const { model, report } = fitQuantized(e, X, y, { bits: 2, ...fit });
+      expect(report.optimal).toBe(true);
+      const min = bruteForce(X, y, report.scale[0], 0, 2, 'symmetric', fit);
+      expect(Math.abs(report.objective - min)).toBeLessThanOrEqual(1e-9 * min);
+      if (fit.intercept === false) expect(model.intercept[0]).toBe(0);
+    }
+  });
+
   it('a fixed scale is the grid searched; { block } gives one scale per block', () => {
     const { X, y } = data(60, 6, 3, false);
     const fixed = fitQuantized(e, X, y, { bits: 2, scale: 0.25 }).report;
@@ -138,8 +154,8 @@ describe('fitQuantized (least squares) against brute force', () => {
     expect(report.objective).toBeGreaterThanOrEqual(report.floatObjective);
     expect(model.report().method).toBe('qat');
     const back = await decodeSlim(await encodeSlim({ kind: 'compressed-linear', model }));
-    expect(back.kind).toBe('compressed-linear');
-    const m2 = back.model as CompressedLinearModel;
+    if (back.kind !== 'compressed-linear') throw new Error(`expected a compressed linear model, got ${back.kind}`);
+    const m2: CompressedLinearModel = back.model;
     expect(Array.from(m2.predict(X))).toEqual(Array.from(model.predict(X)));
     expect(m2.report().method).toBe('qat');
     expect((m2.report().quantize as { optimal: boolean }).optimal).toBe(report.optimal);
@@ -159,7 +175,30 @@ describe('fitQuantized (logistic)', () => {
     const labels = model.predict(X);
     expect(labels.every((v) => v === 0 || v === 1)).toBe(true);
     const back = await decodeSlim(await encodeSlim({ kind: 'compressed-logistic', model }));
-    expect(Array.from((back.model as CompressedLinearModel).decisionFunction(X))).toEqual(Array.from(model.decisionFunction(X)));
+    if (back.kind !== 'compressed-logistic') throw new Error(`expected a compressed logistic model, got ${back.kind}`);
+    expect(Array.from(back.model.decisionFunction(X))).toEqual(Array.from(model.decisionFunction(X)));
+  });
+});
+
+describe("compressionReport 'qat' rows", () => {
+  it('one row per bit width with the proof status when X and y are given; E_RANGE without y', () => {
+    const train = data(300, 6, 31, true);
+    const test = data(300, 6, 32, true);
+    const model = fitLinear(e, train.X, train.y);
+    const rows = compressionReport(e, model, test.X, test.y, { X: train.X, y: train.y, bits: [2, 3], sparsity: [0] });
+    const qat = rows.filter((r) => r.method === 'qat');
+    expect(qat.map((r) => r.bits)).toEqual([2, 3]);
+    for (const r of qat) {
+      expect(typeof r.optimal).toBe('boolean');
+      const fq = fitQuantized(e, train.X, train.y, { bits: r.bits! });
+      const p = fq.model.predict(test.X);
+      let se = 0;
+      for (let i = 0; i < p.length; i++) se += (p[i] - test.y[i]) ** 2;
+      expect(r.mse).toBeCloseTo(se / p.length, 12);
+      expect(r.optimal).toBe(fq.report.optimal);
+    }
+    expect(compressionReport(e, model, test.X, test.y, { X: train.X, bits: [3], sparsity: [0] }).some((r) => r.method === 'qat')).toBe(false);
+    expectCode(() => compressionReport(e, model, test.X, test.y, { X: train.X, methods: ['qat'] }), 'E_RANGE');
   });
 });
 

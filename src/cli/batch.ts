@@ -42,6 +42,7 @@ export function batchCommand(): Command {
 
 export async function runBatchCommand(ctx: Ctx, patterns: string[], f: BatchFlags): Promise<number> {
   const recipe = parseRecipe(f);
+  if (recipe.method === 'qat') throw usage("--method qat trains each model on its own data (features and target); run `slimfit compress --method qat` per model");
   const workers = Number(f.workers ?? availableParallelism());
   checkWorkers(workers, `'${f.workers}'`);
   if (kindOfPath(f.output) !== undefined) throw usage(`-o names a folder for batch, got the file name '${f.output}'`);

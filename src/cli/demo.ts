@@ -26,6 +26,7 @@ import { encodeModel, makeOutputDir, sha256Bytes, strippedFileBytes, writeFileAt
 import { createProgress } from './progress.js';
 import { bitsTag, rateDistortionChart, type RdPoint } from './report.js';
 import { stackSvgs } from './svg.js';
+import { QAT_NOTE, qatDemoRows } from './demo-qat.js';
 
 type Target = 'default' | 'loss';
 
@@ -228,6 +229,7 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
       rows.push({ target: tg.target, method: m.name, bits: m.opts.quantize?.bits ?? null, family: m.family, file, bytes: c.bytes, fileBytes, strippedBytes: strippedFileBytes(sm), ratio: floatBytes / c.bytes, metric, delta: metric - floatMetric, ms });
       bar.increment(1, `${tg.target}: ${m.name}`);
     }
+    rows.push(...(await qatDemoRows({ engine, target: tg.target, logistic: tg.logistic, intercept: tg.model.fitIntercept, Xcal, yCal: yTr.subarray(0, Xcal.rows), Xte, score: tg.score, floatMetric, floatBytes, out, meta: (r, metric) => meta(r, teacherDigest, metric) })));
   }
   bar.stop();
 
@@ -294,6 +296,7 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
       '3-bit codes are packed 2 per byte like 4-bit ones, so they take the same bytes. Per-tensor = one scale for the model.',
       `GPTQ / OBS calibrate on ${Xcal.rows} training rows (never test rows); their time includes forming the Hessian.`,
       'Every method, RTN and magnitude too, moves the intercept by the calibration mean of the weight change.',
+      QAT_NOTE(Xcal.rows),
     ].join('\n'),
   );
   ctx.print('');

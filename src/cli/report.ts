@@ -18,6 +18,7 @@ interface ReportFlags {
   data: string;
   output?: string;
   calib?: string;
+  qat?: boolean;
   target?: string;
   bits: string;
   sparsity: string;
@@ -31,6 +32,7 @@ export function reportCommand(): Command {
     .requiredOption('--data <test.csv>', "held-out data with the model's feature columns and its target")
     .option('-o, --output <report.svg>', 'also write the plot as SVG')
     .option('--calib <train.csv>', 'calibration data: adds the GPTQ / OBS rows (never pass the test data)')
+    .option('--qat', "adds rows trained on the grid (fitQuantized) from --calib, which then needs the target column; 'qat*' marks a proved optimum")
     .option('--target <column>', 'target column in --data (default: the one the model was fitted on)')
     .option('--bits <list>', 'bit widths to try', '2,3,4,8')
     .option('--sparsity <list>', 'sparsities to try', '0,0.5,0.75,0.9')
@@ -53,6 +55,7 @@ export function rowName(r: { method: string; bits: number | null; sparsity: numb
 }
 
 export function seriesName(method: string, sparsity: number): string {
+  if (method === 'qat') return 'QAT (trained on the grid)';
   const m = method === 'gptq' ? (sparsity > 0 ? 'GPTQ + OBS' : 'GPTQ') : sparsity > 0 ? 'RTN + magnitude' : 'RTN';
   return sparsity > 0 ? `${m} ${Math.round(sparsity * 100)}% pruned` : m;
 }
@@ -105,13 +108,16 @@ export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Pr
   if (!target) throw usage('the model does not record its target column: add --target');
   const engine = await ctx.engine();
   const test = await readCsv(f.data, { target, ...modelColumns(src.meta), binaryTarget: logistic, ...delimiter });
-  const calib = f.calib !== undefined ? (await readCsv(f.calib, { ...modelColumns(src.meta), ...delimiter })).X : undefined;
+  if (f.qat && f.calib === undefined) throw usage('--qat trains on --calib: add --calib train.csv (with the target column)');
+  const calibTable = f.calib !== undefined ? await readCsv(f.calib, { ...modelColumns(src.meta), ...(f.qat ? { target, binaryTarget: logistic } : {}), ...delimiter }) : undefined;
+  const calib = calibTable?.X;
   const t0 = performance.now();
   const rows: RateDistortionRow[] = compressionReport(engine, src.model, test.X, test.y!, {
     bits: [...bits].sort((a, b) => b - a),
     sparsity: [...sparsity].sort((a, b) => a - b),
-    methods: calib ? ['rtn', 'gptq'] : ['rtn'],
+    methods: calib ? ['rtn', 'gptq', ...(f.qat ? (['qat'] as const) : [])] : ['rtn'],
     ...(calib ? { X: calib } : {}),
+    ...(f.qat && calibTable?.y ? { y: calibTable.y } : {}),
     fileBytes: (m) => strippedFileBytes(m instanceof CompressedLinearModel ? { kind: 'compressed', model: m, meta: src.meta } : src),
   });
   const ms = performance.now() - t0;
@@ -139,7 +145,7 @@ export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Pr
     textTable(
       ['method', 'bits', 'sparsity', 'bytes', 'file bytes', 'ratio', name, 'change vs float', 'output MSE vs float'],
       rows.map((r, i) => [
-        r.method,
+        r.method === 'qat' && r.optimal ? 'qat*' : r.method,
         r.bits === null ? 'float64' : String(r.bits),
         `${Math.round(r.sparsity * 100)}%`,
         String(r.bytes),
@@ -153,5 +159,6 @@ export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Pr
   );
   ctx.print('bytes: the coefficients as stored; file bytes: the whole .slim as `compress --strip` writes it (header, feature names, checksum).');
   if (!calib) ctx.print('(rtn only: add --calib train.csv for the Hessian-aware GPTQ / OBS rows)');
+  if (rows.some((r) => r.method === 'qat')) ctx.print('qat: weights trained on the grid from --calib; qat* = proved optimal on its grid (scale and zero point as chosen).');
   if (svgPath) ctx.print(`wrote ${svgPath}`);
 }

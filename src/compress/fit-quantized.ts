@@ -27,7 +27,7 @@ import type { Engine } from '../engine/engine.js';
 import { fitLinear } from '../fit/linear.js';
 import { fitLogistic } from '../fit/logistic.js';
 import { softplus } from '../fit/logistic-model.js';
-import { gram } from '../ops/gram.js';
+import { centredGram } from '../ops/centred-gram.js';
 import { checkBits, checkScheme } from '../ops/quant-params.js';
 import { checkOptions, optionKeys, refuseUnknown } from '../options.js';
 import type { QuantScheme } from '../types.js';
@@ -341,9 +341,10 @@ function fitLogisticQuantized(engine: Engine, s: Setup, t0: number): FitQuantize
       z[i] = eta[i] + (y[i] - p) / W[i];
     }
     const mu = s.intercept ? means(M, W) : new Float64Array(d);
-    const Xc = centred(M, mu);
-    const G = withRidge(gram(engine, Xc, undefined, { weights: W }).xtx, d, s.ridge);
-    const r = crossTerm(M, mu, z, W, s.intercept);
+    // Z^T W Z and Z^T W z for Z = X - mu: with mu the W-weighted mean, Z^T W 1 = 0, so z needs no centring.
+    const cg = centredGram(engine, M, mu, new Float64Array(d).fill(1), z, 1, W);
+    const G = withRidge(cg.xtx, d, s.ridge);
+    const r = cg.xty;
     const starts = sol ? [{ scale: sol.scale, zeroPoint: sol.zeroPoint, codes: sol.codes }] : gptqStart(s, base.gptq);
     const next = solveGrid({ G, r, bits: s.bits, scheme: s.scheme, groupSize: s.groupSize, w: float.coef, scale: s.scale, budget: s.budget, starts, fixed: sol !== undefined });
     nodes += next.search.nodes;
@@ -391,20 +392,15 @@ function etaOf(M: Matrix, w: Float64Array, b0: number): Float64Array {
   return eta;
 }
 
-function centred(M: Matrix, mu: Float64Array): Matrix {
-  const { rows: n, cols: d, data } = M;
-  const out = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) out[i * d + j] = data[i * d + j] - mu[j];
-  return { rows: n, cols: d, data: out };
-}
-
 /** Sweeps of likelihood coordinate descent at most. */
 const LL_SWEEPS = 20;
 
 /**
  * Coordinate descent over the grid on the true penalised log-likelihood: each
  * code moves by +-1 while that lowers the loss (the intercept held), then the
- * intercept takes Newton steps; until a sweep moves nothing.
+ * intercept takes Newton steps; until a sweep moves nothing. A move of code j
+ * changes eta only where x_ij != 0, so each column's non-zero rows are listed
+ * once (indicator columns of a scorecard are mostly zero).
  */
 function likelihoodDescent(s: Setup, start: GridStart, b0In: number): { sol: GridStart; b0: number; loss: number } {
   const { M, y } = s;
@@ -416,13 +412,17 @@ function likelihoodDescent(s: Setup, start: GridStart, b0In: number): { sol: Gri
   let b0 = s.intercept ? b0In : 0;
   const eta = etaOf(M, w, b0);
   const half = s.ridge / 2;
-  const nll = (j: number, delta: number) => {
+  const { start: colStart, rows: colRows } = nonZeros(M);
+  const sp = eta.map(softplus); // softplus(eta_i), kept in step with eta
+  /** Change of the penalised loss when w_j moves by delta. */
+  const change = (j: number, delta: number) => {
     let f = 0;
-    for (let i = 0; i < n; i++) {
-      const t = eta[i] + delta * data[i * d + j];
-      f += softplus(t) - y[i] * t;
+    for (let p = colStart[j]; p < colStart[j + 1]; p++) {
+      const i = colRows[p];
+      const dt = delta * data[i * d + j];
+      f += softplus(eta[i] + dt) - sp[i] - y[i] * dt;
     }
-    return f + half * (w[j] + delta) ** 2;
+    return f + half * ((w[j] + delta) ** 2 - w[j] ** 2);
   };
   const refitIntercept = () => {
     for (let it = 0; it < 3; it++) {
@@ -438,23 +438,26 @@ function likelihoodDescent(s: Setup, start: GridStart, b0In: number): { sol: Gri
       b0 -= step;
       for (let i = 0; i < n; i++) eta[i] -= step;
     }
+    for (let i = 0; i < n; i++) sp[i] = softplus(eta[i]);
   };
-  refitIntercept();
+  if (s.intercept) refitIntercept();
   for (let sweep = 0; sweep < LL_SWEEPS; sweep++) {
     let moved = false;
     for (let j = 0; j < d; j++) {
-      const sg = scale[(j / s.groupSize) | 0]; // float32 already: the step is exact
-      let cur = nll(j, 0);
+      const g = (j / s.groupSize) | 0;
+      const sg = scale[g]; // float32 already: w stays s_g (q - z) exactly
       for (const dir of [1, -1]) {
         let tried = false;
         while (codes[j] + dir >= range.qmin && codes[j] + dir <= range.qmax) {
           const delta = sg * dir;
-          const f = nll(j, delta);
-          if (!(f < cur)) break;
-          cur = f;
+          if (!(change(j, delta) < 0)) break;
           codes[j] += dir;
-          for (let i = 0; i < n; i++) eta[i] += delta * data[i * d + j];
-          w[j] = sg * (codes[j] - (zeroPoint ? zeroPoint[(j / s.groupSize) | 0] : 0));
+          for (let p = colStart[j]; p < colStart[j + 1]; p++) {
+            const i = colRows[p];
+            eta[i] += delta * data[i * d + j];
+            sp[i] = softplus(eta[i]);
+          }
+          w[j] = sg * (codes[j] - (zeroPoint ? zeroPoint[g] : 0));
           moved = tried = true;
         }
         if (tried) break;
@@ -464,4 +467,16 @@ function likelihoodDescent(s: Setup, start: GridStart, b0In: number): { sol: Gri
     if (!moved) break;
   }
   return { sol: { scale, zeroPoint, codes }, b0, loss: loss('logistic', eta, y, w, s.ridge) };
+}
+
+/** The rows where each column is non-zero (compressed sparse columns: rows[start[j] .. start[j + 1])). */
+function nonZeros(M: Matrix): { start: Uint32Array; rows: Uint32Array } {
+  const { rows: n, cols: d, data } = M;
+  const start = new Uint32Array(d + 1);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) if (data[i * d + j] !== 0) start[j + 1]++;
+  for (let j = 0; j < d; j++) start[j + 1] += start[j];
+  const rows = new Uint32Array(start[d]);
+  const fill = start.slice(0, d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) if (data[i * d + j] !== 0) rows[fill[j]++] = i;
+  return { start, rows };
 }

@@ -325,11 +325,27 @@ export function integerLeastSquares(problem: IntegerLSProblem): IntegerLSResult 
   const dist = new Float64Array(d + 1); // dist[k]: partial distance of levels k..d-1
   const up = new Int32Array(d);
   const down = new Int32Array(d);
+  // Centres by partial sums (Ghasemmehdi & Agrell's faster recursion): row k of sig holds
+  // sig[k][j] = c_k - sum_{i >= j} L_ki (cur_i - c_i); stale[k] is the highest level whose value changed
+  // since row k was last brought up to date (k: none), pushed one row down each time a row is entered.
+  const w = d + 1;
+  const sig = new Float64Array(d * w);
+  const stale = new Int32Array(d).fill(d - 1);
+  for (let k = 0; k < d; k++) sig[k * w + d] = c[k];
+  const { L } = sp;
+  const changed = (k: number) => {
+    if (k > 0 && stale[k - 1] < k) stale[k - 1] = k;
+  };
   const enter = (k: number) => {
-    const zk = sp.centre(cur, k);
+    if (k > 0 && stale[k - 1] < stale[k]) stale[k - 1] = stale[k];
+    const row = k * w;
+    for (let j = stale[k]; j > k; j--) sig[row + j] = sig[row + j + 1] - L[k * d + j] * (cur[j] - c[j]);
+    stale[k] = k;
+    const zk = sig[row + k + 1];
     z[k] = zk;
     const r = clampInt(Math.round(zk), lop[k], hip[k]);
     cur[k] = r;
+    changed(k);
     up[k] = r + 1;
     down[k] = r - 1;
   };
@@ -346,6 +362,7 @@ export function integerLeastSquares(problem: IntegerLSProblem): IntegerLSResult 
     const v = peek(k);
     if (v === null) return false;
     cur[k] = v;
+    changed(k);
     if (v === up[k]) up[k] = v + 1;
     else down[k] = v - 1;
     return true;

@@ -3,6 +3,8 @@
  * bit width and sparsity it compresses the model (compressModel) and scores
  * it on held-out data: MSE against ytest for a linear model, AUC for a
  * logistic one, plus the output MSE against the float model's own outputs.
+ * 'qat' rows are not compressions of the model but models trained on the
+ * grid from the calibration rows and targets (fitQuantized), with the proof status.
  */
 import { SlimfitError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
@@ -12,17 +14,23 @@ import type { CompressedLinearModel } from './compressed-model.js';
 import { compressModel, type CompressModelOptions, type LinearModelLike } from './model.js';
 import { checkOptions, optionKeys } from '../options.js';
 import { checkModelLike } from './model-like.js';
+import { fitQuantized } from './fit-quantized.js';
+import type { IntegerBudget } from './integer-ls.js';
 
 export interface CompressionReportOptions {
   /** Bit widths (2..8); null = keep float64 values (pruning only). Default [2, 3, 4, 8]. */
   bits?: (number | null)[];
   /** Sparsities in [0, 1). Default [0, 0.5, 0.75, 0.9]. */
   sparsity?: number[];
-  /** Default ['rtn'], plus 'gptq' when X or H is given. */
-  methods?: ('rtn' | 'gptq')[];
+  /** Default ['rtn'], plus 'gptq' when X or H is given, plus 'qat' when X and y are. */
+  methods?: ('rtn' | 'gptq' | 'qat')[];
   /** Calibration data (never the test data): H for 'gptq', and the intercept correction of both methods. */
   X?: MatrixInput;
   H?: Float64Array;
+  /** The calibration rows' targets: 'qat' trains on (X, y) with fitQuantized (one row per bit width, no pruning). */
+  y?: ArrayLike<number>;
+  /** The enumeration budget of each 'qat' row (fitQuantized's default without it). */
+  budget?: IntegerBudget;
   scheme?: 'symmetric' | 'affine';
   granularity?: 'tensor' | 'row' | { block: number };
   /**
@@ -34,11 +42,13 @@ export interface CompressionReportOptions {
   fileBytes?: (model: LinearModelLike | CompressedLinearModel) => number;
 }
 
-const COMPRESSION_REPORT_OPTION_KEYS = /* @__PURE__ */ optionKeys<CompressionReportOptions>()(['bits', 'sparsity', 'methods', 'X', 'H', 'scheme', 'granularity', 'fileBytes']);
+const COMPRESSION_REPORT_OPTION_KEYS = /* @__PURE__ */ optionKeys<CompressionReportOptions>()(['bits', 'sparsity', 'methods', 'X', 'H', 'y', 'budget', 'scheme', 'granularity', 'fileBytes']);
 
 export interface RateDistortionRow {
-  method: 'float' | 'rtn' | 'gptq';
+  method: 'float' | 'rtn' | 'gptq' | 'qat';
   bits: number | null;
+  /** 'qat' rows: whether fitQuantized proved the weights optimal on their grid. */
+  optimal?: boolean;
   sparsity: number;
   /** What the model stores for its coefficients (packed codes, scales, index, intercepts). */
   bytes: number;
@@ -92,7 +102,8 @@ export function compressionReport(engine: Engine, model: LinearModelLike, Xtest:
   if (logistic) for (let i = 0; i < y.length; i++) if (y[i] !== 0 && y[i] !== 1) throw new SlimfitError('E_RANGE', `ytest[${i}] = ${y[i]}; a logistic model is scored by AUC on 0/1 labels`);
   const bitsList = opts.bits ?? [2, 3, 4, 8];
   const sparsities = opts.sparsity ?? [0, 0.5, 0.75, 0.9];
-  const methods = opts.methods ?? (opts.X !== undefined || opts.H !== undefined ? ['rtn', 'gptq'] : ['rtn']);
+  const methods = opts.methods ?? [...(opts.X !== undefined || opts.H !== undefined ? (['rtn', 'gptq'] as const) : (['rtn'] as const)), ...(opts.X !== undefined && opts.y !== undefined ? (['qat'] as const) : [])];
+  if (methods.includes('qat') && (opts.X === undefined || opts.y === undefined)) throw new SlimfitError('E_RANGE', "method 'qat' trains on data: pass X and y (the calibration rows and their targets)");
 
   const hessian = opts.X !== undefined && methods.includes('gptq') ? calibrationHessian(engine, model, opts.X, logistic) : undefined;
   // AUC ranks logits; MSE compares values: the linear predictor of either task.
@@ -115,6 +126,24 @@ export function compressionReport(engine: Engine, model: LinearModelLike, Xtest:
     { method: 'float', bits: null, sparsity: 0, bytes: floatBytes, ...(opts.fileBytes ? { fileBytes: opts.fileBytes(model) } : {}), ratio: 1, [logistic ? 'auc' : 'mse']: base, deltaVsFloat: 0, outputMse: 0 },
   ];
   for (const method of methods) {
+    if (method === 'qat') {
+      for (const bits of bitsList) {
+        if (bits === null) continue;
+        const q = fitQuantized(engine, opts.X!, opts.y!, {
+          bits,
+          task: logistic ? 'logistic' : 'linear',
+          intercept: model.fitIntercept,
+          ...(opts.scheme ? { scheme: opts.scheme } : {}),
+          ...(opts.granularity ? { granularity: opts.granularity } : {}),
+          ...(opts.budget ? { budget: opts.budget } : {}),
+        });
+        const c = q.model;
+        const out = scores(c);
+        const v = metric(out);
+        rows.push({ method, bits, optimal: q.report.optimal, sparsity: 0, bytes: c.bytes, ...(opts.fileBytes ? { fileBytes: opts.fileBytes(c) } : {}), ratio: floatBytes / c.bytes, [logistic ? 'auc' : 'mse']: v, deltaVsFloat: v - base, outputMse: outputMse(out) });
+      }
+      continue;
+    }
     for (const bits of bitsList) {
       for (const sparsity of sparsities) {
         if (bits === null && sparsity === 0) continue;
