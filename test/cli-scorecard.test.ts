@@ -32,6 +32,18 @@ describe('slimfit scorecard', () => {
     expect(csv.filter((l) => l.endsWith(','))).toHaveLength(1 + 8);
   });
 
+  it('the demo and report: scorecard rows beside the others, and the card written', () => {
+    expect(demo.code, demo.stderr).toBe(0);
+    expect(demo.stdout).toMatch(/^default +scorecard points, nearest +108 +3\.4x .* 0\.7\d{3} /m);
+    expect(demo.stdout).toMatch(/^default +scorecard points, optimal, (proved|not proved) +108 /m);
+    expect(demo.stdout).toMatch(/Scorecard rows: .* at most [\d.]+ points from the float one rounded to nearest, [\d.]+ optimal/);
+    expect(readFileSync(p('demo/scorecard-default.csv'), 'utf8')).toMatch(/^feature,bin,points,float_points,columns\n\(base\),/);
+    const rep = cli(['report', p('demo/teacher-default.slim'), '--data', p('demo/test.csv'), '--calib', p('demo/calib.csv'), '--bits', '4', '--sparsity', '0']);
+    expect(rep.code, rep.stderr).toBe(0);
+    expect(rep.stdout).toMatch(/^scorecard nearest +16 +0% +108 +- +3\.4x +0\.7\d{3}/m);
+    expect(rep.stdout).toMatch(/^scorecard optimal\*? +16 /m);
+  });
+
   it('--json: the card and the report; --rounding nearest leaves out the search', () => {
     expect(demo.code, demo.stderr).toBe(0);
     const r = cli(['--json', 'scorecard', p('demo/teacher-default.slim'), '--calib', p('demo/calib.csv'), '--rounding', 'nearest', '--pdo', '10', '-o', p('card.md')]);

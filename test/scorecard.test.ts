@@ -8,6 +8,7 @@ import { toScorecard } from '../src/compress/scorecard.js';
 import { scorecardGroups } from '../src/compress/scorecard-groups.js';
 import { scorecardCsv, scorecardMarkdown } from '../src/compress/scorecard-table.js';
 import { compressModel } from '../src/compress/model.js';
+import { auc, compressionReport } from '../src/compress/rate-distortion.js';
 import { LinearModel } from '../src/fit/model.js';
 import { LogisticModel } from '../src/fit/logistic-model.js';
 import { rng } from '../src/random.js';
@@ -139,6 +140,23 @@ describe('toScorecard', () => {
     const si = card.score(X);
     const flips = si.filter((s, i) => s >= r.cutoff !== fl[i] >= r.cutoff).length / 2000;
     expect(r.optimal!.decisionChanges).toBeCloseTo(flips, 12);
+  });
+
+  it("compressionReport: 'scorecard' rows (nearest; optimal with X) scored by AUC like the others", () => {
+    const { X, y } = rows(1500, 6);
+    const { X: Xc } = rows(1500, 7);
+    const rep = compressionReport(e, model, X, y, { bits: [4], sparsity: [0], X: Xc, scorecard: { columns: COLUMNS, pdo: 4 } });
+    const sc = rep.filter((r) => r.method === 'scorecard');
+    expect(sc.map((r) => r.rounding)).toEqual(['nearest', 'optimal']);
+    const card = toScorecard(model, { columns: COLUMNS, pdo: 4, rounding: 'optimal', calib: Xc });
+    const s = card.score(X);
+    expect(sc[1].auc).toBeCloseTo(auc(s.map((v) => -v), y), 12);
+    expect(sc[1].optimal).toBe(card.report!.optimal!.proved);
+    expect(sc[0].bytes).toBe(2 * (4 + 4 + 4 + 1));
+    expect(Math.abs(sc[0].deltaVsFloat)).toBeLessThan(0.02);
+    expect(sc[1].outputMse).toBeLessThanOrEqual(sc[0].outputMse * 1.5);
+    const lin = new LinearModel({ d: 9, outputs: 1, coef: W, intercept: 0, fitIntercept: true, stats: {} as never });
+    expectCode(() => compressionReport(e, lin, X, y, { bits: [4], sparsity: [0], scorecard: { columns: COLUMNS } }), 'E_RANGE');
   });
 
   it('a compressed logistic model scores with its effective coefficients', () => {

@@ -27,6 +27,7 @@ import { createProgress } from './progress.js';
 import { bitsTag, rateDistortionChart, type RdPoint } from './report.js';
 import { stackSvgs } from './svg.js';
 import { QAT_NOTE, qatDemoRows } from './demo-qat.js';
+import { scorecardDemoRows, scorecardNote } from './demo-scorecard.js';
 
 type Target = 'default' | 'loss';
 
@@ -189,6 +190,7 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
   const featureNames = binning.names;
   const rows: DemoRow[] = [];
   const list = methods(d);
+  let scorecardLine = '';
   step(`compressing both models ${list.length} ways each`);
   const bar = createProgress('compressing', 2 * list.length, { unit: 'models', quiet: ctx.progressQuiet });
   for (const tg of targets) {
@@ -228,6 +230,11 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
       const fileBytes = await writeModel(join(out, file), sm);
       rows.push({ target: tg.target, method: m.name, bits: m.opts.quantize?.bits ?? null, family: m.family, file, bytes: c.bytes, fileBytes, strippedBytes: strippedFileBytes(sm), ratio: floatBytes / c.bytes, metric, delta: metric - floatMetric, ms });
       bar.increment(1, `${tg.target}: ${m.name}`);
+    }
+    if (tg.logistic) {
+      const sc = await scorecardDemoRows({ model: tg.model as LogisticModel, columns: featureNames, Xcal, Xte, score: tg.score, floatMetric, floatBytes, out });
+      rows.push(...sc.rows);
+      scorecardLine = scorecardNote(sc.card, Xcal.rows);
     }
     rows.push(...(await qatDemoRows({ engine, target: tg.target, logistic: tg.logistic, intercept: tg.model.fitIntercept, Xcal, yCal: yTr.subarray(0, Xcal.rows), Xte, score: tg.score, floatMetric, floatBytes, out, meta: (r, metric) => meta(r, teacherDigest, metric) })));
   }
@@ -297,10 +304,11 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
       `GPTQ / OBS calibrate on ${Xcal.rows} training rows (never test rows); their time includes forming the Hessian.`,
       'Every method, RTN and magnitude too, moves the intercept by the calibration mean of the weight change.',
       QAT_NOTE(Xcal.rows),
+      scorecardLine,
     ].join('\n'),
   );
   ctx.print('');
-  ctx.print(`Wrote ${out}/: teacher-*.slim, models/*.slim (${rows.length - 2} compressed), report.svg, report.json${f.writeCsv ? ', test.csv, calib.csv' : ''}`);
+  ctx.print(`Wrote ${out}/: teacher-*.slim, models/*.slim (${rows.filter((r) => r.file.endsWith('.slim')).length - 2} compressed), scorecard-default.csv, report.svg, report.json${f.writeCsv ? ', test.csv, calib.csv' : ''}`);
   if (f.writeCsv) {
     const rel = f.out;
     // `npx slimfit` works in a clone (after the build) and wherever the package is installed; a bare `slimfit` only after a global install.

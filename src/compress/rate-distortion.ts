@@ -14,6 +14,7 @@ import type { CompressedLinearModel } from './compressed-model.js';
 import { compressModel, type CompressModelOptions, type LinearModelLike } from './model.js';
 import { checkOptions, optionKeys } from '../options.js';
 import { checkModelLike } from './model-like.js';
+import { scorecardRows, type ScorecardRowsOptions } from './scorecard-rows.js';
 import { fitQuantized } from './fit-quantized.js';
 import type { IntegerBudget } from './integer-ls.js';
 
@@ -40,14 +41,18 @@ export interface CompressionReportOptions {
    * with each compressed model. Without it, rows carry no fileBytes.
    */
   fileBytes?: (model: LinearModelLike | CompressedLinearModel) => number;
+  /** Logistic models on bin columns: add 'scorecard' rows (integer points per bin; 'optimal' too with X). */
+  scorecard?: ScorecardRowsOptions;
 }
 
-const COMPRESSION_REPORT_OPTION_KEYS = /* @__PURE__ */ optionKeys<CompressionReportOptions>()(['bits', 'sparsity', 'methods', 'X', 'H', 'y', 'budget', 'scheme', 'granularity', 'fileBytes']);
+const COMPRESSION_REPORT_OPTION_KEYS = /* @__PURE__ */ optionKeys<CompressionReportOptions>()(['bits', 'sparsity', 'methods', 'X', 'H', 'y', 'budget', 'scheme', 'granularity', 'fileBytes', 'scorecard']);
 
 export interface RateDistortionRow {
-  method: 'float' | 'rtn' | 'gptq' | 'qat';
+  method: 'float' | 'rtn' | 'gptq' | 'qat' | 'scorecard';
+  /** 'scorecard' rows: how the points were rounded. */
+  rounding?: 'nearest' | 'optimal';
   bits: number | null;
-  /** 'qat' rows: whether fitQuantized proved the weights optimal on their grid. */
+  /** 'qat' rows: whether fitQuantized proved the weights optimal on their grid; 'scorecard' 'optimal' rows: whether the points were proved closest. */
   optimal?: boolean;
   sparsity: number;
   /** What the model stores for its coefficients (packed codes, scales, index, intercepts). */
@@ -159,6 +164,10 @@ export function compressionReport(engine: Engine, model: LinearModelLike, Xtest:
         rows.push({ method, bits, sparsity, bytes: c.bytes, ...(opts.fileBytes ? { fileBytes: opts.fileBytes(c) } : {}), ratio: floatBytes / c.bytes, [logistic ? 'auc' : 'mse']: v, deltaVsFloat: v - base, outputMse: outputMse(out) });
       }
     }
+  }
+  if (opts.scorecard !== undefined) {
+    if (!logistic) throw new SlimfitError('E_RANGE', 'scorecard rows need a logistic model');
+    rows.push(...scorecardRows(model, opts.scorecard, Xt, y, opts.X, floatOut, { auc: base, floatBytes }, auc));
   }
   return rows;
 }
