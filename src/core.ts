@@ -56,6 +56,7 @@ export {
   toScorecard,
   Scorecard,
   scorecardCsv,
+  scorecardPointsCsv,
   scorecardMarkdown,
   SparseTensor,
   CompressedLinearModel,

@@ -163,6 +163,7 @@ const NO_OPTIONS = new Set([
   'Scorecard.floatScore',
   'Scorecard.sum',
   'scorecardCsv',
+  'scorecardPointsCsv',
   'scorecardMarkdown',
   'CompressedLinearModel',
   'CompressedLinearModel.report',

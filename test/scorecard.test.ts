@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { toScorecard } from '../src/compress/scorecard.js';
 import { scorecardGroups } from '../src/compress/scorecard-groups.js';
-import { scorecardCsv, scorecardMarkdown } from '../src/compress/scorecard-table.js';
+import { scorecardCsv, scorecardMarkdown, scorecardPointsCsv } from '../src/compress/scorecard-table.js';
 import { compressModel } from '../src/compress/model.js';
 import { auc, compressionReport } from '../src/compress/rate-distortion.js';
 import { LinearModel } from '../src/fit/model.js';
@@ -173,6 +173,7 @@ describe('toScorecard', () => {
     expect(csv).toHaveLength(2 + 4 + 4 + 4);
     expect(csv).toContain(`inc,"[10, 20)",${card.features[0].bins[1].points},${+card.features[0].bins[1].floatPoints.toFixed(4)},0`);
     expect(csv).toContain(`inc,>= 30,${card.features[0].bins[3].points},${+card.features[0].bins[3].floatPoints.toFixed(4)},0|1|2`);
+    expect(scorecardPointsCsv(card).split('\n')[2]).toBe(`inc,< 10,${card.features[0].bins[0].points}`);
     expect(scorecardMarkdown(card)).toMatch(/\| home \| missing \| -?\d+ \| -?[\d.]+ \|/);
   });
 

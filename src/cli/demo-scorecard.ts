@@ -3,12 +3,13 @@
  * (pdo 20, 600 points at 50:1), rounded to nearest and 'optimal' (the integer
  * points closest to the float score on the calibration rows), scored on the
  * test rows by AUC like every other row; the optimal card is written as
- * scorecard-default.csv. Bytes: one int16 per bin plus the base points (bits 16).
+ * scorecard-default.csv (stripped: the card with only feature, bin and points).
+ * Bytes: one int16 per bin plus the base points (bits 16).
  */
 import { join } from 'node:path';
 import type { LogisticModel } from '../fit/logistic-model.js';
 import { toScorecard, type Scorecard } from '../compress/scorecard.js';
-import { scorecardCsv } from '../compress/scorecard-table.js';
+import { scorecardCsv, scorecardPointsCsv } from '../compress/scorecard-table.js';
 import type { Matrix } from '../types.js';
 import type { DemoRow } from './demo.js';
 import { writeFileAtomic } from './files.js';
@@ -40,7 +41,7 @@ export async function scorecardDemoRows(q: ScorecardDemoInput): Promise<{ rows: 
     const proof = rounding === 'optimal' ? (c.report!.optimal!.proved ? ', proved' : ', not proved') : '';
     const csv = scorecardCsv(c);
     if (rounding === 'optimal') await writeFileAtomic(join(q.out, SCORECARD_FILE), csv);
-    rows.push({ target: 'default', method: `scorecard points, ${rounding}${proof}`, bits: 16, family: 'scorecard (integer points)', file: SCORECARD_FILE, bytes, fileBytes: csv.length, strippedBytes: csv.length, ratio: q.floatBytes / bytes, metric, delta: metric - q.floatMetric, ms });
+    rows.push({ target: 'default', method: `scorecard points, ${rounding}${proof}`, bits: 16, family: 'scorecard (integer points)', file: SCORECARD_FILE, bytes, fileBytes: Buffer.byteLength(csv), strippedBytes: Buffer.byteLength(scorecardPointsCsv(c)), ratio: q.floatBytes / bytes, metric, delta: metric - q.floatMetric, ms });
   }
   return { rows, card: card! };
 }

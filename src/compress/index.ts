@@ -14,4 +14,4 @@ export { compressionReport, auc, type CompressionReportOptions, type RateDistort
 export { fitQuantized, type FitQuantizedOptions, type FitQuantizedReport, type FitQuantizedResult } from './fit-quantized.js';
 export type { IntegerBudget } from './integer-ls.js';
 export { toScorecard, Scorecard, type ToScorecardOptions, type ScorecardBin, type ScorecardFeature, type ScorecardFidelity, type ScorecardReport } from './scorecard.js';
-export { scorecardCsv, scorecardMarkdown } from './scorecard-table.js';
+export { scorecardCsv, scorecardPointsCsv, scorecardMarkdown } from './scorecard-table.js';

@@ -19,6 +19,13 @@ export function scorecardCsv(card: Scorecard): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The smallest deployable form: `feature,bin,points` only (no float points or column indices). */
+export function scorecardPointsCsv(card: Scorecard): string {
+  const lines = ['feature,bin,points', ['(base)', '(base points)', card.basePoints].map(cell).join(',')];
+  for (const f of card.features) for (const b of f.bins) lines.push([f.name, b.label, b.points].map(cell).join(','));
+  return `${lines.join('\n')}\n`;
+}
+
 /** A Markdown table (feature, bin, points, float points), the convention in a line above it. */
 export function scorecardMarkdown(card: Scorecard): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
