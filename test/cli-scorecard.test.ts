@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli } from './cli-fixtures.js';
+import { cli, makeCsv } from './cli-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'slimfit-card-'));
 const p = (name: string) => join(dir, name);
@@ -56,6 +56,15 @@ describe('slimfit scorecard', () => {
     expect(j.report.nearest.maxDeviation).toBeGreaterThan(0);
     expect(j.report.nearest.maxDeviation).toBeLessThan(8 * 0.5 + 0.5 + 1e-9); // half a point per feature and the base
     expect(readFileSync(p('card.md'), 'utf8')).toMatch(/^\| feature \| bin \| points \| float points \|$/m);
+  });
+
+  it('refuses a logistic model on raw columns, naming them', () => {
+    makeCsv(p('raw.csv'), 400, 3, 5);
+    const fit = cli(['fit', p('raw.csv'), '-t', 'label', '--logistic', '--exclude', 'y', '-o', p('raw.slim')]);
+    expect(fit.code, fit.stderr).toBe(0);
+    const r = cli(['scorecard', p('raw.slim')]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/\[E_RANGE\] .*not grouped bins: 'x1', 'x2', 'x3'/);
   });
 
   it('refuses a least-squares model, bad pdo / odds, optimal without data', () => {

@@ -14,6 +14,7 @@ import { fullMask } from '../src/mask.js';
 import { rng, normal } from '../src/random.js';
 import type { Matrix } from '../src/types.js';
 import { engine, expectCode } from './helpers/engines.js';
+import { buildSlim, parseSlim } from './helpers/slim-file.js';
 
 const e = await engine('wasm');
 
@@ -126,5 +127,25 @@ describe('reading a .slim held in a Node Buffer', () => {
     if (back.kind !== 'compressed-linear') throw new Error(back.kind);
     expect(Array.from(back.model.intercept)).toEqual(Array.from(c.intercept));
     expect(Array.from(back.model.predict(test.X))).toEqual(Array.from(c.predict(test.X)));
+  });
+});
+
+describe('.slim with factors: what the reader refuses', () => {
+  it('units other than raw / features, factors without units, units without factors: E_FORMAT', async () => {
+    const withUnits = compressModel(e, model, { quantize: { bits: 4, granularity: 'tensor', units: 'features' }, X: train.X });
+    const raw = compressModel(e, model, { quantize: { bits: 4, granularity: 'tensor', units: 'raw' }, X: train.X });
+    const f = parseSlim(await encodeSlim({ kind: 'compressed-linear', model: withUnits }));
+    expect(f.header.model.units).toBe('features');
+    const r = parseSlim(await encodeSlim({ kind: 'compressed-linear', model: raw }));
+    expect(r.header.model.units).toBeUndefined(); // raw files keep their bytes
+    const refused = async (p: typeof f, re: RegExp) => {
+      const err = await decodeSlim(await buildSlim(p)).then(() => undefined, (x: unknown) => x);
+      expect((err as { code?: string })?.code, String(err)).toBe('E_FORMAT');
+      expect(String(err)).toMatch(re);
+    };
+    await refused({ ...f, header: { ...f.header, model: { ...f.header.model, units: 'kilo' } } }, /model\.units/);
+    const { units: _u, ...noUnits } = f.header.model;
+    await refused({ ...f, header: { ...f.header, model: noUnits } }, /input_scale/);
+    await refused({ ...r, header: { ...r.header, model: { ...r.header.model, units: 'features' } } }, /input_scale/);
   });
 });
