@@ -12,6 +12,7 @@
  * (integerLeastSquares: enumeration within the budget), so the answer is never
  * worse than any start, and `optimal` is a proof for that grid only.
  */
+import { SlimfitError } from '../errors.js';
 import { quantRange } from '../codes.js';
 import { MIN_SCALE } from '../ops/quant-params.js';
 import type { QuantScheme } from '../types.js';
@@ -162,7 +163,8 @@ export function solveGrid(p: GridProblem): GridSolution {
   };
   for (const s of p.starts) consider({ scale: s.scale, zeroPoint: s.zeroPoint, multiplier: 1 }, offsets(s.codes, s.zeroPoint, p.groupSize));
   if (!p.fixed) for (const grid of grids(p)) consider(grid, null);
-  const b = best!;
+  if (best === undefined) throw new SlimfitError('E_SINGULAR', 'the Gram matrix of the data is not positive definite on any grid: the features are (nearly) collinear; drop a column or pass ridge > 0');
+  const b = best;
   const search = integerLeastSquares({ A: b.quad.A, b: b.quad.b, lo: b.quad.lo, hi: b.quad.hi, start: b.q, ...(p.budget ? { budget: p.budget } : {}) });
   const z = b.grid.zeroPoint;
   const codes = Int32Array.from(search.q, (v, j) => v + (z ? z[(j / p.groupSize) | 0] : 0));

@@ -30,11 +30,10 @@ import { softplus } from '../fit/logistic-model.js';
 import { centredGram } from '../ops/centred-gram.js';
 import { checkBits, checkScheme } from '../ops/quant-params.js';
 import { checkOptions, optionKeys, refuseUnknown } from '../options.js';
-import type { QuantScheme } from '../types.js';
+import type { Matrix, QuantScheme } from '../types.js';
 import { assertOption, describeValue, toMatrix, toVector, type MatrixInput } from '../validate.js';
 import { quantRange, unpackCodes } from '../codes.js';
 import { fullMask } from '../mask.js';
-import type { Matrix } from '../types.js';
 import { calibrationHessian } from './calib-hessian.js';
 import { CompressedLinearModel, type ModelTask } from './compressed-model.js';
 import { checkBudget, type IntegerBudget } from './integer-ls.js';
@@ -185,13 +184,13 @@ function weightsOf(codes: Int32Array, scale: Float32Array, zeroPoint: Int32Array
   });
 }
 
-/** Weighted column means of M (all 1 without weights). */
-function means(M: Matrix, w: Float64Array | undefined): Float64Array {
+/** Column means of M weighted by w. */
+function means(M: Matrix, w: Float64Array): Float64Array {
   const { rows: n, cols: d, data } = M;
   const mu = new Float64Array(d);
   let sw = 0;
   for (let i = 0; i < n; i++) {
-    const wi = w ? w[i] : 1;
+    const wi = w[i];
     sw += wi;
     for (let j = 0; j < d; j++) mu[j] += wi * data[i * d + j];
   }
@@ -199,22 +198,12 @@ function means(M: Matrix, w: Float64Array | undefined): Float64Array {
   return mu;
 }
 
-/** r = Xc^T diag(w) (t - mean_w t) with Xc = X - mu (mu zero without an intercept: no centring). */
-function crossTerm(M: Matrix, mu: Float64Array, t: Float64Array, w: Float64Array | undefined, centre: boolean): Float64Array {
+/** r = (X - mu)^T (y - ym): the centred cross term, or X^T y without an intercept (mu and ym 0). */
+function crossTerm(M: Matrix, mu: Float64Array, y: Float64Array, ym: number): Float64Array {
   const { rows: n, cols: d, data } = M;
-  let mt = 0;
-  if (centre) {
-    let sw = 0;
-    for (let i = 0; i < n; i++) {
-      const wi = w ? w[i] : 1;
-      mt += wi * t[i];
-      sw += wi;
-    }
-    mt /= sw;
-  }
   const r = new Float64Array(d);
   for (let i = 0; i < n; i++) {
-    const e = (w ? w[i] : 1) * (t[i] - mt);
+    const e = y[i] - ym;
     for (let j = 0; j < d; j++) r[j] += (data[i * d + j] - mu[j]) * e;
   }
   return r;
@@ -272,20 +261,15 @@ function fitLinearQuantized(engine: Engine, s: Setup, t0: number): FitQuantizedR
   const hessian = calibrationHessian(engine, float, M, false);
   const mu = hessian.mean ?? new Float64Array(d);
   const G = withRidge(hessian.H, d, s.ridge);
-  const r = crossTerm(M, mu, y, undefined, s.intercept);
+  const ym = s.intercept ? y.reduce((a, v) => a + v, 0) / n : 0;
+  const r = crossTerm(M, mu, y, ym);
   const base = baselines(engine, s, float, hessian);
   const sol = solveGrid({ G, r, bits: s.bits, scheme: s.scheme, groupSize: s.groupSize, w: float.coef, scale: s.scale, budget: s.budget, starts: gptqStart(s, base.gptq) });
   const w = weightsOf(sol.codes, sol.scale, sol.zeroPoint, s.groupSize);
-  let b0 = 0;
-  if (s.intercept) {
-    let ym = 0;
-    for (let i = 0; i < n; i++) ym += y[i];
-    ym /= n;
-    b0 = ym;
-    for (let j = 0; j < d; j++) b0 -= mu[j] * w[j];
-  }
+  // the intercept refitted exactly for the grid weights (0 without one: mu and ym are 0)
+  let b0 = ym;
+  for (let j = 0; j < d; j++) b0 -= mu[j] * w[j];
   let yy = 0;
-  const ym = s.intercept ? y.reduce((a, v) => a + v, 0) / n : 0;
   for (let i = 0; i < n; i++) yy += (y[i] - ym) ** 2;
   const report = reportOf(s, sol, base, loss('linear', float.predict(M), y, float.coef, s.ridge), t0);
   const model = buildModel(s, sol, b0, float, report);
