@@ -20,7 +20,7 @@
  */
 import { compressModel } from '../src/compress/model.js';
 import { fitQuantized } from '../src/compress/fit-quantized.js';
-import { auc } from '../src/compress/rate-distortion.js';
+import { auc } from '../src/compress/auc.js';
 import type { CompressedLinearModel } from '../src/compress/compressed-model.js';
 import { creditDataset } from '../src/data/credit.js';
 import { applyBinning, fitBinning } from '../src/data/bins.js';

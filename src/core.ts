@@ -68,6 +68,11 @@ export {
   compressionReport,
   calibrationHessian,
   fitQuantized,
+  toScorecard,
+  Scorecard,
+  scorecardCsv,
+  scorecardPointsCsv,
+  scorecardMarkdown,
   SparseTensor,
   CompressedLinearModel,
   compressReducedRank,
@@ -104,6 +109,11 @@ export {
   type FitQuantizedReport,
   type FitQuantizedResult,
   type IntegerBudget,
+  type ToScorecardOptions,
+  type ScorecardBin,
+  type ScorecardFeature,
+  type ScorecardFidelity,
+  type ScorecardReport,
 } from './compress/index.js';
 
 // Knowledge transfer: a small student distilled from any teacher.

@@ -26,6 +26,7 @@ import { compressReducedRank, type CompressReducedRankOptions } from './compress
 import type { CompressedReducedRankModel } from './compress/compressed-reduced-rank.js';
 import { compressionReport, type CompressionReportOptions, type RateDistortionRow } from './compress/rate-distortion.js';
 import { fitQuantized, type FitQuantizedOptions, type FitQuantizedResult } from './compress/fit-quantized.js';
+import { toScorecard, type Scorecard, type ToScorecardOptions } from './compress/scorecard.js';
 import { fitLinear, type FitLinearOptions } from './fit/linear.js';
 import type { LinearModel } from './fit/model.js';
 import type { DesignInput } from './fit/design.js';
@@ -104,6 +105,11 @@ export class Engine extends CoreEngine {
   /** Trains the weights on the b-bit grid from data (X, y): GPTQ start, coordinate descent, enumeration; report.optimal is a proof for the grid. */
   fitQuantized(X: MatrixInput, y: ArrayLike<number>, opts?: FitQuantizedOptions): FitQuantizedResult {
     return fitQuantized(this, X, y, opts);
+  }
+
+  /** A logistic model on grouped bin columns as integer points per bin (no engine needed: same as toScorecard(model, opts)). */
+  toScorecard(model: unknown, opts: ToScorecardOptions): Scorecard {
+    return toScorecard(model, opts);
   }
 
   /** (q - z) * s back to float32; q.data may be an engine.memory i8/u8 buffer (e.g. quantize's out), read in place. */

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { init, type Engine } from '../src/index.js';
 import { distill } from '../src/distill/distill.js';
 import { decodeSlim } from '../src/io/slim.js';
-import { auc } from '../src/compress/rate-distortion.js';
+import { auc } from '../src/compress/auc.js';
 import { CompressedLinearModel } from '../src/compress/compressed-model.js';
 import { LogisticModel } from '../src/fit/logistic-model.js';
 import type { Matrix } from '../src/types.js';

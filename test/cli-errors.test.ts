@@ -141,7 +141,7 @@ describe('flags', () => {
   it('--bits out of range', fails(['compress', p('m.slim'), '--bits', '9', '-o', p('c.slim')], 2, /--bits must be an integer from 2 to 8/));
   it('--sparsity with --nm', fails(['compress', p('m.slim'), '--sparsity', '0.5', '--nm', '2:4', '-o', p('c.slim')], 2, /cannot be used with option '--sparsity/));
   it('gptq without --calib', fails(['compress', p('m.slim'), '--bits', '4', '--method', 'gptq', '-o', p('c.slim')], 2, /--method gptq needs calibration data: add --calib/));
-  it('--calib with rtn', fails(['compress', p('m.slim'), '--bits', '4', '--calib', p('train.csv'), '-o', p('c.slim')], 2, /--calib is only used by --method gptq/));
+  it('--calib with a weights file', fails(['compress', p('w.safetensors'), '--bits', '4', '--calib', p('train.csv'), '-o', p('c.safetensors')], 2, /--calib is for models/));
   it('a block size that does not divide the model', fails(['compress', p('m.slim'), '--bits', '4', '--granularity', 'block:3', '-o', p('c.slim')], 2, /block:3 does not divide the model's 4 coefficients/));
   it('-o over the input', fails(['compress', p('m.slim'), '--bits', '4', '-o', p('m.slim')], 2, /would overwrite the input/));
   it('gptq on a weight file', fails(['compress', p('w.safetensors'), '--bits', '4', '--method', 'gptq', '--calib', p('train.csv'), '-o', p('c.safetensors')], 2, /safetensors file does not carry/));

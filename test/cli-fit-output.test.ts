@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { studentTTwoSided, normalTwoSided } from '../src/cli/distributions.js';
-import { auc } from '../src/compress/rate-distortion.js';
+import { auc } from '../src/compress/auc.js';
 import { decodeSlim } from '../src/io/slim.js';
 import { rng, normal } from '../src/random.js';
 import { runMain } from './helpers/run-main.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compressModel } from '../src/compress/model.js';
-import { compressionReport, auc } from '../src/compress/rate-distortion.js';
+import { compressionReport } from '../src/compress/rate-distortion.js';
+import { auc } from '../src/compress/auc.js';
 import { quantizeWith } from '../src/compress/quantize-with.js';
 import { LinearModel } from '../src/fit/model.js';
 import { LogisticModel } from '../src/fit/logistic-model.js';

@@ -155,6 +155,17 @@ describe('toONNX in ONNX Runtime', () => {
     }
   });
 
+  it("codes in the features' units: the factors multiply the dequantized weights", async () => {
+    const z = normal(rng(9));
+    // inputs of very different sizes, so the factors differ
+    const X = { rows: 64, cols: 9, data: Float64Array.from({ length: 64 * 9 }, (_, k) => z() * 10 ** ((k % 9) - 4)) };
+    for (const granularity of ['tensor', 'row', { block: 3 }] as const) {
+      const model = compressModel(e, linear(9, 2, 6), { quantize: { bits: 4, granularity, units: 'features' }, X });
+      expect(model.inputScale).toBeDefined();
+      await check(model);
+    }
+  });
+
   it('every quantized kind: bits 2..8, symmetric and affine, each granularity, pruned or not, linear and logistic', async () => {
     const lin = linear(9, 2, 4);
     const lg = logistic(9, 5);

@@ -41,6 +41,10 @@ export interface CompressSummary {
   compressedBytes: number;
   ratio: number;
   coefRmse: number;
+  /** Models: 'features' when the codes were rounded in the features' units (rtn with --calib), else 'raw'. */
+  units?: 'raw' | 'features';
+  /** What the compression could not do well and how to fix it (stderr lines; in the --json result). */
+  warnings: string[];
   ms: number;
   /** --method qat: the training losses and whether optimality was proved. */
   qat?: QatSummary;
@@ -55,7 +59,7 @@ export async function compressModelFile(
   opts: {
     inputBytes?: Uint8Array;
     inputDigest?: string;
-    /** Calibration rows for gptq, given what the model reads (default: read recipe.calib). */
+    /** Calibration rows (gptq's Hessian; every method's intercept correction), given what the model reads (default: read recipe.calib). */
     calibLoader?: (meta: ModelMeta) => Promise<Matrix>;
     calibDigest?: string;
     /** fsync before rename (default true). */
@@ -76,7 +80,7 @@ export async function compressModelFile(
   let qat: QatSummary | undefined;
   if (recipe.method === 'qat') {
     if (opts.calibLoader) throw usage('--method qat reads the target column from --calib; batch does not run it (use compress)');
-  } else if (recipe.method === 'gptq') {
+  } else if (recipe.calib !== undefined) {
     calib = opts.calibLoader ? await opts.calibLoader(src.meta) : (await readCsv(recipe.calib!, modelColumns(src.meta))).X;
     if (calib.cols !== model.d) throw usage(`--calib has ${calib.cols} columns but the model has ${model.d} features`);
   }
@@ -117,6 +121,8 @@ export async function compressModelFile(
     compressedBytes: r.bytes,
     ratio: r.ratio,
     coefRmse: r.coefRmse,
+    units: r.units,
+    warnings: r.warnings,
     ms: performance.now() - t0,
     ...(qat ? { qat } : {}),
   };
@@ -140,8 +146,10 @@ export async function runCompress(ctx: Ctx, input: string, flags: RecipeFlags & 
     s = await compressWeightsFile(engine, input, flags.output, recipe, { log: (l) => ctx.note(l) });
   }
   ctx.result({ command: 'compress', ...s });
+  // shown under --quiet too: a warning is about the result, not the progress
+  if (!ctx.json) for (const w of s.warnings) process.stderr.write(`slimfit: warning: ${w}\n`);
   ctx.print(
-    `${basename(input)} -> ${s.output}: ${s.recipe}; ${s.kind === 'model' ? 'coefficients' : 'tensors'} ${formatBytes(s.floatBytes)} -> ${formatBytes(s.compressedBytes)} (${s.ratio.toFixed(1)}x), coefficient RMSE ${s.coefRmse.toPrecision(3)}; file ${formatBytes(s.bytesOut)}`,
+    `${basename(input)} -> ${s.output}: ${s.recipe}; ${s.kind === 'model' ? 'coefficients' : 'tensors'} ${formatBytes(s.floatBytes)} -> ${formatBytes(s.compressedBytes)} (${s.ratio.toFixed(1)}x), coefficient RMSE ${s.coefRmse.toPrecision(3)}${s.units === 'features' ? "; rounded in the features' units" : ''}; file ${formatBytes(s.bytesOut)}`,
   );
   if (s.qat) ctx.print(describeQat(s.qat));
 }

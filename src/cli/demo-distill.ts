@@ -14,7 +14,7 @@ import type { Engine } from '../engine/engine.js';
 import { calibrationHessian } from '../compress/calib-hessian.js';
 import { compressModel } from '../compress/model.js';
 import type { CompressedLinearModel } from '../compress/compressed-model.js';
-import { auc } from '../compress/rate-distortion.js';
+import { auc } from '../compress/auc.js';
 import { distill } from '../distill/distill.js';
 import { fidelityReport } from '../distill/fidelity.js';
 import { fitLogistic } from '../fit/logistic.js';

@@ -13,7 +13,7 @@
  */
 import { join } from 'node:path';
 import type { Engine } from '../engine/engine.js';
-import { auc } from '../compress/rate-distortion.js';
+import { auc } from '../compress/auc.js';
 import { linearAccumulator } from '../fit/accumulator.js';
 import { fitLogistic } from '../fit/logistic.js';
 import type { Matrix } from '../types.js';

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Engine } from '../engine/engine.js';
 import { compressModel, type CompressModelOptions } from '../compress/model.js';
-import { auc } from '../compress/rate-distortion.js';
+import { auc } from '../compress/auc.js';
 import { fitLinear } from '../fit/linear.js';
 import { fitLogistic } from '../fit/logistic.js';
 import type { LinearModel } from '../fit/model.js';
@@ -30,6 +30,7 @@ import { QAT_NOTE, qatDemoRows } from './demo-qat.js';
 import { reducedRankSection } from './demo-reduced-rank.js';
 import { distillDemo, distillText } from './demo-distill.js';
 import { privacySection } from './demo-privacy.js';
+import { scorecardDemoRows, scorecardNote } from './demo-scorecard.js';
 
 type Target = 'default' | 'loss';
 
@@ -192,6 +193,7 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
   const featureNames = binning.names;
   const rows: DemoRow[] = [];
   const list = methods(d);
+  let scorecardLine = '';
   step(`compressing both models ${list.length} ways each`);
   const bar = createProgress('compressing', 2 * list.length, { unit: 'models', quiet: ctx.progressQuiet });
   for (const tg of targets) {
@@ -231,6 +233,11 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
       const fileBytes = await writeModel(join(out, file), sm);
       rows.push({ target: tg.target, method: m.name, bits: m.opts.quantize?.bits ?? null, family: m.family, file, bytes: c.bytes, fileBytes, strippedBytes: strippedFileBytes(sm), ratio: floatBytes / c.bytes, metric, delta: metric - floatMetric, ms });
       bar.increment(1, `${tg.target}: ${m.name}`);
+    }
+    if (tg.logistic) {
+      const sc = await scorecardDemoRows({ model: tg.model as LogisticModel, columns: featureNames, Xcal, Xte, score: tg.score, floatMetric, floatBytes, out });
+      rows.push(...sc.rows);
+      scorecardLine = scorecardNote(sc.card, Xcal.rows);
     }
     rows.push(...(await qatDemoRows({ engine, target: tg.target, logistic: tg.logistic, intercept: tg.model.fitIntercept, Xcal, yCal: yTr.subarray(0, Xcal.rows), Xte, score: tg.score, floatMetric, floatBytes, out, meta: (r, metric) => meta(r, teacherDigest, metric) })));
   }
@@ -302,6 +309,7 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
       `GPTQ / OBS calibrate on ${Xcal.rows} training rows (never test rows); their time includes forming the Hessian.`,
       'Every method, RTN and magnitude too, moves the intercept by the calibration mean of the weight change.',
       QAT_NOTE(Xcal.rows),
+      scorecardLine,
     ].join('\n'),
   );
   step('differentially private fits of both teachers at five epsilons');
@@ -313,7 +321,7 @@ export async function runDemo(ctx: Ctx, f: DemoFlags): Promise<{ rows: DemoRow[]
   ctx.print('');
   ctx.print(distillText(distillation));
   ctx.print('');
-  ctx.print(`Wrote ${out}/: teacher-*.slim, models/*.slim (${rows.length - 2} compressed), report.svg, report.json, reduced-rank.json${f.writeCsv ? ', test.csv, calib.csv' : ''}`);
+  ctx.print(`Wrote ${out}/: teacher-*.slim, models/*.slim (${rows.filter((r) => r.file.endsWith('.slim')).length - 2} compressed), scorecard-default.csv, report.svg, report.json, reduced-rank.json${f.writeCsv ? ', test.csv, calib.csv' : ''}`);
   if (f.writeCsv) {
     const rel = f.out;
     // `npx slimfit` works in a clone (after the build) and wherever the package is installed; a bare `slimfit` only after a global install.

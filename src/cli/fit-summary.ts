@@ -5,7 +5,7 @@
  * warnings about a degenerate logistic fit (separated classes held finite
  * only by a small ridge), with what helps. The same numbers go to `--json`.
  */
-import { auc } from '../compress/rate-distortion.js';
+import { auc } from '../compress/auc.js';
 import type { LinearModel } from '../fit/model.js';
 import type { LogisticModel } from '../fit/logistic-model.js';
 import type { Matrix } from '../types.js';

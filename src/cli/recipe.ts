@@ -25,7 +25,7 @@ export interface Recipe {
   nm?: [number, number];
   granularity: GranularityFlag;
   scheme: 'symmetric' | 'affine';
-  /** Calibration CSV for gptq. */
+  /** Calibration CSV: gptq's Hessian; for every method the intercept correction (and rtn's units-aware grid). */
   calib?: string;
   damp?: number;
 }
@@ -47,10 +47,10 @@ export function addRecipeOptions(cmd: Command): Command {
     .addOption(new Option('--bits <n>', 'quantize the coefficients to n bits (2..8): 8 is 8x smaller than float64, 4 is 16x'))
     .addOption(new Option('--sparsity <f>', 'prune this fraction of the coefficients first (0 < f < 1)'))
     .addOption(new Option('--nm <n:m>', 'semi-structured pruning: keep n of every m coefficients (e.g. 2:4)').conflicts('sparsity'))
-    .addOption(new Option('--method <name>', 'rtn: round to nearest / magnitude pruning, no data; gptq: Hessian-aware GPTQ + OBS/SparseGPT, needs --calib; qat: train on the integer grid from --calib (with the target column), optimality proved where the search finishes').choices(['rtn', 'gptq', 'qat']).default('rtn'))
+    .addOption(new Option('--method <name>', 'rtn: round to nearest / magnitude pruning (data optional: --calib); gptq: Hessian-aware GPTQ + OBS/SparseGPT, needs --calib; qat: train on the integer grid from --calib (with the target column), optimality proved where the search finishes').choices(['rtn', 'gptq', 'qat']).default('rtn'))
     .addOption(new Option('--granularity <g>', "one scale per 'tensor', per 'row' (output) or per 'block:N' coefficients (N divides d)").default('row'))
     .addOption(new Option('--scheme <s>', 'symmetric (signed codes, zero point 0) or affine (unsigned codes + zero point)').choices(['symmetric', 'affine']).default('symmetric'))
-    .addOption(new Option('--calib <csv>', 'calibration data for --method gptq (the model\'s feature columns; never the test data)'))
+    .addOption(new Option('--calib <csv>', 'calibration data (the model\'s feature columns; never the test data): gptq needs it; rtn and magnitude pruning use it to correct the intercept and to quantize in the features\' units'))
     .addOption(new Option('--damp <f>', 'gptq damping, a fraction of the mean Hessian diagonal (default 0.01)'));
 }
 
@@ -94,7 +94,6 @@ export function parseRecipe(f: RecipeFlags): Recipe {
     if (r.bits === undefined) throw usage('--method qat needs --bits');
     if (r.sparsity !== undefined || r.nm !== undefined) throw usage('--method qat does not prune: leave out --sparsity / --nm');
   }
-  if (method === 'rtn' && f.calib !== undefined) throw usage('--calib is only used by --method gptq (rtn needs no data)');
   if (f.calib !== undefined) r.calib = f.calib;
   if (f.damp !== undefined) {
     if (method !== 'gptq') throw usage('--damp is only used by --method gptq');

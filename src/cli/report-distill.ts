@@ -6,7 +6,8 @@
  * sparsity is the share of inputs the student drops, 1 - k / d.
  */
 import type { Engine } from '../engine/engine.js';
-import { auc, type RateDistortionRow } from '../compress/rate-distortion.js';
+import { auc } from '../compress/auc.js';
+import type { RateDistortionRow } from '../compress/rate-distortion.js';
 import { compressModel } from '../compress/model.js';
 import type { CompressedLinearModel } from '../compress/compressed-model.js';
 import { distill } from '../distill/distill.js';

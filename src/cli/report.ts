@@ -9,6 +9,7 @@ import { CompressedLinearModel } from '../compress/compressed-model.js';
 import { compressionReport, type RateDistortionRow } from '../compress/rate-distortion.js';
 import { Ctx, signedColumn, textTable } from './context.js';
 import { parseDelimiter, readCsv } from './csv.js';
+import { scorecardGroups } from '../compress/scorecard-groups.js';
 import { modelColumns } from './inputs.js';
 import { inputError, usage } from './errors.js';
 import { checkOutputPath, readModel, strippedFileBytes, writeFileAtomic } from './files.js';
@@ -60,9 +61,20 @@ export function rowName(r: { method: string; bits: number | null; sparsity: numb
   return `${r.method} ${q}${r.sparsity > 0 ? ` ${Math.round(r.sparsity * 100)}% pruned` : ''}`;
 }
 
+/** Whether every column is a bin, level or missing indicator (a scorecard's design). */
+function binColumns(columns: readonly string[]): boolean {
+  try {
+    scorecardGroups(columns);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function seriesName(method: string, sparsity: number): string {
   if (method === 'qat') return 'QAT (trained on the grid)';
   if (method === 'distill') return 'distilled student';
+  if (method === 'scorecard') return 'scorecard (integer points)';
   const m = method === 'gptq' ? (sparsity > 0 ? 'GPTQ + OBS' : 'GPTQ') : sparsity > 0 ? 'RTN + magnitude' : 'RTN';
   return sparsity > 0 ? `${m} ${Math.round(sparsity * 100)}% pruned` : m;
 }
@@ -129,6 +141,8 @@ export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Pr
     ...(calib ? { X: calib } : {}),
     ...(f.qat && calibTable?.y ? { y: calibTable.y } : {}),
     fileBytes: (m) => strippedFileBytes(m instanceof CompressedLinearModel ? { kind: 'compressed', model: m, meta: src.meta } : src),
+    // a logistic model on bin columns also gets its scorecard rows
+    ...(logistic && binColumns(src.meta.features) ? { scorecard: { columns: src.meta.features } } : {}),
   });
   if (distillInputs !== undefined) {
     rows.push(
@@ -172,11 +186,11 @@ export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Pr
     textTable(
       ['method', 'bits', 'sparsity', 'bytes', 'file bytes', 'ratio', name, 'change vs float', 'output MSE vs float'],
       rows.map((r, i) => [
-        r.method === 'qat' && r.optimal ? 'qat*' : r.method === 'distill' ? `distill ${r.inputs}` : r.method,
+        r.method === 'qat' && r.optimal ? 'qat*' : r.method === 'distill' ? `distill ${r.inputs}` : r.method === 'scorecard' ? `scorecard ${r.rounding ?? ''}${r.optimal ? '*' : ''}` : r.method,
         r.bits === null ? 'float64' : String(r.bits),
         `${Math.round(r.sparsity * 100)}%`,
         String(r.bytes),
-        String(r.fileBytes),
+        r.fileBytes === undefined ? '-' : String(r.fileBytes),
         `${r.ratio.toFixed(1)}x`,
         metric(r).toFixed(4),
         r.method === 'float' ? '-' : deltas[i],
@@ -187,5 +201,6 @@ export async function runReport(ctx: Ctx, modelPath: string, f: ReportFlags): Pr
   ctx.print('bytes: the coefficients as stored; file bytes: the whole .slim as `compress --strip` writes it (header, feature names, checksum).');
   if (!calib) ctx.print('(rtn only: add --calib train.csv for the Hessian-aware GPTQ / OBS rows)');
   if (rows.some((r) => r.method === 'qat')) ctx.print('qat: weights trained on the grid from --calib; qat* = proved optimal on its grid (scale and zero point as chosen).');
+  if (rows.some((r) => r.method === 'scorecard')) ctx.print('scorecard: integer points per bin (pdo 20, 600 at 50:1; `slimfit scorecard`); optimal* = proved closest to the float score on --calib.');
   if (svgPath) ctx.print(`wrote ${svgPath}`);
 }

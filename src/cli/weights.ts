@@ -99,6 +99,7 @@ export async function compressWeightsFile(
 ): Promise<CompressSummary> {
   if (recipe.method !== 'rtn') throw usage('--method gptq needs each layer\'s inputs, which a .safetensors file does not carry; use --method rtn for weight files');
   if (recipe.nm) throw usage('--nm is for models; use --sparsity for weight files');
+  if (recipe.calib !== undefined) throw usage('--calib is for models (.slim): a .safetensors file does not say which inputs feed each tensor');
   const t0 = performance.now();
   const name = basename(input);
   const bytes = opts.inputBytes ?? (await readInput(input));
@@ -183,6 +184,7 @@ export async function compressWeightsFile(
     compressedBytes,
     ratio: floatBytes / compressedBytes,
     coefRmse: Math.sqrt(se / Math.max(1, count)),
+    warnings: [],
     ms: performance.now() - t0,
   };
 }
@@ -232,12 +234,16 @@ export function compressedModelToSafetensors(c: CompressedLinearModel, meta: Mod
       scale: c.scale!.slice(),
       ...(c.zeroPoint ? { zeroPoint: c.zeroPoint.slice() } : {}),
     };
+    // codes in the features' units: coefficient j is coef[k, j] dequantized times coef_input_scale[j]
+    if (c.inputScale) tensors.coef_input_scale = { shape: [d], data: c.inputScale.slice() };
   }
   return quantizedToSafetensors(tensors, {
     ...extra,
     task: meta.task,
     features: JSON.stringify(meta.features),
     ...(meta.target !== null ? { target: meta.target } : {}),
-    layout: 'coef[output, feature]; prediction = intercept + coef . x (logistic: sigmoid of it)',
+    layout: c.inputScale
+      ? 'coef[output, feature] in the features\' units; prediction = intercept + (coef * coef_input_scale) . x (logistic: sigmoid of it)'
+      : 'coef[output, feature]; prediction = intercept + coef . x (logistic: sigmoid of it)',
   });
 }

@@ -1,8 +1,10 @@
 /**
  * CompressedLinearModel: a linear (or logistic) model whose coefficients are
  * pruned and/or quantized, and which predicts straight from its integer codes:
- *   out_k = b_k + sum over groups g of row k: s_g * sum_{j in g, kept} (q_j - z_g) x_j,
- * one multiplication by the scale per group instead of one per weight. This
+ *   out_k = b_k + sum over groups g of row k: s_g * sum_{j in g, kept} (q_j - z_g) c_j x_j,
+ * one multiplication by the scale per group instead of one per weight; c_j is
+ * input j's factor when the codes were chosen in the features' units
+ * (units 'features': c_j = 1 / mean |x_j| on the calibration rows), else 1. This
  * equals dequantize-then-predict up to float rounding: dequantize rounds each
  * (q - z) s to float32 (relative 2^-24 per weight), this sums in float64.
  * Holds no engine and runs no kernel, so scoring needs none of the compression code.
@@ -52,6 +54,13 @@ export interface CompressedModelReport {
    * read from a file it is derived from interceptShift (some shift is non-zero).
    */
   interceptCorrected?: boolean;
+  /**
+   * 'features': the codes quantize w_j / c_j, input j's weight in its own units (inputScale holds c_j);
+   * 'raw': the coefficients as they are. Optional in the type for older readers' report objects.
+   */
+  units?: 'raw' | 'features';
+  /** What the compression could not do well and how to fix it (e.g. weights spanning more than the grid resolves); not stored in files. */
+  warnings?: string[];
 }
 
 function logisticOnly(what: string): never {
@@ -72,6 +81,8 @@ export class CompressedLinearModel {
   readonly scale: Float32Array | undefined;
   readonly zeroPoint: Int32Array | undefined;
   readonly groupSize: number;
+  /** Per input (d), when the codes are in the features' units: coefficient = (q - z) s c_j. Undefined: c_j = 1. */
+  readonly inputScale: Float32Array | undefined;
   /** Which coefficients are stored, as an index structure (its `data` is unused here). */
   readonly index: SparseTensor<Float32Array>;
   private readonly rep: CompressedModelReport;
@@ -79,6 +90,8 @@ export class CompressedLinearModel {
   private readonly rowStart: Uint32Array;
   private readonly col: Uint32Array;
   private readonly w: Int16Array | Float64Array;
+  /** (q - z) c_j per entry, for predict, when inputScale is set. */
+  private readonly wc: Float64Array | undefined;
   private readonly grp: Int32Array;
 
   /** @internal use compressModel */
@@ -96,6 +109,8 @@ export class CompressedLinearModel {
     scale?: Float32Array;
     zeroPoint?: Int32Array;
     groupSize: number;
+    /** Per-input factors c_j (d, finite and > 0); quantized models only. */
+    inputScale?: Float32Array;
     /** interceptCorrected defaults to "some interceptShift is non-zero" (models read from files). */
     report: Omit<CompressedModelReport, 'bytes' | 'floatBytes' | 'ratio' | 'kept'>;
   }) {
@@ -110,6 +125,8 @@ export class CompressedLinearModel {
     this.scale = init.scale;
     this.zeroPoint = init.zeroPoint;
     this.groupSize = init.groupSize;
+    this.inputScale = init.codes ? init.inputScale : undefined;
+    const c = this.inputScale;
     let kept = 0;
     for (let i = 0; i < n; i++) if (maskBit(keep, i)) kept++;
     this.rowStart = new Uint32Array(m + 1);
@@ -137,15 +154,16 @@ export class CompressedLinearModel {
       }
       this.rowStart[k + 1] = p;
     }
+    this.wc = c ? Float64Array.from(this.w, (v, p) => v * c[this.col[p]]) : undefined;
     this.values = init.codes ? packCodes(keptCodes, init.bits!, init.scheme!) : keptVals;
     // Only the index: the values are stored as codes, so the 'dense' format (every value) does not apply.
     this.index = SparseTensor.fromDense(new Float32Array(n), keep, [m, d], { dense: false });
     const indexBytes = kept === n ? 0 : this.index.bytes - this.index.data.byteLength;
     const groups = init.scale ? init.scale.length : 0;
-    const bytes = indexBytes + this.values.byteLength + 4 * groups + (init.zeroPoint ? groups : 0) + 8 * m;
+    const bytes = indexBytes + this.values.byteLength + 4 * groups + (init.zeroPoint ? groups : 0) + (c ? 4 * d : 0) + 8 * m;
     const floatBytes = 8 * n + 8 * m;
     const interceptCorrected = init.report.interceptCorrected ?? init.report.interceptShift.some((v) => v !== 0);
-    this.rep = { ...init.report, interceptCorrected, kept, bytes, floatBytes, ratio: floatBytes / bytes };
+    this.rep = { ...init.report, interceptCorrected, units: c ? 'features' : 'raw', warnings: init.report.warnings ?? [], kept, bytes, floatBytes, ratio: floatBytes / bytes };
   }
 
   /** Storage bytes (see report().bytes). */
@@ -153,8 +171,8 @@ export class CompressedLinearModel {
     return this.rep.bytes;
   }
 
-  report(): CompressedModelReport & { interceptCorrected: boolean } {
-    return this.rep as CompressedModelReport & { interceptCorrected: boolean };
+  report(): CompressedModelReport & { interceptCorrected: boolean; units: 'raw' | 'features'; warnings: string[] } {
+    return this.rep as CompressedModelReport & { interceptCorrected: boolean; units: 'raw' | 'features'; warnings: string[] };
   }
 
   /**
@@ -186,7 +204,8 @@ export class CompressedLinearModel {
     const d = this.d;
     const m = this.outputs;
     const out = new Float64Array(n * m);
-    const { rowStart, col, w, grp } = this;
+    const { rowStart, col, grp } = this;
+    const w = this.wc ?? this.w;
     const scale = this.scale;
     for (let i = 0; i < n; i++) {
       const x = i * d;
@@ -216,7 +235,10 @@ export class CompressedLinearModel {
     const out = new Float64Array(this.d * m);
     for (let k = 0; k < m; k++) {
       for (let p = this.rowStart[k]; p < this.rowStart[k + 1]; p++) {
-        out[this.col[p] * m + k] = this.scale ? Math.fround(this.w[p] * this.scale[this.grp[p]]) : this.w[p];
+        const j = this.col[p];
+        // f32((q - z) s), times c_j in the features' units: as compressModel's intercept correction computes it
+        const v = this.scale ? Math.fround(this.w[p] * this.scale[this.grp[p]]) : this.w[p];
+        out[j * m + k] = this.inputScale ? v * this.inputScale[j] : v;
       }
     }
     return out;

@@ -25,7 +25,8 @@ export function correctStep(
       continue;
     }
     const g = (i / q.groupSize) | 0;
-    eff[i] = Math.fround((q.codes[i] - (q.zeroPoint ? q.zeroPoint[g] : 0)) * q.scale[g]);
+    const v = Math.fround((q.codes[i] - (q.zeroPoint ? q.zeroPoint[g] : 0)) * q.scale[g]);
+    eff[i] = q.inputScale ? v * q.inputScale[i % d] : v;
   }
   const shift = new Float64Array(m);
   if (mean) {

@@ -20,6 +20,8 @@ export interface QuantizeStepResult {
   scheme: QuantScheme;
   /** Consecutive weights sharing one scale. */
   groupSize: number;
+  /** Per-input factors c_j when the codes quantize w_j / c_j (units 'features', model-units.ts); else undefined. */
+  inputScale?: Float32Array;
   report: QuantReport | GPTQReport;
 }
 

@@ -10,13 +10,14 @@
  * the mean shift of the outputs (the same mean for both methods:
  * p(1-p)-weighted for logistic), so 'rtn' with X is the fair baseline for
  * 'gptq' on non-centred features. Without X, 'rtn' uses no data at all.
+ * 'rtn' with X may also round in the features' units (model-units.ts).
  */
 import { SlimfitError } from '../errors.js';
 import { checkOptions, optionKeys, refuseUnknown } from '../options.js';
 import type { Engine } from '../engine/engine.js';
 import { fullMask, maskCount } from '../mask.js';
 import type { QuantScheme } from '../types.js';
-import { describeValue, type MatrixInput } from '../validate.js';
+import { describeValue, toMatrix, type MatrixInput } from '../validate.js';
 import type { Calibration } from './calibrate.js';
 import { calibrationHessian, calibrationMean, type CalibrationHessian } from './calib-hessian.js';
 import { CompressedLinearModel } from './compressed-model.js';
@@ -24,7 +25,7 @@ import { checkH } from './hessian.js';
 import { checkModelLike } from './model-like.js';
 import { correctStep } from './model-correct.js';
 import { modelPruneSpec, pruneStep } from './model-prune.js';
-import { quantizeStep } from './model-quantize.js';
+import { unitsQuantizeStep, type Units } from './model-units.js';
 import type { Rounding } from './rounding.js';
 
 /** What compressModel reads from a LinearModel (or a LogisticModel: outputs 1, scalar intercept). */
@@ -51,6 +52,13 @@ export interface CompressModelOptions {
     rounding?: Rounding;
     seed?: number;
     actOrder?: boolean;
+    /**
+     * 'rtn' only. 'features': round each weight in its input's units (w_j times mean |x_j| on X; needs X);
+     * 'raw': the coefficients as they are; 'auto' (default): with X, whichever changes the outputs on X less,
+     * without X 'raw' (report().warnings says when the weights span more than the grid resolves).
+     * report().units says which ran.
+     */
+    units?: Units;
   };
   /**
    * Prune the coefficients first:
@@ -77,7 +85,7 @@ export interface CompressModelOptions {
 }
 
 const COMPRESS_MODEL_OPTION_KEYS = /* @__PURE__ */ optionKeys<CompressModelOptions>()(['method', 'quantize', 'prune', 'X', 'H', 'hessian', 'damp']);
-const MODEL_QUANTIZE_KEYS = /* @__PURE__ */ optionKeys<NonNullable<CompressModelOptions['quantize']>>()(['bits', 'scheme', 'granularity', 'calibration', 'rounding', 'seed', 'actOrder']);
+const MODEL_QUANTIZE_KEYS = /* @__PURE__ */ optionKeys<NonNullable<CompressModelOptions['quantize']>>()(['bits', 'scheme', 'granularity', 'calibration', 'rounding', 'seed', 'actOrder', 'units']);
 /** A LogisticModel (or anything that scores like one): compressed, it predicts labels and probabilities too. */
 function isLogistic(model: LinearModelLike): boolean {
   return 'predictProba' in (model as object);
@@ -107,7 +115,8 @@ export function compressModel(engine: Engine, model: LinearModelLike, options?: 
   const step = { d, m, method, H, damp: opts.damp };
 
   const pruned = opts.prune !== undefined ? pruneStep(engine, W0, modelPruneSpec(opts.prune, m, method), step) : { W: W0, keep: fullMask(n), report: undefined };
-  const quantized = opts.quantize !== undefined ? quantizeStep(engine, pruned.W, pruned.keep, opts.quantize, step) : undefined;
+  const units = opts.quantize !== undefined ? unitsQuantizeStep(engine, W0, pruned.W, pruned.keep, opts.quantize, step, method === 'rtn' ? calibrationRows(model, opts.X) : undefined) : undefined;
+  const quantized = units?.result;
   const { eff, shift } = correctStep(W0, pruned.W, pruned.keep, quantized, mean, d, m);
 
   let se = 0;
@@ -123,6 +132,7 @@ export function compressModel(engine: Engine, model: LinearModelLike, options?: 
     dense: pruned.W,
     ...(quantized ? { codes: quantized.codes, scheme: quantized.scheme, scale: quantized.scale } : {}),
     ...(quantized?.zeroPoint ? { zeroPoint: quantized.zeroPoint } : {}),
+    ...(quantized?.inputScale ? { inputScale: quantized.inputScale } : {}),
     bits,
     groupSize: quantized ? quantized.groupSize : n,
     report: {
@@ -134,8 +144,17 @@ export function compressModel(engine: Engine, model: LinearModelLike, options?: 
       quantize: quantized?.report,
       interceptShift: shift,
       interceptCorrected: mean !== undefined,
+      warnings: units?.warnings ?? [],
     },
   });
+}
+
+/** The calibration rows as a matrix of the model's width, when X is given. */
+function calibrationRows(model: LinearModelLike, X: MatrixInput | undefined) {
+  if (X === undefined) return undefined;
+  const M = toMatrix(X, 'X');
+  if (M.cols !== model.d) throw new SlimfitError('E_SHAPE', `calibration X has ${M.cols} columns but the model has ${model.d}`);
+  return M;
 }
 
 /**

@@ -17,7 +17,9 @@ import { calibrationHessian } from './calib-hessian.js';
 import type { CompressedLinearModel } from './compressed-model.js';
 import { compressModel, type CompressModelOptions, type LinearModelLike } from './model.js';
 import { checkOptions, optionKeys } from '../options.js';
+import { auc } from './auc.js';
 import { checkModelLike } from './model-like.js';
+import { scorecardRows, type ScorecardRowsOptions } from './scorecard-rows.js';
 import { fitQuantized } from './fit-quantized.js';
 import type { IntegerBudget } from './integer-ls.js';
 import { projectRank } from '../fit/reduced-rank.js';
@@ -52,22 +54,27 @@ export interface CompressionReportOptions {
    * codes, `granularity` or one scale per latent score and per output).
    */
   ranks?: number[];
+  /** Logistic models on bin columns: add 'scorecard' rows (integer points per bin; 'optimal' too with X). */
+  scorecard?: ScorecardRowsOptions;
 }
 
-const COMPRESSION_REPORT_OPTION_KEYS = /* @__PURE__ */ optionKeys<CompressionReportOptions>()(['bits', 'sparsity', 'methods', 'X', 'H', 'y', 'budget', 'scheme', 'granularity', 'fileBytes', 'ranks']);
+const COMPRESSION_REPORT_OPTION_KEYS = /* @__PURE__ */ optionKeys<CompressionReportOptions>()(['bits', 'sparsity', 'methods', 'X', 'H', 'y', 'budget', 'scheme', 'granularity', 'fileBytes', 'ranks', 'scorecard']);
 
 export interface RateDistortionRow {
   /**
    * 'rrr': reduced rank (`rank`), its factors float64 (bits null) or quantized by `quantizer`;
-   * 'distill': a student distilled from the model (rows the command line's `report --distill` adds).
+   * 'distill': a student distilled from the model (rows the command line's `report --distill` adds);
+   * 'scorecard': the model as integer points per bin.
    */
-  method: 'float' | 'rtn' | 'gptq' | 'qat' | 'rrr' | 'distill';
+  method: 'float' | 'rtn' | 'gptq' | 'qat' | 'rrr' | 'distill' | 'scorecard';
+  /** 'scorecard' rows: how the points were rounded. */
+  rounding?: 'nearest' | 'optimal';
   rank?: number;
   quantizer?: 'rtn' | 'gptq';
   /** 'distill' rows: the inputs the student keeps (sparsity is then 1 - inputs / d). */
   inputs?: number;
   bits: number | null;
-  /** 'qat' rows: whether fitQuantized proved the weights optimal on their grid. */
+  /** 'qat' rows: whether fitQuantized proved the weights optimal on their grid; 'scorecard' 'optimal' rows: whether the points were proved closest. */
   optimal?: boolean;
   sparsity: number;
   /** What the model stores for its coefficients (packed codes, scales, index, intercepts). */
@@ -84,31 +91,6 @@ export interface RateDistortionRow {
   deltaVsFloat: number;
   /** Mean squared difference of the outputs (linear predictor) from the float model's. */
   outputMse: number;
-}
-
-/** AUC by the rank-sum (Mann-Whitney) statistic, ties counted half. Scores finite, y 0 or 1, one per score. */
-export function auc(scoreIn: ArrayLike<number>, yIn: ArrayLike<number>): number {
-  const score = toVector(scoreIn, 'score');
-  const y = toVector(yIn, 'y', score.length);
-  for (let i = 0; i < y.length; i++) if (y[i] !== 0 && y[i] !== 1) throw new SlimfitError('E_RANGE', `y[${i}] = ${y[i]}; AUC needs outcomes 0 or 1`, { index: i });
-  const idx = Array.from({ length: score.length }, (_, i) => i).sort((a, b) => score[a] - score[b]);
-  let rankSumPos = 0;
-  let pos = 0;
-  for (let i = 0; i < idx.length; ) {
-    let j = i;
-    while (j + 1 < idx.length && score[idx[j + 1]] === score[idx[i]]) j++;
-    const avgRank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) {
-      if (y[idx[k]] === 1) {
-        rankSumPos += avgRank;
-        pos++;
-      }
-    }
-    i = j + 1;
-  }
-  const neg = idx.length - pos;
-  if (pos === 0 || neg === 0) throw new SlimfitError('E_RANGE', 'AUC needs both classes (0 and 1) in ytest');
-  return (rankSumPos - (pos * (pos + 1)) / 2) / (pos * neg);
 }
 
 export function compressionReport(engine: Engine, model: LinearModelLike, Xtest: MatrixInput, ytest: ArrayLike<number> | MatrixInput, options?: CompressionReportOptions | null): RateDistortionRow[] {
@@ -179,6 +161,10 @@ export function compressionReport(engine: Engine, model: LinearModelLike, Xtest:
         rows.push({ method, bits, sparsity, bytes: c.bytes, ...(opts.fileBytes ? { fileBytes: opts.fileBytes(c) } : {}), ratio: floatBytes / c.bytes, [logistic ? 'auc' : 'mse']: v, deltaVsFloat: v - base, outputMse: outputMse(out) });
       }
     }
+  }
+  if (opts.scorecard !== undefined) {
+    if (!logistic) throw new SlimfitError('E_RANGE', 'scorecard rows need a logistic model');
+    rows.push(...scorecardRows(model, opts.scorecard, Xt, y, opts.X, floatOut, { auc: base, floatBytes }, auc));
   }
   if (opts.ranks !== undefined) {
     if (!Array.isArray(opts.ranks)) throw new SlimfitError('E_RANGE', 'ranks must be an array of integers');

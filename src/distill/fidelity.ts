@@ -2,7 +2,7 @@
  * How closely a student reproduces its teacher on held-out rows, and how
  * each scores against the outcomes: the distillation report.
  */
-import { auc } from '../compress/rate-distortion.js';
+import { auc } from '../compress/auc.js';
 import { sigmoid } from '../fit/logistic-model.js';
 
 export interface DistillReport {

@@ -200,6 +200,11 @@ function addQuantizedWeights(g: Graph, c: CompressedLinearModel, spec: GraphSpec
     g.initializer.push(i64Tensor('coef_shape', [2], [m, d]));
     out = g.op('Reshape', [out, 'coef_shape'], 'coef');
   }
+  if (c.inputScale) {
+    // codes in the features' units: coefficient (q - z) s c_j, the factors broadcast along each output's row
+    g.initializer.push(f32Tensor('coef_input_scale', [d], c.inputScale));
+    out = g.op('Mul', [out, 'coef_input_scale'], 'coef_units');
+  }
   return { storage: { type, layout, granularity }, opset, out };
 }
 

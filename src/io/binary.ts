@@ -77,7 +77,8 @@ function swapInPlace(b: Uint8Array, size: number): void {
  * The caller has checked the range and that len is a multiple of the size.
  */
 export function readArray(bytes: Uint8Array, off: number, len: number, dtype: Dtype): NumericArray {
-  const copy = bytes.slice(off, off + len);
+  // Uint8Array's slice, not the argument's own: a Node Buffer's slice is a view into its (pooled) memory, not a copy
+  const copy = Uint8Array.prototype.slice.call(bytes, off, off + len);
   const size = DTYPE_SIZE[dtype];
   if (!LITTLE_ENDIAN_HOST && size > 1) swapInPlace(copy, size);
   const n = len / size;

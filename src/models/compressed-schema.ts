@@ -53,6 +53,11 @@ export function writeCompressed(model: CompressedLinearModel, out: TensorSink): 
       recode('E_SHAPE', () => checkZeroPoints(model.zeroPoint, groups, bits, scheme, 'model.zeroPoint', formatError));
       out.add('zero_point', 'U8', [groups], Uint8Array.from(model.zeroPoint!));
     }
+    const c = model.inputScale;
+    if (c) {
+      recode('E_SHAPE', () => checkScales(c, d, 'model.inputScale', formatError));
+      out.add('input_scale', 'F32', [d], c);
+    }
   }
   return {
     d,
@@ -63,6 +68,8 @@ export function writeCompressed(model: CompressedLinearModel, out: TensorSink): 
     granularity: bits === null ? null : granularityOf(model.groupSize, d, n),
     kept,
     index,
+    // written only when set, so files in raw units keep their bytes
+    ...(model.inputScale ? { units: 'features' } : {}),
     report: {
       method: rep.method,
       sparsity: encodeNum(rep.sparsity),
@@ -102,6 +109,8 @@ export function readCompressed(j: JsonObject, src: TensorSource, task: ModelTask
   } else if (j.granularity !== null) throw formatError('model.granularity must be null when model.bits is null');
   const kept = getInt(j.kept, 'model.kept', 0, n);
   const index = getEnum(j.index, 'model.index', ['dense', 'bitmask', 'csr'] as const);
+  const units = j.units === undefined ? 'raw' : getEnum(j.units, 'model.units', ['raw', 'features'] as const);
+  if (units === 'features' && bits === null) throw formatError('model.units "features" needs quantized codes (model.bits is null)');
   const rep = getObject(j.report, 'model.report');
   const report: Omit<CompressedModelReport, 'bytes' | 'floatBytes' | 'ratio' | 'kept'> = {
     method: getEnum(rep.method, 'model.report.method', ['rtn', 'gptq', 'qat'] as const),
@@ -142,6 +151,11 @@ export function readCompressed(j: JsonObject, src: TensorSource, task: ModelTask
     zeroPoint = Int32Array.from(src.take('zero_point', ['U8'], [groups]) as Uint8Array);
     checkZeroPoints(zeroPoint, groups, bits, sch, 'tensor "zero_point"', formatError);
   }
+  let inputScale: Float32Array | undefined;
+  if (units === 'features') {
+    inputScale = src.take('input_scale', ['F32'], [d]) as Float32Array;
+    checkScales(inputScale, d, 'tensor "input_scale"', formatError);
+  }
   const keptCodes = unpackCodes(packed, kept, bits, sch);
   const codes = new Int32Array(n);
   for (let i = 0, p = 0; i < n; i++) {
@@ -160,6 +174,7 @@ export function readCompressed(j: JsonObject, src: TensorSource, task: ModelTask
     scheme: sch,
     scale,
     ...(zeroPoint ? { zeroPoint } : {}),
+    ...(inputScale ? { inputScale } : {}),
     groupSize,
     report,
   });
