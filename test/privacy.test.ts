@@ -18,7 +18,6 @@ import { perturbNormal, sspScales } from '../src/privacy/adassp.js';
 import { zcdpBudget, zcdpEpsilon } from '../src/privacy/accounting.js';
 import { noiseStream, radialLaplace } from '../src/privacy/noise.js';
 import { objectivePerturbation } from '../src/privacy/objective.js';
-import { symmetricEigen } from '../src/privacy/eigen.js';
 import { rng } from '../src/random.js';
 import type { Matrix } from '../src/types.js';
 import { expectCode } from './helpers/engines.js';
@@ -153,22 +152,6 @@ describe('the noise has the stated scale', () => {
     const small = objectivePerturbation(100, p, 0.1, 1e-4, noiseStream(1));
     expect(small.epsilonPrime).toBe(0.05);
     expect(small.extraRidge).toBeCloseTo(0.25 / (100 * Math.expm1(0.025)) - 1e-4, 12);
-  });
-
-  it('symmetricEigen reconstructs A = V diag(values) V^T', () => {
-    const p = 7;
-    const u = rng(3);
-    const A = new Float64Array(p * p);
-    for (let i = 0; i < p; i++) for (let j = i; j < p; j++) A[i * p + j] = A[j * p + i] = u() - 0.5;
-    const { values, vectors: V } = symmetricEigen(A, p);
-    for (let k = 1; k < p; k++) expect(values[k]).toBeGreaterThanOrEqual(values[k - 1]);
-    for (let i = 0; i < p; i++) {
-      for (let j = 0; j < p; j++) {
-        let s = 0;
-        for (let k = 0; k < p; k++) s += V[i * p + k] * values[k] * V[j * p + k];
-        expect(Math.abs(s - A[i * p + j])).toBeLessThan(1e-13);
-      }
-    }
   });
 });
 

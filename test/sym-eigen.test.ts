@@ -1,6 +1,6 @@
 /** symmetricEigen (cyclic Jacobi): the accuracy its comment states, on random, graded and degenerate matrices. */
 import { describe, expect, it } from 'vitest';
-import { symmetricEigen } from '../src/fit/sym-eigen.js';
+import { symmetricEigen } from '../src/sym-eigen.js';
 import { rng } from '../src/random.js';
 import { expectCode } from './helpers/engines.js';
 

@@ -31,7 +31,7 @@ import type { RankRule } from '../models/reduced-rank-schema.js';
 import { toDesign, toResponse } from './design.js';
 import { fitLinear } from './linear.js';
 import { ReducedRankModel } from './reduced-rank-model.js';
-import { symmetricEigen } from './sym-eigen.js';
+import { symmetricEigen } from '../sym-eigen.js';
 
 export interface ReducedRankOptions {
   /** Fit intercepts (default true); the rank constraint applies to the slopes only. */

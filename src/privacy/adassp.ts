@@ -21,7 +21,7 @@
  * the noise is post-processing and costs no privacy.
  */
 import { gaussianSigma, zcdpBudget } from './accounting.js';
-import { symmetricEigen } from './eigen.js';
+import { symmetricEigen } from '../sym-eigen.js';
 import type { NoiseStream } from './noise.js';
 import type { LinearPrivacyMethod } from './options.js';
 
@@ -67,7 +67,7 @@ export function perturbNormal(I: PrivateNormalInput): { A: Float64Array; b: Floa
   const { rho, sigmaGram: sG, sigmaCross: sC } = sspScales(I.boundZ, I.boundY, I.epsilon, I.delta, I.method);
   let ridge = 0;
   if (I.method === 'adassp') {
-    const lmin = symmetricEigen(G, p).values[0];
+    const lmin = symmetricEigen(G, p).values[p - 1]; // values are largest first
     const lt = Math.max(0, lmin + sG * noise.gaussian() - sG * Math.sqrt(Math.log(6 / I.delta)));
     ridge = Math.max(0, sG * Math.sqrt(p * Math.log((2 * p * p) / RIDGE_FAILURE)) - lt);
   }

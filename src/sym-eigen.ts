@@ -1,8 +1,8 @@
 /**
  * symmetricEigen: all eigenvalues and eigenvectors of a small symmetric
  * matrix by the cyclic Jacobi method (Golub & Van Loan §8.5), in plain
- * float64. Meant for the q x q cross-products of reduced-rank regression
- * (q of a few dozen at most): the cost is ~ 6 q^3 flops per sweep and it
+ * float64. Meant for small matrices: the q x q cross-products of reduced-rank
+ * regression and the normal matrices of the private fits (a few dozen rows): the cost is ~ 6 q^3 flops per sweep and it
  * converges quadratically, typically in 5-10 sweeps.
  *
  * Accuracy (Demmel & Veselić 1992): each eigenvalue is within ~ q * eps *
@@ -11,7 +11,7 @@
  * graded matrices). Eigenvectors of (nearly) equal eigenvalues are only
  * determined as a subspace.
  */
-import { SlimfitError } from '../errors.js';
+import { SlimfitError } from './errors.js';
 
 export interface SymmetricEigen {
   /** Eigenvalues, largest first. */
