@@ -25,6 +25,7 @@ import type { CompressedLinearModel } from './compress/compressed-model.js';
 import { compressReducedRank, type CompressReducedRankOptions } from './compress/reduced-rank.js';
 import type { CompressedReducedRankModel } from './compress/compressed-reduced-rank.js';
 import { compressionReport, type CompressionReportOptions, type RateDistortionRow } from './compress/rate-distortion.js';
+import { calibrationHessian, type CalibrationHessian } from './compress/calib-hessian.js';
 import { fitQuantized, type FitQuantizedOptions, type FitQuantizedResult } from './compress/fit-quantized.js';
 import { toScorecard, type Scorecard, type ToScorecardOptions } from './compress/scorecard.js';
 import { fitLinear, type FitLinearOptions } from './fit/linear.js';
@@ -100,6 +101,11 @@ export class Engine extends CoreEngine {
   /** Rate-distortion table: bytes vs MSE / AUC for every method x bits x sparsity asked for. */
   compressionReport(model: LinearModelLike, Xtest: MatrixInput, ytest: ArrayLike<number> | MatrixInput, opts?: CompressionReportOptions): RateDistortionRow[] {
     return compressionReport(this, model, Xtest, ytest, opts);
+  }
+
+  /** The Hessian GPTQ / OBS calibrate a model with on rows X: X^T X, or X^T diag(p (1 - p)) X for a logistic model, centred when it has an intercept. */
+  calibrationHessian(model: LinearModelLike, X: MatrixInput, logistic: boolean): CalibrationHessian {
+    return calibrationHessian(this, model, X, logistic);
   }
 
   /** Trains the weights on the b-bit grid from data (X, y): GPTQ start, coordinate descent, enumeration; report.optimal is a proof for the grid. */

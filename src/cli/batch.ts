@@ -35,7 +35,7 @@ export function batchCommand(): Command {
     .option('--force', 'redo outputs that are already up to date')
     .option('--fsync', 'flush every output to disk before its rename (survives power loss; slower)')
     .option('-r, --recursive', 'descend into subfolders of folder inputs');
-  return addRecipeOptions(cmd).action(async (patterns: string[], flags: BatchFlags, c: Command) => {
+  return addRecipeOptions(cmd, { qat: false }).action(async (patterns: string[], flags: BatchFlags, c: Command) => {
     process.exitCode = await runBatchCommand(Ctx.of(c), patterns, flags);
   });
 }

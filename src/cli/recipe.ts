@@ -42,12 +42,17 @@ export interface RecipeFlags {
   damp?: string;
 }
 
-export function addRecipeOptions(cmd: Command): Command {
+/** The compression flags of `compress` and `batch`; `batch` refuses qat with a pointer to `compress` (each model would need its own training data), and its help says so. */
+export function addRecipeOptions(cmd: Command, opts: { qat?: boolean } = {}): Command {
+  const qat = opts.qat ?? true;
+  const method = qat
+    ? 'rtn: round to nearest / magnitude pruning (data optional: --calib); gptq: Hessian-aware GPTQ + OBS/SparseGPT, needs --calib; qat: train on the integer grid from --calib (with the target column), optimality proved where the search finishes'
+    : 'rtn: round to nearest / magnitude pruning (data optional: --calib); gptq: Hessian-aware GPTQ + OBS/SparseGPT, needs --calib (qat: `slimfit compress` only)';
   return cmd
     .addOption(new Option('--bits <n>', 'quantize the coefficients to n bits (2..8): 8 is 8x smaller than float64, 4 is 16x'))
     .addOption(new Option('--sparsity <f>', 'prune this fraction of the coefficients first (0 < f < 1)'))
     .addOption(new Option('--nm <n:m>', 'semi-structured pruning: keep n of every m coefficients (e.g. 2:4)').conflicts('sparsity'))
-    .addOption(new Option('--method <name>', 'rtn: round to nearest / magnitude pruning (data optional: --calib); gptq: Hessian-aware GPTQ + OBS/SparseGPT, needs --calib; qat: train on the integer grid from --calib (with the target column), optimality proved where the search finishes').choices(['rtn', 'gptq', 'qat']).default('rtn'))
+    .addOption(new Option('--method <name>', method).choices(['rtn', 'gptq', 'qat']).default('rtn'))
     .addOption(new Option('--granularity <g>', "one scale per 'tensor', per 'row' (output) or per 'block:N' coefficients (N divides d)").default('row'))
     .addOption(new Option('--scheme <s>', 'symmetric (signed codes, zero point 0) or affine (unsigned codes + zero point)').choices(['symmetric', 'affine']).default('symmetric'))
     .addOption(new Option('--calib <csv>', 'calibration data (the model\'s feature columns; never the test data): gptq needs it; rtn and magnitude pruning use it to correct the intercept and to quantize in the features\' units'))
