@@ -1,10 +1,15 @@
 /**
  * Logistic regression by IRLS (Newton-Raphson on the log-likelihood), every
  * step a weighted normal-equations solve through the engine's kernels:
- *   H = Z1^T diag(w p (1 - p)) Z1 + ridge  (la.gram with weights),
- *   g = Z1^T w (y - p) - ridge * theta,     delta = H^-1 g (la.solveSPD),
- * on Z1 = [1, (X - mu) / s] (centred, power-of-two scaled once up front, so H
- * is well conditioned and theta lives on a common scale). Steps are halved
+ *   H = Z1^T diag(w p (1 - p)) Z1 + ridge,  g = Z1^T w (y - p) - ridge * theta,
+ *   delta = H^-1 g (la.solveSPD),
+ * on Z1 = [1, (X - mu) / s] (centred, power-of-two scaled, so H is well
+ * conditioned and theta lives on a common scale). Z1 is never built: one
+ * la.centredGram pass over X per step forms H and, as Z^T W u with the
+ * working residual u = (y - p) / (p (1 - p)), the gradient too (while every
+ * |eta| <= SATURATED, so u stays finite; beyond it a JS pass over X forms g).
+ * The linear predictor is computed from X with b = theta / s, which equals
+ * Z1 theta bit for bit (s is a power of two). Steps are halved
  * while they lower the penalised log-likelihood. Converged when every
  * |delta_j| <= tol * (1 + |theta_j|) in those units (Newton is quadratic:
  * the estimate is then accurate to well beyond tol), or when the correction
@@ -105,7 +110,7 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
   }
   const mu = intercept ? sum.mu : new Float64Array(d);
   const s = sum.s;
-  const Z = buildDesign(X, mu, s, intercept);
+  const inv = s.map((v) => 1 / v);
   const lam = new Float64Array(p);
   for (let j = 0; j < d; j++) lam[j + off] = ridge / (s[j] * s[j]);
 
@@ -115,28 +120,21 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
     const p0 = Math.min(1 - 1e-12, Math.max(1e-12, ybar));
     theta[0] = Math.log(p0 / (1 - p0));
   }
-  let eta = linearPredictor(Z, theta);
+  let eta = linearPredictor(X, mu, inv, theta, off);
   let ll = logLik(eta, y, w);
   let pen = ll - penalty(theta, lam);
   const Wt = new Float64Array(n);
+  // the kernel's Y: [1, u] per row with an intercept (Z^T W 1 is H's first row), else u
+  const m = off + 1;
+  const U = new Float64Array(n * m);
+  if (intercept) for (let i = 0; i < n; i++) U[i * m] = 1;
   const g = new Float64Array(p);
   let iterations = 0;
   let converged = false;
-  let H: Float64Array = new Float64Array(p * p);
+  let H: Float64Array = new Float64Array(0);
   for (;;) {
-    // weights, gradient, Hessian at theta
-    g.fill(0);
-    for (let i = 0; i < n; i++) {
-      const wi = w ? w[i] : 1;
-      const e = eta[i];
-      const pr = sigmoid(e);
-      const a = Math.exp(-Math.abs(e));
-      Wt[i] = (wi * a) / ((1 + a) * (1 + a)); // w p (1 - p), no cancellation
-      const r = wi * (y[i] - pr);
-      for (let j = 0; j < p; j++) g[j] += r * Z.data[i * p + j];
-    }
+    H = hessianAndGradient(la, X, mu, inv, y, w, eta, off, Wt, U, g);
     for (let j = 0; j < p; j++) g[j] = g[j] - lam[j] * theta[j];
-    H = la.gram(Z, undefined, { weights: Wt }).xtx;
     // after convergence the loop runs once more so that H is at the estimate
     if (converged || iterations >= maxIter) break;
     if (ridge === 0 && separates(eta, y, w)) {
@@ -158,13 +156,13 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
     // step halving on the penalised log-likelihood
     let t = 1;
     let next = theta.map((v, j) => v + delta[j]);
-    let etaN = linearPredictor(Z, next);
+    let etaN = linearPredictor(X, mu, inv, next, off);
     let llN = logLik(etaN, y, w);
     let penN = llN - penalty(next, lam);
     for (let h = 0; h < 30 && !(penN >= pen - 1e-13 * Math.abs(pen)); h++) {
       t /= 2;
       next = theta.map((v, j) => v + t * delta[j]);
-      etaN = linearPredictor(Z, next);
+      etaN = linearPredictor(X, mu, inv, next, off);
       llN = logLik(etaN, y, w);
       penN = llN - penalty(next, lam);
     }
@@ -182,7 +180,13 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
     const sat = saturatedRows(eta, y, w);
     if (sat > 0) throw separationError(iterations, sat);
   }
-  return finish(la, { H, lam, p, d, off, intercept, mu, s, theta, ll, n: sum.n, sumW: sum.sumW, ybar: sum.muY[0], iterations, converged });
+  try {
+    return finish(la, { H, lam, p, d, off, intercept, mu, s, theta, ll, n: sum.n, sumW: sum.sumW, ybar: sum.muY[0], iterations, converged });
+  } catch (e) {
+    // a singular Fisher information with rows fitted at probability 0 or 1 is separation (their weights vanished), not collinearity
+    if (ridge === 0 && isSlimfitError(e, 'E_SINGULAR') && saturatedRows(eta, y, w) > 0) throw separationError(iterations, saturatedRows(eta, y, w));
+    throw e;
+  }
 }
 
 /** Positive-weight rows fitted at probability 0 or 1 (to float64) on their own outcome's side. */
@@ -204,28 +208,81 @@ function separationError(iterations: number, rows: number): SlimfitError {
   );
 }
 
-function buildDesign(X: Matrix, mu: Float64Array, s: Float64Array, intercept: boolean): Matrix {
+/** Z1 theta from X: eta_i = theta_0 + sum_j (x_ij - mu_j) (theta_j / s_j) (1/s_j is a power of two: exact). */
+function linearPredictor(X: Matrix, mu: Float64Array, inv: Float64Array, theta: Float64Array, off: number): Float64Array {
   const { rows: n, cols: d, data } = X;
-  const off = intercept ? 1 : 0;
-  const p = d + off;
-  const Z = new Float64Array(n * p);
-  const inv = s.map((v) => 1 / v);
-  for (let i = 0; i < n; i++) {
-    if (intercept) Z[i * p] = 1;
-    for (let j = 0; j < d; j++) Z[i * p + off + j] = (data[i * d + j] - mu[j]) * inv[j];
-  }
-  return { rows: n, cols: p, data: Z };
-}
-
-function linearPredictor(Z: Matrix, theta: Float64Array): Float64Array {
-  const { rows: n, cols: p, data } = Z;
+  const b = new Float64Array(d);
+  for (let j = 0; j < d; j++) b[j] = theta[j + off] * inv[j];
+  const t0 = off ? theta[0] : 0;
   const eta = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    let t = 0;
-    for (let j = 0; j < p; j++) t += data[i * p + j] * theta[j];
+    let t = t0;
+    const r = i * d;
+    for (let j = 0; j < d; j++) t += (data[r + j] - mu[j]) * b[j];
     eta[i] = t;
   }
   return eta;
+}
+
+/**
+ * IRLS weights into Wt, the gradient Z1^T w (y - p) into g, and the Hessian
+ * Z1^T diag(Wt) Z1 (returned, p*p) at eta, from one la.centredGram pass: its
+ * Y (U, n*m with m = off + 1; U[i*m] = 1 with an intercept, set by the caller)
+ * gets u_i = (y_i - p_i) / (p_i (1 - p_i)), so that Z^T Wt u is the gradient.
+ * u grows like e^|eta|: past SATURATED the gradient comes from a pass over X.
+ */
+function hessianAndGradient(
+  la: LinAlg,
+  X: Matrix,
+  mu: Float64Array,
+  inv: Float64Array,
+  y: Float64Array,
+  w: Float64Array | undefined,
+  eta: Float64Array,
+  off: number,
+  Wt: Float64Array,
+  U: Float64Array,
+  g: Float64Array,
+): Float64Array {
+  const { rows: n, cols: d, data } = X;
+  const p = d + off;
+  const m = off + 1;
+  let sumW = 0;
+  let sumR = 0;
+  let inRange = true;
+  for (let i = 0; i < n; i++) {
+    const wi = w ? w[i] : 1;
+    const e = eta[i];
+    const a = Math.exp(-Math.abs(e));
+    Wt[i] = (wi * a) / ((1 + a) * (1 + a)); // w p (1 - p), no cancellation
+    sumW += Wt[i];
+    sumR += wi * (y[i] - sigmoid(e));
+    // 1/p = 1 + e^-eta and 1/(1 - p) = 1 + e^eta, from a = e^-|eta|
+    const near = 1 + a;
+    const far = 1 + 1 / a;
+    U[i * m + off] = y[i] === 1 ? (e >= 0 ? near : far) : -(e >= 0 ? far : near);
+    if (Math.abs(e) > SATURATED) inRange = false;
+  }
+  // outside the range: Y = [1] only (Z^T W 1), or nothing without an intercept
+  const km = inRange ? m : off;
+  const k = la.centredGram(X, mu, inv, inRange ? U : new Float64Array(n).fill(1), km, Wt);
+  const H = new Float64Array(p * p);
+  for (let j = 0; j < d; j++) H.set(k.xtx.subarray(j * d, (j + 1) * d), (j + off) * p + off);
+  if (off) {
+    H[0] = sumW;
+    for (let j = 0; j < d; j++) H[j + 1] = H[(j + 1) * p] = k.xty[j * km];
+    g[0] = sumR;
+  }
+  if (inRange) {
+    for (let j = 0; j < d; j++) g[j + off] = k.xty[j * m + off];
+  } else {
+    for (let j = off; j < p; j++) g[j] = 0;
+    for (let i = 0; i < n; i++) {
+      const r = (w ? w[i] : 1) * (y[i] - sigmoid(eta[i]));
+      for (let j = 0; j < d; j++) g[j + off] += r * ((data[i * d + j] - mu[j]) * inv[j]);
+    }
+  }
+  return H;
 }
 
 /** sum w [y eta - log(1 + e^eta)]. */
