@@ -8,8 +8,8 @@
  * la.centredGram pass over X per step forms H and, as Z^T W u with the
  * working residual u = (y - p) / (p (1 - p)), the gradient too (while every
  * |eta| <= SATURATED, so u stays finite; beyond it a JS pass over X forms g).
- * The linear predictor is computed from X with b = theta / s, which equals
- * Z1 theta bit for bit (s is a power of two). Steps are halved
+ * The linear predictor comes from X too (linear-predictor.ts: dense, or over
+ * the nonzeros of a mostly-zero design such as bin indicators). Steps are halved
  * while they lower the penalised log-likelihood. Converged when every
  * |delta_j| <= tol * (1 + |theta_j|) in those units (Newton is quadratic:
  * the estimate is then accurate to well beyond tol), or when the correction
@@ -33,6 +33,7 @@ import { assertOption, toMatrix, toVector, toWeights, type MatrixInput } from '.
 import { checkOptions, optionKeys } from '../options.js';
 import { resolveOptions } from './linear.js';
 import { LogisticModel, sigmoid, softplus } from './logistic-model.js';
+import { linearPredictor } from './linear-predictor.js';
 import { equilibrate, norm1 } from './normal.js';
 import { dependentFromInverse, dependentFromPivot, throwCollinear, throwConstantColumns, throwTooFewRows } from './singular.js';
 import { interceptQuad, ridgeCovariance } from './stats.js';
@@ -120,7 +121,8 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
     const p0 = Math.min(1 - 1e-12, Math.max(1e-12, ybar));
     theta[0] = Math.log(p0 / (1 - p0));
   }
-  let eta = linearPredictor(X, mu, inv, theta, off);
+  const predictor = linearPredictor(X, mu, inv);
+  let eta = predictor.eta(theta, off);
   let ll = logLik(eta, y, w);
   let pen = ll - penalty(theta, lam);
   const Wt = new Float64Array(n);
@@ -156,13 +158,13 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
     // step halving on the penalised log-likelihood
     let t = 1;
     let next = theta.map((v, j) => v + delta[j]);
-    let etaN = linearPredictor(X, mu, inv, next, off);
+    let etaN = predictor.eta(next, off);
     let llN = logLik(etaN, y, w);
     let penN = llN - penalty(next, lam);
     for (let h = 0; h < 30 && !(penN >= pen - 1e-13 * Math.abs(pen)); h++) {
       t /= 2;
       next = theta.map((v, j) => v + t * delta[j]);
-      etaN = linearPredictor(X, mu, inv, next, off);
+      etaN = predictor.eta(next, off);
       llN = logLik(etaN, y, w);
       penN = llN - penalty(next, lam);
     }
@@ -206,22 +208,6 @@ function separationError(iterations: number, rows: number): SlimfitError {
     `quasi-complete separation: after ${iterations} steps ${rows} row(s) are fitted with probability 0 or 1 and the estimates keep growing; pass ridge > 0 for finite coefficients, or drop the separating column`,
     { iterations, rows },
   );
-}
-
-/** Z1 theta from X: eta_i = theta_0 + sum_j (x_ij - mu_j) (theta_j / s_j) (1/s_j is a power of two: exact). */
-function linearPredictor(X: Matrix, mu: Float64Array, inv: Float64Array, theta: Float64Array, off: number): Float64Array {
-  const { rows: n, cols: d, data } = X;
-  const b = new Float64Array(d);
-  for (let j = 0; j < d; j++) b[j] = theta[j + off] * inv[j];
-  const t0 = off ? theta[0] : 0;
-  const eta = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let t = t0;
-    const r = i * d;
-    for (let j = 0; j < d; j++) t += (data[r + j] - mu[j]) * b[j];
-    eta[i] = t;
-  }
-  return eta;
 }
 
 /**
