@@ -24,9 +24,10 @@ import { compressFamily } from './compress.js';
 import { batchFamily } from './batch.js';
 import { predictFamily } from './predict.js';
 import { fitQuantizedFamily } from './fit-quantized.js';
+import { irlsFamily } from './logistic.js';
 
 /** Every family, in run order. Add new ones here. */
-export const FAMILIES: Family[] = [sizeFamily, gramFamily, solveFamily, streamFamily, fitFamily, compressFamily, fitQuantizedFamily, predictFamily, batchFamily];
+export const FAMILIES: Family[] = [sizeFamily, gramFamily, solveFamily, streamFamily, fitFamily, irlsFamily, compressFamily, fitQuantizedFamily, predictFamily, batchFamily];
 
 const MD = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 const JSON_OUT = fileURLToPath(new URL('./results.json', import.meta.url));
