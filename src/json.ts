@@ -13,6 +13,9 @@
 import { SlimfitError } from './errors.js';
 import { describeValue } from './validate.js';
 
+/** The longest name (feature, target, category level) a model file keeps, in UTF-16 code units. */
+export const MAX_NAME_CHARS = 4096;
+
 export type JsonObject = Record<string, unknown>;
 
 /** A JSON number, or a string for NaN / ±Infinity / -0. */

@@ -25,12 +25,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { browserBuild } from './helpers/browser-build.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WASM_BUDGET_BYTES = 24 * 1024;
 const KB = 1000;
 
@@ -69,19 +67,7 @@ interface Sizes {
 }
 
 async function bundle(code: string, alwaysImported: readonly string[] = []): Promise<Sizes> {
-  const r = await build({
-    stdin: { contents: code, resolveDir: ROOT, loader: 'ts', sourcefile: 'entry.ts' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    splitting: true,
-    outdir: '/bundle',
-    write: false,
-    metafile: true,
-    external: ['node:*'],
-    logLevel: 'silent',
-  });
+  const r = await browserBuild(code, ['node:*']);
   // Eager: the entry chunk and every chunk it reaches by static imports (shared
   // chunks are loaded before the entry runs); lazy: reached only by import().
   const outputs = r.metafile!.outputs;

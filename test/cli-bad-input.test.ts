@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify, errorLine } from '../src/cli/errors.js';
-import { MAX_NAME_CHARS } from '../src/cli/files.js';
+import { MAX_NAME_CHARS } from '../src/json.js';
 import { fitLinear } from '../src/fit/linear.js';
 import { init } from '../src/index.js';
 import { encodeSlim } from '../src/io/slim.js';

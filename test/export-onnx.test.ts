@@ -21,8 +21,6 @@
  * models; a compressed model's predict sums (q - z) s unrounded, so it
  * differs from dequantize-then-predict by the weights' float32 rounding.
  */
-import { build } from 'esbuild';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compressModel, type CompressModelOptions } from '../src/compress/model.js';
 import { CompressedLinearModel } from '../src/compress/compressed-model.js';
@@ -38,9 +36,9 @@ import { DataType } from '../src/export/onnx-encode.js';
 import { normal, rng } from '../src/random.js';
 import { engine, expectCode } from './helpers/engines.js';
 import { onnxSignature, runOnnx } from './helpers/ort.js';
+import { browserBuild } from './helpers/browser-build.js';
 
 const e = await engine('wasm');
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const N = 7;
 
@@ -277,18 +275,7 @@ describe('toONNX in ONNX Runtime', () => {
   });
 
   it('bundles for the browser without Node built-ins, eval or new Function', async () => {
-    const r = await build({
-      stdin: { contents: `import { toONNX } from './src/export/onnx.ts'; console.log(toONNX);`, resolveDir: ROOT, loader: 'ts' },
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      platform: 'browser',
-      splitting: true,
-      outdir: '/bundle',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-    });
+    const r = await browserBuild(`import { toONNX } from './src/export/onnx.ts'; console.log(toONNX);`);
     const inputs = Object.keys(r.metafile.inputs);
     expect(inputs.some((f) => f.includes('src/export/onnx-proto.ts'))).toBe(true);
     expect(inputs.filter((f) => f.startsWith('node:'))).toEqual([]);

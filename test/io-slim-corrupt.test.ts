@@ -10,7 +10,7 @@ import { LinearModel, SparseTensor } from '../src/index.js';
 import { decodeSlim, encodeSlim as encodeSlimDefault, inspectSlim, type EncodeSlimOptions, type SlimContent } from '../src/io/index.js';
 import { normal, rng } from '../src/random.js';
 import { engine } from './helpers/engines.js';
-import { crc32c, parseSlim, type SlimParts } from './helpers/slim-file.js';
+import { buildSlim, parseSlim, type SlimParts } from './helpers/slim-file.js';
 
 const e = await engine('js');
 const parse = parseSlim;
@@ -18,24 +18,8 @@ type Parts = SlimParts;
 /** This file damages format version 1 files (version 2: test/io-slim-v2.test.ts). */
 const encodeSlim = (c: SlimContent, o: EncodeSlimOptions = {}) => encodeSlimDefault(c, { ...o, formatVersion: 1 });
 
-/** An independent writer: preamble, space-padded header, data, CRC-32C. `headerText` overrides the JSON. */
-async function build(p: Parts, opts: { headerText?: Uint8Array; H?: number; D?: number; Dhi?: number; crc?: 'skip' } = {}): Promise<Uint8Array> {
-  const json = opts.headerText ?? new TextEncoder().encode(JSON.stringify(p.header));
-  const H = Math.ceil((24 + json.length) / 16) * 16 - 24;
-  const out = new Uint8Array(24 + H + p.data.length + 4);
-  const v = new DataView(out.buffer);
-  out.set([0x89, 0x53, 0x4c, 0x49, 0x4d, 0x0d, 0x0a, 0x1a]);
-  v.setUint16(8, p.major, true);
-  v.setUint16(10, p.minor, true);
-  v.setUint32(12, opts.H ?? H, true);
-  v.setUint32(16, opts.D ?? p.data.length, true);
-  v.setUint32(20, opts.Dhi ?? 0, true);
-  out.set(json, 24);
-  out.fill(0x20, 24 + json.length, 24 + H);
-  out.set(p.data, 24 + H);
-  v.setUint32(out.length - 4, await crc32c(out.subarray(0, out.length - 4)), true);
-  return out;
-}
+/** The independent writer (test/helpers/slim-file.ts), with overridden lengths or header bytes. */
+const build = buildSlim;
 
 /** Expects E_FORMAT (and only E_FORMAT) with a message matching `re`. */
 async function expectFormat(bytes: Uint8Array, re?: RegExp): Promise<string> {

@@ -19,7 +19,7 @@ import { decodeSlim, encodeSlim, inspectSlim, slimFileBytes, type DecodedSlim, t
 import { HEADER_DICTIONARY, HEADER_DICTIONARY_LINES } from '../src/io/slim-v2-dictionary.js';
 import { GOLDEN_PATH, goldenSlim, type GoldenSlim } from './fixtures/make-golden-slim.js';
 import { engine } from './helpers/engines.js';
-import { crc32c } from './helpers/slim-file.js';
+import { buildSlim, crc32c } from './helpers/slim-file.js';
 
 const e = await engine('wasm');
 const CREATED = '2025-01-02T03:04:05.678Z';
@@ -44,20 +44,9 @@ async function parseV2(file: Uint8Array): Promise<V2Parts> {
   return { U, Z, header: JSON.parse(json.toString('utf8')) as Record<string, unknown>, data: file.slice(20 + Z, file.length - 4) };
 }
 
-/** An independent writer: `stream` replaces the deflated header, `U` / `Z` the stored lengths. */
-async function buildV2(p: { header?: Record<string, unknown>; text?: Uint8Array; data: Uint8Array }, o: { stream?: Uint8Array; U?: number; Z?: number } = {}): Promise<Uint8Array> {
-  const json = p.text ?? Buffer.from(JSON.stringify(p.header));
-  const stream = o.stream ?? deflateRawSync(json, { dictionary: DICT, level: 9 });
-  const out = new Uint8Array(24 + stream.length + p.data.length);
-  const v = new DataView(out.buffer);
-  out.set([0x89, 0x53, 0x4c, 0x49, 0x4d, 0x0d, 0x0a, 0x1a, 2, 0, 0, 0]);
-  v.setUint32(12, o.U ?? json.length, true);
-  v.setUint32(16, o.Z ?? stream.length, true);
-  out.set(stream, 20);
-  out.set(p.data, 20 + stream.length);
-  v.setUint32(out.length - 4, await crc32c(out.subarray(0, out.length - 4)), true);
-  return out;
-}
+/** The independent writer (test/helpers/slim-file.ts): `text` replaces the header JSON, `stream` the deflated header, `U` / `Z` the stored lengths. */
+const buildV2 = (p: { header?: Record<string, unknown>; text?: Uint8Array; data: Uint8Array }, o: { stream?: Uint8Array; U?: number; Z?: number } = {}): Promise<Uint8Array> =>
+  buildSlim({ major: 2, minor: 0, header: p.header ?? {}, data: p.data }, { ...o, ...(p.text ? { headerText: p.text } : {}) });
 
 async function expectFormat(bytes: Uint8Array, re: RegExp): Promise<void> {
   try {

@@ -19,7 +19,7 @@ import { parse, CsvError } from 'csv-parse';
 import { isSlimfitError } from '../errors.js';
 import type { Matrix } from '../types.js';
 import { inputError, usage } from './errors.js';
-import { MAX_NAME_CHARS } from './files.js';
+import { MAX_NAME_CHARS } from '../json.js';
 
 /**
  * Turns the raw cells of the feature columns (text, in `features` order) into

@@ -22,9 +22,6 @@ import { CliError, EXIT, inputError, writeProblem } from './errors.js';
 
 export const VERSION = SLIMFIT_VERSION;
 
-/** The longest feature or target name a model file keeps (encodeSlim's limit), in UTF-16 code units. */
-export const MAX_NAME_CHARS = 4096;
-
 /** What a model file says about where the model came from. */
 export interface ModelMeta {
   /** Feature (column) names, in coefficient order. */

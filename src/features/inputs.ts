@@ -20,7 +20,7 @@
 import { SlimfitError } from '../errors.js';
 import { designMatrix, type RawValue } from './encode.js';
 import type { Matrix } from '../types.js';
-import { formatError, isPlainObject, parseJson, type JsonObject } from '../json.js';
+import { MAX_NAME_CHARS, formatError, isPlainObject, parseJson, type JsonObject } from '../json.js';
 
 export const MISSING_POLICIES = ['error', 'drop', 'indicator'] as const;
 export type MissingPolicy = (typeof MISSING_POLICIES)[number];
@@ -78,7 +78,7 @@ function designNames(c: InputColumn): string[] {
 function checkColumn(c: unknown, at: string, fail: (m: string) => SlimfitError): InputColumn {
   if (!isPlainObject(c)) throw fail(`${at} must be an object`);
   const name = c.name;
-  if (typeof name !== 'string' || name === '' || name.length > 4096) throw fail(`${at}.name must be a non-empty string of at most 4096 characters`);
+  if (typeof name !== 'string' || name === '' || name.length > MAX_NAME_CHARS) throw fail(`${at}.name must be a non-empty string of at most ${MAX_NAME_CHARS} characters`);
   const missing = c.missing === undefined ? 'error' : c.missing;
   if (!MISSING_POLICIES.includes(missing as MissingPolicy)) throw fail(`${at}.missing must be one of ${MISSING_POLICIES.join(', ')}, got ${JSON.stringify(missing)}`);
   if (c.type === 'numeric') {
@@ -103,7 +103,7 @@ function checkColumn(c: unknown, at: string, fail: (m: string) => SlimfitError):
     if (!Array.isArray(levels) || levels.length < 1 || levels.length > MAX_LEVELS) throw fail(`${at}.levels must be an array of 1 to ${MAX_LEVELS} strings`);
     const seen = new Set<string>();
     levels.forEach((l, i) => {
-      if (typeof l !== 'string' || l === '' || l.length > 4096) throw fail(`${at}.levels[${i}] must be a non-empty string of at most 4096 characters`);
+      if (typeof l !== 'string' || l === '' || l.length > MAX_NAME_CHARS) throw fail(`${at}.levels[${i}] must be a non-empty string of at most ${MAX_NAME_CHARS} characters`);
       if (seen.has(l)) throw fail(`${at}.levels lists ${JSON.stringify(l)} twice`);
       seen.add(l);
     });

@@ -25,7 +25,7 @@
  */
 import { SlimfitError } from '../errors.js';
 import { checkOptions, optionKeys } from '../options.js';
-import { formatError, isPlainObject, type JsonObject } from '../json.js';
+import { MAX_NAME_CHARS, formatError, isPlainObject, type JsonObject } from '../json.js';
 import { TensorWriter, guarded, openContainer, writeContainer } from './slim-container.js';
 import { contentDims, decodeContent, encodeContent, type DecodedSlimContent, type SlimContent } from './slim-content.js';
 import { isIsoDate, parseHeader, type SlimProvenance } from './slim-header.js';
@@ -132,7 +132,7 @@ export function prepareSlim(content: SlimContent, options?: EncodeSlimOptions | 
   for (const key of ['features', 'targets'] as const) {
     const names = opts[key];
     if (names === undefined) continue;
-    if (!Array.isArray(names) || !names.every((x) => typeof x === 'string' && x.length <= 4096)) throw new SlimfitError('E_RANGE', `${key} must be an array of strings`);
+    if (!Array.isArray(names) || !names.every((x) => typeof x === 'string' && x.length <= MAX_NAME_CHARS)) throw new SlimfitError('E_RANGE', `${key} must be an array of strings`);
     const want = dims && (key === 'features' ? dims.d : dims.outputs);
     if (want !== undefined && names.length !== want) throw new SlimfitError('E_SHAPE', `${key} has ${names.length} names but the model has ${want} ${key === 'features' ? 'input columns' : 'outputs'}`);
     header[key] = names.slice();

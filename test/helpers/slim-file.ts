@@ -44,18 +44,35 @@ export function parseSlim(file: Uint8Array): SlimParts {
   };
 }
 
-/** `headerText` replaces the JSON of `p.header` (e.g. to repeat a key, which JSON.stringify cannot). */
-export async function buildSlim(p: SlimParts, headerText?: string): Promise<Uint8Array> {
-  const json = new TextEncoder().encode(headerText ?? JSON.stringify(p.header));
+/**
+ * Overrides for files the library would not write: `headerText` replaces the
+ * JSON of `p.header` (e.g. to repeat a key, which JSON.stringify cannot);
+ * version 1: `H` / `D` / `Dhi` the stored header and data lengths; version 2:
+ * `stream` the deflated header, `U` / `Z` the stored lengths.
+ */
+export interface SlimOverrides {
+  headerText?: string | Uint8Array;
+  H?: number;
+  D?: number;
+  Dhi?: number;
+  stream?: Uint8Array;
+  U?: number;
+  Z?: number;
+}
+
+/** The file of `p` in its format version; a string `o` is the header text. */
+export async function buildSlim(p: SlimParts, o: string | SlimOverrides = {}): Promise<Uint8Array> {
+  const opts = typeof o === 'string' ? { headerText: o } : o;
+  const json = typeof opts.headerText === 'string' || opts.headerText === undefined ? new TextEncoder().encode(opts.headerText ?? JSON.stringify(p.header)) : opts.headerText;
   if (p.major === 2) {
-    const z = deflateRawSync(json, { dictionary: DICT, level: 9 });
+    const z = opts.stream ?? deflateRawSync(json, { dictionary: DICT, level: 9 });
     const out = new Uint8Array(20 + z.length + p.data.length + 4);
     const v = new DataView(out.buffer);
     out.set([0x89, 0x53, 0x4c, 0x49, 0x4d, 0x0d, 0x0a, 0x1a]);
     v.setUint16(8, 2, true);
     v.setUint16(10, p.minor, true);
-    v.setUint32(12, json.length, true);
-    v.setUint32(16, z.length, true);
+    v.setUint32(12, opts.U ?? json.length, true);
+    v.setUint32(16, opts.Z ?? z.length, true);
     out.set(z, 20);
     out.set(p.data, 20 + z.length);
     v.setUint32(out.length - 4, await crc32c(out.subarray(0, out.length - 4)), true);
@@ -67,8 +84,9 @@ export async function buildSlim(p: SlimParts, headerText?: string): Promise<Uint
   out.set([0x89, 0x53, 0x4c, 0x49, 0x4d, 0x0d, 0x0a, 0x1a]);
   v.setUint16(8, p.major, true);
   v.setUint16(10, p.minor, true);
-  v.setUint32(12, H, true);
-  v.setUint32(16, p.data.length, true);
+  v.setUint32(12, opts.H ?? H, true);
+  v.setUint32(16, opts.D ?? p.data.length, true);
+  v.setUint32(20, opts.Dhi ?? 0, true);
   out.set(json, 24);
   out.fill(0x20, 24 + json.length, 24 + H);
   out.set(p.data, 24 + H);
