@@ -15,8 +15,11 @@
 import type { PrivacyReport } from '../privacy/report.js';
 import { ddAdd, ddMul, lo, twoProd } from './dd.js';
 
-/** 'noisy-normal': a private fit's solve of its noisy normal equations (src/fit/linear-private.ts). */
-export type LinearMethod = 'cholesky' | 'cholesky+refine' | 'dd-cholesky+refine' | 'dd-cholesky' | 'noisy-normal';
+/**
+ * 'noisy-normal': a private fit's solve of its noisy normal equations (src/fit/linear-private.ts);
+ * 'dual-cholesky': a ridge fit with fewer rows than columns, solved as the n x n dual (src/fit/dual.ts).
+ */
+export type LinearMethod = 'cholesky' | 'cholesky+refine' | 'dd-cholesky+refine' | 'dd-cholesky' | 'noisy-normal' | 'dual-cholesky';
 
 /** S is `number` for a vector y and `Float64Array` (one entry per output) for a matrix y. */
 export interface LinearStats<S extends number | Float64Array = number | Float64Array> {
