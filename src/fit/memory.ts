@@ -87,3 +87,16 @@ export function checkMemory(what: string, need: number, limit: number, block: nu
       : `beyond maxMemoryBytes = ${limit} (${formatBytes(limit)})`;
   throw new SlimfitError('E_MEMORY', `${what} needs ~${formatBytes(need)}, ${why}; ${wayOut}`, { bytes: need, limit, block });
 }
+
+/**
+ * A rough expected wall time of a least-squares fit of n rows and d columns,
+ * seconds, for progress messages only: the primal's Gram (n d^2 in the SIMD
+ * kernel) and solve (d^3, plus a plain-JS d^3 ridge covariance when ridge > 0),
+ * or the dual's n^2 d Gram and statistics and n^3 solve. The constants are
+ * from one 2-core x86 machine (bench/RESULTS.md, scaling): expect a factor
+ * of 2-3 either way elsewhere.
+ */
+export function expectedFitSeconds(n: number, d: number, ridge: number, dual: boolean): number {
+  if (dual) return 3e-9 * n * n * d + 3e-9 * n * n * n;
+  return 1e-9 * n * d * d + (ridge > 0 ? 7e-9 : 2.5e-9) * d * d * d;
+}
