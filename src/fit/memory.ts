@@ -98,5 +98,5 @@ export function checkMemory(what: string, need: number, limit: number, block: nu
  */
 export function expectedFitSeconds(n: number, d: number, ridge: number, dual: boolean): number {
   if (dual) return 3e-9 * n * n * d + 3e-9 * n * n * n;
-  return 1e-9 * n * d * d + (ridge > 0 ? 7e-9 : 2.5e-9) * d * d * d;
+  return 1e-9 * n * d * d + (ridge > 0 ? 5e-9 : 2.5e-9) * d * d * d;
 }
