@@ -12,7 +12,6 @@ import { bufferPtr, overlaps, WasmBuffer, type F32Buffer, type I8Buffer, type U8
 import { checkFinite, type Core } from '../engine/core.js';
 import { Scope } from '../engine/scope.js';
 import { asF32 } from './f32.js';
-import { quantizeChunked } from './quantize-chunked.js';
 import {
   affineScale,
   affineZeroPoint,
@@ -76,23 +75,6 @@ export function quantize(core: Core, w: QuantizeInput, options?: QuantizeOptions
   const out = opts.out;
   // out is checked (this engine's, live, kind, packed length) before anything is read or written.
   const op = out === undefined ? -1 : bufferPtr(core.arena, out, `out (${n} values at ${bits} bits)`, { kinds: [signedBytes ? 'i8' : 'u8'], length: outBytes });
-  if (scheme === 'symmetric' && opts.scale === undefined) {
-    // the copying cases stream through one chunk (quantize-chunked.ts); a buffer written in place into `out` does not copy
-    const inLinear = !isBuf && (w as Float32Array).buffer === core.arena.memory.buffer;
-    const src = isBuf
-      ? op < 0
-        ? bufferPtr(core.arena, w as F32Buffer, 'w')
-        : undefined
-      : w instanceof Float32Array
-        ? inLinear
-          ? op < 0 ? w.byteOffset : undefined
-          : w
-        : w instanceof Float64Array && !inLinear
-          ? w
-          : undefined;
-    const r = src === undefined ? undefined : quantizeChunked(core, { src, n, seg, cols, groups, qmin: range.qmin, qmax: range.qmax, bits, signedBytes, op });
-    if (r) return { bits, scheme, shape, granularity, data: r.data ?? out!.view, scale: r.scale };
-  }
   const k = core.kernels;
   const s = new Scope(core.arena);
   try {
