@@ -369,7 +369,8 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
  * is no moving bar, but the user sees what is running and how long it should take.
  */
 function solvingProgress(ctx: Ctx, n: number, d: number, ridge: number, dual: boolean): { done(): void } | undefined {
-  const s = expectedFitSeconds(n, d, ridge, dual);
+  // streamed fits formed their Gram while reading: only the solve is left
+  const s = expectedFitSeconds(dual ? n : 0, d, ridge, dual);
   if (!(s > 2)) return undefined;
   const t0 = performance.now();
   ctx.note(`solving ${dual ? `the ${n} x ${n} dual` : `the ${d} x ${d} normal equations`} (~${formatDuration(s)} expected)...`);
