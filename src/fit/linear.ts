@@ -112,8 +112,9 @@ export function fitLinear(engine: Engine | LinAlg, Xin: DesignInput, y: ArrayLik
   const m = R.m;
   const w = options.weights !== undefined ? toWeights(options.weights, n) : undefined;
   const limit = resolveMemoryLimit(options.maxMemoryBytes);
-  const dual = ridge > 0 && accuracy !== 'accurate' && positiveRows(w, n) < d;
-  checkFitMemory(n, positiveRows(w, n), d, m, intercept, ridge, accuracy, dual, limit);
+  const npos = positiveRows(w, n);
+  const dual = ridge > 0 && accuracy !== 'accurate' && npos < d;
+  checkFitMemory(npos, d, m, intercept, ridge, accuracy, dual, limit);
   const sum = summarize(la, X, R.Y, m, w, intercept);
   const off = intercept ? 1 : 0;
   if (ridge === 0) {
@@ -208,7 +209,7 @@ function positiveRows(w: Float64Array | undefined, n: number): number {
  * naming what would work instead: the dual for a ridge fit with fewer rows
  * than columns, else the most columns the limit allows.
  */
-function checkFitMemory(n: number, npos: number, d: number, m: number, intercept: boolean, ridge: number, accuracy: Accuracy, dual: boolean, limit: number): void {
+function checkFitMemory(npos: number, d: number, m: number, intercept: boolean, ridge: number, accuracy: Accuracy, dual: boolean, limit: number): void {
   if (dual) {
     checkMemory(`the n x n dual of a ridge fit of ${npos} rows and ${d} columns`, dualBytes(npos, d, m), limit, 8 * npos * (npos + m), 'use fewer rows or columns, or raise maxMemoryBytes');
     return;
