@@ -70,7 +70,7 @@ function bytesEqual(a: ArrayBufferView, b: ArrayBufferView): boolean {
 interface Op {
   /** Row label: op and its parameters. */
   op: string;
-  path: 'zero-copy' | 'copying' | 'kernel';
+  path: 'zero-copy' | 'copying' | 'kernel' | 'buffer in, fresh result';
   tag: 'maxabs' | 'prune' | 'quantize' | 'dequantize';
   /** Bytes read + written. */
   bytes: (n: number) => number;
@@ -144,6 +144,14 @@ function ops(host: Float32Array, heapQ8: () => QuantizedTensor | undefined): Op[
       bytes: (n) => 5 * n,
       wasm: (s) => void s.e.quantize(host, { bits: 8 }),
       floorXCopy: COPY_API_FLOOR_X_COPY,
+    },
+    {
+      op: 'quantize int8 symmetric, per tensor',
+      path: 'buffer in, fresh result',
+      tag: 'quantize',
+      bytes: (n) => 5 * n,
+      wasm: (s) => void s.e.quantize(s.x, { bits: 8 }),
+      js: (s) => void s.e.quantize(s.x, { bits: 8 }),
     },
     {
       op: 'quantize int8 symmetric, per tensor',
@@ -419,7 +427,7 @@ export const streamFamily: Family = {
       family: FAMILY,
       title: 'streaming float32 kernels: max-abs, prune, quantize, dequantize',
       notes: [
-        'zero-copy: input and output in linear memory (`engine.memory` buffers, `out` option); copying: public API on JS-heap Float32Arrays (wasm engine only); kernel: raw `engine.kernels.*` call (no finite check, no scale pass).',
+        'zero-copy: input and output in linear memory (`engine.memory` buffers, `out` option); buffer in, fresh result: input in linear memory, no `out` (the codes come back in a new array); copying: public API on JS-heap Float32Arrays (wasm engine only); kernel: raw `engine.kernels.*` call (no finite check, no scale pass).',
         'GB/s counts bytes read + written once (f32 = 4 B, int8 = 1 B, int4 = 0.5 B, mask = 1/8 B per value). "x copy" = t(copying n float32 with `TypedArray.set`) / t(op), wasm engine, same process, interleaved: 1.0x = as fast as one copy of the input.',
         `Weights ~ N(0, 1); prune threshold ${PRUNE_THRESHOLD} keeps ~50%.`,
         share,

@@ -7,7 +7,7 @@ export type SlimfitErrorCode =
   | 'E_NONFINITE' // NaN or ±Infinity in an input (message names the first bad index)
   | 'E_RANGE' // an option outside its allowed range (bits: 9, ridge < 0, ...)
   | 'E_SINGULAR' // matrix not positive definite / design rank deficient (names the pivot or columns)
-  | 'E_MEMORY' // a request beyond WebAssembly limits (1 GiB per buffer, 4 GiB in all) or a freed buffer
+  | 'E_MEMORY' // a request beyond WebAssembly limits (1 GiB per buffer, 4 GiB in all), a fit's memory estimate beyond maxMemoryBytes, or a freed buffer
   | 'E_BACKEND' // the requested backend cannot run here, or init failed
   | 'E_SEPARATION' // logistic regression: the classes are (quasi-)completely separated
   | 'E_CONVERGENCE' // an iterative method did not converge

@@ -252,7 +252,7 @@ describe('unknown option names', () => {
 
   it('the did-you-mean names the closest option, or none when nothing is close', async () => {
     const typo = (await errorOf((en) => core.fitLinear(en, X, y, { ridg: 1 } as never), e)) as Error;
-    expect(typo.message).toBe("E_RANGE: fitLinear: unknown option 'ridg'; did you mean 'ridge'? (the options are 'intercept', 'ridge', 'weights', 'accuracy', 'privacy')");
+    expect(typo.message).toBe("E_RANGE: fitLinear: unknown option 'ridg'; did you mean 'ridge'? (the options are 'intercept', 'ridge', 'weights', 'accuracy', 'privacy', 'maxMemoryBytes')");
     const far = (await errorOf((en) => core.fitLinear(en, X, y, { bootstrap: {} } as never), e)) as Error;
     expect(far.message).not.toContain('did you mean');
     // a key whose value is undefined is still a misspelling

@@ -22,7 +22,6 @@ import { basename, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { isSlimfitError, SlimfitError } from '../errors.js';
-import { linearAccumulator, type LinearAccumulator } from '../fit/accumulator.js';
 import { fitLogistic } from '../fit/logistic.js';
 import type { LinearModel } from '../fit/model.js';
 import type { LogisticModel } from '../fit/logistic-model.js';
@@ -32,12 +31,14 @@ import { parseDelimiter, readCsv, streamCsv } from './csv.js';
 import { inputError, usage, yellow } from './errors.js';
 import { checkOutputPath, sha256File, writeModel, type ModelMeta } from './files.js';
 import { coefficientRows, coefficientTable, degenerateFitWarnings, separatingColumns, separationAdvice, trainingRankMetrics, type RankMetrics } from './fit-summary.js';
-import { createProgress } from './progress.js';
+import { createProgress, formatDuration } from './progress.js';
 import type { InputSpec, MissingPolicy, UnseenPolicy } from '../features/inputs.js';
 import { MISSING_POLICIES, UNSEEN_POLICIES } from '../features/inputs.js';
 import type { LearnOptions } from '../features/learn.js';
 import { learningPass, specEncoder } from './inputs.js';
 import { runFitReducedRank } from './fit-reduced-rank.js';
+import { cliMemoryLimit, WideLinearFit } from './fit-wide.js';
+import { expectedFitSeconds } from '../fit/memory.js';
 
 interface FitFlags {
   target?: string;
@@ -275,24 +276,27 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
       warnings = degenerateFitWarnings(model, t.X, y, names);
     }
   } else {
-    let acc: LinearAccumulator | undefined;
+    const wide = new WideLinearFit(engine, { intercept: f.intercept, ridge, accurate: Boolean(f.accurate), ...(dp ? { privacy: { boundX: dp.boundX, boundY: dp.boundY } } : {}), limit: cliMemoryLimit() });
     const info = await streamCsv(
       file,
       readCols,
       (c) => {
-        acc ??= linearAccumulator(engine, c.X.cols, { intercept: f.intercept, ...(f.accurate ? { accuracy: 'accurate' as const } : {}), ...(dp ? { privacy: { boundX: dp.boundX, boundY: dp.boundY } } : {}) });
-        acc.add(c.X, c.y!);
+        wide.add(c.X, c.y!);
         bar?.update(mib(c.bytesSoFar));
       },
       chunkRows,
     );
     bar?.stop();
+    const acc = wide.accumulator;
     rows = info.rows;
     if (learned) learned.dropped = info.dropped;
     names = inputs ? [...inputs.features] : info.features;
     delimiterUsed = info.delimiter;
     try {
-      model = dp ? acc!.fit({ privacy: { epsilon: dp.epsilon, delta: dp.delta, method: dp.method, ...(dp.seed !== undefined ? { seed: dp.seed } : {}) } }) : acc!.fit({ ridge });
+      const solving = solvingProgress(ctx, info.rows, names.length, ridge, wide.holding);
+      if (wide.holding) model = wide.fitHeld();
+      else model = dp ? acc!.fit({ privacy: { epsilon: dp.epsilon, delta: dp.delta, method: dp.method, ...(dp.seed !== undefined ? { seed: dp.seed } : {}) } }) : acc!.fit({ ridge });
+      solving?.done();
     } catch (e) {
       throw cliFitError(e, names);
     }
@@ -357,6 +361,20 @@ export async function runFit(ctx: Ctx, file: string, f: FitFlags, chunkRows = 65
   ctx.print(`wrote ${f.output} (${bytes} bytes) in ${(ms / 1000).toFixed(2)} s`);
   // A warning is printed even under --quiet (it is about the result, not the work); under --json it is in the result.
   if (!ctx.json) for (const w of warnings) process.stderr.write(`slimfit: ${yellow('warning')} ${w}\n`);
+}
+
+/**
+ * A stage note (stderr, not under --json / --quiet) before a solve expected to
+ * take over ~2 s, and its time after: the solve runs synchronously, so there
+ * is no moving bar, but the user sees what is running and how long it should take.
+ */
+function solvingProgress(ctx: Ctx, n: number, d: number, ridge: number, dual: boolean): { done(): void } | undefined {
+  // streamed fits formed their Gram while reading: only the solve is left
+  const s = expectedFitSeconds(dual ? n : 0, d, ridge, dual);
+  if (!(s > 2)) return undefined;
+  const t0 = performance.now();
+  ctx.note(`solving ${dual ? `the ${n} x ${n} dual` : `the ${d} x ${d} normal equations`} (~${formatDuration(s)} expected)...`);
+  return { done: () => ctx.note(`solved in ${formatDuration((performance.now() - t0) / 1000)}`) };
 }
 
 /** What the file's recipe says of a private fit (never the seed: it would let anyone remove the noise). */

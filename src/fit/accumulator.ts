@@ -44,6 +44,7 @@ import { decodeArr, decodeNum, encodeArr, encodeNum, type JsonNum } from '../jso
 import { LinearModel } from './model.js';
 import { chunkMoments, emptyMoments, mergeMoments, type Moments } from './moments.js';
 import { MomentsFit } from './moments-fit.js';
+import { accumulatorBytes, checkMemory, primalBytes, resolveMemoryLimit } from './memory.js';
 import { privateLinearModel } from './linear-private.js';
 import { clipRow, clipValue } from '../privacy/clip.js';
 import {
@@ -79,6 +80,8 @@ export interface LinearAccumulatorOptions {
   accuracy?: 'fast' | 'accurate';
   /** Clip every added row to ||x|| <= boundX, |y| <= boundY, for private fits (one output, no weights). */
   privacy?: AccumulatorPrivacyOptions;
+  /** Refuse (E_MEMORY, at creation) when the co-moments plus the fit's solve are estimated beyond this many bytes (default 4 GiB; src/fit/memory.ts). */
+  maxMemoryBytes?: number;
 }
 
 export interface AccumulatorFitOptions {
@@ -97,8 +100,10 @@ export interface AccumulatorFitOptions {
   privacy?: AccumulatorFitPrivacyOptions;
 }
 
-const ACCUMULATOR_OPTION_KEYS = /* @__PURE__ */ optionKeys<LinearAccumulatorOptions>()(['intercept', 'weights', 'outputs', 'accuracy', 'privacy']);
+const ACCUMULATOR_OPTION_KEYS = /* @__PURE__ */ optionKeys<LinearAccumulatorOptions>()(['intercept', 'weights', 'outputs', 'accuracy', 'privacy', 'maxMemoryBytes']);
 const ACCUMULATOR_FIT_OPTION_KEYS = /* @__PURE__ */ optionKeys<AccumulatorFitOptions>()(['intercept', 'ridge', 'accuracy', 'privacy']);
+
+const WIDE_WAY_OUT = 'drop columns, or raise maxMemoryBytes; with fewer rows than columns and ridge > 0, pass the rows to fitLinear instead (it solves the n x n dual)';
 
 /** Largest |C_jk - C_kj| / sqrt(C_jj C_kk) accepted from JSON (legitimate moments are symmetric to ~1e-30). */
 const MOMENTS_SYMMETRY_TOL = 1e-12;
@@ -127,6 +132,7 @@ export class LinearAccumulator {
   readonly accuracy: 'fast' | 'accurate';
   private readonly la: LinAlg;
   private readonly mo: Moments;
+  private readonly memoryLimit: number;
 
   /** Rows passed to add() (here or in merged accumulators, this process only) that had weight 0. */
   private zeroWeightRows = 0;
@@ -152,6 +158,10 @@ export class LinearAccumulator {
         { bytes: matrixBytes },
       );
     }
+    // the hi/lo co-moments and one chunk's Gram, plus the float64 solve fit() will need (an accumulator
+    // is for its fit: refused here, before streaming, rather than after); fit() checks its own path again
+    const limit = resolveMemoryLimit(options.maxMemoryBytes);
+    checkMemory(`an accumulator for d = ${d} and its fit`, accumulatorBytes(d, m) + primalBytes(d, m, true, 'fast'), limit, 0, WIDE_WAY_OUT);
     const accuracy = options.accuracy ?? 'fast';
     if (accuracy !== 'fast' && accuracy !== 'accurate') {
       throw new SlimfitError('E_RANGE', `accuracy must be 'fast' or 'accurate', got ${JSON.stringify(accuracy)}`);
@@ -176,6 +186,7 @@ export class LinearAccumulator {
     this.intercept = intercept;
     this.weighted = weights;
     this.accuracy = accuracy;
+    this.memoryLimit = limit;
     this.mo = emptyMoments(d + m);
   }
 
@@ -349,6 +360,8 @@ export class LinearAccumulator {
       const E = rawNormalEquations(this.mo, this.d, o.intercept);
       return privateLinearModel({ ...E, d: this.d, n: this.mo.n, intercept: o.intercept, clippedRows: this.clippedRows }, { ...budget, ...this.bounds, boundsFromData: false });
     }
+    const dd = this.accuracy === 'accurate' && o.accuracy !== 'fast' ? 'accurate' : 'fast';
+    checkMemory(`fitting the accumulated ${this.d} x ${this.d} normal equations`, primalBytes(this.d, this.outputs, o.intercept, dd), this.memoryLimit, 0, WIDE_WAY_OUT);
     return new MomentsFit(this.la, this.mo, this.d, this.outputs, this.accuracy).fit(o.intercept, o.ridge, o.accuracy);
   }
 

@@ -18,6 +18,14 @@
  * (error <= ~1e-10 relative, typically far less), cond <= 1e10 refines, beyond
  * (or on Cholesky breakdown) goes double-double. cond is stats.condition, the
  * exact cond_1 of the equilibrated centred normal matrix.
+ *  - 'dual-cholesky'       ridge > 0 with fewer rows (of positive weight)
+ *                          than columns, accuracy 'auto' or 'fast': the
+ *                          n x n dual (K + ridge I) a = y, b = X^T a
+ *                          (dual.ts), the primal's coefficients and
+ *                          statistics without a d x d matrix.
+ * Memory (memory.ts): the path's need is estimated before anything large is
+ * allocated and refused with E_MEMORY (naming the estimate and the way out)
+ * beyond options.maxMemoryBytes (default 4 GiB).
  * Relative costs: the double-double paths do plain-JS work per X entry
  * (refinement ~2 passes of ~50 flops; the DD Gram ~25 flops per row and
  * column pair), tens of times the fast path; `npm run bench -- fit` measures
@@ -38,6 +46,9 @@ import { computeStats, ridgeCovariance, totalSumSquares, type LinearMethod, type
 import { summarize } from './summary.js';
 import { cannotHonour, resolveLinearPrivacy, type LinearPrivacyOptions } from '../privacy/options.js';
 import { fitLinearPrivate } from './linear-private.js';
+import { dualStats, fitDual } from './dual.js';
+import { checkMemory, dualBytes, formatBytes, primalBytes, resolveMemoryLimit } from './memory.js';
+import { MAX_ALLOC_BYTES } from '../engine/arena.js';
 
 export type Accuracy = 'auto' | 'fast' | 'accurate';
 
@@ -52,9 +63,11 @@ export interface FitLinearOptions {
   accuracy?: Accuracy;
   /** A differentially private fit (AdaSSP or SSP, docs/PRIVACY.md): vector y only; not with ridge, weights or accuracy. */
   privacy?: LinearPrivacyOptions;
+  /** Refuse (E_MEMORY, before allocating) a fit whose estimated memory exceeds this many bytes (default 4 GiB; src/fit/memory.ts). */
+  maxMemoryBytes?: number;
 }
 
-const FIT_LINEAR_OPTION_KEYS = /* @__PURE__ */ optionKeys<FitLinearOptions>()(['intercept', 'ridge', 'weights', 'accuracy', 'privacy']);
+const FIT_LINEAR_OPTION_KEYS = /* @__PURE__ */ optionKeys<FitLinearOptions>()(['intercept', 'ridge', 'weights', 'accuracy', 'privacy', 'maxMemoryBytes']);
 
 /** auto: stay on plain Cholesky up to this condition number. */
 export const AUTO_FAST_MAX_COND = 1e6;
@@ -98,6 +111,10 @@ export function fitLinear(engine: Engine | LinAlg, Xin: DesignInput, y: ArrayLik
   const R = toResponse(y, n);
   const m = R.m;
   const w = options.weights !== undefined ? toWeights(options.weights, n) : undefined;
+  const limit = resolveMemoryLimit(options.maxMemoryBytes);
+  const npos = positiveRows(w, n);
+  const dual = ridge > 0 && accuracy !== 'accurate' && npos < d;
+  checkFitMemory(npos, d, m, intercept, ridge, accuracy, dual, limit);
   const sum = summarize(la, X, R.Y, m, w, intercept);
   const off = intercept ? 1 : 0;
   if (ridge === 0) {
@@ -136,7 +153,14 @@ export function fitLinear(engine: Engine | LinAlg, Xin: DesignInput, y: ArrayLik
       stats: stats as LinearStats,
     });
   };
+  if (dual) {
+    const r = fitDual(la, { X, Y: R.Y, m, w, intercept, ridge, mu: sum.mu, muY: sum.muY, sumW: sum.sumW });
+    const stats = dualStats(r, sum.n, d, m, intercept, R.vector, tss);
+    return new LinearModel({ d, outputs: m, coef: r.coefs.b, intercept: R.vector ? r.coefs.b0[0] : r.coefs.b0, fitIntercept: intercept, stats: stats as LinearStats });
+  }
   const accurate = (): LinearModel => {
+    // auto escalates here after the fast path: the double-double path has its own (smaller) need
+    checkMemory(`a double-double least-squares fit of ${d} columns`, primalBytes(d, m, intercept, 'accurate'), limit, 8 * (d + off) * (d + off), 'drop columns, or pass accuracy: \'fast\'');
     const a = accuratePath(P);
     return finish(a.coefs, { rss: a.rss, V: a.V, Vlo: a.Vlo, edf: a.edf, cond: a.cond, method: 'dd-cholesky+refine', steps: a.iterations });
   };
@@ -170,6 +194,43 @@ export function fitLinear(engine: Engine | LinAlg, Xin: DesignInput, y: ArrayLik
   }
   const rss = momentRss(sys, fast.theta, tss);
   return finish(coefs, { rss: rss ?? centredRss(P, sum.muY, coefs.b), V: cov.V, edf: cov.edf, cond: fast.cond, method: 'cholesky', steps: 0 });
+}
+
+/** Rows with positive weight (all rows when unweighted). */
+function positiveRows(w: Float64Array | undefined, n: number): number {
+  if (!w) return n;
+  let c = 0;
+  for (let i = 0; i < n; i++) if (w[i] > 0) c++;
+  return c;
+}
+
+/**
+ * Refuses at once (E_MEMORY) a fit whose estimated memory exceeds the limit,
+ * naming what would work instead: the dual for a ridge fit with fewer rows
+ * than columns, else the most columns the limit allows.
+ */
+function checkFitMemory(npos: number, d: number, m: number, intercept: boolean, ridge: number, accuracy: Accuracy, dual: boolean, limit: number): void {
+  if (dual) {
+    checkMemory(`the n x n dual of a ridge fit of ${npos} rows and ${d} columns`, dualBytes(npos, d, m), limit, 8 * npos * (npos + m), 'use fewer rows or columns, or raise maxMemoryBytes');
+    return;
+  }
+  const p = d + (intercept ? 1 : 0);
+  const path = accuracy === 'accurate' ? 'accurate' : 'fast';
+  const need = primalBytes(d, m, intercept, path);
+  if (need <= limit && 8 * p * (p + m) <= MAX_ALLOC_BYTES) return;
+  let wayOut: string;
+  if (npos < d) {
+    const dualNeed = formatBytes(dualBytes(npos, d, m));
+    wayOut =
+      ridge > 0
+        ? `accuracy 'auto' or 'fast' solves the ${npos} x ${npos} dual instead (~${dualNeed})`
+        : `besides, ${npos} rows cannot determine ${d} coefficients without a penalty: pass ridge > 0 and the ${npos} x ${npos} dual is solved instead (~${dualNeed})`;
+  } else {
+    let fit = d;
+    while (fit > 1 && (primalBytes(fit, m, intercept, path) > limit || 8 * (fit + 1) * (fit + 1 + m) > MAX_ALLOC_BYTES)) fit = Math.floor(fit * 0.9);
+    wayOut = `at most ~${fit} columns fit in that; drop columns (or raise maxMemoryBytes)`;
+  }
+  checkMemory(`a least-squares fit of ${d} columns (${path === 'accurate' ? 'double-double' : 'float64'} ${p} x ${p} normal equations)`, need, limit, 8 * p * (p + m), wayOut);
 }
 
 /** The private path: refuses what it cannot honour, then src/fit/linear-private.ts. */

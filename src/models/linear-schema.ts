@@ -10,7 +10,7 @@ import { decodeArr, decodeNum, encodeArr, formatError, getBool, getEnum, getInt,
 import { bool, checkIntercept, conditionNumber, f64, finite, posInt, rowCount, scalar, shapeError, stats, type ArraysIn, type ArraysOut } from './fields.js';
 import { readPrivacy, writePrivacy } from './privacy-schema.js';
 
-export const LINEAR_METHODS = ['cholesky', 'cholesky+refine', 'dd-cholesky+refine', 'dd-cholesky', 'noisy-normal'] as const satisfies readonly LinearMethod[];
+export const LINEAR_METHODS = ['cholesky', 'cholesky+refine', 'dd-cholesky+refine', 'dd-cholesky', 'noisy-normal', 'dual-cholesky'] as const satisfies readonly LinearMethod[];
 
 /** A linear model's data (what LinearModel's constructor takes). */
 export interface LinearFields {
