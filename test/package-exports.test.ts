@@ -28,3 +28,28 @@ describe('package exports: slimfit/core', () => {
     expect(m.toONNX(model)).toBeInstanceOf(Uint8Array);
   });
 });
+
+describe('package exports: slimfit/node', () => {
+  it("'slimfit/node' writes and reads a .slim file atomically; the browser entries do not carry its helpers", async () => {
+    const { mkdtempSync, readdirSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const spec = 'slimfit/node';
+    const node = (await import(spec)) as typeof import('../src/node.js');
+    const m = (await import('slimfit' as string)) as typeof import('../src/index.js');
+    expect('writeSlimFile' in m || 'writeFileAtomic' in m || 'readSlimFile' in m).toBe(false);
+    const dir = mkdtempSync(join(tmpdir(), 'slimfit-node-'));
+    try {
+      const engine = await m.init({ warmUp: false });
+      const model = m.fitLinear(engine, [[1], [2], [3]], [2, 4, 6]);
+      const path = join(dir, 'm.slim');
+      await node.writeSlimFile(path, { kind: 'linear', model });
+      expect(readdirSync(dir)).toEqual(['m.slim']);
+      const back = await node.readSlimFile(path);
+      expect('model' in back && back.model.predict([[4]])[0]).toBeCloseTo(8, 10);
+      await expect(node.writeFileAtomic(join(dir, 'x'), 'x', { fsyn: false } as never)).rejects.toMatchObject({ code: 'E_RANGE', message: expect.stringMatching(/'fsyn'.*'fsync'/) });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

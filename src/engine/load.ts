@@ -51,44 +51,135 @@ function checkExports(exports: WebAssembly.Exports): WasmExports {
   return exports as unknown as WasmExports;
 }
 
-let modulePromise: Promise<WebAssembly.Module> | undefined;
+/** Where the module comes from: a URL to fetch, a fetch Response, its bytes, or a module compiled already. */
+export type WasmSource = URL | Response | ArrayBuffer | Uint8Array | WebAssembly.Module;
 
-const WASM_URL = new URL('../../build/release.wasm', import.meta.url);
+/** WebAssembly.compile, or a test's stand-in (a page whose CSP refuses compilation). */
+export type CompileFn = (bytes: Uint8Array<ArrayBuffer>) => Promise<WebAssembly.Module>;
 
-async function readWasmBytes(): Promise<ArrayBuffer | Uint8Array<ArrayBuffer>> {
-  if (WASM_URL.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
-    try {
-      return await readFile(WASM_URL);
-    } catch (e) {
-      throw new SlimfitError('E_BACKEND', `cannot read ${WASM_URL.pathname}: run \`npm run build:wasm\` first (${(e as Error).message})`);
-    }
+/** What the engine tells a caller on a refused compile, and the one CSP change that lifts it. */
+export const REFUSED_HINT = "a Content-Security-Policy must allow 'wasm-unsafe-eval' in script-src";
+
+/**
+ * E_BACKEND for a runtime that refuses to compile or instantiate a valid
+ * module (a Content-Security-Policy without 'wasm-unsafe-eval' throws a
+ * CompileError or EvalError): details.refused is true, which lets backend
+ * 'auto' fall back to the JS twin where bad bytes or a bad URL still fail.
+ */
+function refused(e: unknown): SlimfitError {
+  return new SlimfitError('E_BACKEND', `WebAssembly compilation was refused here (${(e as Error)?.message ?? String(e)}): ${REFUSED_HINT}`, { refused: true });
+}
+
+/** Raw DEFLATE (RFC 1951) inflated: the runtime's DecompressionStream where it has one for 'deflate-raw', else fflate (a chunk loaded only then). */
+async function inflateRaw(data: Uint8Array<ArrayBuffer>, length: number): Promise<Uint8Array<ArrayBuffer>> {
+  let stream: DecompressionStream | undefined;
+  try {
+    stream = new DecompressionStream('deflate-raw');
+  } catch {
+    // No DecompressionStream, or one without 'deflate-raw' (Chromium before 103, Firefox before 113).
   }
-  const res = await fetch(WASM_URL);
-  if (!res.ok) throw new SlimfitError('E_BACKEND', `cannot fetch ${WASM_URL.href}: HTTP ${res.status}`);
-  return res.arrayBuffer();
+  if (stream) return new Uint8Array(await new Response(new Blob([data]).stream().pipeThrough(stream)).arrayBuffer());
+  const { inflateSync } = await import('./inflate-fallback.js');
+  return inflateSync(data, { out: new Uint8Array(length) }) as Uint8Array<ArrayBuffer>;
 }
 
 /**
- * Compiles the release module once per process and caches the
- * `WebAssembly.Module`; a failed compile is not cached, so a later call retries.
+ * The release module inlined at build time (src/engine/wasm-inline.ts, a
+ * chunk of its own that init() loads only when no `wasm` source is given).
  */
-export function compileModule(): Promise<WebAssembly.Module> {
-  if (!modulePromise) {
-    modulePromise = readWasmBytes()
-      .then((bytes) => WebAssembly.compile(bytes))
-      .catch((e: unknown) => {
-        modulePromise = undefined;
-        if (e instanceof SlimfitError) throw e;
-        throw new SlimfitError('E_BACKEND', `cannot compile the slimfit WebAssembly module: ${(e as Error).message}`);
-      });
+async function inlineBytes(): Promise<Uint8Array<ArrayBuffer>> {
+  const { WASM_DEFLATED_BASE64, WASM_BYTES } = await import('./wasm-inline.js');
+  const deflated = Uint8Array.from(atob(WASM_DEFLATED_BASE64), (c) => c.charCodeAt(0));
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = await inflateRaw(deflated, WASM_BYTES);
+  } catch (e) {
+    throw new SlimfitError('E_BACKEND', `cannot inflate the inlined WebAssembly module: ${(e as Error).message}`);
   }
-  return modulePromise;
+  if (bytes.length !== WASM_BYTES) throw new SlimfitError('E_BACKEND', `the inlined WebAssembly module inflated to ${bytes.length} bytes, expected ${WASM_BYTES}`);
+  return bytes;
 }
 
-/** A fresh instance (its own linear memory) of the cached module, or of `mod` (a test's hand-built module). */
-export async function instantiate(mod?: WebAssembly.Module): Promise<WasmExports> {
-  mod ??= await compileModule();
-  const instance = await WebAssembly.instantiate(mod, {});
+/** The bytes behind a URL or Response, or E_BACKEND saying why there are none. */
+async function responseBytes(res: Response, what: string): Promise<Uint8Array<ArrayBuffer>> {
+  if (!res.ok) throw new SlimfitError('E_BACKEND', `cannot load the slimfit WebAssembly module from ${what}: HTTP ${res.status}`);
+  if (res.bodyUsed) throw new SlimfitError('E_BACKEND', `cannot load the slimfit WebAssembly module from ${what}: its body was already read`);
+  try {
+    return new Uint8Array(await res.arrayBuffer());
+  } catch (e) {
+    throw new SlimfitError('E_BACKEND', `cannot read the slimfit WebAssembly module from ${what}: ${(e as Error).message}`);
+  }
+}
+
+/** The module's bytes from `source` (the inlined module when undefined); E_RANGE for a value of another type. */
+async function sourceBytes(source: unknown): Promise<Uint8Array<ArrayBuffer>> {
+  if (source === undefined) return inlineBytes();
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  if (source instanceof Uint8Array) return new Uint8Array(source); // a copy: the caller may reuse its buffer
+  if (source instanceof URL) {
+    let res: Response;
+    try {
+      res = await fetch(source);
+    } catch (e) {
+      throw new SlimfitError('E_BACKEND', `cannot fetch the slimfit WebAssembly module from ${source.href}: ${(e as Error).message}`);
+    }
+    return responseBytes(res, source.href);
+  }
+  if (typeof Response === 'function' && source instanceof Response) return responseBytes(source, source.url || 'a Response');
+  const got = source === null ? 'null' : typeof source === 'object' ? ((source as object).constructor?.name ?? 'an object') : typeof source;
+  throw new SlimfitError('E_RANGE', `init: wasm must be a URL, a Response, an ArrayBuffer, a Uint8Array or a WebAssembly.Module, got ${got}${typeof source === 'string' ? " (a string: pass new URL(path, import.meta.url) or the page's base)" : ''}`);
+}
+
+/** The compiled module from `source`: E_BACKEND for bytes that are not a valid module, E_BACKEND with details.refused where the runtime refuses valid ones. */
+async function compileFrom(source: unknown, compile: CompileFn): Promise<WebAssembly.Module> {
+  const bytes = await sourceBytes(source);
+  // validate() is not subject to a CSP, so it tells bad bytes (fail in every mode) from a refusal (the JS twin under 'auto').
+  if (!WebAssembly.validate(bytes)) {
+    const magic = bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
+    throw new SlimfitError('E_BACKEND', `the slimfit WebAssembly module${source === undefined ? ' (inlined)' : ''} is not valid: ${magic ? 'its code does not validate' : `${bytes.length} bytes that do not start with the WebAssembly magic`}`);
+  }
+  try {
+    return await compile(bytes);
+  } catch (e) {
+    throw refused(e);
+  }
+}
+
+let inlineModule: Promise<WebAssembly.Module> | undefined;
+const webAssemblyCompile: CompileFn = (b) => WebAssembly.compile(b);
+
+/**
+ * Compiles the module from `source` (the inlined release module when
+ * undefined: compiled once per process and cached; a failed compile is not
+ * cached, so a later call retries). A WebAssembly.Module is taken as is.
+ */
+export function compileModule(source?: WasmSource, compile: CompileFn = webAssemblyCompile): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return Promise.resolve(source);
+  if (source !== undefined || compile !== webAssemblyCompile) return compileFrom(source, compile);
+  if (!inlineModule) {
+    inlineModule = compileFrom(undefined, compile);
+    inlineModule.catch(() => (inlineModule = undefined));
+  }
+  return inlineModule;
+}
+
+/** A fresh instance (its own linear memory) of `mod`, checked against the kernel ABI. */
+async function instantiateModule(mod: WebAssembly.Module): Promise<WasmExports> {
+  let instance: WebAssembly.Instance;
+  try {
+    instance = await WebAssembly.instantiate(mod, {});
+  } catch (e) {
+    // A LinkError is a module that wants imports: not slimfit's. Anything else on a compiled module is the runtime refusing.
+    if (e instanceof WebAssembly.LinkError) throw new SlimfitError('E_BACKEND', `the WebAssembly module given is not slimfit's: ${e.message}`);
+    throw refused(e);
+  }
   return checkExports(instance.exports);
+}
+
+/**
+ * A fresh instance (its own linear memory) of the module from `source` (the
+ * inlined release module by default), or of `mod` (a test's hand-built module).
+ */
+export async function instantiate(source?: WasmSource, compile?: CompileFn): Promise<WasmExports> {
+  return instantiateModule(await compileModule(source, compile));
 }
