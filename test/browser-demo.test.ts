@@ -23,6 +23,8 @@ let engine: Engine;
 let browser: Browser;
 let plain: StaticServer;
 let csp: StaticServer;
+/** Its own origin, so its service worker and cache touch no other test. */
+let offline: StaticServer;
 
 /** What the Node side computes from the inputs the page is given: the same split, design and options as web/src/pipeline.ts documents. */
 interface NodeRun {
@@ -42,7 +44,7 @@ beforeAll(async () => {
   const [dir, e, b] = await Promise.all([buildDemo(), init(), launchChromium()]);
   engine = e;
   browser = b;
-  [plain, csp] = await Promise.all([serveStatic(dir), serveStatic(dir, NO_WASM_CSP)]);
+  [plain, csp, offline] = await Promise.all([serveStatic(dir), serveStatic(dir, NO_WASM_CSP), serveStatic(dir)]);
   console.log(describeSize(await pageSize(dir)));
   const data = creditDataset(ROWS, SEED);
   const nTrain = Math.floor(ROWS * 0.8);
@@ -59,7 +61,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await Promise.all([plain?.close(), csp?.close()]);
+  await Promise.all([plain?.close(), csp?.close(), offline?.close()]);
 });
 
 interface Watched {
@@ -229,6 +231,23 @@ describe('the demo page in Chromium', () => {
     const rows = Float64Array.from(node.Xte.data.subarray(0, 500 * node.Xte.cols));
     const scored = await h.score(await nodeSlim(c, false), rows);
     expect(scored.scores).toEqual([...c.decisionFunction({ rows: 500, cols: node.Xte.cols, data: rows })]);
+    await w.page.close();
+  });
+
+  it('works offline once loaded: with the server gone, a reload still fits and compresses', async () => {
+    const w = await open(offline.url);
+    await hook(w.page).ready();
+    // the service worker has cached every built file and controls the page
+    await w.page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 10_000 });
+    await offline.close();
+    w.requests.length = 0;
+    await w.page.reload();
+    await w.page.waitForFunction(() => window.slimfitDemo !== undefined);
+    const r = await hook(w.page).run({ rows: 5000, seed: SEED, target: 'loss', bins: 0, method: 'rtn', bits: 8, sparsity: 0 });
+    expect(r.fit.task).toBe('linear');
+    expect(r.compress.slim.length).toBeGreaterThan(0);
+    expect(w.requests.length).toBeGreaterThan(0); // the reload did ask, and the cache answered
+    expect(w.errors).toEqual([]);
     await w.page.close();
   });
 });

@@ -1,11 +1,12 @@
 /**
  * The demo page's build: web/ is the root; relative asset paths (base './')
  * so the built folder works from any path; the Worker as an ES module (the
- * library loads its optional parts with dynamic imports). The library's
- * Node-only branch (reading the wasm file on file: URLs) never runs here.
+ * library loads its optional parts with dynamic imports); sw.js written
+ * after the build so the page works offline once loaded (offline.ts).
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { offlineCache } from './offline.js';
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
@@ -20,6 +21,7 @@ export default defineConfig({
     reportCompressedSize: true,
   },
   worker: { format: 'es' },
+  plugins: [offlineCache()],
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },
 });

@@ -23,7 +23,14 @@ export const NO_WASM_CSP = "default-src 'self'; script-src 'self'";
 export async function buildDemo(name = 'web'): Promise<string> {
   const { build } = await import('vite');
   const outDir = join(OUTPUT, name);
-  await build({ configFile: join(ROOT, 'web/vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  // vitest sets NODE_ENV=test, which would make this a development build; the page under test is the one `npm run web` serves
+  const env = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: join(ROOT, 'web/vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  } finally {
+    process.env.NODE_ENV = env;
+  }
   return outDir;
 }
 
@@ -38,6 +45,7 @@ const TYPES: Record<string, string> = {
 
 export interface StaticServer {
   url: string;
+  /** Stops serving and drops every open connection. */
   close(): Promise<void>;
 }
 
@@ -62,7 +70,11 @@ export async function serveStatic(dir: string, csp?: string): Promise<StaticServ
   if (!addr || typeof addr === 'string') throw new Error('no port');
   return {
     url: `http://127.0.0.1:${addr.port}/`,
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
+    close: () =>
+      new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections(); // keep-alive sockets too: the page must find the server gone
+      }),
   };
 }
 

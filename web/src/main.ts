@@ -13,6 +13,11 @@ import { installHook } from './hook.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
+// The built page caches its files for offline use (sw.js, written by web/offline.ts); the dev server has none.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  navigator.serviceWorker.register('./sw.js').catch((e: unknown) => console.warn('slimfit demo: no offline cache:', e));
+}
+
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 const client = connect(worker);
 
