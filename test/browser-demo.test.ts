@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { auc, compressModel, decodeSlim, encodeSlim, fitLogistic, init, type CompressedLinearModel, type Engine, type LogisticModel, type Matrix } from '../src/core.js';
+import { auc, compressModel, decodeSlim, encodeSlim, fitLinear, fitLogistic, init, type CompressedLinearModel, type Engine, type LogisticModel, type Matrix } from '../src/core.js';
 import { creditDataset } from '../src/data/credit.js';
 import { applyBinning, fitBinning } from '../src/data/bins.js';
 import { describeSize, pageSize } from '../web/size.js';
@@ -231,6 +231,43 @@ describe('the demo page in Chromium', () => {
     const rows = Float64Array.from(node.Xte.data.subarray(0, 500 * node.Xte.cols));
     const scored = await h.score(await nodeSlim(c, false), rows);
     expect(scored.scores).toEqual([...c.decisionFunction({ rows: 500, cols: node.Xte.cols, data: rows })]);
+    await w.page.close();
+  });
+
+  it('fits a chosen CSV through the controls, by keyboard; every control has a label', async () => {
+    const w = await open(plain.url);
+    await hook(w.page).ready();
+    const unlabelled = await w.page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLButtonElement>('input, select, button'))
+        .filter((el) => !(el.labels && el.labels.length > 0) && !el.getAttribute('aria-label') && !(el instanceof HTMLButtonElement && el.textContent!.trim()))
+        .map((el) => el.outerHTML),
+    );
+    expect(unlabelled).toEqual([]);
+    // y = 1 + 2 x1 - 0.5 x2 + a little deterministic noise; a text column the page must leave out
+    const n = 300;
+    const x1 = Float64Array.from({ length: n }, (_, i) => Math.sin(i * 0.7) * 3);
+    const x2 = Float64Array.from({ length: n }, (_, i) => ((i * 37) % 101) / 10);
+    const y = Float64Array.from({ length: n }, (_, i) => 1 + 2 * x1[i] - 0.5 * x2[i] + 0.1 * Math.cos(i * 1.3));
+    const csvText = ['x1,note,x2,y', ...Array.from({ length: n }, (_, i) => `${x1[i]},"row ${i}, quoted",${x2[i]},${y[i]}`)].join('\n');
+    await w.page.setInputFiles('#csv', { name: 'toy.csv', mimeType: 'text/csv', buffer: Buffer.from(csvText) });
+    await w.page.focus('#load');
+    await w.page.keyboard.press('Enter');
+    await w.page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Loaded toy.csv'));
+    expect(await w.page.textContent('#status')).toContain('Left out (not numeric): note');
+    expect(await w.page.inputValue('#target')).toBe('y');
+    await w.page.selectOption('#bins', '0');
+    await w.page.focus('#fit');
+    await w.page.keyboard.press('Enter');
+    await w.page.waitForFunction(() => document.getElementById('summary')!.textContent!.includes('RTN dense 4-bit'));
+    await w.page.focus('#bits');
+    await w.page.keyboard.press('ArrowRight');
+    await w.page.waitForFunction(() => document.getElementById('summary')!.textContent!.includes('RTN dense 5-bit'));
+    const X = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) [X[2 * i], X[2 * i + 1]] = [x1[i], x2[i]];
+    const m = fitLinear(engine, { rows: 240, cols: 2, data: X.subarray(0, 480) }, y.subarray(0, 240));
+    const floats = await w.page.locator('#coefs tbody tr td:nth-child(2)').allTextContents();
+    expect(floats).toEqual([m.intercept, ...m.coef].map((v) => v.toFixed(4)));
+    expect(w.errors).toEqual([]);
     await w.page.close();
   });
 
