@@ -19,6 +19,13 @@ export function familyName(p: Pick<RdPoint, 'method' | 'sparsity'>): string {
   return p.method === 'gptq' ? `OBS ${pct} + GPTQ` : `magnitude ${pct} + RTN`;
 }
 
+/** Ticks at 1, 2 and 5 times the powers of ten inside [lo, hi]: round byte counts on a log axis. */
+function logTicks(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let p = 10 ** Math.floor(Math.log10(Math.max(lo, 1))); p <= hi; p *= 10) for (const m of [1, 2, 5]) if (m * p >= lo && m * p <= hi) out.push(m * p);
+  return out;
+}
+
 export class RdPlot {
   private plot: uPlot | undefined;
   private families: string[] = [];
@@ -55,7 +62,7 @@ export class RdPlot {
       // log x from just below the smallest model to just above the float64 one, so the curves are not squeezed
       scales: { x: { time: false, distr: 3, range: (_u, lo, hi) => [lo / 1.25, hi * 1.25] } },
       axes: [
-        { label: 'bytes stored for the coefficients', stroke: '#222', grid: { stroke: '#e3e3e3' } },
+        { label: 'bytes stored for the coefficients', stroke: '#222', grid: { stroke: '#e3e3e3' }, splits: (_u, _i, lo, hi) => logTicks(lo, hi), filter: (_u, splits) => splits, values: (_u, ticks) => ticks.map((t) => String(t)) },
         { label: `held-out ${fit.metricName}`, stroke: '#222', grid: { stroke: '#e3e3e3' }, size: 70 },
       ],
       series,
