@@ -4,6 +4,7 @@
  * a user's bundler ships it; Node runs the same inputs here, and the two
  * must agree bit for bit.
  */
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import { auc, compressModel, decodeSlim, encodeSlim, fitLinear, fitLogistic, ini
 import { creditDataset } from '../src/data/credit.js';
 import { applyBinning, fitBinning } from '../src/data/bins.js';
 import { describeSize, pageSize } from '../web/size.js';
-import { buildDemo, launchChromium, NO_WASM_CSP, OUTPUT, serveStatic, type Browser, type StaticServer } from './helpers/browser-demo.js';
+import { buildDemo, CHROMIUM, launchChromium, NO_WASM_CSP, OUTPUT, serveStatic, type Browser, type StaticServer } from './helpers/browser-demo.js';
 import type { DemoHook } from '../web/src/hook.js';
 
 const ROWS = 20_000;
@@ -41,6 +42,8 @@ function rowsOf(X: Matrix, from: number, to: number): Matrix {
 }
 
 beforeAll(async () => {
+  // Not skipped when missing: CI (.ci/run) installs it, and a silent skip would hide the page's tests.
+  if (!existsSync(CHROMIUM)) throw new Error(`these tests drive Chromium at ${CHROMIUM}: install it (Debian: apt-get install chromium; .ci/run does)`);
   const [dir, e, b] = await Promise.all([buildDemo(), init(), launchChromium()]);
   engine = e;
   browser = b;
