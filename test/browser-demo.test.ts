@@ -5,7 +5,7 @@
  * must agree bit for bit.
  */
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -234,6 +234,8 @@ describe('the demo page in Chromium', () => {
     const rows = Float64Array.from(node.Xte.data.subarray(0, 500 * node.Xte.cols));
     const scored = await h.score(await nodeSlim(c, false), rows);
     expect(scored.scores).toEqual([...c.decisionFunction({ rows: 500, cols: node.Xte.cols, data: rows })]);
+    // every file still loaded under the policy, and the page logged no error
+    expect(w.errors).toEqual([]);
     await w.page.close();
   });
 
@@ -252,7 +254,12 @@ describe('the demo page in Chromium', () => {
     const x2 = Float64Array.from({ length: n }, (_, i) => ((i * 37) % 101) / 10);
     const y = Float64Array.from({ length: n }, (_, i) => 1 + 2 * x1[i] - 0.5 * x2[i] + 0.1 * Math.cos(i * 1.3));
     const csvText = ['x1,note,x2,y', ...Array.from({ length: n }, (_, i) => `${x1[i]},"row ${i}, quoted",${x2[i]},${y[i]}`)].join('\n');
-    await w.page.setInputFiles('#csv', { name: 'toy.csv', mimeType: 'text/csv', buffer: Buffer.from(csvText) });
+    // dropped on the drop zone, as a user drags it from the desktop
+    await w.page.evaluate((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'toy.csv', { type: 'text/csv' }));
+      document.getElementById('drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, csvText);
     await w.page.focus('#load');
     await w.page.keyboard.press('Enter');
     await w.page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Loaded toy.csv'));
@@ -270,6 +277,13 @@ describe('the demo page in Chromium', () => {
     const m = fitLinear(engine, { rows: 240, cols: 2, data: X.subarray(0, 480) }, y.subarray(0, 240));
     const floats = await w.page.locator('#coefs tbody tr td:nth-child(2)').allTextContents();
     expect(floats).toEqual([m.intercept, ...m.coef].map((v) => v.toFixed(4)));
+    // the download is the 5-bit model's .slim
+    const [download] = await Promise.all([w.page.waitForEvent('download'), w.page.click('#download')]);
+    expect(download.suggestedFilename()).toBe('y-rtn-5bit.slim');
+    const file = await decodeSlim(new Uint8Array(await readFile((await download.path())!)));
+    if (file.kind !== 'compressed-linear') throw new Error(`downloaded a '${file.kind}' file`);
+    expect(file.model.bits).toBe(5);
+    expect(file.header.features).toEqual(['x1', 'x2']);
     expect(w.errors).toEqual([]);
     await w.page.close();
   });
