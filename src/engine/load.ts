@@ -100,39 +100,10 @@ async function inlineBytes(): Promise<Uint8Array<ArrayBuffer>> {
   return bytes;
 }
 
-/** The bytes behind a URL or Response, or E_BACKEND saying why there are none. */
-async function responseBytes(res: Response, what: string): Promise<Uint8Array<ArrayBuffer>> {
-  if (!res.ok) throw new SlimfitError('E_BACKEND', `cannot load the slimfit WebAssembly module from ${what}: HTTP ${res.status}`);
-  if (res.bodyUsed) throw new SlimfitError('E_BACKEND', `cannot load the slimfit WebAssembly module from ${what}: its body was already read`);
-  try {
-    return new Uint8Array(await res.arrayBuffer());
-  } catch (e) {
-    throw new SlimfitError('E_BACKEND', `cannot read the slimfit WebAssembly module from ${what}: ${(e as Error).message}`);
-  }
-}
-
-/** The module's bytes from `source` (the inlined module when undefined); E_RANGE for a value of another type. */
-async function sourceBytes(source: unknown): Promise<Uint8Array<ArrayBuffer>> {
-  if (source === undefined) return inlineBytes();
-  if (source instanceof ArrayBuffer) return new Uint8Array(source);
-  if (source instanceof Uint8Array) return new Uint8Array(source); // a copy: the caller may reuse its buffer
-  if (source instanceof URL) {
-    let res: Response;
-    try {
-      res = await fetch(source);
-    } catch (e) {
-      throw new SlimfitError('E_BACKEND', `cannot fetch the slimfit WebAssembly module from ${source.href}: ${(e as Error).message}`);
-    }
-    return responseBytes(res, source.href);
-  }
-  if (typeof Response === 'function' && source instanceof Response) return responseBytes(source, source.url || 'a Response');
-  const got = source === null ? 'null' : typeof source === 'object' ? ((source as object).constructor?.name ?? 'an object') : typeof source;
-  throw new SlimfitError('E_RANGE', `init: wasm must be a URL, a Response, an ArrayBuffer, a Uint8Array or a WebAssembly.Module, got ${got}${typeof source === 'string' ? " (a string: pass new URL(path, import.meta.url) or the page's base)" : ''}`);
-}
-
 /** The compiled module from `source`: E_BACKEND for bytes that are not a valid module, E_BACKEND with details.refused where the runtime refuses valid ones. */
 async function compileFrom(source: unknown, compile: CompileFn): Promise<WebAssembly.Module> {
-  const bytes = await sourceBytes(source);
+  // The loader of URL / Response / bytes sources is a chunk of its own: a page on the inlined module never fetches it.
+  const bytes = source === undefined ? await inlineBytes() : await (await import('./load-source.js')).sourceBytes(source);
   // validate() is not subject to a CSP, so it tells bad bytes (fail in every mode) from a refusal (the JS twin under 'auto').
   if (!WebAssembly.validate(bytes)) {
     const magic = bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
