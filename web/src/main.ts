@@ -209,7 +209,7 @@ async function compressNow(req: CompressRequest = request()): Promise<CompressRe
   inFlight = client.call('compress', req);
   try {
     compressed = await inFlight;
-    plot.draw(fitted, compressed);
+    plot.select(compressed);
     renderCoefs(ui.coefs.tBodies[0], fitted, compressed);
     showSummary();
     ui.download.disabled = false;

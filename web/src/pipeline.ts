@@ -137,8 +137,17 @@ export class Pipeline {
     this.fitted = { task, target: req.target, names, model, Xte, yTe, Xcal, yCal };
     this.current = undefined;
     t = performance.now();
-    const rows = compressionReport(this.engine, model, Xte, yTe, { methods: ['rtn', 'gptq', 'qat'], bits: RD_BITS, sparsity: RD_SPARSITY, X: Xcal, y: yCal, budget: QAT_BUDGET });
-    const rd: RdPoint[] = rows.map((r) => ({ method: r.method as RdPoint['method'], bits: r.bits, sparsity: r.sparsity, bytes: r.bytes, metric: (task === 'logistic' ? r.auc : r.mse) ?? NaN }));
+    // a logistic fit on bins is a scorecard's model: its integer points per bin join the plot
+    const scorecard = task === 'logistic' && req.bins > 0 ? { scorecard: { columns: names } } : {};
+    const rows = compressionReport(this.engine, model, Xte, yTe, { methods: ['rtn', 'gptq', 'qat'], bits: RD_BITS, sparsity: RD_SPARSITY, X: Xcal, y: yCal, budget: QAT_BUDGET, ...scorecard });
+    const rd: RdPoint[] = rows.map((r) => ({
+      method: r.method as RdPoint['method'],
+      ...(r.rounding ? { rounding: r.rounding } : {}),
+      bits: r.bits,
+      sparsity: r.sparsity,
+      bytes: r.bytes,
+      metric: (task === 'logistic' ? r.auc : r.mse) ?? NaN,
+    }));
     return { task, metricName: task === 'logistic' ? 'AUC' : 'MSE', names, coef: Float64Array.from(model.coef), intercept: model.intercept, metric, floatBytes: 8 * (names.length + 1), trainRows: nTrain, testRows: n - nTrain, calibRows: nCal, fitMs, rd, rdMs: performance.now() - t };
   }
 

@@ -9,11 +9,12 @@ import 'uplot/dist/uPlot.min.css';
 import type { FitResult, RdPoint } from './protocol.js';
 
 /** Okabe–Ito colours (black kept for the selected point): distinguishable with the common colour-vision deficiencies. */
-const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#882255', '#777777'];
+const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#882255', '#777777', '#44AA99'];
 const METHOD_NAMES: Record<string, string> = { rtn: 'RTN', gptq: 'GPTQ', qat: 'QAT' };
 
-export function familyName(p: Pick<RdPoint, 'method' | 'sparsity'>): string {
+export function familyName(p: Pick<RdPoint, 'method' | 'sparsity' | 'rounding'>): string {
   if (p.method === 'qat') return 'QAT (trained on the grid)';
+  if (p.method === 'scorecard') return `scorecard, points ${p.rounding === 'optimal' ? 'optimal' : 'rounded'}`;
   if (p.sparsity === 0) return `${METHOD_NAMES[p.method]} dense`;
   const pct = `${Math.round(p.sparsity * 100)}% pruned`;
   return p.method === 'gptq' ? `OBS ${pct} + GPTQ` : `magnitude ${pct} + RTN`;
@@ -29,10 +30,18 @@ function logTicks(lo: number, hi: number): number[] {
 export class RdPlot {
   private plot: uPlot | undefined;
   private families: string[] = [];
+  /** The report's series (families, then float64), without the selected point. */
+  private tables: uPlot.AlignedData[] = [];
 
   constructor(private readonly el: HTMLElement) {}
 
-  draw(fit: FitResult, selected?: { bytes: number; metric: number }): void {
+  /** Moves the ring to the model the sliders picked: new data on the same plot, so a slider step costs one redraw. */
+  select(selected: { bytes: number; metric: number }): void {
+    this.plot?.setData(uPlot.join([...this.tables, [[selected.bytes], [selected.metric]]]));
+  }
+
+  /** A new plot for a new fit's report (no point selected yet). */
+  draw(fit: FitResult): void {
     const groups = new Map<string, RdPoint[]>();
     for (const p of fit.rd) {
       if (p.method === 'float') continue;
@@ -47,11 +56,12 @@ export class RdPlot {
     });
     const float = fit.rd.find((p) => p.method === 'float')!;
     tables.push([[float.bytes], [float.metric]]);
-    tables.push(selected ? [[selected.bytes], [selected.metric]] : [[float.bytes], [null]]);
-    const data = uPlot.join(tables);
+    this.tables = tables;
+    const data = uPlot.join([...tables, [[float.bytes], [null]]]);
     const series: uPlot.Series[] = [
       { label: 'bytes' },
-      ...this.families.map((label, i) => ({ label, stroke: COLOURS[i % COLOURS.length], width: 2, spanGaps: true, points: { show: true, size: 6 } })),
+      // a family of one point (a scorecard) gets a larger marker: it has no line to be seen by
+      ...this.families.map((label, i) => ({ label, stroke: COLOURS[i % COLOURS.length], width: 2, spanGaps: true, points: { show: true, size: groups.get(label)!.length > 1 ? 6 : 10, fill: COLOURS[i % COLOURS.length] } })),
       { label: 'float64', stroke: '#444', points: { show: true, size: 9, fill: '#fff' } },
       { label: 'selected', stroke: '#000', width: 0, paths: () => null, points: { show: true, size: 16, width: 3, stroke: '#000', fill: 'transparent' } },
     ];

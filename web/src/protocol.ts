@@ -31,7 +31,9 @@ export type Task = 'logistic' | 'linear';
 
 /** One point of the rate-distortion report: bytes stored for the coefficients and the held-out metric. */
 export interface RdPoint {
-  method: 'float' | 'rtn' | 'gptq' | 'qat';
+  /** 'scorecard': integer points per bin (logistic fits on bins only), `rounding` says how they were rounded. */
+  method: 'float' | 'rtn' | 'gptq' | 'qat' | 'scorecard';
+  rounding?: 'nearest' | 'optimal';
   bits: number | null;
   sparsity: number;
   bytes: number;
