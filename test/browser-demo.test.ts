@@ -158,6 +158,7 @@ describe('the demo page in Chromium', () => {
       expectClose(m.intercept, c.intercept);
     }
     expect(await w.page.locator('#coefs tbody tr').count()).toBe(node.names.length + 1);
+    expect(await w.page.locator('#points tbody tr').count()).toBe(r.fit.rd.length);
     expect(w.errors).toEqual([]);
     await w.page.close();
   });

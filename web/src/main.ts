@@ -6,7 +6,7 @@
  */
 import './style.css';
 import { connect, WorkerError } from './client.js';
-import { renderCoefs } from './coef-table.js';
+import { renderCoefs, renderPoints } from './coef-table.js';
 import { familyName, RdPlot } from './plot.js';
 import type { CompressRequest, CompressResult, DatasetInfo, EngineInfo, FitResult, Method, ScoreResult } from './protocol.js';
 import { installHook } from './hook.js';
@@ -43,6 +43,7 @@ const ui = {
   status: $<HTMLParagraphElement>('status'),
   summary: $<HTMLDListElement>('summary'),
   coefs: $<HTMLTableElement>('coefs'),
+  points: $<HTMLTableElement>('points'),
 };
 const plot = new RdPlot($<HTMLDivElement>('plot'));
 
@@ -85,7 +86,7 @@ function method(): Method {
 function setBusy(busy: boolean): void {
   ui.load.disabled = busy;
   ui.fit.disabled = busy || !dataset;
-  document.body.toggleAttribute('aria-busy', busy);
+  document.body.setAttribute('aria-busy', String(busy));
 }
 
 function showFeatures(info: DatasetInfo): void {
@@ -181,6 +182,7 @@ async function fitModel(): Promise<FitResult> {
     compressed = undefined;
     say(`Fitted on ${fitted.trainRows} rows (${fitted.fitMs.toFixed(0)} ms); ${fitted.rd.length - 1} compressions scored on ${fitted.testRows} held-out rows (${fitted.rdMs.toFixed(0)} ms). GPTQ / OBS and QAT calibrate on ${fitted.calibRows} training rows.`);
     plot.draw(fitted);
+    renderPoints(ui.points.tBodies[0], fitted);
     renderCoefs(ui.coefs.tBodies[0], fitted);
     showSummary();
     return fitted;
