@@ -16,6 +16,7 @@ const ENTRIES: [string, string][] = [
   ['the source entry (src/index.ts)', `export * from './src/index.ts';`],
   ["the built package ('slimfit', browser condition)", `export * from 'slimfit';`],
   ["the built package ('slimfit/core', browser condition)", `export * from 'slimfit/core';`],
+  ["the built package ('slimfit/score', browser condition)", `export * from 'slimfit/score';`],
 ];
 
 describe('browser bundle of the package', () => {
