@@ -16,7 +16,7 @@ describe('inflatePrimed', () => {
       if (k === 1) expect(stored.length).toBeLessThan(withoutDict.length); // the dictionary is really used
       const out = await inflatePrimed(stored, HEADER_DICTIONARY, json.length);
       expect(out).toEqual(json);
-      expect(out).toEqual(inflateHeader(stored, json.length));
+      expect(out).toEqual(inflateHeader(stored, json.length, HEADER_DICTIONARY));
     }
   });
 

@@ -53,3 +53,20 @@ describe('package exports: slimfit/node', () => {
     }
   });
 });
+
+describe('package exports: slimfit/score', () => {
+  it("'slimfit/score' decodes a float and a compressed .slim from dist/ (the latter's reader loaded on demand)", async () => {
+    const spec = 'slimfit/score';
+    const sc = (await import(spec)) as typeof import('../src/score.js');
+    const m = (await import('slimfit' as string)) as typeof import('../src/index.js');
+    const engine = await sc.init({ warmUp: false });
+    expect(engine.backend).toBe('wasm-simd');
+    const model = m.fitLinear(engine, [[1], [2], [3], [4]], [2, 4, 6, 8.5]);
+    for (const content of [{ kind: 'linear' as const, model }, { kind: 'compressed-linear' as const, model: m.compressModel(engine, model, { quantize: { bits: 8 } }) }]) {
+      const back = await sc.decodeSlim(await m.encodeSlim(content));
+      expect(back.kind).toBe(content.kind);
+      expect('model' in back && back.model.predict([[5]])[0]).toBeCloseTo(content.model.predict([[5]])[0], 12);
+    }
+    expect('fitLinear' in sc).toBe(false);
+  });
+});

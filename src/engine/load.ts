@@ -106,8 +106,9 @@ async function compileFrom(source: unknown, compile: CompileFn): Promise<WebAsse
   const bytes = source === undefined ? await inlineBytes() : await (await import('./load-source.js')).sourceBytes(source);
   // validate() is not subject to a CSP, so it tells bad bytes (fail in every mode) from a refusal (the JS twin under 'auto').
   if (!WebAssembly.validate(bytes)) {
-    const magic = bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
-    throw new SlimfitError('E_BACKEND', `the slimfit WebAssembly module${source === undefined ? ' (inlined)' : ''} is not valid: ${magic ? 'its code does not validate' : `${bytes.length} bytes that do not start with the WebAssembly magic`}`);
+    // The first bytes tell a truncated or damaged module (00 61 73 6d: "\0asm") from an HTML error page or another file.
+    const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+    throw new SlimfitError('E_BACKEND', `the slimfit WebAssembly module is not valid WebAssembly (${bytes.length} bytes, starting ${head || 'with nothing'})`);
   }
   try {
     return await compile(bytes);

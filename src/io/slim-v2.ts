@@ -83,7 +83,7 @@ export async function headerJsonBytes(bytes: Uint8Array, pre: SlimPreamble): Pro
   let out: Uint8Array;
   try {
     // The runtime's DecompressionStream where it has 'deflate-raw'; else fflate's inflater, a chunk loaded only then.
-    out = (await inflatePrimed(stored, HEADER_DICTIONARY, length)) ?? (await import('./slim-v2-inflate.js')).inflateHeader(stored, length);
+    out = (await inflatePrimed(stored, HEADER_DICTIONARY, length)) ?? (await import('./slim-v2-inflate.js')).inflateHeader(stored, length, HEADER_DICTIONARY);
   } catch (e) {
     throw formatError(`the header is not a valid DEFLATE stream (${e instanceof Error ? e.message : String(e)})`);
   }
