@@ -9,7 +9,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { auc, compressModel, decodeSlim, encodeSlim, fitLinear, fitLogistic, init, type CompressedLinearModel, type Engine, type LogisticModel, type Matrix } from '../src/core.js';
+import { auc, compressModel, decodeSlim, distill, encodeSlim, fitLinear, fitLogistic, init, type CompressedLinearModel, type Engine, type LogisticModel, type Matrix } from '../src/core.js';
 import { creditDataset } from '../src/data/credit.js';
 import { applyBinning, fitBinning } from '../src/data/bins.js';
 import { describeSize, pageSize } from '../web/size.js';
@@ -157,28 +157,37 @@ describe('the demo page in Chromium', () => {
       expectClose(m.coefficients(), c.coefficients());
       expectClose(m.intercept, c.intercept);
     }
+    // a .slim written in Node scores on the page's held-out rows as in Node
+    const fromNode = compressModel(engine, node.model, { quantize: { bits: 2 }, prune: { sparsity: 0.25 }, X: node.Xcal });
+    expect((await h.score(await nodeSlim(fromNode, false))).metric).toBe(auc(fromNode.decisionFunction(node.Xte), node.yTe));
+    // a student distilled onto a quarter of the columns, then GPTQ: the same columns, codes and scores
+    const dp = await h.compress({ method: 'distill', bits: 4, sparsity: 0.75 });
+    const dn = distill(engine, node.model, node.Xcal, { student: { features: Math.round(0.25 * node.names.length), bits: 4 } });
+    const ds = dn.student as CompressedLinearModel;
+    expect(dp.columns).toEqual(dn.columns);
+    expect(dp.codes).toEqual([...ds.values]);
+    expectClose(dn.columns.map((j) => dp.coef[j]), ds.coefficients());
+    expect(dp.metric).toBe(auc(ds.decisionFunction(dn.studentInputs(node.Xte)), node.yTe));
+    // its .slim names its columns, so the page scores it on the held-out rows by name
+    expect((await h.score(Uint8Array.from(dp.slim))).metric).toBe(dp.metric);
     expect(await w.page.locator('#coefs tbody tr').count()).toBe(node.names.length + 1);
     expect(await w.page.locator('#points tbody tr').count()).toBe(r.fit.rd.length);
     expect(w.errors).toEqual([]);
     await w.page.close();
   });
 
-  it('scores a .slim written in Node identically: on given rows and on the held-out rows', async () => {
+  it('scores a .slim written in Node identically, compressed or float, with no fit in the page', async () => {
     const w = await open(plain.url);
     const h = hook(w.page);
-    await h.run({ rows: ROWS, seed: SEED, target: 'defaulted', bins: BINS, method: 'rtn', bits: 4, sparsity: 0 });
     const c = compressModel(engine, node.model, { quantize: { bits: 2 }, prune: { sparsity: 0.25 }, X: node.Xcal });
-    const file = await nodeSlim(c, false);
     const rows = Float64Array.from(node.Xte.data.subarray(0, 500 * node.Xte.cols));
-    const expected = [...c.decisionFunction({ rows: 500, cols: node.Xte.cols, data: rows })];
-    const given = await h.score(file, rows);
-    expect(given.kind).toBe('compressed-logistic');
-    expect(given.scores).toEqual(expected);
-    const heldOut = await h.score(file);
-    expect(heldOut.metric).toBe(auc(c.decisionFunction(node.Xte), node.yTe));
-    // the decoded model in Node agrees too (the file is what both sides read)
-    const dec = await decodeSlim(file);
-    expect(dec.kind).toBe('compressed-logistic');
+    const X = { rows: 500, cols: node.Xte.cols, data: rows };
+    const compressed = await h.score(await nodeSlim(c, false), rows);
+    expect(compressed.kind).toBe('compressed-logistic');
+    expect(compressed.scores).toEqual([...c.decisionFunction(X)]);
+    const float = await h.score(await encodeSlim({ kind: 'logistic', model: node.model }, { features: node.names, provenance: { source: 'browser-demo.test' } }), rows);
+    expect(float.kind).toBe('logistic');
+    expect(float.scores).toEqual([...node.model.decisionFunction(X)]);
     expect(w.errors).toEqual([]);
     await w.page.close();
   });

@@ -12,6 +12,7 @@ import {
   compressModel,
   compressionReport,
   decodeSlim,
+  distill,
   encodeSlim,
   fitLinear,
   fitLogistic,
@@ -35,6 +36,8 @@ export const LOGISTIC_RIDGE = 1e-6;
 export const QAT_BUDGET = { nodes: 2e5, ms: 150 };
 const RD_BITS = [2, 3, 4, 5, 6, 8];
 const RD_SPARSITY = [0, 0.5, 0.75];
+/** The plot's distilled student keeps this share of the columns. */
+const RD_DISTILL_KEEP = 0.5;
 
 interface Dataset {
   name: string;
@@ -148,7 +151,20 @@ export class Pipeline {
       bytes: r.bytes,
       metric: (task === 'logistic' ? r.auc : r.mse) ?? NaN,
     }));
+    if (names.length >= 4) rd.push(...this.distillPoints(model, task, Xcal, Xte, yTe));
     return { task, metricName: task === 'logistic' ? 'AUC' : 'MSE', names, coef: Float64Array.from(model.coef), intercept: model.intercept, metric, floatBytes: 8 * (names.length + 1), trainRows: nTrain, testRows: n - nTrain, calibRows: nCal, fitMs, rd, rdMs: performance.now() - t };
+  }
+
+  /** One student on RD_DISTILL_KEEP of the columns (one forward selection), GPTQ-quantized at every bit width of the plot. */
+  private distillPoints(model: LogisticModel | LinearModel, task: Task, Xcal: Matrix, Xte: Matrix, yTe: Float64Array): RdPoint[] {
+    const k = Math.max(1, Math.round(RD_DISTILL_KEEP * model.d));
+    const r = distill(this.engine, model, Xcal, { student: { features: k } });
+    const Xs = r.studentInputs(Xte);
+    const Xc = r.studentInputs(Xcal);
+    return RD_BITS.map((bits) => {
+      const c = compressModel(this.engine, r.floatStudent, { method: 'gptq', quantize: { bits }, X: Xc });
+      return { method: 'distill', bits, sparsity: 1 - k / model.d, bytes: c.bytes, metric: task === 'logistic' ? auc(c.decisionFunction(Xs), yTe) : mse(c.predict(Xs), yTe) };
+    });
   }
 
   private need(): Fitted {
@@ -159,29 +175,41 @@ export class Pipeline {
   async compress(req: CompressRequest): Promise<CompressResult> {
     const f = this.need();
     const { method, bits, sparsity } = req;
-    if (method !== 'rtn' && method !== 'gptq' && method !== 'qat') throw new SlimfitError('E_RANGE', `method must be 'rtn', 'gptq' or 'qat', got ${String(method)}`);
+    if (method !== 'rtn' && method !== 'gptq' && method !== 'qat' && method !== 'distill') throw new SlimfitError('E_RANGE', `method must be 'rtn', 'gptq', 'qat' or 'distill', got ${String(method)}`);
     if (!Number.isInteger(bits) || bits < 2 || bits > 8) throw new SlimfitError('E_RANGE', `bits must be an integer from 2 to 8, got ${bits}`);
     if (!(sparsity >= 0 && sparsity <= 0.95)) throw new SlimfitError('E_RANGE', `sparsity must be in [0, 0.95], got ${sparsity}`);
     if (method === 'qat' && sparsity !== 0) throw new SlimfitError('E_RANGE', "'qat' trains dense weights on the grid: sparsity must be 0");
     const t = performance.now();
+    const d = f.names.length;
     let c: CompressedLinearModel;
     let optimal: boolean | undefined;
+    let columns = Array.from({ length: d }, (_, j) => j);
+    let Xte = f.Xte;
     if (method === 'qat') {
       const q = fitQuantized(this.engine, f.Xcal, f.yCal, { bits, task: f.task, intercept: f.model.fitIntercept, budget: QAT_BUDGET });
       c = q.model;
       optimal = q.report.optimal;
+    } else if (method === 'distill') {
+      // the student keeps the share 1 - sparsity of the columns (at least one), chosen by forward selection on the fit's outputs
+      const r = distill(this.engine, f.model, f.Xcal, { student: { features: Math.max(1, Math.round((1 - sparsity) * d)), bits } });
+      c = r.student as CompressedLinearModel;
+      columns = r.columns;
+      Xte = r.studentInputs(f.Xte);
     } else {
       c = compressModel(this.engine, f.model, { method, quantize: { bits }, ...(sparsity > 0 ? { prune: { sparsity } } : {}), X: f.Xcal });
     }
     const ms = performance.now() - t;
-    const metric = f.task === 'logistic' ? auc(c.decisionFunction(f.Xte), f.yTe) : mse(c.predict(f.Xte), f.yTe);
+    const metric = f.task === 'logistic' ? auc(c.decisionFunction(Xte), f.yTe) : mse(c.predict(Xte), f.yTe);
     this.current = c;
-    const slim = await encodeSlim({ kind: f.task === 'logistic' ? 'compressed-logistic' : 'compressed-linear', model: c }, { features: f.names, targets: [f.target], strip: true });
+    const coef = new Float64Array(d);
+    c.coefficients().forEach((v, j) => (coef[columns[j]] = v));
+    const slim = await encodeSlim({ kind: f.task === 'logistic' ? 'compressed-logistic' : 'compressed-linear', model: c }, { features: columns.map((j) => f.names[j]), targets: [f.target], strip: true });
     return {
       method,
       bits,
       sparsity,
-      coef: c.coefficients(),
+      columns,
+      coef,
       intercept: c.intercept[0],
       codes: c.values.slice(),
       scale: c.scale ? c.scale.slice() : null,
@@ -204,10 +232,13 @@ export class Pipeline {
       if (rows.length % model.d !== 0) throw new SlimfitError('E_SHAPE', `${rows.length} values are not whole rows of ${model.d} columns`);
       return { kind: dec.kind, d: model.d, features, scores: scoreOf({ rows: rows.length / model.d, cols: model.d, data: rows }), metric: null, note: null };
     }
+    // by name: a file whose features are all columns of the current fit (a student reads a subset) scores its held-out rows
     const f = this.fitted;
-    const same = f !== undefined && features !== null && features.length === f.names.length && features.every((x, j) => x === f.names[j]);
-    if (!f || !same) return { kind: dec.kind, d: model.d, features, scores: new Float64Array(0), metric: null, note: 'its features are not the columns of the current fit, so it is not scored on the held-out rows' };
-    const scores = scoreOf(f.Xte);
+    const at = f && features ? features.map((x) => f.names.indexOf(x)) : [];
+    if (!f || !features || at.some((j) => j < 0)) return { kind: dec.kind, d: model.d, features, scores: new Float64Array(0), metric: null, note: 'its features are not columns of the current fit, so it is not scored on the held-out rows' };
+    const X = new Float64Array(f.Xte.rows * at.length);
+    for (let i = 0; i < f.Xte.rows; i++) for (let j = 0; j < at.length; j++) X[i * at.length + j] = f.Xte.data[i * f.Xte.cols + at[j]];
+    const scores = scoreOf({ rows: f.Xte.rows, cols: at.length, data: X });
     return { kind: dec.kind, d: model.d, features, scores, metric: logistic ? auc(scores, f.yTe) : mse(scores, f.yTe), note: null };
   }
 }

@@ -9,11 +9,12 @@ import 'uplot/dist/uPlot.min.css';
 import type { FitResult, RdPoint } from './protocol.js';
 
 /** Okabe–Ito colours (black kept for the selected point): distinguishable with the common colour-vision deficiencies. */
-const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#882255', '#777777', '#44AA99'];
+const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#882255', '#777777', '#44AA99', '#999933'];
 const METHOD_NAMES: Record<string, string> = { rtn: 'RTN', gptq: 'GPTQ', qat: 'QAT' };
 
 export function familyName(p: Pick<RdPoint, 'method' | 'sparsity' | 'rounding'>): string {
   if (p.method === 'qat') return 'QAT (trained on the grid)';
+  if (p.method === 'distill') return `distilled onto ${Math.round((1 - p.sparsity) * 100)}% of columns + GPTQ`;
   if (p.method === 'scorecard') return `scorecard, points ${p.rounding === 'optimal' ? 'optimal' : 'rounded'}`;
   if (p.sparsity === 0) return `${METHOD_NAMES[p.method]} dense`;
   const pct = `${Math.round(p.sparsity * 100)}% pruned`;

@@ -31,8 +31,11 @@ export type Task = 'logistic' | 'linear';
 
 /** One point of the rate-distortion report: bytes stored for the coefficients and the held-out metric. */
 export interface RdPoint {
-  /** 'scorecard': integer points per bin (logistic fits on bins only), `rounding` says how they were rounded. */
-  method: 'float' | 'rtn' | 'gptq' | 'qat' | 'scorecard';
+  /**
+   * 'scorecard': integer points per bin (logistic fits on bins only), `rounding` says how they were rounded;
+   * 'distill': a student on a share 1 - sparsity of the columns, GPTQ-quantized.
+   */
+  method: 'float' | 'rtn' | 'gptq' | 'qat' | 'scorecard' | 'distill';
   rounding?: 'nearest' | 'optimal';
   bits: number | null;
   sparsity: number;
@@ -57,13 +60,14 @@ export interface FitResult {
   rdMs: number;
 }
 
-export type Method = 'rtn' | 'gptq' | 'qat';
+/** 'distill': a student distilled from the fit onto fewer columns (sparsity = the share dropped), quantized by GPTQ. */
+export type Method = 'rtn' | 'gptq' | 'qat' | 'distill';
 
 export interface CompressRequest {
   method: Method;
   /** 2..8. */
   bits: number;
-  /** In [0, 0.95]; 'qat' trains dense weights and takes 0 only. */
+  /** In [0, 0.95]; 'qat' trains dense weights and takes 0 only; 'distill': the share of columns the student drops. */
   sparsity: number;
 }
 
@@ -71,9 +75,11 @@ export interface CompressResult {
   method: Method;
   bits: number;
   sparsity: number;
-  /** The coefficients the compressed model scores with (dequantized), and its intercept. */
+  /** The coefficients the compressed model scores with (dequantized; 0 for a column a student does not read), and its intercept. */
   coef: Float64Array;
   intercept: number;
+  /** The design columns the model reads (all of them, except for a distilled student). */
+  columns: number[];
   /** The integer codes as stored (one per kept weight), for comparison across runtimes. */
   codes: Int8Array | Uint8Array | Float64Array;
   scale: Float32Array | null;
