@@ -180,7 +180,7 @@ async function fitModel(): Promise<FitResult> {
     say('fitting and measuring every method…');
     fitted = await client.call('fit', { target: ui.target.value, features: chosenFeatures(), bins: Number(ui.bins.value) });
     compressed = undefined;
-    say(`Fitted on ${fitted.trainRows} rows (${fitted.fitMs.toFixed(0)} ms); ${fitted.rd.length - 1} compressions scored on ${fitted.testRows} held-out rows (${fitted.rdMs.toFixed(0)} ms). GPTQ / OBS and QAT calibrate on ${fitted.calibRows} training rows.`);
+    say(`Fitted on ${fitted.trainRows} rows (${fitted.fitMs.toFixed(0)} ms); ${fitted.rd.length - 1} compressions scored on ${fitted.testRows} held-out rows (${fitted.rdMs.toFixed(0)} ms). GPTQ / OBS, QAT and the distilled students calibrate on ${fitted.calibRows} training rows.`);
     plot.draw(fitted);
     renderPoints(ui.points.tBodies[0], fitted);
     renderCoefs(ui.coefs.tBodies[0], fitted);

@@ -69,14 +69,12 @@ function mse(out: Float64Array, y: Float64Array): number {
 export class Pipeline {
   private data: Dataset | undefined;
   private fitted: Fitted | undefined;
-  private current: CompressedLinearModel | undefined;
 
   constructor(private readonly engine: Engine) {}
 
   load(src: DatasetSource): DatasetInfo {
     const t0 = performance.now();
     this.fitted = undefined;
-    this.current = undefined;
     if (src.source === 'credit') {
       if (!Number.isInteger(src.rows) || src.rows < 1000 || src.rows > 1_000_000) throw new SlimfitError('E_RANGE', `rows must be an integer from 1000 to 1000000, got ${src.rows}`);
       const c = creditDataset(src.rows, src.seed);
@@ -138,7 +136,6 @@ export class Pipeline {
     const fitMs = performance.now() - t;
     const metric = task === 'logistic' ? auc((model as LogisticModel).decisionFunction(Xte), yTe) : mse((model as LinearModel).predict(Xte), yTe);
     this.fitted = { task, target: req.target, names, model, Xte, yTe, Xcal, yCal };
-    this.current = undefined;
     t = performance.now();
     // a logistic fit on bins is a scorecard's model: its integer points per bin join the plot
     const scorecard = task === 'logistic' && req.bins > 0 ? { scorecard: { columns: names } } : {};
@@ -200,7 +197,6 @@ export class Pipeline {
     }
     const ms = performance.now() - t;
     const metric = f.task === 'logistic' ? auc(c.decisionFunction(Xte), f.yTe) : mse(c.predict(Xte), f.yTe);
-    this.current = c;
     const coef = new Float64Array(d);
     c.coefficients().forEach((v, j) => (coef[columns[j]] = v));
     const slim = await encodeSlim({ kind: f.task === 'logistic' ? 'compressed-logistic' : 'compressed-linear', model: c }, { features: columns.map((j) => f.names[j]), targets: [f.target], strip: true });
