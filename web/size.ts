@@ -31,5 +31,7 @@ export async function pageSize(dir: string): Promise<PageSize> {
 export function describeSize(s: PageSize): string {
   const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
   const parts = Object.entries(s.byKind).map(([k, v]) => `${k} ${kib(v.gzip)}`);
-  return `demo page: ${s.files} files, ${kib(s.raw)} raw, ${kib(s.gzip)} gzipped (${parts.join(', ')})`;
+  // the library inlines its wasm in a JS chunk unless the page loads it as a file
+  const wasm = s.byKind.wasm ? '' : '; the wasm is inlined in the JS';
+  return `demo page: ${s.files} files, ${kib(s.raw)} raw, ${kib(s.gzip)} gzipped (${parts.join(', ')}${wasm})`;
 }
