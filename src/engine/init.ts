@@ -12,7 +12,12 @@ import { simdSupported } from './simd.js';
 export type BackendOption = 'auto' | 'wasm' | 'js';
 
 export interface InitOptions {
-  /** 'auto' (default): SIMD WebAssembly where supported, else the JS twin; 'wasm' fails rather than fall back. */
+  /**
+   * 'auto' (default): SIMD WebAssembly where supported, else the JS twin
+   * (also where the runtime refuses to compile WebAssembly: a
+   * Content-Security-Policy without 'wasm-unsafe-eval'; engine.fallbackReason
+   * says which); 'wasm' fails with E_BACKEND rather than fall back.
+   */
   backend?: BackendOption;
   /**
    * true (default): run every kernel briefly before init() resolves, so that

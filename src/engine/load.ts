@@ -1,3 +1,13 @@
+/**
+ * Loading the kernels' WebAssembly module: by default the copy inlined at
+ * build time (wasm-inline.ts: raw DEFLATE, base64; inflated on the runtime's
+ * DecompressionStream), else the source given to init({ wasm }) (load-source.ts).
+ * The bytes are validated before they are compiled: validate() is not subject
+ * to a Content-Security-Policy, so invalid bytes (E_BACKEND in every mode)
+ * are told from a runtime that refuses valid ones (E_BACKEND with
+ * details.refused, which backend 'auto' answers with the JS twin). Nothing
+ * here imports a Node built-in, so browsers and bundlers load it as is.
+ */
 import type { Kernels } from '../kernels/types.js';
 import { SlimfitError } from '../errors.js';
 
@@ -149,8 +159,10 @@ async function instantiateModule(mod: WebAssembly.Module): Promise<WasmExports> 
 }
 
 /**
- * A fresh instance (its own linear memory) of the module from `source` (the
- * inlined release module by default), or of `mod` (a test's hand-built module).
+ * A fresh instance (its own linear memory) of the module from `source`: the
+ * inlined release module by default, or a URL, Response, bytes or compiled
+ * module (a test's hand-built one included); `compile` stands in for
+ * WebAssembly.compile (tests).
  */
 export async function instantiate(source?: WasmSource, compile?: CompileFn): Promise<WasmExports> {
   return instantiateModule(await compileModule(source, compile));
