@@ -276,6 +276,14 @@ describe('the demo page in Chromium', () => {
     expect(await w.page.textContent('#status')).toContain('Left out (not numeric): note');
     expect(await w.page.inputValue('#target')).toBe('y');
     await w.page.selectOption('#bins', '0');
+    // a bad request comes back as the library's typed error, shown in the status line
+    await w.page.locator('#features input[value=x1]').uncheck();
+    await w.page.locator('#features input[value=x2]').uncheck();
+    await w.page.click('#fit');
+    await w.page.waitForFunction(() => document.getElementById('status')!.classList.contains('error'));
+    expect(await w.page.textContent('#status')).toBe('E_RANGE: pick at least one feature');
+    await w.page.locator('#features input[value=x1]').check();
+    await w.page.locator('#features input[value=x2]').check();
     await w.page.focus('#fit');
     await w.page.keyboard.press('Enter');
     await w.page.waitForFunction(() => document.getElementById('summary')!.textContent!.includes('RTN dense 4-bit'));

@@ -1,9 +1,11 @@
-/** The page's side of the Worker protocol: one promise per request, errors as SlimfitError-shaped Errors with a code. */
+/** The page's side of the Worker protocol: one promise per request; a failure rejects with a WorkerError carrying the code. */
+import type { SlimfitErrorCode } from '../../src/errors.js';
 import type { Api, MethodName, Request, Response } from './protocol.js';
 
 export class WorkerError extends Error {
   constructor(
-    readonly code: string,
+    /** The SlimfitError's code; null: not a SlimfitError (a bug in the page or the library). */
+    readonly code: SlimfitErrorCode | null,
     message: string,
   ) {
     super(message);

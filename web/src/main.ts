@@ -58,7 +58,7 @@ function say(text: string, error = false): void {
 }
 
 function failed(e: unknown): never {
-  const msg = e instanceof WorkerError ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
+  const msg = e instanceof WorkerError ? `${e.code ?? 'internal error'}: ${e.message}` : e instanceof Error ? e.message : String(e);
   say(msg, true);
   throw e;
 }

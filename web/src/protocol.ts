@@ -4,6 +4,7 @@
  * error (code and message of a SlimfitError). Only plain data and typed
  * arrays cross, never a model object.
  */
+import type { SlimfitErrorCode } from '../../src/errors.js';
 
 export type DatasetSource = { source: 'credit'; rows: number; seed: number } | { source: 'csv'; name: string; text: string };
 
@@ -127,4 +128,5 @@ export interface Request<K extends MethodName = MethodName> {
   arg: Api[K][0];
 }
 
-export type Response = { id: number; ok: true; result: unknown } | { id: number; ok: false; code: string; message: string };
+/** A failure carries the SlimfitError's code and reason (its message without the code); code null for anything else (a bug, not a bad input). */
+export type Response = { id: number; ok: true; result: unknown } | { id: number; ok: false; code: SlimfitErrorCode | null; message: string };

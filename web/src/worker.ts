@@ -42,6 +42,6 @@ self.onmessage = (ev: MessageEvent<Request>) => {
   const req = ev.data;
   handle(req).then(
     (result) => (self as unknown as Worker).postMessage({ id: req.id, ok: true, result } satisfies Response, transferables(result)),
-    (e: unknown) => (self as unknown as Worker).postMessage({ id: req.id, ok: false, code: isSlimfitError(e) ? e.code : 'E_INTERNAL', message: e instanceof Error ? e.message : String(e) } satisfies Response),
+    (e: unknown) => (self as unknown as Worker).postMessage({ id: req.id, ok: false, code: isSlimfitError(e) ? e.code : null, message: isSlimfitError(e) ? e.reason : e instanceof Error ? e.message : String(e) } satisfies Response),
   );
 };
