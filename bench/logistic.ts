@@ -20,9 +20,23 @@ const N = 160_000;
 const D = 45;
 const SKLEARN_RUNS = 5;
 
+/** Interpreters tried in order (a pyenv shim first on PATH may lack the Debian python's scikit-learn). */
+const PYTHONS = ['python3', '/usr/bin/python3'];
+
+/** The first interpreter that imports scikit-learn, or undefined. */
+export function findSklearnPython(): string | undefined {
+  return PYTHONS.find((py) => spawnSync(py, ['-c', 'import sklearn'], { stdio: 'ignore' }).status === 0);
+}
+
 /** Median ms of SKLEARN_RUNS lbfgs fits (after one warm-up fit) and its coefficients; undefined without scikit-learn. */
-function sklearn(X: Matrix, y: Float64Array, log: (m: string) => void): { ms: number; coef: number[]; intercept: number; version: string } | undefined {
-  if (spawnSync('python3', ['-c', 'import sklearn'], { stdio: 'ignore' }).status !== 0) return undefined;
+export function sklearn(
+  X: Matrix,
+  y: Float64Array,
+  log: (m: string) => void,
+  runs = SKLEARN_RUNS,
+): { ms: number; coef: number[]; intercept: number; version: string; python: string } | undefined {
+  const python = findSklearnPython();
+  if (python === undefined) return undefined;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'slimfit-irls-'));
   try {
     writeFileSync(path.join(dir, 'X.f64'), X.data);
@@ -42,13 +56,13 @@ def fit():
     return m.fit(X, y)
 fit()
 ts = []
-for _ in range(${SKLEARN_RUNS}):
+for _ in range(${runs}):
     t = time.perf_counter(); m = fit(); ts.append((time.perf_counter() - t) * 1e3)
 print(json.dumps({'ms': sorted(ts)[len(ts) // 2], 'coef': m.coef_[0].tolist(), 'intercept': float(m.intercept_[0]), 'version': sklearn.__version__}))
 `;
     const one = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-    const out = execFileSync('python3', ['-c', script, dir], { env: { ...process.env, ...one }, encoding: 'utf8', maxBuffer: 1 << 20 });
-    return JSON.parse(out.trim().split('\n').pop()!);
+    const out = execFileSync(python, ['-c', script, dir], { env: { ...process.env, ...one }, encoding: 'utf8', maxBuffer: 1 << 20 });
+    return { ...JSON.parse(out.trim().split('\n').pop()!), python };
   } catch (e) {
     log(`  scikit-learn run failed: ${(e as Error).message.split('\n')[0]}`);
     return undefined;
@@ -71,10 +85,10 @@ function run(ctx: BenchContext): void {
     let dev = 0;
     sk.coef.forEach((c, j) => (dev = Math.max(dev, Math.abs(c - m.coef[j]) / Math.max(1e-12, Math.abs(m.coef[j])))));
     rows.push([`scikit-learn ${sk.version} lbfgs, penalty=None, 1 thread`, '', fmtMs(sk.ms), fmtRatio(sk.ms / w.medianMs)]);
-    note = `scikit-learn: median of ${SKLEARN_RUNS} fits in python3 after one warm-up, on the same data; its coefficients differ from slimfit's by at most ${dev.toExponential(1)} relative (lbfgs stops at its default tolerance, IRLS at 1e-10 on the step).`;
+    note = `scikit-learn: median of ${SKLEARN_RUNS} fits in ${sk.python} after one warm-up, on the same data; its coefficients differ from slimfit's by at most ${dev.toExponential(1)} relative (lbfgs stops at its default tolerance, IRLS at 1e-10 on the step).`;
     ctx.report.ratio(`fitLogistic scorecard (n = ${n}, d = ${D} indicators): slimfit ${fmtMs(w.medianMs)}, scikit-learn lbfgs ${fmtMs(sk.ms)}: time ratio scikit-learn / slimfit ${fmtRatio(sk.ms / w.medianMs)}`);
   } else {
-    note = 'scikit-learn is not installed (python3 -c "import sklearn" failed; Debian: python3-sklearn): no comparison on this machine.';
+    note = 'scikit-learn is not installed (neither python3 nor /usr/bin/python3 imports sklearn; Debian: python3-sklearn): no comparison on this machine.';
     ctx.log(`  ${note}`);
     ctx.report.ratio(`fitLogistic scorecard (n = ${n}, d = ${D} indicators): slimfit ${fmtMs(w.medianMs)}; scikit-learn not installed, no ratio`);
   }
