@@ -45,17 +45,27 @@ export function nonzeroColumnStats(index: Nonzeros, n: number, d: number, w: Flo
   const max = new Float64Array(d).fill(-Infinity);
   const count = new Int32Array(d);
   let rows = 0;
-  for (let i = 0; i < n; i++) {
-    const wi = w ? w[i] : 1;
-    if (!(wi > 0)) continue;
-    rows++;
-    for (let q = start[i], e = start[i + 1]; q < e; q++) {
-      const j = col[q];
-      const v = val[q];
-      sum[j] += w ? wi * v : v;
-      if (v < min[j]) min[j] = v;
-      if (v > max[j]) max[j] = v;
-      count[j]++;
+  if (index.ones && !w) {
+    // a 0/1 design, unweighted: the sums are the counts (exact integers), min 0 or 1, max 1
+    for (let q = 0; q < col.length; q++) count[col[q]]++;
+    for (let j = 0; j < d; j++) {
+      sum[j] = count[j];
+      if (count[j] > 0) min[j] = max[j] = 1;
+    }
+    rows = n;
+  } else {
+    for (let i = 0; i < n; i++) {
+      const wi = w ? w[i] : 1;
+      if (!(wi > 0)) continue;
+      rows++;
+      for (let q = start[i], e = start[i + 1]; q < e; q++) {
+        const j = col[q];
+        const v = val[q];
+        sum[j] += w ? wi * v : v;
+        if (v < min[j]) min[j] = v;
+        if (v > max[j]) max[j] = v;
+        count[j]++;
+      }
     }
   }
   for (let j = 0; j < d; j++) {

@@ -135,10 +135,12 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
     theta[0] = Math.log(p0 / (1 - p0));
   }
   const predictor = linearPredictor(X, mu, inv, index);
-  let eta = predictor.eta(theta, off);
+  // the start is one value for every row (Z1 theta = theta_0): no pass over X, one exp and one log1p
+  const eta0 = off ? theta[0] : 0;
+  let eta: Float64Array = new Float64Array(n).fill(eta0);
   // a = e^-|eta|, kept from the log-likelihood pass for the weights
-  let a = new Float64Array(n);
-  let ll = logLik(eta, y, w, a);
+  let a = new Float64Array(n).fill(Math.exp(-Math.abs(eta0)));
+  let ll = constantLogLik(eta0, y, w);
   let pen = ll - penalty(theta, lam);
   // the dense pass's buffers, made on first use
   let dense: { Wt: Float64Array; U: Float64Array } | undefined;
@@ -306,6 +308,18 @@ function hessianAndGradient(
     }
   }
   return H;
+}
+
+/** logLik at eta_i = e for every row: e sum w y - softplus(e) sum w (to rounding). */
+function constantLogLik(e: number, y: Float64Array, w: Float64Array | undefined): number {
+  let sw = 0;
+  let swy = 0;
+  for (let i = 0; i < y.length; i++) {
+    const wi = w ? w[i] : 1;
+    sw += wi;
+    swy += wi * y[i];
+  }
+  return e * swy - ((e > 0 ? e : 0) + Math.log1p(Math.exp(-Math.abs(e)))) * sw;
 }
 
 /** sum w [y eta - log(1 + e^eta)]; a[i] = e^-|eta_i| (softplus(t) = max(t, 0) + log1p(e^-|t|), bit for bit). */
