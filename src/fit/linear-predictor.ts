@@ -20,8 +20,8 @@ export interface LinearPredictor {
   readonly kind: 'dense' | 'sparse';
   /** The compressed-row index (kind 'sparse' only). */
   readonly index?: Nonzeros;
-  /** eta = Z1 theta (n values); theta has off + d entries (off = 1: theta[0] is the intercept). */
-  eta(theta: Float64Array, off: number): Float64Array;
+  /** eta = Z1 theta (n values, into out when given); theta has off + d entries (off = 1: theta[0] is the intercept). */
+  eta(theta: Float64Array, off: number, out?: Float64Array): Float64Array;
 }
 
 /** index: X's nonzeros when the caller already built them (nonzeros(X)); otherwise they are looked for here. */
@@ -35,10 +35,10 @@ export function linearPredictor(X: Matrix, mu: Float64Array, inv: Float64Array, 
   if (index === undefined) {
     return {
       kind: 'dense',
-      eta(theta, off) {
+      eta(theta, off, out) {
         const b = coef(theta, off);
         const t0 = off ? theta[0] : 0;
-        const eta = new Float64Array(n);
+        const eta = out ?? new Float64Array(n);
         for (let i = 0; i < n; i++) {
           let t = t0;
           const r = i * d;
@@ -53,11 +53,11 @@ export function linearPredictor(X: Matrix, mu: Float64Array, inv: Float64Array, 
   return {
     kind: 'sparse',
     index,
-    eta(theta, off) {
+    eta(theta, off, out) {
       const b = coef(theta, off);
       let c = off ? theta[0] : 0;
       for (let j = 0; j < d; j++) c -= mu[j] * b[j];
-      const eta = new Float64Array(n);
+      const eta = out ?? new Float64Array(n);
       for (let i = 0; i < n; i++) {
         let t = c;
         for (let q = start[i], e = start[i + 1]; q < e; q++) t += val[q] * b[col[q]];

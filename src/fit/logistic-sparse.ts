@@ -116,11 +116,12 @@ export function jsNonzeroPass(index: Nonzeros, d: number): NonzeroPass {
 }
 
 /**
- * The IRLS step over the index: at eta (a = e^-|eta|, kept by the
- * log-likelihood pass), W = w p (1 - p) and r = w (y - p) per row, one pass
- * for G, c, X^T r, then H and g on Z1 = [1, (X - mu) diag(inv)] (off = 1;
- * Z without the 1 when off = 0, mu then zero). The step returns undefined
- * when the algebraic centring would exceed KAPPA_MAX.
+ * The IRLS step over the index, from the per-row W = w p (1 - p) and r =
+ * w (y - p) at the current eta (logistic.ts forms them in its
+ * log-likelihood pass): one pass for G, c, X^T r, then H and g on Z1 =
+ * [1, (X - mu) diag(inv)] (off = 1; Z without the 1 when off = 0, mu then
+ * zero). The step returns undefined when the algebraic centring would exceed
+ * KAPPA_MAX.
  */
 export function sparseStepper(
   pass: NonzeroPass,
@@ -129,22 +130,13 @@ export function sparseStepper(
   mu: Float64Array,
   inv: Float64Array,
   off: number,
-): (eta: Float64Array, a: Float64Array, y: Float64Array, w: Float64Array | undefined) => SparseStep | undefined {
-  const W = new Float64Array(n);
-  const r = new Float64Array(n);
-  return (eta, a, y, w) => {
+): (W: Float64Array, r: Float64Array) => SparseStep | undefined {
+  return (W, r) => {
     let S = 0;
     let R = 0;
     for (let i = 0; i < n; i++) {
-      const wi = w ? w[i] : 1;
-      const ai = a[i];
-      const q1 = 1 + ai;
-      const wt = (wi * ai) / (q1 * q1); // w p (1 - p), no cancellation
-      const ri = wi * (y[i] - (eta[i] >= 0 ? 1 / q1 : ai / q1)); // p = 1 / (1 + e^-eta), from a
-      W[i] = wt;
-      r[i] = ri;
-      S += wt;
-      R += ri;
+      S += W[i];
+      R += r[i];
     }
     const { xtx: G, xw: c, xr: gx } = pass(W, r);
     const e = new Float64Array(d);

@@ -137,10 +137,13 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
   const predictor = linearPredictor(X, mu, inv, index);
   // the start is one value for every row (Z1 theta = theta_0): no pass over X, one exp and one log1p
   const eta0 = off ? theta[0] : 0;
-  let eta: Float64Array = new Float64Array(n).fill(eta0);
-  // a = e^-|eta|, kept from the log-likelihood pass for the weights
-  let a = new Float64Array(n).fill(Math.exp(-Math.abs(eta0)));
-  let ll = constantLogLik(eta0, y, w);
+  // the state at theta (cur) and at the candidate step (nxt), swapped on acceptance: eta, a = e^-|eta|
+  // and, on the pass over the nonzeros, the IRLS weights W = w p (1 - p) and r = w (y - p), all from
+  // the log-likelihood pass
+  const buffers = (): PerRow => ({ eta: new Float64Array(n), a: new Float64Array(n), W: index ? new Float64Array(n) : undefined, r: index ? new Float64Array(n) : undefined });
+  let cur = buffers();
+  let nxt = buffers();
+  let ll = constantLogLik(eta0, y, w, cur);
   let pen = ll - penalty(theta, lam);
   // the dense pass's buffers, made on first use
   let dense: { Wt: Float64Array; U: Float64Array } | undefined;
@@ -153,18 +156,18 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
   try {
     const sparse = index && sparseStepper(staged ? (W, r) => staged.gram(W, r) : jsNonzeroPass(index, d), n, d, mu, inv, off);
     for (;;) {
-      const step = sparse && sparse(eta, a, y, w);
+      const step = sparse && sparse(cur.W!, cur.r!);
       if (step) {
         H = step.H;
         g = step.g;
       } else {
         dense ??= denseBuffers(n, off);
-        H = hessianAndGradient(la, X, mu, inv, y, w, eta, a, off, dense.Wt, dense.U, g);
+        H = hessianAndGradient(la, X, mu, inv, y, w, cur.eta, cur.a, off, dense.Wt, dense.U, g);
       }
       for (let j = 0; j < p; j++) g[j] = g[j] - lam[j] * theta[j];
       // after convergence the loop runs once more so that H is at the estimate
       if (converged || iterations >= maxIter) break;
-      if (ridge === 0 && separates(eta, y, w)) {
+      if (ridge === 0 && separates(cur.eta, y, w)) {
         throw new SlimfitError(
           'E_SEPARATION',
           `the classes are completely separated (after ${iterations} step(s) every row is classified correctly): the maximum-likelihood estimates diverge; pass ridge > 0 (e.g. 1e-3) for finite coefficients`,
@@ -176,30 +179,26 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
         delta = newtonStep(la, H, lam, g, p, off);
       } catch (e) {
         // weights p(1-p) underflowing on separated rows make H singular: say why
-        if (ridge === 0 && isSlimfitError(e, 'E_SINGULAR') && saturatedRows(eta, y, w) > 0) throw separationError(iterations, saturatedRows(eta, y, w));
+        if (ridge === 0 && isSlimfitError(e, 'E_SINGULAR') && saturatedRows(cur.eta, y, w) > 0) throw separationError(iterations, saturatedRows(cur.eta, y, w));
         throw e;
       }
       iterations++;
       // step halving on the penalised log-likelihood
       let t = 1;
       let next = theta.map((v, j) => v + delta[j]);
-      let etaN = predictor.eta(next, off);
-      const aN = new Float64Array(n);
-      let llN = logLik(etaN, y, w, aN);
+      let llN = logLik(predictor.eta(next, off, nxt.eta), y, w, nxt);
       let penN = llN - penalty(next, lam);
       for (let h = 0; h < 30 && !(penN >= pen - 1e-13 * Math.abs(pen)); h++) {
         t /= 2;
         next = theta.map((v, j) => v + t * delta[j]);
-        etaN = predictor.eta(next, off);
-        llN = logLik(etaN, y, w, aN);
+        llN = logLik(predictor.eta(next, off, nxt.eta), y, w, nxt);
         penN = llN - penalty(next, lam);
       }
       let rel = 0;
       for (let j = 0; j < p; j++) rel = Math.max(rel, (t * Math.abs(delta[j])) / (1 + Math.abs(theta[j])));
       const gain = penN - pen;
       theta.set(next);
-      eta = etaN;
-      a = aN;
+      [cur, nxt] = [nxt, cur];
       ll = llN;
       pen = penN;
       // converged: the step is below tol, or at the float64 noise floor (no gain left)
@@ -208,6 +207,7 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
   } finally {
     staged?.release();
   }
+  const eta = cur.eta;
   if (!converged && ridge === 0) {
     const sat = saturatedRows(eta, y, w);
     if (sat > 0) throw separationError(iterations, sat);
@@ -310,26 +310,55 @@ function hessianAndGradient(
   return H;
 }
 
-/** logLik at eta_i = e for every row: e sum w y - softplus(e) sum w (to rounding). */
-function constantLogLik(e: number, y: Float64Array, w: Float64Array | undefined): number {
+/** Per-row state at one theta: eta, a = e^-|eta|, and (pass over the nonzeros) W = w p (1 - p), r = w (y - p). */
+interface PerRow {
+  eta: Float64Array;
+  a: Float64Array;
+  W?: Float64Array;
+  r?: Float64Array;
+}
+
+/** logLik at eta_i = e for every row: e sum w y - softplus(e) sum w (to rounding); fills the state. */
+function constantLogLik(e: number, y: Float64Array, w: Float64Array | undefined, S: PerRow): number {
+  const ai = Math.exp(-Math.abs(e));
+  S.eta.fill(e);
+  S.a.fill(ai);
+  const q1 = 1 + ai;
+  const wt = ai / (q1 * q1);
+  const pr = e >= 0 ? 1 / q1 : ai / q1;
   let sw = 0;
   let swy = 0;
   for (let i = 0; i < y.length; i++) {
     const wi = w ? w[i] : 1;
     sw += wi;
     swy += wi * y[i];
+    if (S.W) {
+      S.W[i] = wi * wt;
+      S.r![i] = wi * (y[i] - pr);
+    }
   }
-  return e * swy - ((e > 0 ? e : 0) + Math.log1p(Math.exp(-Math.abs(e)))) * sw;
+  return e * swy - ((e > 0 ? e : 0) + Math.log1p(ai)) * sw;
 }
 
-/** sum w [y eta - log(1 + e^eta)]; a[i] = e^-|eta_i| (softplus(t) = max(t, 0) + log1p(e^-|t|), bit for bit). */
-function logLik(eta: Float64Array, y: Float64Array, w: Float64Array | undefined, a: Float64Array): number {
+/**
+ * sum w [y eta - log(1 + e^eta)] at eta, into S: a = e^-|eta| (softplus(t)
+ * = max(t, 0) + log1p(e^-|t|), bit for bit) and, when S has them, the IRLS
+ * weights W = w p (1 - p) (no cancellation) and r = w (y - p), p =
+ * sigmoid(eta) from a (bit for bit).
+ */
+function logLik(eta: Float64Array, y: Float64Array, w: Float64Array | undefined, S: PerRow): number {
+  const { a, W, r } = S;
   let ll = 0;
   for (let i = 0; i < eta.length; i++) {
     const e = eta[i];
     const ai = Math.exp(-Math.abs(e));
     a[i] = ai;
     const wi = w ? w[i] : 1;
+    if (W) {
+      const q1 = 1 + ai;
+      W[i] = (wi * ai) / (q1 * q1);
+      r![i] = wi * (y[i] - (e >= 0 ? 1 / q1 : ai / q1));
+    }
     if (wi === 0) continue;
     ll += wi * (y[i] * e - ((e > 0 ? e : 0) + Math.log1p(ai)));
   }
