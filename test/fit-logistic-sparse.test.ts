@@ -51,8 +51,8 @@ function shifted(P: Problem, c: number): Problem {
   return { ...P, X: { ...P.X, data: P.X.data.map((v) => v + c) } };
 }
 
-function counted(la: LinAlg): { la: LinAlg; calls: { centredGram: number; staged: number } } {
-  const calls = { centredGram: 0, staged: 0 };
+function counted(la: LinAlg): { la: LinAlg; calls: { centredGram: number; staged: number; stagedRows: number } } {
+  const calls = { centredGram: 0, staged: 0, stagedRows: 0 };
   const wrapped: LinAlg = {
     backend: la.backend,
     gram: (...a) => la.gram(...a),
@@ -61,7 +61,7 @@ function counted(la: LinAlg): { la: LinAlg; calls: { centredGram: number; staged
     centredGram: (...a) => (calls.centredGram++, la.centredGram(...a)),
   };
   const stage = la.nonzeroGram?.bind(la);
-  if (stage) wrapped.nonzeroGram = (index, d) => (calls.staged++, stage(index, d));
+  if (stage) wrapped.nonzeroGram = (index, d) => (calls.staged++, (calls.stagedRows = index.start.length - 1), stage(index, d));
   return { la: wrapped, calls };
 }
 
@@ -73,6 +73,10 @@ const all = await linalgs();
 
 describe.each(all)('fitLogistic on mostly-zero designs ($name)', ({ la }) => {
   const cases: { name: string; P: () => Problem; ridge: number }[] = [
+    // d = 8: 16 distinct rows, merged into one row per distinct (x, y)
+    { name: 'few distinct rows (merged)', P: () => indicators(4000, 8, 11), ridge: 0 },
+    { name: 'few distinct rows (merged), weights with zeros', P: () => indicators(4000, 8, 12, { weights: true }), ridge: 0 },
+    { name: 'few distinct rows (merged), ridge', P: () => indicators(4000, 8, 13), ridge: 2 },
     { name: '0/1 indicators', P: () => indicators(3000, 22, 1), ridge: 0 },
     { name: 'general values (not 0/1)', P: () => indicators(3000, 22, 2, { values: true }), ridge: 0 },
     { name: 'weights with zeros', P: () => indicators(3000, 15, 3, { weights: true }), ridge: 0 },
@@ -96,6 +100,26 @@ describe.each(all)('fitLogistic on mostly-zero designs ($name)', ({ la }) => {
     expect(Math.abs(sparse.intercept - b0) / Math.max(1, Math.abs(b0))).toBeLessThan(1e-11);
     expect(maxRel(sparse.stats.stdErrors, ref.stats.stdErrors)).toBeLessThan(1e-11);
     expect(rel(sparse.stats.logLikelihood, ref.stats.logLikelihood)).toBeLessThan(1e-13);
+    expect(sparse.stats.n).toBe(ref.stats.n);
+    expect(sparse.stats.nullDeviance).toBeCloseTo(ref.stats.nullDeviance, 9);
+    // d = 8: merged, at most 2 x 16 rows staged
+    if (la.nonzeroGram) expect(c.calls.stagedRows).toBeLessThanOrEqual(prob.X.cols === 8 ? 32 : prob.X.rows);
+  });
+
+  it('merging counts rows: stats.n, and the rows of a quasi-complete separation, are those of the rows given', () => {
+    // level 3 of the 8 (column 2) has y = 1 on every row: its coefficient diverges
+    const prob = indicators(4000, 8, 14);
+    for (let i = 0; i < 4000; i++) if (prob.X.data[i * 8 + 2] === 1) prob.y[i] = 1;
+    const m = (() => {
+      try {
+        return fitLogistic(la, prob.X, prob.y);
+      } catch (e) {
+        return e as { code: string; details: { rows: number } };
+      }
+    })();
+    let rows = 0;
+    for (let i = 0; i < 4000; i++) rows += prob.X.data[i * 8 + 2];
+    expect(m).toMatchObject({ code: 'E_SEPARATION', details: { rows } });
   });
 
   it('a column that is 1 on nearly every row: the dense pass instead (the algebraic centring would lose too many digits), same solution', () => {

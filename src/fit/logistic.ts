@@ -40,6 +40,7 @@ import { resolveOptions } from './linear.js';
 import { LogisticModel, sigmoid } from './logistic-model.js';
 import { linearPredictor, nonzeros } from './linear-predictor.js';
 import { jsNonzeroPass, nonzeroColumnStats, sparseStepper } from './logistic-sparse.js';
+import { mergeRows } from './logistic-aggregate.js';
 import { equilibrate, norm1 } from './normal.js';
 import { dependentFromInverse, dependentFromPivot, throwCollinear, throwConstantColumns, throwTooFewRows } from './singular.js';
 import { interceptQuad, ridgeCovariance } from './stats.js';
@@ -134,16 +135,24 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
     const p0 = Math.min(1 - 1e-12, Math.max(1e-12, ybar));
     theta[0] = Math.log(p0 / (1 - p0));
   }
-  const predictor = linearPredictor(X, mu, inv, index);
+  // a 0/1 design with few distinct rows is fitted on one row per distinct (x, y), weighted (the same
+  // likelihood term by term); the summaries above, and stats.n, stay those of the rows given
+  const merged = index && mergeRows(index, n, d, y, w);
+  const Xf = merged ? merged.X : X;
+  const yf = merged ? merged.y : y;
+  const wf = merged ? merged.w : w;
+  const nf = Xf.rows;
+  const indexF = merged ? nonzeros(merged.X) : index;
+  const predictor = linearPredictor(Xf, mu, inv, indexF);
   // the start is one value for every row (Z1 theta = theta_0): no pass over X, one exp and one log1p
   const eta0 = off ? theta[0] : 0;
   // the state at theta (cur) and at the candidate step (nxt), swapped on acceptance: eta, a = e^-|eta|
   // and, on the pass over the nonzeros, the IRLS weights W = w p (1 - p) and r = w (y - p), all from
   // the log-likelihood pass
-  const buffers = (): PerRow => ({ eta: new Float64Array(n), a: new Float64Array(n), W: index ? new Float64Array(n) : undefined, r: index ? new Float64Array(n) : undefined });
+  const buffers = (): PerRow => ({ eta: new Float64Array(nf), a: new Float64Array(nf), W: indexF ? new Float64Array(nf) : undefined, r: indexF ? new Float64Array(nf) : undefined });
   let cur = buffers();
   let nxt = buffers();
-  let ll = constantLogLik(eta0, y, w, cur);
+  let ll = constantLogLik(eta0, yf, wf, cur);
   let pen = ll - penalty(theta, lam);
   // the dense pass's buffers, made on first use
   let dense: { Wt: Float64Array; U: Float64Array } | undefined;
@@ -152,22 +161,22 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
   let converged = false;
   let H: Float64Array = new Float64Array(0);
   // the index staged once for every step's pass (released in finally)
-  const staged = index && la.nonzeroGram ? la.nonzeroGram(index, d) : undefined;
+  const staged = indexF && la.nonzeroGram ? la.nonzeroGram(indexF, d) : undefined;
   try {
-    const sparse = index && sparseStepper(staged ? (W, r) => staged.gram(W, r) : jsNonzeroPass(index, d), n, d, mu, inv, off);
+    const sparse = indexF && sparseStepper(staged ? (W, r) => staged.gram(W, r) : jsNonzeroPass(indexF, d), nf, d, mu, inv, off);
     for (;;) {
       const step = sparse && sparse(cur.W!, cur.r!);
       if (step) {
         H = step.H;
         g = step.g;
       } else {
-        dense ??= denseBuffers(n, off);
-        H = hessianAndGradient(la, X, mu, inv, y, w, cur.eta, cur.a, off, dense.Wt, dense.U, g);
+        dense ??= denseBuffers(nf, off);
+        H = hessianAndGradient(la, Xf, mu, inv, yf, wf, cur.eta, cur.a, off, dense.Wt, dense.U, g);
       }
       for (let j = 0; j < p; j++) g[j] = g[j] - lam[j] * theta[j];
       // after convergence the loop runs once more so that H is at the estimate
       if (converged || iterations >= maxIter) break;
-      if (ridge === 0 && separates(cur.eta, y, w)) {
+      if (ridge === 0 && separates(cur.eta, yf, wf)) {
         throw new SlimfitError(
           'E_SEPARATION',
           `the classes are completely separated (after ${iterations} step(s) every row is classified correctly): the maximum-likelihood estimates diverge; pass ridge > 0 (e.g. 1e-3) for finite coefficients`,
@@ -179,19 +188,19 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
         delta = newtonStep(la, H, lam, g, p, off);
       } catch (e) {
         // weights p(1-p) underflowing on separated rows make H singular: say why
-        if (ridge === 0 && isSlimfitError(e, 'E_SINGULAR') && saturatedRows(cur.eta, y, w) > 0) throw separationError(iterations, saturatedRows(cur.eta, y, w));
+        if (ridge === 0 && isSlimfitError(e, 'E_SINGULAR') && saturatedRows(cur.eta, yf, wf, merged?.rows) > 0) throw separationError(iterations, saturatedRows(cur.eta, yf, wf, merged?.rows));
         throw e;
       }
       iterations++;
       // step halving on the penalised log-likelihood
       let t = 1;
       let next = theta.map((v, j) => v + delta[j]);
-      let llN = logLik(predictor.eta(next, off, nxt.eta), y, w, nxt);
+      let llN = logLik(predictor.eta(next, off, nxt.eta), yf, wf, nxt);
       let penN = llN - penalty(next, lam);
       for (let h = 0; h < 30 && !(penN >= pen - 1e-13 * Math.abs(pen)); h++) {
         t /= 2;
         next = theta.map((v, j) => v + t * delta[j]);
-        llN = logLik(predictor.eta(next, off, nxt.eta), y, w, nxt);
+        llN = logLik(predictor.eta(next, off, nxt.eta), yf, wf, nxt);
         penN = llN - penalty(next, lam);
       }
       let rel = 0;
@@ -209,25 +218,25 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
   }
   const eta = cur.eta;
   if (!converged && ridge === 0) {
-    const sat = saturatedRows(eta, y, w);
+    const sat = saturatedRows(eta, yf, wf, merged?.rows);
     if (sat > 0) throw separationError(iterations, sat);
   }
   try {
     return finish(la, { H, lam, p, d, off, intercept, mu, s, theta, ll, n: sum.n, sumW: sum.sumW, ybar: sum.muY[0], iterations, converged });
   } catch (e) {
     // a singular Fisher information with rows fitted at probability 0 or 1 is separation (their weights vanished), not collinearity
-    if (ridge === 0 && isSlimfitError(e, 'E_SINGULAR') && saturatedRows(eta, y, w) > 0) throw separationError(iterations, saturatedRows(eta, y, w));
+    if (ridge === 0 && isSlimfitError(e, 'E_SINGULAR') && saturatedRows(eta, yf, wf, merged?.rows) > 0) throw separationError(iterations, saturatedRows(eta, yf, wf, merged?.rows));
     throw e;
   }
 }
 
-/** Positive-weight rows fitted at probability 0 or 1 (to float64) on their own outcome's side. */
-function saturatedRows(eta: Float64Array, y: Float64Array, w: Float64Array | undefined): number {
+/** Positive-weight rows fitted at probability 0 or 1 (to float64) on their own outcome's side (rows[i]: how many rows row i stands for). */
+function saturatedRows(eta: Float64Array, y: Float64Array, w: Float64Array | undefined, rows?: Int32Array): number {
   let sat = 0;
   for (let i = 0; i < eta.length; i++) {
     if (w && !(w[i] > 0)) continue;
     const e = eta[i];
-    if (Math.abs(e) > SATURATED && (e > 0) === (y[i] === 1)) sat++;
+    if (Math.abs(e) > SATURATED && (e > 0) === (y[i] === 1)) sat += rows ? rows[i] : 1;
   }
   return sat;
 }
