@@ -28,6 +28,7 @@ const KERNEL_EXPORTS: Readonly<Record<keyof Kernels, true>> = {
   gramF64: true,
   gramCentredF64: true,
   colStatsF64: true,
+  nonzeroGramF64: true,
   choleskyF64: true,
   cholSolveF64: true,
   segMinMaxF32: true,

@@ -176,6 +176,10 @@ function makeProbes(core: Core, s: Scope, small = false): Probe[] {
   const l = s.alloc(CD * CD * 8);
   const b0 = s.alloc(CD * CK * 8);
   const b = s.alloc(CD * CK * 8);
+  // a compressed-row design: GN rows of 6 columns each (of GD), f64 values (the path that reads them)
+  const NZ = 6;
+  const zs = s.alloc((GN + 1) * 4);
+  const zc = s.alloc(GN * NZ * 4);
   // No allocation after this point, so the views below stay attached.
   const buf = core.arena.memory.buffer;
   fill(new Float64Array(buf, f64, BIG), 0.61, 5);
@@ -196,6 +200,10 @@ function makeProbes(core: Core, s: Scope, small = false): Probe[] {
     }
   }
   fill(new Float64Array(buf, b0, CD * CK), 0.7, 3);
+  const vzs = new Int32Array(buf, zs, GN + 1);
+  const vzc = new Int32Array(buf, zc, GN * NZ);
+  for (let i = 0; i <= GN; i++) vzs[i] = i * NZ;
+  for (let i = 0; i < GN * NZ; i++) vzc[i] = ((i % NZ) * (GD / NZ) + (i % 3)) | 0; // ascending within a row, < GD
   const va = new Float64Array(buf, a, CD * CD);
   const vb0 = new Float64Array(buf, b0, CD * CK);
   const vb = new Float64Array(buf, b, CD * CK);
@@ -246,6 +254,13 @@ function makeProbes(core: Core, s: Scope, small = false): Probe[] {
       watch: true,
     },
     { run: () => k.colStatsF64(f64, GN, GD, 0, out, out + GD * 8, out + 2 * GD * 8), watch: true },
+    {
+      run: () => {
+        vxtx.fill(0);
+        k.nonzeroGramF64(zs, zc, f64, GN, GD, y, y, xtx, out, out + GD * 8);
+      },
+      watch: false,
+    },
     { run: () => void k.findNonFiniteF32(f32, N32), watch: true },
     { run: () => void k.findNonFiniteF64(f64, N64), watch: false },
     { run: () => k.segMaxAbsF32(f32, N32, N32, red), watch: true },
