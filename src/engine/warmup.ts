@@ -39,7 +39,15 @@
  * interpreter and collects their type feedback.
  */
 import type { Core } from './core.js';
-import { Scope } from './scope.js';
+
+/**
+ * The warm-up's scratch blocks, released together. Not scope.ts's Scope: this
+ * lazy chunk then imports no module of the eager code, so a bundler does not
+ * split the engine's buffers and errors into shared chunks of their own.
+ */
+interface Scratch {
+  alloc(bytes: number): number;
+}
 
 /** Liftoff time (by the fastest call) each probe runs for in the trigger phase (ms). */
 const TRIGGER_MS = 0.3;
@@ -89,7 +97,8 @@ export function warmUp(core: Core): void {
   const t0 = now();
   const wasm = (core.kernels as { memory?: unknown }).memory instanceof WebAssembly.Memory;
   const target = wasm ? TRIGGER_MS : TRIGGER_MS_JS;
-  const s = new Scope(core.arena);
+  const blocks: number[] = [];
+  const s: Scratch = { alloc: (bytes) => (blocks.push(core.arena.alloc(bytes)), blocks[blocks.length - 1]) };
   try {
     const probes = makeProbes(core, s, !wasm);
     // 1. Trigger: spend each probe's budget; work is counted by the fastest
@@ -127,7 +136,7 @@ export function warmUp(core: Core): void {
       if (pending.size > 0) sleep(POLL_SLEEP_MS);
     }
   } finally {
-    s.release();
+    for (let i = blocks.length - 1; i >= 0; i--) core.arena.release(blocks[i]);
   }
 }
 
@@ -144,7 +153,7 @@ function fill(v: Float32Array | Float64Array, f: number, m: number): void {
  * input restored before each call, so repeated runs do the same work and never
  * drift into denormals. About 2.7 MB of scratch, released after warm-up.
  */
-function makeProbes(core: Core, s: Scope, small = false): Probe[] {
+function makeProbes(core: Core, s: Scratch, small = false): Probe[] {
   const k = core.kernels;
   // small (the JS twin): inputs 16x smaller; the twin's loops need no budget
   // spent, only to leave the interpreter and collect type feedback.
