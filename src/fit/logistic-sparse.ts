@@ -4,7 +4,8 @@
  *
  *  - nonzeroColumnStats: la.columnStats's sums, minima and maxima, from the
  *    index (implicit zeros counted), so X itself is scanned once per fit;
- *  - sparseStepper: the IRLS weights, then the gradient and the Hessian from
+ *  - sparseStepper: from the IRLS weights (formed by logistic.ts's
+ *    log-likelihood pass), the gradient and the Hessian from
  *    one pass over the nonzeros (la.nonzeroGram: a kernel over the index
  *    staged once per fit; jsNonzeroPass without it): the weighted gram
  *    G = X^T W X (about k^2 / 2 pairs per row with k nonzeros, instead of

@@ -7,14 +7,17 @@
  * conditioned and theta lives on a common scale). Z1 is never built. On a
  * mostly-zero design (bin indicators: linear-predictor.ts keeps a
  * compressed-row index of the nonzeros, built in the one pass over X that
- * also gives the column summaries) one JS pass over the nonzeros per step
- * forms the weights, g and H, centred algebraically (logistic-sparse.ts,
- * with its error bound checked every step); otherwise, or when that bound
- * fails, one la.centredGram pass over X per step forms H and, as Z^T W u
+ * also gives the column summaries) one pass over the nonzeros per step
+ * (la.nonzeroGram, the index staged once per fit) forms g and H, centred
+ * algebraically (logistic-sparse.ts, with its error bound checked every
+ * step); a 0/1 design with few distinct rows is first merged into one
+ * weighted row per distinct (x, y) (logistic-aggregate.ts). Otherwise, or
+ * when that bound fails, one la.centredGram pass over X per step forms H and, as Z^T W u
  * with the working residual u = (y - p) / (p (1 - p)), the gradient too
  * (while every |eta| <= SATURATED, so u stays finite; beyond it a JS pass
  * over X forms g). The linear predictor comes from X or the index too, and
- * the log-likelihood pass keeps e^-|eta| for the next step's weights. Steps are halved
+ * the log-likelihood pass keeps e^-|eta| and forms the next step's IRLS
+ * weights. Steps are halved
  * while they lower the penalised log-likelihood. Converged when every
  * |delta_j| <= tol * (1 + |theta_j|) in those units (Newton is quadratic:
  * the estimate is then accurate to well beyond tol), or when the correction
