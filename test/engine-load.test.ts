@@ -38,6 +38,19 @@ describe('init warm-up option', () => {
     expect(warm).toBe(cold);
     await expect(init({ warmUp: 'yes' as never })).rejects.toMatchObject({ code: 'E_RANGE' });
   });
+
+  it.each(['wasm', 'js'] as const)('the warm-up (%s) releases every scratch block it allocated', async (backend) => {
+    const { warmUp } = await import('../src/engine/warmup.js');
+    const e = await createEngine(backend, backend === 'wasm');
+    const keep = e.arena.alloc(64); // a block of the caller's: the warm-up must leave it alone
+    const blocks = e.arena.liveBlocks;
+    const bytes = e.arena.bytesInUse;
+    warmUp(e);
+    expect(e.arena.liveBlocks).toBe(blocks);
+    expect(e.arena.bytesInUse).toBe(bytes);
+    e.arena.release(keep);
+    expect(e.arena.liveBlocks).toBe(0);
+  });
 });
 
 describe('init({ wasm }): where the module comes from', () => {

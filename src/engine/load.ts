@@ -28,6 +28,7 @@ const KERNEL_EXPORTS: Readonly<Record<keyof Kernels, true>> = {
   gramF64: true,
   gramCentredF64: true,
   colStatsF64: true,
+  nonzeroGramF64: true,
   choleskyF64: true,
   cholSolveF64: true,
   segMinMaxF32: true,
@@ -113,7 +114,7 @@ async function inlineBytes(): Promise<Uint8Array<ArrayBuffer>> {
 /** The compiled module from `source`: E_BACKEND for bytes that are not a valid module, E_BACKEND with details.refused where the runtime refuses valid ones. */
 async function compileFrom(source: unknown, compile: CompileFn): Promise<WebAssembly.Module> {
   // The loader of URL / Response / bytes sources is a chunk of its own: a page on the inlined module never fetches it.
-  const bytes = source === undefined ? await inlineBytes() : await (await import('./load-source.js')).sourceBytes(source);
+  const bytes = source === undefined ? await inlineBytes() : await (await import('./load-source.js')).sourceBytes(source, SlimfitError);
   // validate() is not subject to a CSP, so it tells bad bytes (fail in every mode) from a refusal (the JS twin under 'auto').
   if (!WebAssembly.validate(bytes)) {
     // The first bytes tell a truncated or damaged module (00 61 73 6d: "\0asm") from an HTML error page or another file.
