@@ -10,3 +10,4 @@ export * from './quantize';
 export * from './finite';
 export * from './colstats';
 export * from './nm';
+export * from './nonzero-gram';

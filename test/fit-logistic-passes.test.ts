@@ -1,6 +1,9 @@
 /**
- * fitLogistic's step: one la.centredGram pass over X per Newton step forms
- * the Hessian and the gradient (no centred design is built, no la.gram), and
+ * fitLogistic's step: on a dense design one la.centredGram pass over X per
+ * Newton step forms the Hessian and the gradient (no centred design is built,
+ * no la.gram); on a mostly-zero design one pass over its nonzeros does
+ * (la.nonzeroGram, staged once and released, or the JS pass for a LinAlg
+ * without it), with no centredGram; and
  * the fit equals an independent textbook Newton solve on [1, X] (plain JS,
  * uncentred, Cholesky) on a scorecard-like indicator design, with weights,
  * without an intercept, with ridge, and with rows past the saturation
@@ -109,29 +112,65 @@ const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e
 
 /** The LinAlg with its calls counted. */
 function counted(la: LinAlg): { la: LinAlg; calls: Record<string, number> } {
-  const calls: Record<string, number> = { gram: 0, centredGram: 0 };
-  return {
-    calls,
-    la: {
-      backend: la.backend,
-      gram: (...a) => (calls.gram++, la.gram(...a)),
-      solveSPD: (...a) => la.solveSPD(...a),
-      columnStats: (...a) => la.columnStats(...a),
-      centredGram: (...a) => (calls.centredGram++, la.centredGram(...a)),
-    },
+  const calls: Record<string, number> = { gram: 0, centredGram: 0, columnStats: 0, staged: 0, released: 0, nonzeroGram: 0 };
+  const wrapped: LinAlg = {
+    backend: la.backend,
+    gram: (...a) => (calls.gram++, la.gram(...a)),
+    solveSPD: (...a) => la.solveSPD(...a),
+    columnStats: (...a) => (calls.columnStats++, la.columnStats(...a)),
+    centredGram: (...a) => (calls.centredGram++, la.centredGram(...a)),
   };
+  const stage = la.nonzeroGram?.bind(la);
+  if (stage) {
+    wrapped.nonzeroGram = (index, d) => {
+      calls.staged++;
+      const g = stage(index, d);
+      return {
+        gram: (W, r) => (calls.nonzeroGram++, g.gram(W, r)),
+        release: () => (calls.released++, g.release()),
+      };
+    };
+  }
+  return { calls, la: wrapped };
 }
 
 const all = await linalgs();
 
 describe.each(all)('fitLogistic step ($name)', ({ la }) => {
-  it('one centredGram pass per Newton step (plus the one at the estimate), no la.gram', () => {
-    const P = indicators(400, 15, 3);
+  it('dense design: one centredGram pass per Newton step (plus the one at the estimate), no la.gram', () => {
+    const P = dense(400, 5, 3);
     const c = counted(la);
     const m = fitLogistic(c.la, P.X, P.y);
     expect(m.stats.converged).toBe(true);
     expect(c.calls.gram).toBe(0);
     expect(c.calls.centredGram).toBe(m.stats.iterations + 1);
+    expect(c.calls.staged).toBe(0);
+    expect(c.calls.columnStats).toBe(1);
+  });
+
+  it('indicator design: one pass over the nonzeros per step, staged once and released, no centredGram, no columnStats', () => {
+    const P = indicators(400, 15, 3);
+    const c = counted(la);
+    const m = fitLogistic(c.la, P.X, P.y);
+    expect(m.stats.converged).toBe(true);
+    expect(c.calls.gram + c.calls.centredGram + c.calls.columnStats).toBe(0);
+    if (la.nonzeroGram) {
+      expect(c.calls.staged).toBe(1);
+      expect(c.calls.released).toBe(1);
+      expect(c.calls.nonzeroGram).toBe(m.stats.iterations + 1);
+    } else {
+      expect(c.calls.staged).toBe(0);
+    }
+  });
+
+  it('the staged index is released when the fit throws', () => {
+    // complete separation on an indicator design (9 levels, the last the reference; y = 1 on levels 0-3): E_SEPARATION
+    const X = Array.from({ length: 90 }, (_, i) => Array.from({ length: 8 }, (_, j) => (i % 9 === j ? 1 : 0)));
+    const y = X.map((_, i) => (i % 9 < 4 ? 1 : 0));
+    const c = counted(la);
+    expect(() => fitLogistic(c.la, X, y)).toThrow(/separat/);
+    expect(c.calls.staged).toBe(la.nonzeroGram ? 1 : 0);
+    expect(c.calls.released).toBe(c.calls.staged);
   });
 
   const cases: { name: string; P: () => Problem; intercept: boolean; ridge: number }[] = [

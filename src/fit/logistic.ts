@@ -1,15 +1,23 @@
 /**
  * Logistic regression by IRLS (Newton-Raphson on the log-likelihood), every
- * step a weighted normal-equations solve through the engine's kernels:
+ * step a weighted normal-equations solve:
  *   H = Z1^T diag(w p (1 - p)) Z1 + ridge,  g = Z1^T w (y - p) - ridge * theta,
  *   delta = H^-1 g (la.solveSPD),
  * on Z1 = [1, (X - mu) / s] (centred, power-of-two scaled, so H is well
- * conditioned and theta lives on a common scale). Z1 is never built: one
- * la.centredGram pass over X per step forms H and, as Z^T W u with the
- * working residual u = (y - p) / (p (1 - p)), the gradient too (while every
- * |eta| <= SATURATED, so u stays finite; beyond it a JS pass over X forms g).
- * The linear predictor comes from X too (linear-predictor.ts: dense, or over
- * the nonzeros of a mostly-zero design such as bin indicators). Steps are halved
+ * conditioned and theta lives on a common scale). Z1 is never built. On a
+ * mostly-zero design (bin indicators: linear-predictor.ts keeps a
+ * compressed-row index of the nonzeros, built in the one pass over X that
+ * also gives the column summaries) one pass over the nonzeros per step
+ * (la.nonzeroGram, the index staged once per fit) forms g and H, centred
+ * algebraically (logistic-sparse.ts, with its error bound checked every
+ * step); a 0/1 design with few distinct rows is first merged into one
+ * weighted row per distinct (x, y) (logistic-aggregate.ts). Otherwise, or
+ * when that bound fails, one la.centredGram pass over X per step forms H and, as Z^T W u
+ * with the working residual u = (y - p) / (p (1 - p)), the gradient too
+ * (while every |eta| <= SATURATED, so u stays finite; beyond it a JS pass
+ * over X forms g). The linear predictor comes from X or the index too, and
+ * the log-likelihood pass keeps e^-|eta| and forms the next step's IRLS
+ * weights. Steps are halved
  * while they lower the penalised log-likelihood. Converged when every
  * |delta_j| <= tol * (1 + |theta_j|) in those units (Newton is quadratic:
  * the estimate is then accurate to well beyond tol), or when the correction
@@ -29,11 +37,13 @@ import { SlimfitError, isSlimfitError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
 import { toLinAlg, type LinAlg } from '../ops/linalg.js';
 import type { Matrix } from '../types.js';
-import { assertOption, toMatrix, toVector, toWeights, type MatrixInput } from '../validate.js';
+import { assertFinite, assertOption, toMatrix, toVector, toWeights, type MatrixInput } from '../validate.js';
 import { checkOptions, optionKeys } from '../options.js';
 import { resolveOptions } from './linear.js';
-import { LogisticModel, sigmoid, softplus } from './logistic-model.js';
-import { linearPredictor } from './linear-predictor.js';
+import { LogisticModel, sigmoid } from './logistic-model.js';
+import { linearPredictor, nonzeros } from './linear-predictor.js';
+import { jsNonzeroPass, nonzeroColumnStats, sparseStepper } from './logistic-sparse.js';
+import { mergeRows } from './logistic-aggregate.js';
 import { equilibrate, norm1 } from './normal.js';
 import { dependentFromInverse, dependentFromPivot, throwCollinear, throwConstantColumns, throwTooFewRows } from './singular.js';
 import { interceptQuad, ridgeCovariance } from './stats.js';
@@ -69,7 +79,8 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
   assertOption(maxIter, 'maxIter', 1, 10000, { integer: true });
   const tol = options.tol ?? 1e-10;
   assertOption(tol, 'tol', 0, 1, { loOpen: true });
-  const X = toMatrix(Xin, 'X');
+  // finiteness: checked by the column summaries below (their sums turn non-finite), or here where they skip rows
+  const X = toMatrix(Xin, 'X', { skipFiniteCheck: true });
   const n = X.rows;
   const d = X.cols;
   const y = toVector(yin, 'y', n);
@@ -81,10 +92,16 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
     const priv = resolveLogisticPrivacy(options.privacy);
     if (options.ridge !== undefined) throw cannotHonour('ridge', 'objective perturbation regularises every coefficient itself (privacy.regularization)');
     if (options.weights !== undefined) throw cannotHonour('weights', 'per-row weights change the sensitivity the noise is calibrated for');
+    assertFinite(X.data, 'X', d);
     return fitLogisticPrivate(la, X, y, intercept, priv, maxIter, tol);
   }
   const w = options.weights !== undefined ? toWeights(options.weights, n) : undefined;
-  const sum = summarize(la, X, y, 1, w, true);
+  // the summaries skip zero-weight rows, whose values still enter the passes (as 0 * x)
+  if (w) assertFinite(X.data, 'X', d);
+  // one pass over X: the nonzeros of a mostly-zero design, whose column statistics then come from them
+  const index = nonzeros(X);
+  const stats = index && nonzeroColumnStats(index, n, d, w);
+  const sum = summarize(stats ? { ...la, columnStats: () => stats } : la, X, y, 1, w, true);
   const off = intercept ? 1 : 0;
   const p = d + off;
   const ybar = sum.muY[0];
@@ -121,83 +138,108 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
     const p0 = Math.min(1 - 1e-12, Math.max(1e-12, ybar));
     theta[0] = Math.log(p0 / (1 - p0));
   }
-  const predictor = linearPredictor(X, mu, inv);
-  let eta = predictor.eta(theta, off);
-  let ll = logLik(eta, y, w);
+  // a 0/1 design with few distinct rows is fitted on one row per distinct (x, y), weighted (the same
+  // likelihood term by term); the summaries above, and stats.n, stay those of the rows given
+  const merged = index && mergeRows(index, n, d, y, w);
+  const Xf = merged ? merged.X : X;
+  const yf = merged ? merged.y : y;
+  const wf = merged ? merged.w : w;
+  const nf = Xf.rows;
+  const indexF = merged ? nonzeros(merged.X) : index;
+  const predictor = linearPredictor(Xf, mu, inv, indexF);
+  // the start is one value for every row (Z1 theta = theta_0): no pass over X, one exp and one log1p
+  const eta0 = off ? theta[0] : 0;
+  // the state at theta (cur) and at the candidate step (nxt), swapped on acceptance: eta, a = e^-|eta|
+  // and, on the pass over the nonzeros, the IRLS weights W = w p (1 - p) and r = w (y - p), all from
+  // the log-likelihood pass
+  const buffers = (): PerRow => ({ eta: new Float64Array(nf), a: new Float64Array(nf), W: indexF ? new Float64Array(nf) : undefined, r: indexF ? new Float64Array(nf) : undefined });
+  let cur = buffers();
+  let nxt = buffers();
+  let ll = constantLogLik(eta0, yf, wf, cur);
   let pen = ll - penalty(theta, lam);
-  const Wt = new Float64Array(n);
-  // the kernel's Y: [1, u] per row with an intercept (Z^T W 1 is H's first row), else u
-  const m = off + 1;
-  const U = new Float64Array(n * m);
-  if (intercept) for (let i = 0; i < n; i++) U[i * m] = 1;
-  const g = new Float64Array(p);
+  // the dense pass's buffers, made on first use
+  let dense: { Wt: Float64Array; U: Float64Array } | undefined;
+  let g: Float64Array = new Float64Array(p);
   let iterations = 0;
   let converged = false;
   let H: Float64Array = new Float64Array(0);
-  for (;;) {
-    H = hessianAndGradient(la, X, mu, inv, y, w, eta, off, Wt, U, g);
-    for (let j = 0; j < p; j++) g[j] = g[j] - lam[j] * theta[j];
-    // after convergence the loop runs once more so that H is at the estimate
-    if (converged || iterations >= maxIter) break;
-    if (ridge === 0 && separates(eta, y, w)) {
-      throw new SlimfitError(
-        'E_SEPARATION',
-        `the classes are completely separated (after ${iterations} step(s) every row is classified correctly): the maximum-likelihood estimates diverge; pass ridge > 0 (e.g. 1e-3) for finite coefficients`,
-        { iterations },
-      );
+  // the index staged once for every step's pass (released in finally)
+  const staged = indexF && la.nonzeroGram ? la.nonzeroGram(indexF, d) : undefined;
+  try {
+    const sparse = indexF && sparseStepper(staged ? (W, r) => staged.gram(W, r) : jsNonzeroPass(indexF, d), nf, d, mu, inv, off);
+    for (;;) {
+      const step = sparse && sparse(cur.W!, cur.r!);
+      if (step) {
+        H = step.H;
+        g = step.g;
+      } else {
+        dense ??= denseBuffers(nf, off);
+        H = hessianAndGradient(la, Xf, mu, inv, yf, wf, cur.eta, cur.a, off, dense.Wt, dense.U, g);
+      }
+      for (let j = 0; j < p; j++) g[j] = g[j] - lam[j] * theta[j];
+      // after convergence the loop runs once more so that H is at the estimate
+      if (converged || iterations >= maxIter) break;
+      if (ridge === 0 && separates(cur.eta, yf, wf)) {
+        throw new SlimfitError(
+          'E_SEPARATION',
+          `the classes are completely separated (after ${iterations} step(s) every row is classified correctly): the maximum-likelihood estimates diverge; pass ridge > 0 (e.g. 1e-3) for finite coefficients`,
+          { iterations },
+        );
+      }
+      let delta: Float64Array;
+      try {
+        delta = newtonStep(la, H, lam, g, p, off);
+      } catch (e) {
+        // weights p(1-p) underflowing on separated rows make H singular: say why
+        if (ridge === 0 && isSlimfitError(e, 'E_SINGULAR') && saturatedRows(cur.eta, yf, wf, merged?.rows) > 0) throw separationError(iterations, saturatedRows(cur.eta, yf, wf, merged?.rows));
+        throw e;
+      }
+      iterations++;
+      // step halving on the penalised log-likelihood
+      let t = 1;
+      let next = theta.map((v, j) => v + delta[j]);
+      let llN = logLik(predictor.eta(next, off, nxt.eta), yf, wf, nxt);
+      let penN = llN - penalty(next, lam);
+      for (let h = 0; h < 30 && !(penN >= pen - 1e-13 * Math.abs(pen)); h++) {
+        t /= 2;
+        next = theta.map((v, j) => v + t * delta[j]);
+        llN = logLik(predictor.eta(next, off, nxt.eta), yf, wf, nxt);
+        penN = llN - penalty(next, lam);
+      }
+      let rel = 0;
+      for (let j = 0; j < p; j++) rel = Math.max(rel, (t * Math.abs(delta[j])) / (1 + Math.abs(theta[j])));
+      const gain = penN - pen;
+      theta.set(next);
+      [cur, nxt] = [nxt, cur];
+      ll = llN;
+      pen = penN;
+      // converged: the step is below tol, or at the float64 noise floor (no gain left)
+      if (rel <= tol || (rel <= 1e-7 && gain <= 1e-15 * Math.abs(pen))) converged = true;
     }
-    let delta: Float64Array;
-    try {
-      delta = newtonStep(la, H, lam, g, p, off);
-    } catch (e) {
-      // weights p(1-p) underflowing on separated rows make H singular: say why
-      if (ridge === 0 && isSlimfitError(e, 'E_SINGULAR') && saturatedRows(eta, y, w) > 0) throw separationError(iterations, saturatedRows(eta, y, w));
-      throw e;
-    }
-    iterations++;
-    // step halving on the penalised log-likelihood
-    let t = 1;
-    let next = theta.map((v, j) => v + delta[j]);
-    let etaN = predictor.eta(next, off);
-    let llN = logLik(etaN, y, w);
-    let penN = llN - penalty(next, lam);
-    for (let h = 0; h < 30 && !(penN >= pen - 1e-13 * Math.abs(pen)); h++) {
-      t /= 2;
-      next = theta.map((v, j) => v + t * delta[j]);
-      etaN = predictor.eta(next, off);
-      llN = logLik(etaN, y, w);
-      penN = llN - penalty(next, lam);
-    }
-    let rel = 0;
-    for (let j = 0; j < p; j++) rel = Math.max(rel, (t * Math.abs(delta[j])) / (1 + Math.abs(theta[j])));
-    const gain = penN - pen;
-    theta.set(next);
-    eta = etaN;
-    ll = llN;
-    pen = penN;
-    // converged: the step is below tol, or at the float64 noise floor (no gain left)
-    if (rel <= tol || (rel <= 1e-7 && gain <= 1e-15 * Math.abs(pen))) converged = true;
+  } finally {
+    staged?.release();
   }
+  const eta = cur.eta;
   if (!converged && ridge === 0) {
-    const sat = saturatedRows(eta, y, w);
+    const sat = saturatedRows(eta, yf, wf, merged?.rows);
     if (sat > 0) throw separationError(iterations, sat);
   }
   try {
     return finish(la, { H, lam, p, d, off, intercept, mu, s, theta, ll, n: sum.n, sumW: sum.sumW, ybar: sum.muY[0], iterations, converged });
   } catch (e) {
     // a singular Fisher information with rows fitted at probability 0 or 1 is separation (their weights vanished), not collinearity
-    if (ridge === 0 && isSlimfitError(e, 'E_SINGULAR') && saturatedRows(eta, y, w) > 0) throw separationError(iterations, saturatedRows(eta, y, w));
+    if (ridge === 0 && isSlimfitError(e, 'E_SINGULAR') && saturatedRows(eta, yf, wf, merged?.rows) > 0) throw separationError(iterations, saturatedRows(eta, yf, wf, merged?.rows));
     throw e;
   }
 }
 
-/** Positive-weight rows fitted at probability 0 or 1 (to float64) on their own outcome's side. */
-function saturatedRows(eta: Float64Array, y: Float64Array, w: Float64Array | undefined): number {
+/** Positive-weight rows fitted at probability 0 or 1 (to float64) on their own outcome's side (rows[i]: how many rows row i stands for). */
+function saturatedRows(eta: Float64Array, y: Float64Array, w: Float64Array | undefined, rows?: Int32Array): number {
   let sat = 0;
   for (let i = 0; i < eta.length; i++) {
     if (w && !(w[i] > 0)) continue;
     const e = eta[i];
-    if (Math.abs(e) > SATURATED && (e > 0) === (y[i] === 1)) sat++;
+    if (Math.abs(e) > SATURATED && (e > 0) === (y[i] === 1)) sat += rows ? rows[i] : 1;
   }
   return sat;
 }
@@ -210,11 +252,19 @@ function separationError(iterations: number, rows: number): SlimfitError {
   );
 }
 
+/** The dense pass's weights and kernel Y: [1, u] per row with an intercept (Z^T W 1 is H's first row), else u. */
+function denseBuffers(n: number, off: number): { Wt: Float64Array; U: Float64Array } {
+  const m = off + 1;
+  const U = new Float64Array(n * m);
+  if (off) for (let i = 0; i < n; i++) U[i * m] = 1;
+  return { Wt: new Float64Array(n), U };
+}
+
 /**
  * IRLS weights into Wt, the gradient Z1^T w (y - p) into g, and the Hessian
  * Z1^T diag(Wt) Z1 (returned, p*p) at eta, from one la.centredGram pass: its
- * Y (U, n*m with m = off + 1; U[i*m] = 1 with an intercept, set by the caller)
- * gets u_i = (y_i - p_i) / (p_i (1 - p_i)), so that Z^T Wt u is the gradient.
+ * Y (U, n*m with m = off + 1; U[i*m] = 1 with an intercept, set by the caller;
+ * a = e^-|eta|) gets u_i = (y_i - p_i) / (p_i (1 - p_i)), so that Z^T Wt u is the gradient.
  * u grows like e^|eta|: past SATURATED the gradient comes from a pass over X.
  */
 function hessianAndGradient(
@@ -225,6 +275,7 @@ function hessianAndGradient(
   y: Float64Array,
   w: Float64Array | undefined,
   eta: Float64Array,
+  a: Float64Array,
   off: number,
   Wt: Float64Array,
   U: Float64Array,
@@ -239,13 +290,13 @@ function hessianAndGradient(
   for (let i = 0; i < n; i++) {
     const wi = w ? w[i] : 1;
     const e = eta[i];
-    const a = Math.exp(-Math.abs(e));
-    Wt[i] = (wi * a) / ((1 + a) * (1 + a)); // w p (1 - p), no cancellation
+    const ai = a[i];
+    Wt[i] = (wi * ai) / ((1 + ai) * (1 + ai)); // w p (1 - p), no cancellation
     sumW += Wt[i];
-    sumR += wi * (y[i] - sigmoid(e));
+    sumR += wi * (y[i] - (e >= 0 ? 1 / (1 + ai) : ai / (1 + ai))); // sigmoid(e), from a
     // 1/p = 1 + e^-eta and 1/(1 - p) = 1 + e^eta, from a = e^-|eta|
-    const near = 1 + a;
-    const far = 1 + 1 / a;
+    const near = 1 + ai;
+    const far = 1 + 1 / ai;
     U[i * m + off] = y[i] === 1 ? (e >= 0 ? near : far) : -(e >= 0 ? far : near);
     if (Math.abs(e) > SATURATED) inRange = false;
   }
@@ -271,14 +322,57 @@ function hessianAndGradient(
   return H;
 }
 
-/** sum w [y eta - log(1 + e^eta)]. */
-function logLik(eta: Float64Array, y: Float64Array, w: Float64Array | undefined): number {
+/** Per-row state at one theta: eta, a = e^-|eta|, and (pass over the nonzeros) W = w p (1 - p), r = w (y - p). */
+interface PerRow {
+  eta: Float64Array;
+  a: Float64Array;
+  W?: Float64Array;
+  r?: Float64Array;
+}
+
+/** logLik at eta_i = e for every row: e sum w y - softplus(e) sum w (to rounding); fills the state. */
+function constantLogLik(e: number, y: Float64Array, w: Float64Array | undefined, S: PerRow): number {
+  const ai = Math.exp(-Math.abs(e));
+  S.eta.fill(e);
+  S.a.fill(ai);
+  const q1 = 1 + ai;
+  const wt = ai / (q1 * q1);
+  const pr = e >= 0 ? 1 / q1 : ai / q1;
+  let sw = 0;
+  let swy = 0;
+  for (let i = 0; i < y.length; i++) {
+    const wi = w ? w[i] : 1;
+    sw += wi;
+    swy += wi * y[i];
+    if (S.W) {
+      S.W[i] = wi * wt;
+      S.r![i] = wi * (y[i] - pr);
+    }
+  }
+  return e * swy - ((e > 0 ? e : 0) + Math.log1p(ai)) * sw;
+}
+
+/**
+ * sum w [y eta - log(1 + e^eta)] at eta, into S: a = e^-|eta| (softplus(t)
+ * = max(t, 0) + log1p(e^-|t|), bit for bit) and, when S has them, the IRLS
+ * weights W = w p (1 - p) (no cancellation) and r = w (y - p), p =
+ * sigmoid(eta) from a (bit for bit).
+ */
+function logLik(eta: Float64Array, y: Float64Array, w: Float64Array | undefined, S: PerRow): number {
+  const { a, W, r } = S;
   let ll = 0;
   for (let i = 0; i < eta.length; i++) {
-    const wi = w ? w[i] : 1;
-    if (wi === 0) continue;
     const e = eta[i];
-    ll += wi * (y[i] * e - softplus(e));
+    const ai = Math.exp(-Math.abs(e));
+    a[i] = ai;
+    const wi = w ? w[i] : 1;
+    if (W) {
+      const q1 = 1 + ai;
+      W[i] = (wi * ai) / (q1 * q1);
+      r![i] = wi * (y[i] - (e >= 0 ? 1 / q1 : ai / q1));
+    }
+    if (wi === 0) continue;
+    ll += wi * (y[i] * e - ((e > 0 ? e : 0) + Math.log1p(ai)));
   }
   return ll;
 }

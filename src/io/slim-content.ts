@@ -11,16 +11,21 @@ import { LinearModel } from '../fit/model.js';
 import { LogisticModel } from '../fit/logistic-model.js';
 import { ReducedRankModel } from '../fit/reduced-rank-model.js';
 import { SlimfitError } from '../errors.js';
-import { formatError, type JsonObject } from '../json.js';
-import { readCompressed, writeCompressed } from '../models/compressed-schema.js';
-import { arraysFromTensors, arraysToTensors, shapeError } from '../models/fields.js';
-import { readLinear, writeLinear } from '../models/linear-schema.js';
-import { readLogistic, writeLogistic } from '../models/logistic-schema.js';
-import { readReducedRank, writeReducedRank } from '../models/reduced-rank-schema.js';
-import { readCompressedReducedRank, writeCompressedReducedRank } from '../models/compressed-reduced-rank-schema.js';
-import { TensorReader, type TensorWriter } from './slim-container.js';
+import type { JsonObject } from '../json.js';
+import { writeCompressed } from '../models/compressed-schema.js';
+import { arraysToTensors, shapeError } from '../models/fields.js';
+import { writeLinear } from '../models/linear-schema.js';
+import { writeLogistic } from '../models/logistic-schema.js';
+import { writeReducedRank } from '../models/reduced-rank-schema.js';
+import { writeCompressedReducedRank } from '../models/compressed-reduced-rank-schema.js';
+import type { TensorReader, TensorWriter } from './slim-container.js';
+import { contentDims, decodeContentWith } from './slim-decode.js';
 import type { SlimHeader, SlimPreamble } from './slim-header.js';
-import { decodeTensors, encodeTensors, type SlimTensor, type SlimTensorInput } from './slim-tensors.js';
+import { readCompressedKind } from './slim-read-compressed.js';
+import { readPlainKind } from './slim-read-plain.js';
+import { readReducedRankKind } from './slim-read-reduced-rank.js';
+import { readTensorsKind } from './slim-read-tensors.js';
+import { encodeTensors, type SlimTensor, type SlimTensorInput } from './slim-tensors.js';
 
 export type SlimContent =
   | { kind: 'linear'; model: LinearModel }
@@ -38,12 +43,7 @@ export type SlimContent =
 /** What decodeSlim gives back: the same models; tensors as the decoded kinds (a bare typed array comes back as a DenseTensor). */
 export type DecodedSlimContent = Exclude<SlimContent, { kind: 'tensors' }> | { kind: 'tensors'; tensors: Record<string, SlimTensor> };
 
-/** A model's input columns and outputs (what header.features / header.targets must count); undefined for tensors. */
-export function contentDims(content: SlimContent | DecodedSlimContent): { d: number; outputs: number } | undefined {
-  if (content.kind === 'tensors') return undefined;
-  if (content.kind === 'logistic') return { d: content.model.d, outputs: 1 };
-  return { d: content.model.d, outputs: content.model.outputs };
-}
+export { contentDims };
 
 /** The header's kind-specific members ({ model } or { objects }), the tensors added to `w`; E_SHAPE / E_RANGE on inconsistent content. */
 export function encodeContent(content: SlimContent, w: TensorWriter): JsonObject {
@@ -75,34 +75,24 @@ export function encodeContent(content: SlimContent, w: TensorWriter): JsonObject
   }
 }
 
-function decodeKind(h: SlimHeader, r: TensorReader): DecodedSlimContent {
+/** The reader of every kind, loaded together (decodeSlim, inspectSlim). */
+export function decodeKind(h: SlimHeader, r: TensorReader): DecodedSlimContent {
   switch (h.kind) {
     case 'linear':
-      return { kind: 'linear', model: new LinearModel(readLinear(h.model!, arraysFromTensors(r), 'model.')) };
     case 'logistic':
-      return { kind: 'logistic', model: new LogisticModel(readLogistic(h.model!, arraysFromTensors(r), 'model.')) };
+      return readPlainKind(h, r);
     case 'compressed-linear':
     case 'compressed-logistic':
-      if (h.kind === 'compressed-logistic' && h.model!.outputs !== 1) throw formatError(`a compressed-logistic model has one output, but model.outputs is ${JSON.stringify(h.model!.outputs)}`);
-      return { kind: h.kind, model: readCompressed(h.model!, r, h.kind === 'compressed-logistic' ? 'logistic' : 'linear') };
+      return readCompressedKind(h, r);
     case 'reduced-rank':
-      return { kind: 'reduced-rank', model: new ReducedRankModel(readReducedRank(h.model!, arraysFromTensors(r), 'model.')) };
     case 'compressed-reduced-rank':
-      return { kind: 'compressed-reduced-rank', model: readCompressedReducedRank(h.model!, r) };
+      return readReducedRankKind(h, r);
     case 'tensors':
-      return { kind: 'tensors', tensors: decodeTensors(h.objects!, r) };
+      return readTensorsKind(h, r);
   }
 }
 
 /** The content of a file whose preamble and header have been read; E_FORMAT on anything inconsistent, including a table entry the kind does not use. */
 export function decodeContent(bytes: Uint8Array, pre: SlimPreamble, h: SlimHeader): DecodedSlimContent {
-  const r = new TensorReader(bytes, pre.dataStart, h.tensors);
-  const content = decodeKind(h, r);
-  r.finish();
-  const dims = contentDims(content);
-  if (dims) {
-    if (h.features !== undefined && h.features.length !== dims.d) throw formatError(`header.features has ${h.features.length} names but the model has ${dims.d} input columns`);
-    if (h.targets !== undefined && h.targets.length !== dims.outputs) throw formatError(`header.targets has ${h.targets.length} names but the model has ${dims.outputs} outputs`);
-  }
-  return content;
+  return decodeContentWith(bytes, pre, h, decodeKind);
 }

@@ -5,9 +5,10 @@
  * packed back to back without alignment padding; the table lists name, dtype
  * and shape, the offsets follow from the order. The layout is synchronous up
  * to the checksum, so slim-size.ts can count a file's bytes without writing
- * it. The preamble is read in slim-v2-preamble.ts. The inflater
- * (slim-v2-inflate.ts, with fflate's inflate and the dictionary) is loaded on
- * first need; the deflater is a static import, which bundlers drop from
+ * it. The preamble is read in slim-v2-preamble.ts. The header inflates on
+ * the runtime's DecompressionStream (inflate-primed.ts); where it has none
+ * for 'deflate-raw', on fflate's inflate (slim-v2-inflate.ts, loaded only
+ * then); the deflater is a static import, which bundlers drop from
  * bundles that never encode (it sits in a module of its own).
  */
 import { SlimfitError } from '../errors.js';
@@ -18,6 +19,8 @@ import { crc32c } from './checksum.js';
 import { checkReadable, startFile, type TensorWriter } from './slim-container.js';
 import { CHECKSUM_BYTES, MAX_HEADER_BYTES, PREAMBLE_BYTES, type SlimPreamble } from './slim-header.js';
 import { deflateHeader } from './slim-v2-deflate.js';
+import { HEADER_DICTIONARY } from './slim-v2-dictionary.js';
+import { inflatePrimed } from './inflate-primed.js';
 import { V2_FIXED_BYTES, V2_PREAMBLE_BYTES } from './slim-v2-preamble.js';
 
 /** The file's bytes with the checksum slot still zero: `header` (every member but `tensors`, which is `w`'s table, appended last), then the packed tensors. */
@@ -75,11 +78,12 @@ export async function truncation(bytes: Uint8Array, pre: SlimPreamble): Promise<
 /** The header's JSON bytes: in place for version 1, inflated for version 2; E_FORMAT when the stream is invalid or inflates to another length than U. */
 export async function headerJsonBytes(bytes: Uint8Array, pre: SlimPreamble): Promise<Uint8Array> {
   if (pre.major === 1) return bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + pre.headerBytes);
-  const { inflateHeader } = await import('./slim-v2-inflate.js');
   const length = pre.inflatedHeaderBytes!;
+  const stored = bytes.subarray(V2_PREAMBLE_BYTES, V2_PREAMBLE_BYTES + pre.headerBytes);
   let out: Uint8Array;
   try {
-    out = inflateHeader(bytes.subarray(V2_PREAMBLE_BYTES, V2_PREAMBLE_BYTES + pre.headerBytes), length);
+    // The runtime's DecompressionStream where it has 'deflate-raw'; else fflate's inflater, a chunk loaded only then.
+    out = (await inflatePrimed(stored, HEADER_DICTIONARY, length)) ?? (await import('./slim-v2-inflate.js')).inflateHeader(stored, length, HEADER_DICTIONARY);
   } catch (e) {
     throw formatError(`the header is not a valid DEFLATE stream (${e instanceof Error ? e.message : String(e)})`);
   }

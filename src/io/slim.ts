@@ -26,10 +26,11 @@
 import { SlimfitError } from '../errors.js';
 import { checkOptions, optionKeys } from '../options.js';
 import { MAX_NAME_CHARS, formatError, isPlainObject, type JsonObject } from '../json.js';
-import { TensorWriter, guarded, openContainer, writeContainer } from './slim-container.js';
-import { contentDims, decodeContent, encodeContent, type DecodedSlimContent, type SlimContent } from './slim-content.js';
-import { isIsoDate, parseHeader, type SlimProvenance } from './slim-header.js';
-import { headerJsonBytes, truncation, writeContainerV2 } from './slim-v2.js';
+import { TensorWriter, writeContainer } from './slim-container.js';
+import { contentDims, decodeKind, encodeContent, type DecodedSlimContent, type SlimContent } from './slim-content.js';
+import { decodeSlimWith } from './slim-decode.js';
+import { isIsoDate, type SlimProvenance } from './slim-header.js';
+import { writeContainerV2 } from './slim-v2.js';
 import { taggedOrNull } from './tagged-json.js';
 import { SLIMFIT_VERSION } from './version.js';
 import { writeInputs, type InputSpec } from '../features/inputs.js';
@@ -171,23 +172,5 @@ export async function encodeSlim(content: SlimContent, options?: EncodeSlimOptio
  * anything wrong is SlimfitError('E_FORMAT') with a message saying what.
  */
 export async function decodeSlim(input: Uint8Array): Promise<DecodedSlim> {
-  const { bytes, pre, checksum, mismatch } = await openContainer(input);
-  if (!checksum.ok) throw formatError((await truncation(bytes, pre)) ?? `${mismatch}: the file is corrupt or was modified`, { stored: checksum.stored, computed: checksum.computed });
-  const hb = await headerJsonBytes(bytes, pre);
-  return guarded(() => {
-    const h = parseHeader(hb, pre);
-    const content = decodeContent(bytes, pre, h);
-    return {
-      ...content,
-      header: {
-        formatVersion: { major: pre.major, minor: pre.minor },
-        provenance: h.provenance,
-        features: h.features,
-        targets: h.targets,
-        statistics: h.statistics,
-        inputs: h.raw.inputs,
-        fileBytes: pre.fileBytes,
-      },
-    };
-  });
+  return decodeSlimWith(input, () => decodeKind);
 }

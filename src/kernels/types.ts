@@ -44,6 +44,19 @@ export interface Kernels {
   colStatsF64(xPtr: number, n: number, d: number, wPtr: number, sumPtr: number, minPtr: number, maxPtr: number): void;
 
   /**
+   * Weighted gram of a compressed-row design, ACCUMULATED: row i holds
+   * entries start[i] .. start[i + 1] - 1 (start: n + 1 i32, absolute indices
+   * into col (i32, ascending within a row, < d) and val (f64), or valPtr = 0
+   * when every stored value is 1). For each row in order and each entry q in
+   * order (j = col[q], v = val[q]): xw[j] += w[i] v, xr[j] += r[i] v, and
+   * xtx[j*d + col[t]] += (w[i] v) val[t] for the row's entries t >= q: the
+   * upper triangle of X^T W X (diagonal included; the strict lower triangle
+   * is untouched), X^T W 1 and X^T r (w, r: n f64 each). Bit-identical across
+   * backends (the same scalar operations in the same order).
+   */
+  nonzeroGramF64(startPtr: number, colPtr: number, valPtr: number, n: number, d: number, wPtr: number, rPtr: number, xtxPtr: number, xwPtr: number, xrPtr: number): void;
+
+  /**
    * In-place Cholesky A + ridge*I = L L^T of a d*d f64 row-major SPD matrix.
    * Reads the lower triangle (including diagonal) only; writes L into it; the
    * strict upper triangle is left untouched. Returns -1 on success, else the

@@ -8,6 +8,7 @@ import type { Matrix } from '../types.js';
 import { centredGram } from './centred-gram.js';
 import { columnStats, type ColumnStats } from './column-stats.js';
 import { gram } from './gram.js';
+import { nonzeroGram, type NonzeroGram, type Nonzeros } from './nonzero-gram.js';
 import { solveSPD } from './solve.js';
 
 export interface LinAlg {
@@ -35,6 +36,13 @@ export interface LinAlg {
    * and finite.
    */
   centredGram(X: Matrix, mu: Float64Array, inv: Float64Array, Y: Float64Array, m: number, w?: Float64Array): { xtx: Float64Array; xty: Float64Array };
+  /**
+   * A compressed-row design (d columns) staged for repeated weighted grams:
+   * each gram(w, r) gives X^T W X (full symmetric), X^T W 1 and X^T r,
+   * costing the nonzero pairs of each row. Optional: fitting falls back to a
+   * JS pass over the index without it. release() in finally.
+   */
+  nonzeroGram?(index: Nonzeros, d: number): NonzeroGram;
 }
 
 const bound = new WeakMap<Engine, LinAlg>();
@@ -49,6 +57,7 @@ export function linAlg(engine: Engine): LinAlg {
       solveSPD: (A, b, opts) => solveSPD(engine, A, b, opts),
       columnStats: (X, w) => columnStats(engine, X, w),
       centredGram: (X, mu, inv, Y, m, w) => centredGram(engine, X, mu, inv, Y, m, w),
+      nonzeroGram: (index, d) => nonzeroGram(engine, index, d),
     };
     bound.set(engine, la);
   }

@@ -8,6 +8,7 @@ import { selectTwin } from './select.js';
 import { quantizeTwin } from './quantize.js';
 import { finiteTwin } from './finite.js';
 import { colStatsTwin } from './colstats.js';
+import { nonzeroGramTwin } from './nonzero-gram.js';
 
 /**
  * The pure-TS twin of the WebAssembly module: same ABI (pointers into the same
@@ -26,5 +27,6 @@ export function createJsKernels(memory: WebAssembly.Memory): Kernels {
     ...quantizeTwin(memory),
     ...finiteTwin(memory),
     ...colStatsTwin(memory),
+    ...nonzeroGramTwin(memory),
   };
 }
