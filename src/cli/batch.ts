@@ -11,7 +11,8 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Command, Option } from 'commander';
 import { expandInputs, planOutputs } from './batch-inputs.js';
-import { checkWorkers, runBatch, type BatchSummary } from './batch-pool.js';
+import { checkWorkers, runBatch, type BatchOptions, type BatchSummary } from './batch-pool.js';
+import { queueAddress, runQueueBatchCommand } from './batch-queue-command.js';
 import { Ctx } from './context.js';
 import { EXIT, inputError, red, usage, yellow } from './errors.js';
 import { kindOfPath, makeOutputDir } from './files.js';
@@ -24,6 +25,7 @@ interface BatchFlags extends RecipeFlags {
   force?: boolean;
   fsync?: boolean;
   recursive?: boolean;
+  queue?: string;
 }
 
 export function batchCommand(): Command {
@@ -34,7 +36,8 @@ export function batchCommand(): Command {
     .addOption(new Option('-w, --workers <n>', 'worker threads').default(String(availableParallelism()), 'available cores'))
     .option('--force', 'redo outputs that are already up to date')
     .option('--fsync', 'flush every output to disk before its rename (survives power loss; slower)')
-    .option('-r, --recursive', 'descend into subfolders of folder inputs');
+    .option('-r, --recursive', 'descend into subfolders of folder inputs')
+    .option('--queue <redis-url>', 'run on `slimfit worker` processes through Redis (redis://host:port[/db]) instead of local threads; outputs are still written here');
   return addRecipeOptions(cmd, { qat: false }).action(async (patterns: string[], flags: BatchFlags, c: Command) => {
     process.exitCode = await runBatchCommand(Ctx.of(c), patterns, flags);
   });
@@ -43,6 +46,7 @@ export function batchCommand(): Command {
 export async function runBatchCommand(ctx: Ctx, patterns: string[], f: BatchFlags): Promise<number> {
   const recipe = parseRecipe(f);
   if (recipe.method === 'qat') throw usage("--method qat trains each model on its own data (features and target); run `slimfit compress --method qat` per model");
+  const queue = f.queue !== undefined ? queueAddress(f.queue) : undefined;
   const workers = Number(f.workers ?? availableParallelism());
   checkWorkers(workers, `'${f.workers}'`);
   if (kindOfPath(f.output) !== undefined) throw usage(`-o names a folder for batch, got the file name '${f.output}'`);
@@ -63,13 +67,12 @@ export async function runBatchCommand(ctx: Ctx, patterns: string[], f: BatchFlag
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
-  ctx.note(`batch: ${inputs.length} inputs -> ${f.output}, ${workers} worker${workers === 1 ? '' : 's'}`);
+  ctx.note(`batch: ${inputs.length} inputs -> ${f.output}, ${queue ? `through the queue at ${queue.url}` : `${workers} worker${workers === 1 ? '' : 's'}`}`);
   const bar = createProgress('batch', inputs.length, { unit: 'files', quiet: ctx.progressQuiet });
   let s: BatchSummary;
   try {
-    s = await runBatch(inputs, f.output, {
+    const common: Pick<BatchOptions, 'recipe' | 'force' | 'fsync' | 'signal' | 'onProgress'> = {
       recipe,
-      workers,
       force: Boolean(f.force),
       fsync: Boolean(f.fsync),
       signal: ac.signal,
@@ -81,7 +84,8 @@ export async function runBatchCommand(ctx: Ctx, patterns: string[], f: BatchFlag
         }
         bar.update(p.done, basename(p.last.input));
       },
-    });
+    };
+    s = queue ? await runQueueBatchCommand(inputs, f.output, queue, common, (line) => bar.log(yellow(line))) : await runBatch(inputs, f.output, { ...common, workers });
   } finally {
     bar.stop();
     process.off('SIGINT', onSigint);

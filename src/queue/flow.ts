@@ -1,0 +1,196 @@
+/**
+ * The driver's side: one BullMQ flow per run. The parent (in COLLECT_QUEUE,
+ * which no worker consumes) only collects: BullMQ records each child's
+ * return value in the parent's processed set, and each child that failed for
+ * good (after its attempts; ignoreDependencyOnFailure) with its reason in the
+ * parent's ignored set. The driver polls the parent's dependency counts
+ * (cheap) and reads the values (getChildrenValues, getIgnoredChildrenFailures)
+ * only when they moved, so progress counts every worker's work.
+ *
+ * Redis restarted without persistence loses the run (jobs, parent, bytes):
+ * the driver notices the parent is gone, uploads the bytes again and
+ * re-enqueues what it has not received, at most maxResubmits times. A worker
+ * finishing a job of the lost run gets an error from BullMQ (its job key is
+ * gone) and goes on with the next one.
+ */
+import { randomBytes } from 'node:crypto';
+import { FlowProducer, Job, Queue } from 'bullmq';
+import { SlimfitError } from '../errors.js';
+import { getBlob, putBlob } from './blobs.js';
+import { checkReachable, connectionOptions, plainClient, type QueueAddress } from './connection.js';
+import { COLLECT_QUEUE, JOB_VERSION, QUEUE_NAME, type JobEnvelope, type JobResultEnvelope } from './protocol.js';
+import type { RespClient } from './resp-client.js';
+
+export interface FlowJob {
+  label: string;
+  kind: string;
+  payload: unknown;
+  /** Bytes the job reads, by name (each sent once per content). */
+  bytes: Record<string, Uint8Array>;
+}
+
+export type FlowOutcome =
+  | { index: number; ok: true; value: unknown; out?: Uint8Array; by: string; ms: number }
+  | { index: number; ok: false; reason: string };
+
+export interface FlowOptions {
+  /** Tries per job (default 3): a job that throws (not one that reports a bad input) runs again after a backoff. */
+  attempts?: number;
+  /** First backoff, ms, doubling (default 1000). */
+  backoffMs?: number;
+  /** Called once per job, in the order results arrive. */
+  onOutcome: (o: FlowOutcome) => Promise<void> | void;
+  onNote?: (line: string) => void;
+  signal?: AbortSignal;
+  /** Poll period, ms (default 100). */
+  tickMs?: number;
+  /** Runs lost with Redis that are re-enqueued before giving up (default 3). */
+  maxResubmits?: number;
+  /** Give up when Redis does not answer for this long, ms (default 60 s). */
+  unreachableMs?: number;
+  /** Per-file byte limit (default protocol.MAX_BLOB_BYTES). */
+  maxBytes?: number;
+}
+
+export interface FlowSummary {
+  interrupted: boolean;
+  /** Times the run was re-enqueued after Redis lost it. */
+  resubmits: number;
+  /** Children counted by BullMQ when the run finished (processed + failed). */
+  counted: number;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new SlimfitError('E_BACKEND', `Redis did not answer for ${(ms / 1000).toFixed(0)} s (${what})`)), ms);
+    }),
+  ]);
+}
+
+/** Runs jobs on the queue's workers; never throws for a job's failure (see onOutcome). */
+export async function runFlow(addr: QueueAddress, jobs: FlowJob[], opts: FlowOptions): Promise<FlowSummary> {
+  const client = plainClient(addr);
+  await checkReachable(addr, client);
+  const connection = connectionOptions(addr);
+  const producer = new FlowProducer({ connection });
+  const collect = new Queue(COLLECT_QUEUE, { connection });
+  const tick = opts.tickMs ?? 100;
+  const unreachable = opts.unreachableMs ?? 60_000;
+  const maxResubmits = opts.maxResubmits ?? 3;
+  const received = new Set<number>();
+  let resubmits = 0;
+  let counted = 0;
+  let parent: Job | undefined;
+  try {
+    for (;;) {
+      const pending = jobs.map((_, i) => i).filter((i) => !received.has(i));
+      if (pending.length === 0 || opts.signal?.aborted) break;
+      const runId = `${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
+      const children = [];
+      for (const i of pending) {
+        const j = jobs[i];
+        const blobs: Record<string, string> = {};
+        for (const [name, b] of Object.entries(j.bytes)) blobs[name] = await withDeadline(putBlob(client, b, `${j.label} (${name})`, opts.maxBytes), unreachable, 'storing inputs');
+        const data: JobEnvelope = { v: JOB_VERSION, kind: j.kind, label: j.label, payload: j.payload, blobs };
+        children.push({
+          name: j.kind,
+          queueName: QUEUE_NAME,
+          data,
+          opts: { jobId: `${runId}-${i}`, attempts: opts.attempts ?? 3, backoff: { type: 'exponential', delay: opts.backoffMs ?? 1000 }, ignoreDependencyOnFailure: true },
+        });
+      }
+      const flow = await withDeadline(producer.add({ name: 'collect', queueName: COLLECT_QUEUE, data: { v: JOB_VERSION, total: pending.length }, opts: { jobId: runId }, children }), unreachable, 'adding the jobs');
+      parent = flow.job;
+      const lost = await watch(runId, pending.length);
+      if (!lost) break;
+      if (resubmits >= maxResubmits) throw new SlimfitError('E_BACKEND', `Redis lost this run's jobs ${resubmits + 1} times (restarted without persistence?); giving up with ${jobs.length - received.size} inputs not done`);
+      resubmits++;
+      opts.onNote?.(`Redis lost this run's jobs (restarted without persistence?): enqueueing the ${jobs.length - received.size} inputs not done again (${resubmits} of ${maxResubmits})`);
+    }
+  } finally {
+    // Leave Redis as we found it: the run's parent and children (unprocessed ones included) go.
+    if (parent) await withDeadline(parent.remove({ removeChildren: true }), 5000, 'cleaning up').catch(() => undefined);
+    await Promise.allSettled([producer.close(), collect.close()]);
+    client.disconnect();
+  }
+  return { interrupted: opts.signal?.aborted === true && received.size < jobs.length, resubmits, counted };
+
+  /** Polls the run's parent until every child is accounted for; true when Redis lost the run. */
+  async function watch(runId: string, total: number): Promise<boolean> {
+    const seenKeys = new Set<string>();
+    let lastCount = -1;
+    let lastAnswer = Date.now();
+    while (!opts.signal?.aborted) {
+      let p: Job | undefined;
+      try {
+        p = await withDeadline(Job.fromId(collect, runId), unreachable, 'reading progress');
+      } catch (e) {
+        if (Date.now() - lastAnswer > unreachable) throw e;
+        await sleep(tick, opts.signal);
+        continue;
+      }
+      lastAnswer = Date.now();
+      if (p === undefined) return true;
+      const c = await p.getDependenciesCount();
+      const n = (c.processed ?? 0) + (c.ignored ?? 0) + (c.failed ?? 0);
+      if (n !== lastCount) {
+        lastCount = n;
+        const values = (await p.getChildrenValues()) as Record<string, JobResultEnvelope>;
+        for (const [key, v] of Object.entries(values)) {
+          if (seenKeys.has(key)) continue;
+          seenKeys.add(key);
+          const index = indexOf(key);
+          if (index === undefined || received.has(index)) continue;
+          let out: Uint8Array | undefined;
+          if (v.out !== undefined) {
+            try {
+              out = await getBlob(client, v.out);
+            } catch (e) {
+              received.add(index);
+              await opts.onOutcome({ index, ok: false, reason: `the output was lost in Redis: ${(e as Error).message}` });
+              continue;
+            }
+            await client.del(v.out);
+          }
+          received.add(index);
+          await opts.onOutcome({ index, ok: true, value: v.value, ...(out ? { out } : {}), by: v.by, ms: v.ms });
+        }
+        const failures = await p.getIgnoredChildrenFailures();
+        for (const [key, reason] of Object.entries(failures)) {
+          if (seenKeys.has(key)) continue;
+          seenKeys.add(key);
+          const index = indexOf(key);
+          if (index === undefined || received.has(index)) continue;
+          received.add(index);
+          await opts.onOutcome({ index, ok: false, reason: String(reason) });
+        }
+        counted = seenKeys.size;
+        if (seenKeys.size >= total) return false;
+      }
+      await sleep(tick, opts.signal);
+    }
+    return false;
+  }
+}
+
+/** The input index from a child's key: bull:slimfit:<run>-<index>. */
+function indexOf(key: string): number | undefined {
+  const m = /-(\d+)$/.exec(key);
+  return m ? Number(m[1]) : undefined;
+}
+
+export type { RespClient };

@@ -1,0 +1,231 @@
+/**
+ * `slimfit batch --queue` and `slimfit worker` against a real redis-server
+ * (started here on a free loopback port, no persistence): the outputs are the
+ * local pool's; a worker killed with SIGKILL mid-job loses nothing (its job is
+ * recovered after the lock expires); a job that always fails ends after its
+ * attempts and is reported with its reason; a worker of another version
+ * refuses a job; an interrupted driver resumes; Redis restarted mid-run.
+ */
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeSlim } from '../src/io/slim.js';
+import { connectionOptions, parseQueueUrl } from '../src/queue/connection.js';
+import { QUEUE_NAME } from '../src/queue/protocol.js';
+import { cliAsync, makeModels, makeSafetensors } from './cli-fixtures.js';
+import { freePort, killAll, RedisServer, spawnCli, startWorker, stopProc, waitFor, type Proc } from './helpers/redis.js';
+
+let dir: string;
+let redis: RedisServer;
+const servers: RedisServer[] = [];
+const p = (...names: string[]) => join(dir, ...names);
+const outputs = (d: string) => (existsSync(d) ? readdirSync(d).filter((f) => f.endsWith('.slim') || f.endsWith('.safetensors')) : []);
+const temps = (d: string) => readdirSync(d).filter((f) => f.endsWith('.tmp'));
+const json = (s: string) => JSON.parse(s) as Record<string, unknown> & { results: { status: string; input: string; code?: string; message?: string }[] };
+
+async function newRedis(): Promise<RedisServer> {
+  const r = new RedisServer(await freePort());
+  servers.push(r);
+  await r.start();
+  return r;
+}
+
+/** A decoded .slim file without the one field that differs between two runs: the time it was made. */
+async function content(file: string): Promise<string> {
+  const d = await decodeSlim(new Uint8Array(readFileSync(file)));
+  // fileBytes too: the header is deflated, so a different time can change its length by a byte
+  const { provenance, fileBytes: _size, ...header } = d.header as typeof d.header & { provenance?: { created?: string }; fileBytes?: number };
+  const { created, ...rest } = provenance ?? {};
+  expect(created).toMatch(/^\d{4}-\d\d-\d\dT/);
+  return JSON.stringify({ ...d, header: { ...header, provenance: rest } }, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v));
+}
+
+async function withWorkers<T>(url: string, n: number, env: Record<string, string>, f: (ws: Proc[]) => Promise<T>): Promise<T> {
+  const ws = await Promise.all(Array.from({ length: n }, () => startWorker(url, [], env)));
+  try {
+    return await f(ws);
+  } finally {
+    await Promise.all(ws.map((w) => stopProc(w)));
+  }
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'slimfit-queue-'));
+  await makeModels(p('in'), 12, 16, 11);
+  const bad = readFileSync(p('in', 'model-0003.slim'));
+  bad[bad.length - 20] ^= 0xff;
+  writeFileSync(p('in', 'model-0003.slim'), bad);
+  makeSafetensors(p('in', 'weights.safetensors'));
+  await makeModels(p('many'), 12, 24, 5);
+  redis = await newRedis();
+}, 60_000);
+
+afterAll(async () => {
+  killAll();
+  for (const r of servers) await r.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('slimfit batch --queue', () => {
+  it('3 workers write what the local pool writes; the corrupt input fails alone; a rerun skips everything', async () => {
+    await withWorkers(redis.url, 3, {}, async (ws) => {
+      const q = await cliAsync(['--json', 'batch', p('in'), '--bits', '4', '-o', p('out-q'), '--queue', redis.url]);
+      expect(q.code, q.stderr).toBe(5);
+      const j = json(q.stdout);
+      expect(j).toMatchObject({ written: 12, skipped: 0, failed: 1, total: 13, exitCode: 5 });
+      const bad = j.results.find((r) => r.status === 'failed')!;
+      expect(bad).toMatchObject({ code: 'E_FORMAT', input: p('in', 'model-0003.slim') });
+      expect(bad.message).toMatch(/^model-0003\.slim: checksum mismatch/);
+      expect(j.workers as number).toBeGreaterThanOrEqual(2); // the jobs were shared out
+      const local = await cliAsync(['batch', p('in'), '--bits', '4', '-o', p('out-local'), '-w', '2']);
+      expect(local.code, local.stderr).toBe(5);
+      expect(outputs(p('out-q')).sort()).toEqual(outputs(p('out-local')).sort());
+      expect(temps(p('out-q'))).toEqual([]);
+      expect(readFileSync(p('out-q', 'weights.safetensors')).equals(readFileSync(p('out-local', 'weights.safetensors')))).toBe(true);
+      for (const f of outputs(p('out-q')).filter((f) => f.endsWith('.slim'))) expect(await content(p('out-q', f)), f).toBe(await content(p('out-local', f)));
+      // resume: the same digests, nothing redone, no byte changed
+      const before = Object.fromEntries(outputs(p('out-q')).map((f) => [f, readFileSync(p('out-q', f))]));
+      const again = await cliAsync(['--json', 'batch', p('in'), '--bits', '4', '-o', p('out-q'), '--queue', redis.url]);
+      expect(json(again.stdout)).toMatchObject({ written: 0, skipped: 12, failed: 1 });
+      for (const [f, b] of Object.entries(before)) expect(readFileSync(p('out-q', f)).equals(b), f).toBe(true);
+      const done = ws.map((w) => Number(/(\d+) jobs done/.exec(w.err)?.[1] ?? 0));
+      expect(done).toEqual([0, 0, 0]); // still running: the summary line comes at exit
+    });
+  }, 60_000);
+
+  it('a worker killed with SIGKILL mid-job: its job is recovered by another, every output whole and written once', async () => {
+    const out = p('out-kill');
+    await withWorkers(redis.url, 3, { SLIMFIT_WORKER_FAULTS: JSON.stringify({ delayMs: 400 }) }, async (ws) => {
+      const driver = spawnCli(['--json', 'batch', p('many'), '--bits', '4', '-o', out, '--queue', redis.url]);
+      // the first job a worker starts: kill that worker before it can finish (each job waits 400 ms first)
+      let victim: Proc | undefined;
+      let label = '';
+      await waitFor(() => {
+        victim = ws.find((w) => /start (\S+)/.test(w.err));
+        return victim !== undefined;
+      }, 20_000, 'a worker to start a job');
+      label = /start (\S+)/.exec(victim!.err)![1];
+      victim!.child.kill('SIGKILL');
+      const code = await driver.exited;
+      expect(code, driver.err).toBe(0);
+      const j = json(driver.out);
+      expect(j).toMatchObject({ written: 12, failed: 0, total: 12 });
+      expect(new Set(j.results.map((r) => r.input)).size).toBe(12);
+      expect(victim!.err).not.toMatch(new RegExp(`done ${label.replace('.', '\\.')}`));
+      // another worker ran the killed worker's job after BullMQ found it stalled
+      const others = ws.filter((w) => w !== victim).map((w) => w.err).join('\n');
+      expect(others).toMatch(new RegExp(`start ${label.replace('.', '\\.')} `));
+      expect(others).toMatch(new RegExp(`done ${label.replace('.', '\\.')} `));
+      expect(outputs(out)).toHaveLength(12);
+      expect(temps(out)).toEqual([]);
+      for (const f of outputs(out)) expect((await decodeSlim(new Uint8Array(readFileSync(join(out, f))))).kind).toBe('compressed-linear');
+    });
+  }, 60_000);
+
+  it('a job that always fails ends after its attempts, reported with its reason; the rest are written', async () => {
+    const out = p('out-fail');
+    await withWorkers(redis.url, 3, { SLIMFIT_WORKER_FAULTS: JSON.stringify({ fail: ['model-0002.slim'] }) }, async (ws) => {
+      const r = await cliAsync(['--json', 'batch', p('many'), '--bits', '3', '-o', out, '--queue', redis.url]);
+      expect(r.code, r.stderr).toBe(5);
+      const j = json(r.stdout);
+      expect(j).toMatchObject({ written: 11, failed: 1 });
+      const f = j.results.find((x) => x.status === 'failed')!;
+      expect(f).toMatchObject({ input: p('many', 'model-0002.slim'), code: 'E_WORKER' });
+      expect(f.message).toMatch(/^model-0002\.slim: worker failed: injected failure for model-0002\.slim/);
+      const logs = ws.map((w) => w.err).join('\n');
+      // three attempts (the default), then no more
+      expect(logs).toMatch(/start model-0002\.slim \(job \S+, attempt 3\)/);
+      expect(logs).not.toMatch(/start model-0002\.slim \(job \S+, attempt 4\)/);
+      expect(outputs(out)).toHaveLength(11);
+    });
+  }, 60_000);
+
+  it('a worker of another slimfit version refuses the job, without retries', async () => {
+    await withWorkers(redis.url, 1, {}, async () => {
+      const q = new Queue(QUEUE_NAME, { connection: connectionOptions(parseQueueUrl(redis.url)) });
+      try {
+        const job = await q.add('compress', { v: '0.0.0-old', kind: 'compress', label: 'old.slim', payload: {}, blobs: {} }, { attempts: 3 });
+        await waitFor(async () => (await job.getState()) === 'failed', 15_000, 'the job to be refused');
+        const failed = await q.getJob(job.id!);
+        expect(failed!.failedReason).toBe('job made by slimfit 0.0.0-old; this worker runs slimfit 0.1.0: run workers and drivers of the same version');
+        expect(failed!.attemptsMade).toBe(1);
+        await failed!.remove();
+      } finally {
+        await q.close();
+      }
+    });
+  }, 30_000);
+
+  it('the driver interrupted (SIGINT) exits 130 with whole outputs only; the rerun does only the rest', async () => {
+    const out = p('out-int');
+    await withWorkers(redis.url, 2, { SLIMFIT_WORKER_FAULTS: JSON.stringify({ delayMs: 150 }) }, async () => {
+      const args = ['batch', p('many'), '--bits', '4', '-o', out, '--queue', redis.url];
+      const driver = spawnCli(args);
+      await waitFor(() => outputs(out).length >= 3, 20_000, 'three outputs');
+      driver.child.kill('SIGINT');
+      expect(await driver.exited, driver.err).toBe(130);
+      expect(driver.err).toMatch(/not done \(interrupted\)/);
+      const done = outputs(out);
+      expect(done.length).toBeGreaterThanOrEqual(3);
+      expect(done.length).toBeLessThan(12);
+      expect(temps(out)).toEqual([]);
+      for (const f of done) await decodeSlim(new Uint8Array(readFileSync(join(out, f))));
+      const rerun = await cliAsync(['--json', ...args]);
+      expect(rerun.code, rerun.stderr).toBe(0);
+      expect(json(rerun.stdout)).toMatchObject({ written: 12 - done.length, skipped: done.length, failed: 0 });
+      expect(outputs(out)).toHaveLength(12);
+    });
+  }, 60_000);
+
+  it('Redis restarted mid-run (no persistence: every job lost): the driver enqueues the rest again and finishes', async () => {
+    const r2 = await newRedis();
+    const out = p('out-restart');
+    await withWorkers(r2.url, 2, { SLIMFIT_WORKER_FAULTS: JSON.stringify({ delayMs: 150 }) }, async (ws) => {
+      const driver = spawnCli(['batch', p('many'), '--bits', '4', '-o', out, '--queue', r2.url]);
+      await waitFor(() => outputs(out).length >= 2, 20_000, 'two outputs');
+      await r2.stop();
+      const before = outputs(out).length;
+      expect(before).toBeLessThan(12);
+      await r2.start();
+      expect(await driver.exited, driver.err).toBe(0);
+      expect(driver.err).toMatch(/Redis lost this run's jobs \(restarted without persistence\?\): enqueueing the \d+ inputs not done again \(1 of 3\)/);
+      expect(driver.err).toMatch(/batch: 12 written, 0 skipped \(up to date\), 0 failed of 12/);
+      expect(outputs(out)).toHaveLength(12);
+      expect(temps(out)).toEqual([]);
+      for (const f of outputs(out)) await decodeSlim(new Uint8Array(readFileSync(join(out, f))));
+      // the workers lived through it and took the new jobs
+      for (const w of ws) expect(w.child.exitCode).toBeNull();
+    });
+  }, 60_000);
+
+  it('refuses a bad --queue address (exit 2) and an unreachable Redis (exit 3) before writing anything', async () => {
+    const bad = await cliAsync(['batch', p('many'), '--bits', '4', '-o', p('out-bad'), '--queue', 'http://127.0.0.1:1']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--queue "http:\/\/127\.0\.0\.1:1": the scheme is http, not redis/);
+    const port = await freePort();
+    const down = await cliAsync(['batch', p('many'), '--bits', '4', '-o', p('out-down'), '--queue', `redis://127.0.0.1:${port}`]);
+    expect(down.code, down.stderr).toBe(3);
+    expect(down.stderr).toMatch(/\[E_QUEUE\] cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+ \(connect ECONNREFUSED/);
+    expect(outputs(p('out-down'))).toEqual([]);
+  }, 30_000);
+
+  it('refuses an input over the size limit by name, and sends the rest', async () => {
+    const big = p('big');
+    mkdirSync(big, { recursive: true });
+    copyFileSync(p('many', 'model-0000.slim'), join(big, 'model-0000.slim'));
+    // a sparse file: its size is what the limit reads, no bytes are written
+    const { openSync, ftruncateSync, closeSync } = await import('node:fs');
+    const fd = openSync(join(big, 'huge.safetensors'), 'w');
+    ftruncateSync(fd, 65 * 2 ** 20);
+    closeSync(fd);
+    await withWorkers(redis.url, 1, {}, async () => {
+      const r = await cliAsync(['--json', 'batch', big, '--bits', '4', '-o', p('out-big'), '--queue', redis.url]);
+      expect(r.code, r.stderr).toBe(5);
+      const j = json(r.stdout);
+      expect(j).toMatchObject({ written: 1, failed: 1 });
+      expect(j.results.find((x) => x.status === 'failed')!.message).toBe('huge.safetensors is 65.0 MiB; files sent through the queue are limited to 64 MiB each (split it into shards, or run it on a machine that reads it locally)');
+    });
+  }, 30_000);
+});
