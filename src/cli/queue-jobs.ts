@@ -14,6 +14,7 @@ import { basename, join } from 'node:path';
 import { linearAccumulator, type LinearAccumulator, type LinearAccumulatorJSON } from '../fit/accumulator.js';
 import { compressInput, failedResult, threadEngine, type BatchTaskResult } from './batch-worker.js';
 import { streamCsv } from './csv.js';
+import { classify, inputError } from './errors.js';
 import type { Recipe } from './recipe.js';
 
 export interface CompressJobPayload {
@@ -42,6 +43,14 @@ export interface AccumulateJobValue {
   features: string[];
   delimiter: string;
   accumulator: LinearAccumulatorJSON;
+}
+
+export interface AccumulateJobFailure {
+  shard: string;
+  failed: true;
+  code: string;
+  message: string;
+  exitCode: number;
 }
 
 interface ThreadJob {
@@ -84,21 +93,28 @@ async function compressJob(job: ThreadJob): Promise<{ value: BatchTaskResult; ou
   }
 }
 
-async function accumulateJob(job: ThreadJob): Promise<{ value: AccumulateJobValue }> {
+async function accumulateJob(job: ThreadJob): Promise<{ value: AccumulateJobValue | AccumulateJobFailure }> {
   const p = job.payload as AccumulateJobPayload;
   const eng = await threadEngine();
-  const file = join(scratch, `shard-${++count}-${basename(p.shard).replace(/[^\w.-]/g, '_')}`);
-  writeFileSync(file, job.bytes.csv);
+  // the shard under its own name, so that messages about it name it
+  const dir = join(scratch, `job-${++count}`);
+  const file = join(dir, basename(p.shard));
+  mkdirSync(dir);
   try {
+    writeFileSync(file, job.bytes.csv);
     let acc: LinearAccumulator | undefined;
     const info = await streamCsv(file, { target: p.target, ...(p.features ? { features: p.features } : {}), ...(p.exclude ? { exclude: p.exclude } : {}), ...(p.delimiter ? { delimiter: p.delimiter } : {}) }, (c) => {
       acc ??= linearAccumulator(eng, c.X.cols, { intercept: p.intercept, accuracy: p.accuracy });
       acc.add(c.X, c.y!);
     });
-    if (!acc) throw new Error(`${p.shard} has no data rows`);
+    if (!acc) throw inputError(`${p.shard} has no data rows`);
     return { value: { shard: p.shard, rows: info.rows, features: info.features, delimiter: info.delimiter, accumulator: acc.toJSON() } };
+  } catch (e) {
+    // A bad shard is a result, not a crash: retrying cannot change it.
+    const c = classify(e);
+    return { value: { shard: p.shard, failed: true, code: c.code, message: c.message, exitCode: c.exitCode } };
   } finally {
-    rmSync(file, { force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
