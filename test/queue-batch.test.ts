@@ -127,7 +127,7 @@ describe('slimfit batch --queue', () => {
   it('a job that always fails ends after its attempts, reported with its reason; the rest are written', async () => {
     const out = p('out-fail');
     await withWorkers(redis.url, 3, { SLIMFIT_WORKER_FAULTS: JSON.stringify({ fail: ['model-0002.slim'] }) }, async (ws) => {
-      const r = await cliAsync(['--json', 'batch', p('many'), '--bits', '3', '-o', out, '--queue', redis.url]);
+      const r = await cliAsync(['--json', 'batch', p('many'), '--bits', '3', '-o', out, '--queue', redis.url, '--queue-backoff', '50']);
       expect(r.code, r.stderr).toBe(5);
       const j = json(r.stdout);
       expect(j).toMatchObject({ written: 11, failed: 1 });
@@ -141,6 +141,42 @@ describe('slimfit batch --queue', () => {
       expect(outputs(out)).toHaveLength(11);
     });
   }, 60_000);
+
+  it('a job that crashes its thread or hangs past --job-timeout fails alone; the worker replaces the thread and goes on', async () => {
+    const out = p('out-sandbox');
+    const env = { SLIMFIT_WORKER_FAULTS: JSON.stringify({ crash: ['model-0004.slim'], hang: ['model-0005.slim'] }) };
+    const w = await startWorker(redis.url, ['--concurrency', '2', '--job-timeout', '1'], env);
+    try {
+      const r = await cliAsync(['--json', 'batch', p('many'), '--bits', '4', '-o', out, '--queue', redis.url, '--queue-attempts', '2', '--queue-backoff', '50']);
+      expect(r.code, r.stderr).toBe(5);
+      const j = json(r.stdout);
+      expect(j).toMatchObject({ written: 10, failed: 2 });
+      const reasons = Object.fromEntries(j.results.filter((x) => x.status === 'failed').map((x) => [x.input.split('/').pop(), x.message]));
+      expect(reasons['model-0004.slim']).toMatch(/worker failed: the worker thread died \(exit code 70/);
+      expect(reasons['model-0005.slim']).toMatch(/worker failed: the job ran past its 1\.0 s deadline \(--job-timeout\); its thread was stopped/);
+      expect(w.child.exitCode).toBeNull();
+    } finally {
+      expect(await stopProc(w)).toBe(0);
+    }
+    // 2 attempts each for the two bad jobs: 4 threads replaced
+    expect(w.err).toMatch(/stopped after [\d.]+ s: 10 jobs done, 4 failed, 0 refused \(other version\), 4 threads replaced/);
+  }, 30_000);
+
+  it('SIGTERM: the worker finishes its active job, then exits 0 and says what it did', async () => {
+    const one = p('one');
+    mkdirSync(one, { recursive: true });
+    copyFileSync(p('many', 'model-0007.slim'), join(one, 'model-0007.slim'));
+    const w = await startWorker(redis.url, [], { SLIMFIT_WORKER_FAULTS: JSON.stringify({ delayMs: 800 }) });
+    const driver = spawnCli(['batch', one, '--bits', '4', '-o', p('out-term'), '--queue', redis.url]);
+    await waitFor(() => w.err.includes('start model-0007.slim'), 15_000, 'the job to start');
+    w.child.kill('SIGTERM');
+    expect(await w.exited).toBe(0);
+    expect(w.err).toMatch(/SIGTERM: finishing the active jobs/);
+    expect(w.err).toMatch(/done model-0007\.slim/);
+    expect(w.err).toMatch(/stopped after [\d.]+ s: 1 jobs done, 0 failed/);
+    expect(await driver.exited, driver.err).toBe(0);
+    expect(outputs(p('out-term'))).toEqual(['model-0007.slim']);
+  }, 30_000);
 
   it('a worker of another slimfit version refuses the job, without retries', async () => {
     await withWorkers(redis.url, 1, {}, async () => {

@@ -22,7 +22,7 @@ export async function runQueueBatchCommand(
   inputs: string[],
   outDir: string,
   queue: QueueAddress,
-  common: Pick<BatchOptions, 'recipe' | 'force' | 'fsync' | 'signal' | 'onProgress'>,
+  common: Pick<BatchOptions, 'recipe' | 'force' | 'fsync' | 'signal' | 'onProgress'> & { attempts?: number; backoffMs?: number },
   onNote: (line: string) => void,
 ): Promise<BatchSummary> {
   try {

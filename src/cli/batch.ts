@@ -26,6 +26,8 @@ interface BatchFlags extends RecipeFlags {
   fsync?: boolean;
   recursive?: boolean;
   queue?: string;
+  queueAttempts?: string;
+  queueBackoff?: string;
 }
 
 export function batchCommand(): Command {
@@ -37,10 +39,20 @@ export function batchCommand(): Command {
     .option('--force', 'redo outputs that are already up to date')
     .option('--fsync', 'flush every output to disk before its rename (survives power loss; slower)')
     .option('-r, --recursive', 'descend into subfolders of folder inputs')
-    .option('--queue <redis-url>', 'run on `slimfit worker` processes through Redis (redis://host:port[/db]) instead of local threads; outputs are still written here');
+    .option('--queue <redis-url>', 'run on `slimfit worker` processes through Redis (redis://host:port[/db]) instead of local threads; outputs are still written here')
+    .option('--queue-attempts <n>', 'with --queue: tries per input when a worker fails or dies (a bad input is not retried)', '3')
+    .option('--queue-backoff <ms>', 'with --queue: wait before the first retry, doubling after each', '1000');
   return addRecipeOptions(cmd, { qat: false }).action(async (patterns: string[], flags: BatchFlags, c: Command) => {
     process.exitCode = await runBatchCommand(Ctx.of(c), patterns, flags);
   });
+}
+
+function retryFlags(f: BatchFlags): { attempts: number; backoffMs: number } {
+  const attempts = Number(f.queueAttempts ?? 3);
+  const backoffMs = Number(f.queueBackoff ?? 1000);
+  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 100) throw usage(`--queue-attempts must be an integer from 1 to 100, got '${f.queueAttempts}'`);
+  if (!Number.isInteger(backoffMs) || backoffMs < 0 || backoffMs > 3_600_000) throw usage(`--queue-backoff must be an integer number of ms from 0 to 3600000, got '${f.queueBackoff}'`);
+  return { attempts, backoffMs };
 }
 
 export async function runBatchCommand(ctx: Ctx, patterns: string[], f: BatchFlags): Promise<number> {
@@ -85,7 +97,9 @@ export async function runBatchCommand(ctx: Ctx, patterns: string[], f: BatchFlag
         bar.update(p.done, basename(p.last.input));
       },
     };
-    s = queue ? await runQueueBatchCommand(inputs, f.output, queue, common, (line) => bar.log(yellow(line))) : await runBatch(inputs, f.output, { ...common, workers });
+    s = queue
+      ? await runQueueBatchCommand(inputs, f.output, queue, { ...common, ...retryFlags(f) }, (line) => bar.log(yellow(line)))
+      : await runBatch(inputs, f.output, { ...common, workers });
   } finally {
     bar.stop();
     process.off('SIGINT', onSigint);
