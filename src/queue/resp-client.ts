@@ -77,16 +77,29 @@ function encode(args: Arg[]): Buffer {
 class Parser {
   private buf: Buffer = Buffer.alloc(0);
   private pos = 0;
+  /** Chunks not yet joined to buf: a large reply arrives in many chunks, joined once when it is whole (not once per chunk). */
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  /** Bytes (from pos) the reply being read needs, when known. */
+  private need = 0;
 
   feed(chunk: Buffer): void {
-    this.buf = this.pos < this.buf.length ? Buffer.concat([this.buf.subarray(this.pos), chunk]) : chunk;
+    this.held.push(chunk);
+    this.heldBytes += chunk.length;
+    if (this.buf.length - this.pos + this.heldBytes < this.need) return;
+    this.buf = Buffer.concat([this.buf.subarray(this.pos), ...this.held]);
     this.pos = 0;
+    this.held = [];
+    this.heldBytes = 0;
   }
 
   next(): { value: Reply } | undefined {
+    if (this.held.length > 0) return undefined;
     const start = this.pos;
+    this.need = 0;
     const v = this.read();
     if (v === undefined) {
+      this.need = Math.max(this.need - start, 0);
       this.pos = start;
       return undefined;
     }
@@ -116,7 +129,10 @@ class Parser {
       case '$': {
         const n = Number(l);
         if (n < 0) return { value: null };
-        if (this.pos + n + 2 > this.buf.length) return undefined;
+        if (this.pos + n + 2 > this.buf.length) {
+          this.need = this.pos + n + 2;
+          return undefined;
+        }
         const b = Buffer.from(this.buf.subarray(this.pos, this.pos + n));
         this.pos += n + 2;
         return { value: b };
