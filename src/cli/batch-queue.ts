@@ -20,7 +20,7 @@ import { planOutputs } from './batch-inputs.js';
 import type { BatchOptions, BatchProgress, BatchSummary } from './batch-pool.js';
 import { upToDate } from './batch-resume.js';
 import { failedResult, type BatchTaskResult } from './batch-worker.js';
-import { EXIT } from './errors.js';
+import { EXIT, inputError } from './errors.js';
 import { readInput, sha256Bytes, writeFileAtomic } from './files.js';
 import type { CompressJobPayload } from './queue-jobs.js';
 import { recipeDigest, recipeRecord } from './recipe.js';
@@ -44,6 +44,13 @@ export interface QueueBatchSummary extends BatchSummary {
   requeued: number;
 }
 
+/** The file's bytes again (when its job is sent), refused if they changed since the run was planned. */
+async function readChecked(path: string, digest: string): Promise<Uint8Array> {
+  const b = await readInput(path);
+  if ((await sha256Bytes(b)) !== digest) throw inputError(`${basename(path)} changed while the batch was being sent; rerun the batch`);
+  return b;
+}
+
 /** Compresses every input into outDir on the queue's workers. Never throws for a bad input: see summary.failures. */
 export async function runQueueBatch(inputs: string[], outDir: string, opts: QueueBatchOptions): Promise<QueueBatchSummary> {
   const t0 = performance.now();
@@ -51,12 +58,14 @@ export async function runQueueBatch(inputs: string[], outDir: string, opts: Queu
   await mkdir(outDir, { recursive: true });
   await sweepTempFiles(outDir, false);
   const limit = opts.maxBytes ?? MAX_BLOB_BYTES;
-  let calib: Uint8Array | undefined;
+  let calib: (() => Promise<Uint8Array>) | undefined;
   let calibDigest: string | undefined;
   if (opts.recipe.calib !== undefined) {
-    calib = await readInput(opts.recipe.calib);
-    checkBlobSize(calib.byteLength, basename(opts.recipe.calib), limit);
-    calibDigest = await sha256Bytes(calib);
+    const path = opts.recipe.calib;
+    const bytes = await readInput(path);
+    checkBlobSize(bytes.byteLength, basename(path), limit);
+    calibDigest = await sha256Bytes(bytes);
+    calib = () => readChecked(path, calibDigest!);
   }
   const digest = await recipeDigest(recipeRecord(opts.recipe, calibDigest));
 
@@ -86,7 +95,7 @@ export async function runQueueBatch(inputs: string[], outDir: string, opts: Queu
         continue;
       }
       const payload: CompressJobPayload = { input, output, inputDigest, recipe: opts.recipe, ...(calibDigest ? { calibDigest } : {}) };
-      jobs.push({ label: basename(input), kind: 'compress', payload, bytes: { input: bytes, ...(calib ? { calib } : {}) } });
+      jobs.push({ label: basename(input), kind: 'compress', payload, bytes: { input: () => readChecked(input, inputDigest), ...(calib ? { calib } : {}) } });
       targets.push({ input, output });
     } catch (e) {
       record(failedResult(input, output, e));

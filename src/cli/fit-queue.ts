@@ -77,7 +77,7 @@ export async function fitShardsOnQueue(engine: Engine, addr: QueueAddress, files
       ...(opts.exclude ? { exclude: opts.exclude } : {}),
       ...(opts.delimiter ? { delimiter: opts.delimiter } : {}),
     };
-    jobs.push({ label: basename(f), kind: 'accumulate', payload, bytes: { csv: await readInput(f) } });
+    jobs.push({ label: basename(f), kind: 'accumulate', payload, bytes: { csv: () => readInput(f) } });
   }
   const got = new Array<{ value: AccumulateJobValue; by: string; ms: number } | undefined>(files.length);
   const failures: string[] = [];

@@ -25,8 +25,13 @@ export interface FlowJob {
   label: string;
   kind: string;
   payload: unknown;
-  /** Bytes the job reads, by name (each sent once per content). */
-  bytes: Record<string, Uint8Array>;
+  /**
+   * Bytes the job reads, by name, as loaders: called when the job is sent
+   * (and again if Redis loses the run), so the driver holds one file at a
+   * time, not the whole run. A loader shared by several jobs is called once
+   * per sending.
+   */
+  bytes: Record<string, () => Promise<Uint8Array>>;
 }
 
 export type FlowOutcome =
@@ -101,10 +106,32 @@ export async function runFlow(addr: QueueAddress, jobs: FlowJob[], opts: FlowOpt
       if (pending.length === 0 || opts.signal?.aborted) break;
       const runId = `${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
       const children = [];
+      const sent = new Map<() => Promise<Uint8Array>, string>();
       for (const i of pending) {
         const j = jobs[i];
         const blobs: Record<string, string> = {};
-        for (const [name, b] of Object.entries(j.bytes)) blobs[name] = await withDeadline(putBlob(client, b, `${j.label} (${name})`, opts.maxBytes), unreachable, 'storing inputs');
+        let unreadable: string | undefined;
+        for (const [name, load] of Object.entries(j.bytes)) {
+          let key = sent.get(load);
+          if (key === undefined) {
+            let b: Uint8Array;
+            try {
+              b = await load();
+            } catch (e) {
+              // This input alone fails (it changed or vanished since the run was planned).
+              unreadable = (e as Error).message;
+              break;
+            }
+            key = await withDeadline(putBlob(client, b, `${j.label} (${name})`, opts.maxBytes), unreachable, 'storing inputs');
+            sent.set(load, key);
+          }
+          blobs[name] = key;
+        }
+        if (unreadable !== undefined) {
+          received.add(i);
+          await opts.onOutcome({ index: i, ok: false, reason: unreadable });
+          continue;
+        }
         const data: JobEnvelope = { v: JOB_VERSION, kind: j.kind, label: j.label, payload: j.payload, blobs };
         children.push({
           name: j.kind,
@@ -113,9 +140,10 @@ export async function runFlow(addr: QueueAddress, jobs: FlowJob[], opts: FlowOpt
           opts: { jobId: `${runId}-${i}`, attempts: opts.attempts ?? 3, backoff: { type: 'exponential', delay: opts.backoffMs ?? 1000 }, ignoreDependencyOnFailure: true },
         });
       }
-      const flow = await withDeadline(producer.add({ name: 'collect', queueName: COLLECT_QUEUE, data: { v: JOB_VERSION, total: pending.length }, opts: { jobId: runId }, children }), unreachable, 'adding the jobs');
+      if (children.length === 0) break;
+      const flow = await withDeadline(producer.add({ name: 'collect', queueName: COLLECT_QUEUE, data: { v: JOB_VERSION, total: children.length }, opts: { jobId: runId }, children }), unreachable, 'adding the jobs');
       parent = flow.job;
-      const lost = await watch(runId, pending.length);
+      const lost = await watch(runId, children.length);
       if (!lost) break;
       if (resubmits >= maxResubmits) throw new SlimfitError('E_BACKEND', `Redis lost this run's jobs ${resubmits + 1} times (restarted without persistence?); giving up with ${jobs.length - received.size} inputs not done`);
       resubmits++;
