@@ -14,7 +14,7 @@
  * gone) and goes on with the next one.
  */
 import { randomBytes } from 'node:crypto';
-import { FlowProducer, Job, Queue } from 'bullmq';
+import { FlowProducer, Job, Queue, QueueEvents } from 'bullmq';
 import { SlimfitError } from '../errors.js';
 import { getBlob, putBlob } from './blobs.js';
 import { checkReachable, connectionOptions, plainClient, type QueueAddress } from './connection.js';
@@ -93,6 +93,11 @@ export async function runFlow(addr: QueueAddress, jobs: FlowJob[], opts: FlowOpt
   const connection = connectionOptions(addr);
   const producer = new FlowProducer({ connection });
   const collect = new Queue(COLLECT_QUEUE, { connection });
+  // Listening before anything is added: a result is never earlier than the listener.
+  const events = new QueueEvents(QUEUE_NAME, { connection });
+  const inbox: { jobId: string; value: JobResultEnvelope }[] = [];
+  events.on('completed', ({ jobId, returnvalue }) => inbox.push({ jobId, value: returnvalue as unknown as JobResultEnvelope }));
+  events.on('error', () => undefined);
   const tick = opts.tickMs ?? 100;
   const unreachable = opts.unreachableMs ?? 60_000;
   const maxResubmits = opts.maxResubmits ?? 3;
@@ -101,6 +106,7 @@ export async function runFlow(addr: QueueAddress, jobs: FlowJob[], opts: FlowOpt
   let counted = 0;
   let parent: Job | undefined;
   try {
+    await withDeadline(events.waitUntilReady(), unreachable, 'listening for results');
     for (;;) {
       const pending = jobs.map((_, i) => i).filter((i) => !received.has(i));
       if (pending.length === 0 || opts.signal?.aborted) break;
@@ -152,17 +158,51 @@ export async function runFlow(addr: QueueAddress, jobs: FlowJob[], opts: FlowOpt
   } finally {
     // Leave Redis as we found it: the run's parent and children (unprocessed ones included) go.
     if (parent) await withDeadline(parent.remove({ removeChildren: true }), 5000, 'cleaning up').catch(() => undefined);
-    await Promise.allSettled([producer.close(), collect.close()]);
+    await Promise.allSettled([producer.close(), collect.close(), events.close()]);
     client.disconnect();
   }
   return { interrupted: opts.signal?.aborted === true && received.size < jobs.length, resubmits, counted };
 
-  /** Polls the run's parent until every child is accounted for; true when Redis lost the run. */
+  /**
+   * Follows the run until every child is accounted for; true when Redis lost
+   * the run. Results come from BullMQ's 'completed' events as they happen;
+   * the parent's dependency counts (cheap) say when something was missed (an
+   * event before a reconnect, ...): then, and for the failures, the parent's
+   * sets are read whole. Per result that is O(1) work, not O(run).
+   */
   async function watch(runId: string, total: number): Promise<boolean> {
-    const seenKeys = new Set<string>();
-    let lastCount = -1;
+    const seen = new Set<string>();
+    let seenOk = 0;
+    let seenFailed = 0;
+    let lastEvent = Date.now();
     let lastAnswer = Date.now();
+    const take = async (id: string, v: JobResultEnvelope) => {
+      if (seen.has(id)) return;
+      seen.add(id);
+      seenOk++;
+      const index = indexOf(id);
+      if (index === undefined || received.has(index)) return;
+      let out: Uint8Array | undefined;
+      if (v.out !== undefined) {
+        try {
+          out = await getBlob(client, v.out);
+        } catch (e) {
+          received.add(index);
+          await opts.onOutcome({ index, ok: false, reason: `the output was lost in Redis: ${(e as Error).message}` });
+          return;
+        }
+        await client.del(v.out);
+      }
+      received.add(index);
+      await opts.onOutcome({ index, ok: true, value: v.value, ...(out ? { out } : {}), by: v.by, ms: v.ms });
+    };
     while (!opts.signal?.aborted) {
+      for (let e = inbox.shift(); e !== undefined; e = inbox.shift()) {
+        if (e.jobId.startsWith(`${runId}-`)) {
+          lastEvent = Date.now();
+          await take(e.jobId, e.value);
+        }
+      }
       let p: Job | undefined;
       try {
         p = await withDeadline(Job.fromId(collect, runId), unreachable, 'reading progress');
@@ -174,45 +214,38 @@ export async function runFlow(addr: QueueAddress, jobs: FlowJob[], opts: FlowOpt
       lastAnswer = Date.now();
       if (p === undefined) return true;
       const c = await p.getDependenciesCount();
-      const n = (c.processed ?? 0) + (c.ignored ?? 0) + (c.failed ?? 0);
-      if (n !== lastCount) {
-        lastCount = n;
+      const processed = c.processed ?? 0;
+      const failed = (c.ignored ?? 0) + (c.failed ?? 0);
+      if (processed > seenOk && Date.now() - lastEvent > EVENT_GRACE_MS) {
         const values = (await p.getChildrenValues()) as Record<string, JobResultEnvelope>;
-        for (const [key, v] of Object.entries(values)) {
-          if (seenKeys.has(key)) continue;
-          seenKeys.add(key);
-          const index = indexOf(key);
-          if (index === undefined || received.has(index)) continue;
-          let out: Uint8Array | undefined;
-          if (v.out !== undefined) {
-            try {
-              out = await getBlob(client, v.out);
-            } catch (e) {
-              received.add(index);
-              await opts.onOutcome({ index, ok: false, reason: `the output was lost in Redis: ${(e as Error).message}` });
-              continue;
-            }
-            await client.del(v.out);
-          }
-          received.add(index);
-          await opts.onOutcome({ index, ok: true, value: v.value, ...(out ? { out } : {}), by: v.by, ms: v.ms });
-        }
-        const failures = await p.getIgnoredChildrenFailures();
-        for (const [key, reason] of Object.entries(failures)) {
-          if (seenKeys.has(key)) continue;
-          seenKeys.add(key);
-          const index = indexOf(key);
+        for (const [key, v] of Object.entries(values)) await take(jobIdOf(key), v);
+      }
+      if (failed > seenFailed) {
+        for (const [key, reason] of Object.entries(await p.getIgnoredChildrenFailures())) {
+          const id = jobIdOf(key);
+          if (seen.has(id)) continue;
+          seen.add(id);
+          seenFailed++;
+          const index = indexOf(id);
           if (index === undefined || received.has(index)) continue;
           received.add(index);
           await opts.onOutcome({ index, ok: false, reason: String(reason) });
         }
-        counted = seenKeys.size;
-        if (seenKeys.size >= total) return false;
       }
+      counted = seen.size;
+      if (seen.size >= total) return false;
       await sleep(tick, opts.signal);
     }
     return false;
   }
+}
+
+/** How long results may come only from events before the parent's set is read for missed ones. */
+const EVENT_GRACE_MS = 1000;
+
+/** The job id in a dependency key (bull:slimfit:<id>). */
+function jobIdOf(key: string): string {
+  return key.slice(key.lastIndexOf(':') + 1);
 }
 
 /** The input index from a child's key: bull:slimfit:<run>-<index>. */
