@@ -122,6 +122,7 @@ const median = (xs: number[]) => {
 async function run(ctx: BenchContext): Promise<void> {
   if (!existsSync(WORKER)) throw new Error(`${WORKER} is missing: run \`npm run build\` first`);
   const { files, models, rounds } = ctx.quick ? QUICK : FULL;
+  const load0 = os.loadavg()[0];
   const weights = weightFiles(files);
   const modelDir = join(TMP, `models-d64-${models}`);
   if (!existsSync(join(modelDir, `model-${String(models - 1).padStart(4, '0')}.slim`))) await makeModels(modelDir, models, 64, 3);
@@ -182,7 +183,7 @@ async function run(ctx: BenchContext): Promise<void> {
     title: `batch through BullMQ/Redis vs the local pool: ${files} .safetensors files (F32 [512, 512] + bias, 1 MiB each), rtn 4-bit block 32, 1 / 2 / 4 workers`,
     notes: [
       `Medians over ${rounds} round${rounds > 1 ? 's' : ''}, local and queue runs interleaved; queue workers = \`slimfit worker\` processes (concurrency 1) started once per count and warmed; the driver in the bench process. "steady" = files after the first results (one per worker) / time to the last; "end to end" = files / wall (local: pool start-up included; queue: workers already up, uploads included).`,
-      `This machine: ${os.availableParallelism()} vCPU shared with other work; 4 workers cannot scale on 2 vCPU (the 4-worker row measures contention). Redis on loopback, no persistence.`,
+      `This machine: ${os.availableParallelism()} vCPU shared with other work (1-min load average ${load0.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end: above ${os.availableParallelism()}, every figure here is bent by other processes); 4 workers cannot scale on ${os.availableParallelism()} vCPU (the 4-worker row measures contention). Redis on loopback, no persistence; the driver and Redis share the machine with the workers.`,
       overhead ? `Overhead per job at the demo's model size (.slim, d = 64, ${modelBytes} bytes; ${models} files, 1 worker, steady): local ${fmtMs(overhead.local)} per file, queue ${fmtMs(overhead.queue)} per file: ${fmtMs(overhead.queue - overhead.local)} of queue overhead per job.` : '',
     ].filter((x) => x !== ''),
     columns: ['workers', 'local files/s steady', 'queue files/s steady', 'queue / local', 'local files/s end to end', 'queue files/s end to end', 'queue vs 1 worker'],

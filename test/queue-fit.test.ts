@@ -91,6 +91,8 @@ describe('slimfit fit --queue (sharded least squares)', () => {
     const coef = Array.from(r.model.coef);
     const scale = Math.max(...j.coefficients.map((c) => Math.abs(c.coef)));
     for (let i = 0; i < coef.length; i++) expect(Math.abs(coef[i] - j.coefficients[i].coef) / scale).toBeLessThan(1e-12);
+    // option names are checked, with a did-you-mean
+    await expect(fitShardsOnQueue(engine, parseQueueUrl(redis.url), files, { target: 'y', accuracey: 'accurate' } as never)).rejects.toThrow(/accurac/);
   }, 30_000);
 
   it('refuses what it does not shard, and shards with different columns', async () => {

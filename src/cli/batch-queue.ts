@@ -12,6 +12,7 @@ import { stat } from 'node:fs/promises';
 import { mkdir } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { sweepTempFiles } from '../io/files.js';
+import { checkOptions, optionKeys } from '../options.js';
 import { checkBlobSize } from '../queue/blobs.js';
 import type { QueueAddress } from '../queue/connection.js';
 import { runFlow, type FlowJob } from '../queue/flow.js';
@@ -44,6 +45,8 @@ export interface QueueBatchSummary extends BatchSummary {
   requeued: number;
 }
 
+const QUEUE_BATCH_KEYS = optionKeys<QueueBatchOptions>()(['recipe', 'force', 'fsync', 'signal', 'queue', 'onProgress', 'onNote', 'attempts', 'backoffMs', 'tickMs', 'maxBytes']);
+
 /** The file's bytes again (when its job is sent), refused if they changed since the run was planned. */
 async function readChecked(path: string, digest: string): Promise<Uint8Array> {
   const b = await readInput(path);
@@ -53,6 +56,7 @@ async function readChecked(path: string, digest: string): Promise<Uint8Array> {
 
 /** Compresses every input into outDir on the queue's workers. Never throws for a bad input: see summary.failures. */
 export async function runQueueBatch(inputs: string[], outDir: string, opts: QueueBatchOptions): Promise<QueueBatchSummary> {
+  checkOptions('runQueueBatch', opts, QUEUE_BATCH_KEYS);
   const t0 = performance.now();
   const plan = planOutputs(inputs, outDir);
   await mkdir(outDir, { recursive: true });

@@ -25,6 +25,7 @@ import { stat } from 'node:fs/promises';
 import type { Engine } from '../engine/engine.js';
 import { linearAccumulatorFromJSON, type LinearAccumulator } from '../fit/accumulator.js';
 import type { LinearModel } from '../fit/model.js';
+import { checkOptions, optionKeys } from '../options.js';
 import { checkBlobSize } from '../queue/blobs.js';
 import type { QueueAddress } from '../queue/connection.js';
 import { runFlow, type FlowJob } from '../queue/flow.js';
@@ -61,8 +62,11 @@ export interface ShardFit {
   workers: number;
 }
 
+const SHARD_FIT_KEYS = optionKeys<ShardFitOptions>()(['target', 'features', 'exclude', 'delimiter', 'intercept', 'accuracy', 'ridge', 'attempts', 'signal', 'onNote', 'onShard', 'maxBytes']);
+
 /** Fits least squares on CSV shards through the queue's workers (the programmatic form of `fit --queue`). */
 export async function fitShardsOnQueue(engine: Engine, addr: QueueAddress, files: string[], opts: ShardFitOptions): Promise<ShardFit> {
+  checkOptions('fitShardsOnQueue', opts, SHARD_FIT_KEYS);
   if (files.length === 0) throw usage('no shards given');
   const limit = opts.maxBytes ?? MAX_BLOB_BYTES;
   const jobs: FlowJob[] = [];
