@@ -178,6 +178,19 @@ describe('slimfit batch --queue', () => {
     expect(outputs(p('out-term'))).toEqual(['model-0007.slim']);
   }, 30_000);
 
+  it('with no worker connected the driver says so, and goes on once one starts', async () => {
+    const one = p('one-b');
+    mkdirSync(one, { recursive: true });
+    copyFileSync(p('many', 'model-0008.slim'), join(one, 'model-0008.slim'));
+    const driver = spawnCli(['batch', one, '--bits', '4', '-o', p('out-late'), '--queue', redis.url]);
+    await waitFor(() => driver.err.includes('no `slimfit worker` is connected'), 15_000, 'the no-worker note');
+    expect(driver.err).toContain(`no \`slimfit worker\` is connected to ${redis.url}: the jobs wait until one starts`);
+    await withWorkers(redis.url, 1, {}, async () => {
+      expect(await driver.exited, driver.err).toBe(0);
+    });
+    expect(outputs(p('out-late'))).toEqual(['model-0008.slim']);
+  }, 30_000);
+
   it('a worker of another slimfit version refuses the job, without retries', async () => {
     await withWorkers(redis.url, 1, {}, async () => {
       const q = new Queue(QUEUE_NAME, { connection: connectionOptions(parseQueueUrl(redis.url)) });

@@ -93,6 +93,7 @@ export async function runFlow(addr: QueueAddress, jobs: FlowJob[], opts: FlowOpt
   const connection = connectionOptions(addr);
   const producer = new FlowProducer({ connection });
   const collect = new Queue(COLLECT_QUEUE, { connection });
+  const work = new Queue(QUEUE_NAME, { connection });
   // Listening before anything is added: a result is never earlier than the listener.
   const events = new QueueEvents(QUEUE_NAME, { connection });
   const inbox: { jobId: string; value: JobResultEnvelope }[] = [];
@@ -158,7 +159,7 @@ export async function runFlow(addr: QueueAddress, jobs: FlowJob[], opts: FlowOpt
   } finally {
     // Leave Redis as we found it: the run's parent and children (unprocessed ones included) go.
     if (parent) await withDeadline(parent.remove({ removeChildren: true }), 5000, 'cleaning up').catch(() => undefined);
-    await Promise.allSettled([producer.close(), collect.close(), events.close()]);
+    await Promise.allSettled([producer.close(), collect.close(), work.close(), events.close()]);
     client.disconnect();
   }
   return { interrupted: opts.signal?.aborted === true && received.size < jobs.length, resubmits, counted };
@@ -176,6 +177,8 @@ export async function runFlow(addr: QueueAddress, jobs: FlowJob[], opts: FlowOpt
     let seenFailed = 0;
     let lastEvent = Date.now();
     let lastAnswer = Date.now();
+    let lastWorkerCheck = 0;
+    let noWorkers = false;
     const take = async (id: string, v: JobResultEnvelope) => {
       if (seen.has(id)) return;
       seen.add(id);
@@ -234,11 +237,21 @@ export async function runFlow(addr: QueueAddress, jobs: FlowJob[], opts: FlowOpt
       }
       counted = seen.size;
       if (seen.size >= total) return false;
+      if (Date.now() - lastWorkerCheck > WORKER_CHECK_MS) {
+        // Nothing runs without a worker: say so once, instead of waiting in silence.
+        lastWorkerCheck = Date.now();
+        const n = await work.getWorkersCount().catch(() => -1);
+        if (n === 0 && !noWorkers) opts.onNote?.(`no \`slimfit worker\` is connected to ${addr.url}: the jobs wait until one starts (slimfit worker --queue ${addr.url})`);
+        noWorkers = n === 0;
+      }
       await sleep(tick, opts.signal);
     }
     return false;
   }
 }
+
+/** How often the driver checks that some worker is connected. */
+const WORKER_CHECK_MS = 5000;
 
 /** How long results may come only from events before the parent's set is read for missed ones. */
 const EVENT_GRACE_MS = 1000;
