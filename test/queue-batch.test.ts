@@ -145,7 +145,7 @@ describe('slimfit batch --queue', () => {
   it('a job that crashes its thread or hangs past --job-timeout fails alone; the worker replaces the thread and goes on', async () => {
     const out = p('out-sandbox');
     const env = { SLIMFIT_WORKER_FAULTS: JSON.stringify({ crash: ['model-0004.slim'], hang: ['model-0005.slim'] }) };
-    const w = await startWorker(redis.url, ['--concurrency', '2', '--job-timeout', '1'], env);
+    const w = await startWorker(redis.url, ['--concurrency', '2', '--job-timeout', '2'], env);
     try {
       const r = await cliAsync(['--json', 'batch', p('many'), '--bits', '4', '-o', out, '--queue', redis.url, '--queue-attempts', '2', '--queue-backoff', '50']);
       expect(r.code, r.stderr).toBe(5);
@@ -153,7 +153,7 @@ describe('slimfit batch --queue', () => {
       expect(j).toMatchObject({ written: 10, failed: 2 });
       const reasons = Object.fromEntries(j.results.filter((x) => x.status === 'failed').map((x) => [x.input.split('/').pop(), x.message]));
       expect(reasons['model-0004.slim']).toMatch(/worker failed: the worker thread died \(exit code 70/);
-      expect(reasons['model-0005.slim']).toMatch(/worker failed: the job ran past its 1\.0 s deadline \(--job-timeout\); its thread was stopped/);
+      expect(reasons['model-0005.slim']).toMatch(/worker failed: the job ran past its 2\.0 s deadline \(--job-timeout\); its thread was stopped/);
       expect(w.child.exitCode).toBeNull();
     } finally {
       expect(await stopProc(w)).toBe(0);

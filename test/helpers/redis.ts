@@ -85,7 +85,7 @@ export function spawnCli(args: string[], env: Record<string, string> = {}): Proc
 
 /** Starts a worker and waits until it takes jobs. */
 export async function startWorker(url: string, extra: string[] = [], env: Record<string, string> = {}): Promise<Proc> {
-  const w = spawnCli(['worker', '--queue', url, '--lock-duration', '1000', '--stalled-interval', '300', ...extra], env);
+  const w = spawnCli(['worker', '--queue', url, '--lock-duration', '2500', '--stalled-interval', '500', ...extra], env);
   await waitFor(() => w.err.includes('taking jobs') || w.child.exitCode !== null, 15_000, 'a worker to start');
   if (w.child.exitCode !== null) throw new Error(`worker exited: ${w.err}`);
   return w;
