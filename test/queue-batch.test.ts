@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSlim } from '../src/io/slim.js';
 import { connectionOptions, parseQueueUrl } from '../src/queue/connection.js';
 import { QUEUE_NAME } from '../src/queue/protocol.js';
-import { cliAsync, makeModels, makeSafetensors } from './cli-fixtures.js';
+import { cliAsync, makeCsv, makeModels, makeSafetensors } from './cli-fixtures.js';
 import { freePort, killAll, RedisServer, spawnCli, startWorker, stopProc, waitFor, type Proc } from './helpers/redis.js';
 
 let dir: string;
@@ -93,6 +93,19 @@ describe('slimfit batch --queue', () => {
       const done = ws.map((w) => Number(/(\d+) jobs done/.exec(w.err)?.[1] ?? 0));
       expect(done).toEqual([0, 0, 0]); // still running: the summary line comes at exit
     });
+  }, 60_000);
+
+  it('gptq with --calib: the rows travel once, and the outputs are the local pool\'s', async () => {
+    makeCsv(p('calib.csv'), 400, 24, 9);
+    const args = ['--json', 'batch', p('many'), '--bits', '3', '--method', 'gptq', '--calib', p('calib.csv')];
+    await withWorkers(redis.url, 2, {}, async () => {
+      const q = await cliAsync([...args, '-o', p('out-gq'), '--queue', redis.url]);
+      expect(q.code, q.stderr).toBe(0);
+      expect(json(q.stdout)).toMatchObject({ written: 12, failed: 0 });
+    });
+    const l = await cliAsync([...args, '-o', p('out-gl'), '-w', '2']);
+    expect(l.code, l.stderr).toBe(0);
+    for (const f of outputs(p('out-gl'))) expect(await content(p('out-gq', f)), f).toBe(await content(p('out-gl', f)));
   }, 60_000);
 
   it('a worker killed with SIGKILL mid-job: its job is recovered by another, every output whole and written once', async () => {

@@ -105,7 +105,7 @@ export async function runWorkerCommand(ctx: Ctx, f: WorkerFlags): Promise<number
   }
   const s = w.stats;
   const seconds = (performance.now() - t0) / 1000;
-  ctx.result({ command: 'worker', ok: true, queue: addr.url, concurrency, ...s, seconds, exitCode: signals > 0 ? EXIT.OK : EXIT.OK });
+  ctx.result({ command: 'worker', ok: true, queue: addr.url, concurrency, ...s, seconds, exitCode: EXIT.OK });
   if (!ctx.json) process.stderr.write(`worker ${process.pid}: stopped after ${seconds.toFixed(1)} s: ${s.completed} jobs done, ${s.failed} failed, ${s.refused} refused (other version), ${s.threadsReplaced} threads replaced\n`);
   return EXIT.OK;
 }

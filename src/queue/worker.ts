@@ -63,6 +63,9 @@ export interface QueueWorker {
   close(force?: boolean): Promise<void>;
 }
 
+/** Bytes of blobs a worker keeps between jobs. */
+const CACHE_BYTES = 64 * 2 ** 20;
+
 export function startQueueWorker(addr: QueueAddress, opts: QueueWorkerOptions): QueueWorker {
   const concurrency = opts.concurrency ?? 1;
   const log = opts.log ?? (() => undefined);
@@ -71,6 +74,29 @@ export function startQueueWorker(addr: QueueAddress, opts: QueueWorkerOptions): 
   const blobs = plainClient(addr);
   const slots = new ThreadSlots(opts.jobModule, concurrency);
   const stats: QueueWorkerStats = { completed: 0, failed: 0, refused: 0, threadsReplaced: 0 };
+  // Blobs are named by their content, so a copy never goes stale: the calibration rows every job of
+  // a batch reads are fetched once, not once per job. Least recently used out past CACHE_BYTES.
+  const cache = new Map<string, Uint8Array>();
+  let cached = 0;
+  const fetchBlob = async (key: string): Promise<Uint8Array> => {
+    const hit = cache.get(key);
+    if (hit) {
+      cache.delete(key);
+      cache.set(key, hit);
+      return hit;
+    }
+    const b = await getBlob(blobs, key);
+    if (b.byteLength <= CACHE_BYTES / 4) {
+      cache.set(key, b);
+      cached += b.byteLength;
+      for (const [k, v] of cache) {
+        if (cached <= CACHE_BYTES) break;
+        cache.delete(k);
+        cached -= v.byteLength;
+      }
+    }
+    return b;
+  };
 
   const processor = async (job: Job<JobEnvelope>): Promise<JobResultEnvelope> => {
     const d = job.data;
@@ -86,7 +112,7 @@ export function startQueueWorker(addr: QueueAddress, opts: QueueWorkerOptions): 
     const bytes: Record<string, Uint8Array> = {};
     for (const [name, key] of Object.entries(d.blobs)) {
       try {
-        bytes[name] = await getBlob(blobs, key);
+        bytes[name] = await fetchBlob(key);
       } catch (e) {
         // The bytes are gone for good: retrying cannot help.
         throw new UnrecoverableError(`${d.label}: ${(e as Error).message}`);
