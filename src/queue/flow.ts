@@ -19,7 +19,6 @@ import { SlimfitError } from '../errors.js';
 import { getBlob, putBlob } from './blobs.js';
 import { checkReachable, connectionOptions, plainClient, type QueueAddress } from './connection.js';
 import { COLLECT_QUEUE, JOB_VERSION, QUEUE_NAME, type JobEnvelope, type JobResultEnvelope } from './protocol.js';
-import type { RespClient } from './resp-client.js';
 
 export interface FlowJob {
   label: string;
@@ -267,4 +266,3 @@ function indexOf(key: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-export type { RespClient };
