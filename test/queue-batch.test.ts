@@ -229,6 +229,13 @@ describe('slimfit batch --queue', () => {
       driver.child.kill('SIGINT');
       expect(await driver.exited, driver.err).toBe(130);
       expect(driver.err).toMatch(/not done \(interrupted\)/);
+      // the run's waiting jobs went with it: the workers are not left doing work nobody collects
+      const q = new Queue(QUEUE_NAME, { connection: connectionOptions(parseQueueUrl(redis.url)) });
+      try {
+        expect(await q.getWaitingCount()).toBe(0);
+      } finally {
+        await q.close();
+      }
       const done = outputs(out);
       expect(done.length).toBeGreaterThanOrEqual(3);
       expect(done.length).toBeLessThan(12);

@@ -157,7 +157,11 @@ export async function runFlow(addr: QueueAddress, jobs: FlowJob[], opts: FlowOpt
     }
   } finally {
     // Leave Redis as we found it: the run's parent and children (unprocessed ones included) go.
-    if (parent) await withDeadline(parent.remove({ removeChildren: true }), 5000, 'cleaning up').catch(() => undefined);
+    // An active child is locked by its worker and stays (it finishes, its output expires unread); the waiting ones go first.
+    if (parent) {
+      const p = parent;
+      await withDeadline(p.removeUnprocessedChildren().then(() => p.remove({ removeChildren: true })), 5000, 'cleaning up').catch(() => undefined);
+    }
     await Promise.allSettled([producer.close(), collect.close(), work.close(), events.close()]);
     client.disconnect();
   }
