@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSlim } from '../src/io/slim.js';
-import { connectionOptions, parseQueueUrl } from '../src/queue/connection.js';
 import { QUEUE_NAME } from '../src/queue/protocol.js';
 import { cliAsync, makeCsv, makeModels, makeSafetensors } from './cli-fixtures.js';
 import { freePort, killAll, RedisServer, spawnCli, startWorker, stopProc, waitFor, type Proc } from './helpers/redis.js';
@@ -206,7 +205,7 @@ describe('slimfit batch --queue', () => {
 
   it('a worker of another slimfit version refuses the job, without retries', async () => {
     await withWorkers(redis.url, 1, {}, async () => {
-      const q = new Queue(QUEUE_NAME, { connection: connectionOptions(parseQueueUrl(redis.url)) });
+      const q = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port } });
       try {
         const job = await q.add('compress', { v: '0.0.0-old', kind: 'compress', label: 'old.slim', payload: {}, blobs: {} }, { attempts: 3 });
         await waitFor(async () => (await job.getState()) === 'failed', 15_000, 'the job to be refused');
@@ -230,7 +229,7 @@ describe('slimfit batch --queue', () => {
       expect(await driver.exited, driver.err).toBe(130);
       expect(driver.err).toMatch(/not done \(interrupted\)/);
       // the run's waiting jobs went with it: the workers are not left doing work nobody collects
-      const q = new Queue(QUEUE_NAME, { connection: connectionOptions(parseQueueUrl(redis.url)) });
+      const q = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port } });
       try {
         expect(await q.getWaitingCount()).toBe(0);
       } finally {

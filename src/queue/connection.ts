@@ -1,11 +1,12 @@
 /**
  * Where the queue lives: a redis://host:port[/db] address, checked, and the
- * Redis client BullMQ uses (resp-client.ts, installed as BullMQ's client
- * factory once per process).
+ * ioredis client each process opens on it. One client per process serves
+ * slimfit's own commands (the bytes, blobs.ts) and is handed to BullMQ as its
+ * connection; BullMQ duplicates it for what blocks (a Worker's job fetch,
+ * QueueEvents' stream reads), so those never stall the rest.
  */
-import { RedisConnection } from 'bullmq';
+import { Redis } from 'ioredis';
 import { SlimfitError } from '../errors.js';
-import { RespClient, type RespOptions } from './resp-client.js';
 
 export interface QueueAddress {
   host: string;
@@ -37,39 +38,47 @@ export function parseQueueUrl(url: string): QueueAddress {
   return { host, port, db, url };
 }
 
-let installed = false;
-
-/** BullMQ builds every connection it needs (blocking ones included) through this factory. */
-export function installRedisClient(): void {
-  if (installed) return;
-  installed = true;
-  RedisConnection.clientFactory = ((opts: RespOptions) => new RespClient(opts)) as unknown as typeof RedisConnection.clientFactory;
-}
-
-/** BullMQ connection options for an address. */
-export function connectionOptions(a: QueueAddress): { host: string; port: number; db: number } {
-  installRedisClient();
-  return { host: a.host, port: a.port, db: a.db };
-}
-
-/** A plain client (blobs, checks): reconnects like BullMQ's, within retry delays of 50 ms to 2 s. */
-export function plainClient(a: QueueAddress): RespClient {
-  return new RespClient({ host: a.host, port: a.port, db: a.db, retryStrategy: (n) => Math.min(50 * 2 ** Math.min(n, 6), 2000) });
+/** Reconnect delay before attempt n: 50 ms doubling to 2 s, forever (a restarted Redis is found within 2 s). */
+export function retryDelayMs(times: number): number {
+  return Math.min(50 * 2 ** Math.min(times - 1, 6), 2000);
 }
 
 /**
- * Connects and pings within timeoutMs; E_QUEUE-style message when Redis is not
- * there (the client is closed on failure).
+ * The process's client. lazyConnect: nothing happens until the first command
+ * (checkReachable's PING), so an unreachable Redis is reported, not waited
+ * on. maxRetriesPerRequest null, as BullMQ requires of a Worker's connection:
+ * a command sent while Redis is away waits for the reconnect instead of
+ * failing after a count of retries; the driver bounds every wait itself
+ * (flow.ts, unreachableMs) and a worker is meant to outlive a Redis restart.
+ * Errors are reported to onError (ioredis prints unhandled ones); the client
+ * keeps reconnecting after each.
  */
-export async function checkReachable(a: QueueAddress, client: RespClient, timeoutMs = 5000): Promise<void> {
+export function openClient(a: QueueAddress, onError: (e: Error) => void = () => undefined): Redis {
+  const client = new Redis({
+    host: a.host,
+    port: a.port,
+    db: a.db,
+    lazyConnect: true,
+    maxRetriesPerRequest: null,
+    retryStrategy: retryDelayMs,
+  });
+  client.on('error', onError);
+  return client;
+}
+
+/**
+ * Connects and pings within timeoutMs. Redis not there (nothing listening, no
+ * such host) fails at the first refused connection instead of waiting out the
+ * timeout: E_BACKEND naming the address, and the client is closed.
+ */
+export async function checkReachable(a: QueueAddress, client: Redis, timeoutMs = 5000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   let onError: ((e: NodeJS.ErrnoException) => void) | undefined;
   try {
     await Promise.race([
-      client.send(['PING']),
+      client.ping(),
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
-        // Nothing listening or no such host: no point in waiting out the timeout.
         onError = (e) => {
           if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') reject(e);
         };

@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { FlowProducer, Job, Queue, QueueEvents } from 'bullmq';
 import { SlimfitError } from '../errors.js';
 import { getBlob, putBlob } from './blobs.js';
-import { checkReachable, connectionOptions, plainClient, type QueueAddress } from './connection.js';
+import { checkReachable, openClient, type QueueAddress } from './connection.js';
 import { COLLECT_QUEUE, JOB_VERSION, QUEUE_NAME, type JobEnvelope, type JobResultEnvelope } from './protocol.js';
 
 export interface FlowJob {
@@ -87,9 +87,10 @@ function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 /** Runs jobs on the queue's workers; never throws for a job's failure (see onOutcome). */
 export async function runFlow(addr: QueueAddress, jobs: FlowJob[], opts: FlowOptions): Promise<FlowSummary> {
-  const client = plainClient(addr);
+  // One client for the bytes and every non-blocking BullMQ class (BullMQ duplicates it for QueueEvents).
+  const client = openClient(addr);
   await checkReachable(addr, client);
-  const connection = connectionOptions(addr);
+  const connection = client;
   const producer = new FlowProducer({ connection });
   const collect = new Queue(COLLECT_QUEUE, { connection });
   const work = new Queue(QUEUE_NAME, { connection });

@@ -15,7 +15,7 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { getBlob, putBytes } from './blobs.js';
-import { connectionOptions, plainClient, type QueueAddress } from './connection.js';
+import { checkReachable, openClient, type QueueAddress } from './connection.js';
 import { outKey, QUEUE_NAME, versionMismatch, type JobEnvelope, type JobResultEnvelope } from './protocol.js';
 import { ThreadSlots } from './threads.js';
 
@@ -71,7 +71,8 @@ export function startQueueWorker(addr: QueueAddress, opts: QueueWorkerOptions): 
   const log = opts.log ?? (() => undefined);
   const faults = opts.faults ?? {};
   const me = `${hostname()}:${process.pid}`;
-  const blobs = plainClient(addr);
+  // One client for the bytes, also BullMQ's connection (it duplicates it for the blocking job fetch).
+  const blobs = openClient(addr);
   const slots = new ThreadSlots(opts.jobModule, concurrency);
   const stats: QueueWorkerStats = { completed: 0, failed: 0, refused: 0, threadsReplaced: 0 };
   // Blobs are named by their content, so a copy never goes stale: the calibration rows every job of
@@ -130,31 +131,44 @@ export function startQueueWorker(addr: QueueAddress, opts: QueueWorkerOptions): 
     return { value: r.value, ...(out ? { out } : {}), by: me, ms };
   };
 
-  const worker = new Worker<JobEnvelope, JobResultEnvelope>(QUEUE_NAME, processor, {
-    connection: connectionOptions(addr),
-    concurrency,
-    lockDuration: opts.lockDurationMs ?? 30_000,
-    stalledInterval: opts.stalledIntervalMs ?? 30_000,
-    maxStalledCount: opts.maxStalledCount ?? 1,
-    autorun: true,
-  });
-  worker.on('completed', (job) => {
-    stats.completed++;
-    log(`done ${job.data.label} in ${(job.returnvalue?.ms ?? 0).toFixed(0)} ms`);
-  });
-  worker.on('failed', (job, err) => {
-    stats.failed++;
-    stats.threadsReplaced = slots.replaced;
-    log(`failed ${job?.data?.label ?? job?.id}: ${err.message}${job && job.attemptsMade < (job.opts.attempts ?? 1) && !(err instanceof UnrecoverableError) ? ' (will retry)' : ''}`);
-  });
-  worker.on('error', (err) => log(`error: ${err.message}`));
-  const ready = worker.waitUntilReady().then(() => undefined);
+  let worker: Worker<JobEnvelope, JobResultEnvelope> | undefined;
+  const start = (): Worker<JobEnvelope, JobResultEnvelope> => {
+    const w = new Worker<JobEnvelope, JobResultEnvelope>(QUEUE_NAME, processor, {
+      connection: blobs,
+      concurrency,
+      lockDuration: opts.lockDurationMs ?? 30_000,
+      stalledInterval: opts.stalledIntervalMs ?? 30_000,
+      maxStalledCount: opts.maxStalledCount ?? 1,
+      autorun: true,
+    });
+    w.on('completed', (job) => {
+      stats.completed++;
+      log(`done ${job.data.label} in ${(job.returnvalue?.ms ?? 0).toFixed(0)} ms`);
+    });
+    w.on('failed', (job, err) => {
+      stats.failed++;
+      stats.threadsReplaced = slots.replaced;
+      log(`failed ${job?.data?.label ?? job?.id}: ${err.message}${job && job.attemptsMade < (job.opts.attempts ?? 1) && !(err instanceof UnrecoverableError) ? ' (will retry)' : ''}`);
+    });
+    // Lost connections are among these: BullMQ and ioredis reconnect on their own.
+    w.on('error', (err) => log(`error: ${err.message}`));
+    return w;
+  };
+  let closing = false;
+  // The Worker is made once Redis answered: an unreachable Redis is reported by ready at once, not retried in the background.
+  const ready = (async () => {
+    await checkReachable(addr, blobs);
+    if (closing) return;
+    worker = start();
+    await worker.waitUntilReady();
+  })();
   return {
     stats,
     ready,
     async close(force = false) {
+      closing = true;
       try {
-        await worker.close(force);
+        await worker?.close(force);
       } finally {
         stats.threadsReplaced = slots.replaced;
         await slots.close();
