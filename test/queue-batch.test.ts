@@ -268,15 +268,23 @@ describe('slimfit batch --queue', () => {
     });
   }, 60_000);
 
-  it('refuses a bad --queue address (exit 2) and an unreachable Redis (exit 3) before writing anything', async () => {
-    const bad = await cliAsync(['batch', p('many'), '--bits', '4', '-o', p('out-bad'), '--queue', 'http://127.0.0.1:1']);
+  it('refuses a bad --queue address (exit 2) and an unreachable Redis (exit 3, the driver before writing anything, and a worker)', async () => {
+    const port = await freePort();
+    const t0 = Date.now();
+    const [bad, down, worker] = await Promise.all([
+      cliAsync(['batch', p('many'), '--bits', '4', '-o', p('out-bad'), '--queue', 'http://127.0.0.1:1']),
+      cliAsync(['batch', p('many'), '--bits', '4', '-o', p('out-down'), '--queue', `redis://127.0.0.1:${port}`]),
+      cliAsync(['worker', '--queue', `redis://127.0.0.1:${port}/2`]),
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--queue "http:\/\/127\.0\.0\.1:1": the scheme is http, not redis/);
-    const port = await freePort();
-    const down = await cliAsync(['batch', p('many'), '--bits', '4', '-o', p('out-down'), '--queue', `redis://127.0.0.1:${port}`]);
     expect(down.code, down.stderr).toBe(3);
     expect(down.stderr).toMatch(/\[E_QUEUE\] cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+ \(connect ECONNREFUSED/);
     expect(outputs(p('out-down'))).toEqual([]);
+    expect(worker.code, worker.stderr).toBe(3);
+    expect(worker.stderr).toMatch(/\[E_QUEUE\] cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+\/2 \(connect ECONNREFUSED/);
+    // at the first refused connection, not after the 5 s reachability timeout or a reconnect loop
+    expect(Date.now() - t0).toBeLessThan(5000);
   }, 30_000);
 
   it('refuses an input over the size limit by name, and sends the rest', async () => {
