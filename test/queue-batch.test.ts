@@ -70,7 +70,11 @@ afterAll(async () => {
 describe('slimfit batch --queue', () => {
   it('3 workers write what the local pool writes; the corrupt input fails alone; a rerun skips everything', async () => {
     await withWorkers(redis.url, 3, {}, async (ws) => {
-      const q = await cliAsync(['--json', 'batch', p('in'), '--bits', '4', '-o', p('out-q'), '--queue', redis.url]);
+      // the local pool's run beside the queue's: the two write separate folders
+      const [q, local] = await Promise.all([
+        cliAsync(['--json', 'batch', p('in'), '--bits', '4', '-o', p('out-q'), '--queue', redis.url]),
+        cliAsync(['batch', p('in'), '--bits', '4', '-o', p('out-local'), '-w', '2']),
+      ]);
       expect(q.code, q.stderr).toBe(5);
       const j = json(q.stdout);
       expect(j).toMatchObject({ written: 12, skipped: 0, failed: 1, total: 13, exitCode: 5 });
@@ -78,7 +82,6 @@ describe('slimfit batch --queue', () => {
       expect(bad).toMatchObject({ code: 'E_FORMAT', input: p('in', 'model-0003.slim') });
       expect(bad.message).toMatch(/^model-0003\.slim: checksum mismatch/);
       expect(j.workers as number).toBeGreaterThanOrEqual(2); // the jobs were shared out
-      const local = await cliAsync(['batch', p('in'), '--bits', '4', '-o', p('out-local'), '-w', '2']);
       expect(local.code, local.stderr).toBe(5);
       expect(outputs(p('out-q')).sort()).toEqual(outputs(p('out-local')).sort());
       expect(temps(p('out-q'))).toEqual([]);
@@ -97,12 +100,9 @@ describe('slimfit batch --queue', () => {
   it('gptq with --calib: the rows travel once, and the outputs are the local pool\'s', async () => {
     makeCsv(p('calib.csv'), 400, 24, 9);
     const args = ['--json', 'batch', p('many'), '--bits', '3', '--method', 'gptq', '--calib', p('calib.csv')];
-    await withWorkers(redis.url, 2, {}, async () => {
-      const q = await cliAsync([...args, '-o', p('out-gq'), '--queue', redis.url]);
-      expect(q.code, q.stderr).toBe(0);
-      expect(json(q.stdout)).toMatchObject({ written: 12, failed: 0 });
-    });
-    const l = await cliAsync([...args, '-o', p('out-gl'), '-w', '2']);
+    const [q, l] = await withWorkers(redis.url, 2, {}, () => Promise.all([cliAsync([...args, '-o', p('out-gq'), '--queue', redis.url]), cliAsync([...args, '-o', p('out-gl'), '-w', '2'])]));
+    expect(q.code, q.stderr).toBe(0);
+    expect(json(q.stdout)).toMatchObject({ written: 12, failed: 0 });
     expect(l.code, l.stderr).toBe(0);
     for (const f of outputs(p('out-gl'))) expect(await content(p('out-gq', f)), f).toBe(await content(p('out-gl', f)));
   }, 60_000);
