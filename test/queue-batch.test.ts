@@ -10,6 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSlim } from '../src/io/slim.js';
 import { QUEUE_NAME } from '../src/queue/protocol.js';
@@ -296,12 +297,26 @@ describe('slimfit batch --queue', () => {
     const fd = openSync(join(big, 'huge.safetensors'), 'w');
     ftruncateSync(fd, 65 * 2 ** 20);
     closeSync(fd);
-    await withWorkers(redis.url, 1, {}, async () => {
-      const r = await cliAsync(['--json', 'batch', big, '--bits', '4', '-o', p('out-big'), '--queue', redis.url]);
+    // on database 5 (the URL's path): the driver and the worker meet there, and nothing lands in 0
+    const db5 = `${redis.url}/5`;
+    const look = new Redis({ port: redis.port, lazyConnect: true });
+    const blobsIn = async (db: number) => {
+      await look.select(db);
+      return (await look.keys('slimfit:blob:*')).length;
+    };
+    const inZero = await blobsIn(0);
+    await withWorkers(db5, 1, {}, async () => {
+      const r = await cliAsync(['--json', 'batch', big, '--bits', '4', '-o', p('out-big'), '--queue', db5]);
       expect(r.code, r.stderr).toBe(5);
       const j = json(r.stdout);
       expect(j).toMatchObject({ written: 1, failed: 1 });
       expect(j.results.find((x) => x.status === 'failed')!.message).toBe('huge.safetensors is 65.0 MiB; files sent through the queue are limited to 64 MiB each (split it into shards, or run it on a machine that reads it locally)');
     });
+    try {
+      expect(await blobsIn(5)).toBe(1); // model-0000.slim's bytes (they expire after a day)
+      expect(await blobsIn(0)).toBe(inZero);
+    } finally {
+      look.disconnect();
+    }
   }, 30_000);
 });
