@@ -26,9 +26,10 @@ import { predictFamily } from './predict.js';
 import { fitQuantizedFamily } from './fit-quantized.js';
 import { irlsFamily } from './logistic.js';
 import { scalingFamily } from './scaling.js';
+import { queueFamily } from './queue.js';
 
 /** Every family, in run order. Add new ones here. */
-export const FAMILIES: Family[] = [sizeFamily, gramFamily, solveFamily, streamFamily, fitFamily, irlsFamily, compressFamily, fitQuantizedFamily, predictFamily, batchFamily, scalingFamily];
+export const FAMILIES: Family[] = [sizeFamily, gramFamily, solveFamily, streamFamily, fitFamily, irlsFamily, compressFamily, fitQuantizedFamily, predictFamily, batchFamily, queueFamily, scalingFamily];
 
 const MD = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 const JSON_OUT = fileURLToPath(new URL('./results.json', import.meta.url));

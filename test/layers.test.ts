@@ -95,6 +95,12 @@ describe('layers', () => {
     expect(violations(under('distill'), (d) => !under('cli')(d) && !under('data')(d))).toEqual([]);
   });
 
+  it('src/queue (BullMQ over Redis) imports no command-line code, and only src/cli imports it', () => {
+    expect(violations(under('queue'), (d) => !under('cli')(d) && !under('data')(d))).toEqual([]);
+    expect(violations((f) => !under('queue')(f) && !under('cli')(f), (d) => !under('queue')(d))).toEqual([]);
+    expect(graph.get('cli/batch-queue.ts')).toContain('queue/flow.ts');
+  });
+
   it('nothing inside slimfit imports the facade or the package entries', () => {
     const entries = new Set(['facade.ts', 'index.ts', 'core.ts']);
     const from = (f: string) => f !== 'index.ts' && f !== 'core.ts';

@@ -6,17 +6,16 @@
  */
 import { basename } from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
 import { init } from '../engine/init.js';
 import type { Matrix } from '../types.js';
 import { compressModelFile, type CompressSummary } from './compress.js';
 import { readCsv } from './csv.js';
 import { classify } from './errors.js';
-import { decodeSlim } from '../io/slim.js';
+import { upToDate } from './batch-resume.js';
 import { kindOfPath, readInputSync, sha256Bytes, type ModelMeta } from './files.js';
 import { modelColumns } from './inputs.js';
 import type { Recipe } from './recipe.js';
-import { compressWeightsFile, recordedWeightsDigest } from './weights.js';
+import { compressWeightsFile } from './weights.js';
 
 export interface BatchJob {
   input: string;
@@ -48,6 +47,9 @@ export type BatchTaskResult =
   | { status: 'failed'; input: string; output: string; code: string; message: string; exitCode: number };
 
 const engine = init();
+
+/** This thread's engine (one per worker thread, created when the module loads). */
+export const threadEngine = () => engine;
 const calibCache = new Map<string, Promise<Matrix>>();
 
 function calibFor(path: string, meta: ModelMeta): Promise<Matrix> {
@@ -59,37 +61,6 @@ function calibFor(path: string, meta: ModelMeta): Promise<Matrix> {
     p.catch(() => calibCache.delete(key));
   }
   return p;
-}
-
-/**
- * The input and recipe digests an output file records (batch resume);
- * undefined when the file is unreadable or corrupt (it is then redone).
- */
-async function recordedDigest(path: string): Promise<{ inputDigest?: string; recipeDigest?: string } | undefined> {
-  let bytes: Uint8Array;
-  try {
-    bytes = readInputSync(path);
-  } catch {
-    return undefined;
-  }
-  if (kindOfPath(path) === 'safetensors') {
-    return recordedWeightsDigest(bytes);
-  }
-  try {
-    const d = await decodeSlim(bytes); // full validation: a torn or corrupt output is redone
-    const p = d.header.provenance;
-    const rd = p?.options?.recipeDigest;
-    return { ...(p?.inputDigest ? { inputDigest: p.inputDigest } : {}), ...(typeof rd === 'string' ? { recipeDigest: rd } : {}) };
-  } catch {
-    return undefined;
-  }
-}
-
-async function upToDate(output: string, task: BatchTask, digest: string): Promise<boolean> {
-  if (task.force) return false;
-  if (!existsSync(output)) return false;
-  const rec = await recordedDigest(output);
-  return rec !== undefined && rec.inputDigest === digest && rec.recipeDigest === task.recipeDigest;
 }
 
 export default async function run(task: BatchTask): Promise<BatchTaskResult[]> {
@@ -107,18 +78,32 @@ async function runOne({ input, output }: BatchJob, task: BatchTask): Promise<Bat
     // Blocking file calls: this thread has nothing else to do meanwhile (see WriteOptions.sync).
     const bytes = readInputSync(input);
     const digest = await sha256Bytes(bytes);
-    if (await upToDate(output, task, digest)) return { status: 'skipped', input, output };
-    const eng = await engine;
-    const common = { inputBytes: bytes, inputDigest: digest, fsync: task.fsync, sync: true, ...(task.calibDigest ? { calibDigest: task.calibDigest } : {}) };
-    const summary =
-      kindOfPath(input) === 'safetensors'
-        ? await compressWeightsFile(eng, input, output, task.recipe, common)
-        : await compressModelFile(eng, input, output, task.recipe, { ...common, calibLoader: (meta) => calibFor(task.recipe.calib!, meta) });
+    if (!task.force && (await upToDate(output, digest, task.recipeDigest))) return { status: 'skipped', input, output };
+    const summary = await compressInput(input, output, bytes, digest, task);
     return { status: 'written', input, output, summary };
   } catch (e) {
-    const c = classify(e);
-    const name = basename(input);
-    const message = c.message.startsWith(`${name}:`) || c.message.startsWith(`${name} `) ? c.message : `${name}: ${c.message}`;
-    return { status: 'failed', input, output, code: c.code, message, exitCode: c.exitCode };
+    return failedResult(input, output, e);
   }
+}
+
+/**
+ * The compress step of one input, from its bytes, into `output` (written
+ * atomically): the local pool and the queue's workers both run this, so the
+ * same input and recipe give the same file either way. `input` names the
+ * source (recorded in the output); `task.recipe.calib` is a readable path.
+ */
+export async function compressInput(input: string, output: string, bytes: Uint8Array, digest: string, task: Pick<BatchTask, 'recipe' | 'calibDigest' | 'fsync'>): Promise<CompressSummary> {
+  const eng = await engine;
+  const common = { inputBytes: bytes, inputDigest: digest, fsync: task.fsync, sync: true, ...(task.calibDigest ? { calibDigest: task.calibDigest } : {}) };
+  return kindOfPath(input) === 'safetensors'
+    ? compressWeightsFile(eng, input, output, task.recipe, common)
+    : compressModelFile(eng, input, output, task.recipe, { ...common, calibLoader: (meta) => calibFor(task.recipe.calib!, meta) });
+}
+
+/** A failure as the batch reports it: code, one line naming the input, exit code. */
+export function failedResult(input: string, output: string, e: unknown): Extract<BatchTaskResult, { status: 'failed' }> {
+  const c = classify(e);
+  const name = basename(input);
+  const message = c.message.startsWith(`${name}:`) || c.message.startsWith(`${name} `) ? c.message : `${name}: ${c.message}`;
+  return { status: 'failed', input, output, code: c.code, message, exitCode: c.exitCode };
 }

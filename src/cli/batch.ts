@@ -11,7 +11,8 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Command, Option } from 'commander';
 import { expandInputs, planOutputs } from './batch-inputs.js';
-import { checkWorkers, runBatch, type BatchSummary } from './batch-pool.js';
+import { checkWorkers, runBatch, type BatchOptions, type BatchSummary } from './batch-pool.js';
+import { queueAddress, runQueueBatchCommand } from './batch-queue-command.js';
 import { Ctx } from './context.js';
 import { EXIT, inputError, red, usage, yellow } from './errors.js';
 import { kindOfPath, makeOutputDir } from './files.js';
@@ -24,6 +25,9 @@ interface BatchFlags extends RecipeFlags {
   force?: boolean;
   fsync?: boolean;
   recursive?: boolean;
+  queue?: string;
+  queueAttempts?: string;
+  queueBackoff?: string;
 }
 
 export function batchCommand(): Command {
@@ -34,15 +38,27 @@ export function batchCommand(): Command {
     .addOption(new Option('-w, --workers <n>', 'worker threads').default(String(availableParallelism()), 'available cores'))
     .option('--force', 'redo outputs that are already up to date')
     .option('--fsync', 'flush every output to disk before its rename (survives power loss; slower)')
-    .option('-r, --recursive', 'descend into subfolders of folder inputs');
+    .option('-r, --recursive', 'descend into subfolders of folder inputs')
+    .option('--queue <redis-url>', 'run on `slimfit worker` processes through Redis (redis://host:port[/db]) instead of local threads; outputs are still written here')
+    .option('--queue-attempts <n>', 'with --queue: tries per input when a worker fails or dies (a bad input is not retried)', '3')
+    .option('--queue-backoff <ms>', 'with --queue: wait before the first retry, doubling after each', '1000');
   return addRecipeOptions(cmd, { qat: false }).action(async (patterns: string[], flags: BatchFlags, c: Command) => {
     process.exitCode = await runBatchCommand(Ctx.of(c), patterns, flags);
   });
 }
 
+function retryFlags(f: BatchFlags): { attempts: number; backoffMs: number } {
+  const attempts = Number(f.queueAttempts ?? 3);
+  const backoffMs = Number(f.queueBackoff ?? 1000);
+  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 100) throw usage(`--queue-attempts must be an integer from 1 to 100, got '${f.queueAttempts}'`);
+  if (!Number.isInteger(backoffMs) || backoffMs < 0 || backoffMs > 3_600_000) throw usage(`--queue-backoff must be an integer number of ms from 0 to 3600000, got '${f.queueBackoff}'`);
+  return { attempts, backoffMs };
+}
+
 export async function runBatchCommand(ctx: Ctx, patterns: string[], f: BatchFlags): Promise<number> {
   const recipe = parseRecipe(f);
   if (recipe.method === 'qat') throw usage("--method qat trains each model on its own data (features and target); run `slimfit compress --method qat` per model");
+  const queue = f.queue !== undefined ? queueAddress(f.queue) : undefined;
   const workers = Number(f.workers ?? availableParallelism());
   checkWorkers(workers, `'${f.workers}'`);
   if (kindOfPath(f.output) !== undefined) throw usage(`-o names a folder for batch, got the file name '${f.output}'`);
@@ -63,13 +79,12 @@ export async function runBatchCommand(ctx: Ctx, patterns: string[], f: BatchFlag
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
-  ctx.note(`batch: ${inputs.length} inputs -> ${f.output}, ${workers} worker${workers === 1 ? '' : 's'}`);
+  ctx.note(`batch: ${inputs.length} inputs -> ${f.output}, ${queue ? `through the queue at ${queue.url}` : `${workers} worker${workers === 1 ? '' : 's'}`}`);
   const bar = createProgress('batch', inputs.length, { unit: 'files', quiet: ctx.progressQuiet });
   let s: BatchSummary;
   try {
-    s = await runBatch(inputs, f.output, {
+    const common: Pick<BatchOptions, 'recipe' | 'force' | 'fsync' | 'signal' | 'onProgress'> = {
       recipe,
-      workers,
       force: Boolean(f.force),
       fsync: Boolean(f.fsync),
       signal: ac.signal,
@@ -81,7 +96,10 @@ export async function runBatchCommand(ctx: Ctx, patterns: string[], f: BatchFlag
         }
         bar.update(p.done, basename(p.last.input));
       },
-    });
+    };
+    s = queue
+      ? await runQueueBatchCommand(inputs, f.output, queue, { ...common, ...retryFlags(f) }, (line) => bar.log(yellow(line)))
+      : await runBatch(inputs, f.output, { ...common, workers });
   } finally {
     bar.stop();
     process.off('SIGINT', onSigint);

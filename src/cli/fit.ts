@@ -39,6 +39,7 @@ import { learningPass, specEncoder } from './inputs.js';
 import { runFitReducedRank } from './fit-reduced-rank.js';
 import { cliMemoryLimit, WideLinearFit } from './fit-wide.js';
 import { expectedFitSeconds } from '../fit/memory.js';
+import { runFitQueue } from './fit-queue.js';
 
 interface FitFlags {
   target?: string;
@@ -68,7 +69,8 @@ interface FitFlags {
 export function fitCommand(): Command {
   return new Command('fit')
     .description('fit a linear (least squares) or logistic model to a CSV file with a header row')
-    .argument('<data.csv>', 'training data: a header row, then one numeric row per observation')
+    .argument('<data.csv...>', 'training data: a header row, then one numeric row per observation (several shards with --queue)')
+    .option('--queue <redis-url>', 'least squares on shards: each CSV to a `slimfit worker` through Redis (redis://host:port[/db]); the accumulators are merged here')
     .option('-t, --target <column>', 'the column to predict')
     .option('--targets <a,b,c>', 'several columns to predict at once, by reduced-rank regression (needs --rank)')
     .option('--rank <r>', "with --targets: the rank of the coefficient matrix, an integer from 1 to min(features, targets), or 'gcv' / 'bic' to choose it")
@@ -92,8 +94,10 @@ export function fitCommand(): Command {
     .option('--noise-seed <n>', 'private fits: reproducible noise for tests and audits (the model is then NOT private against whoever knows the seed)')
     .requiredOption('-o, --output <model.slim>', 'where to write the fitted model')
     .addOption(new Option('--chunk-rows <n>').hideHelp().default('65536'))
-    .action(async (file: string, flags: FitFlags & { chunkRows: string }, cmd: Command) => {
-      await runFit(Ctx.of(cmd), file, flags, Number(flags.chunkRows));
+    .action(async (files: string[], flags: FitFlags & { chunkRows: string; queue?: string }, cmd: Command) => {
+      if (flags.queue !== undefined) return runFitQueue(Ctx.of(cmd), files, { ...flags, queue: flags.queue });
+      if (files.length > 1) throw usage(`fit takes one CSV file, got ${files.length} (shards of one data set: add --queue redis://... and run \`slimfit worker\`)`);
+      await runFit(Ctx.of(cmd), files[0], flags, Number(flags.chunkRows));
     });
 }
 

@@ -18,6 +18,7 @@ import { inspectCommand } from './inspect.js';
 import { predictCommand } from './predict.js';
 import { reportCommand } from './report.js';
 import { scorecardCommand } from './scorecard.js';
+import { workerCommand } from './worker.js';
 
 export function buildProgram(): Command {
   const program = new Command('slimfit')
@@ -35,7 +36,7 @@ wrong column, corrupt file), 4 numerical failure, 5 batch had failures, 130 inte
 
 Start with:  slimfit demo`,
     );
-  for (const cmd of [fitCommand(), compressCommand(), distillCommand(), predictCommand(), exportCommand(), inspectCommand(), reportCommand(), scorecardCommand(), batchCommand(), demoCommand()]) {
+  for (const cmd of [fitCommand(), compressCommand(), distillCommand(), predictCommand(), exportCommand(), inspectCommand(), reportCommand(), scorecardCommand(), batchCommand(), workerCommand(), demoCommand()]) {
     // `slimfit fit --help` also lists --json, --quiet, --debug (they work after the command name too).
     cmd.configureHelp({ showGlobalOptions: true });
     program.addCommand(cmd);
