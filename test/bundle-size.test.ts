@@ -44,7 +44,8 @@
  *      method (quantize/quantizeWith: RTN; quantizeGPTQ; pruneSparseGPT:
  *      OBS/SparseGPT; prune, pruneGlobal; fitQuantized: training on the
  *      grid; compressModel, which runs any of them), .slim and safetensors
- *      encode + decode (with the quantized safetensors layout)    <= 83.8 KB  (83.7 KB; issue target 70 KB: not met)
+ *      encode + decode (with the quantized safetensors layout)    <= 86 KB  (85.6 KB; issue target 70 KB: not met;
+ *      fitLinear's wide-design dual and memory estimates added 1.9 KB to 83.7)
  *      9.4 KB of it is the inlined wasm and 1.6 KB the warm-up; the largest
  *      modules (minified): safetensors 8.3 KB, fitQuantized 7.4 KB and its
  *      integer least squares 5.3 KB, fitLogistic 7.0 KB, the .slim header
@@ -94,7 +95,7 @@ const CASES: Case[] = [
   { name: "(s') the same, a file of another kind (compressed, reduced-rank, tensors)", code: `import { init, decodeSlim } from './src/score.ts'; await init({ warmUp: false }); ${SCORE}`, eager: [INLINE, 'src/io/slim-read-other.ts'] },
   { name: '(c) whole package entry', code: `export * from './src/index.ts';`, eager: [WARMUP, INLINE], heavyAllowed: true },
   { name: '(d) toONNX', code: `import { toONNX } from './src/core.ts'; console.log(toONNX);`, eager: [], heavyAllowed: true },
-  { name: '(e) the whole toolkit', code: `import { ${TOOLKIT.join(', ')} } from './src/core.ts'; console.log(${TOOLKIT.join(', ')}); await init();`, budgetGz: 83.8 * KB, eager: [WARMUP, INLINE], heavyAllowed: true },
+  { name: '(e) the whole toolkit', code: `import { ${TOOLKIT.join(', ')} } from './src/core.ts'; console.log(${TOOLKIT.join(', ')}); await init();`, budgetGz: 86 * KB, eager: [WARMUP, INLINE], heavyAllowed: true },
 ];
 
 const gz = (b: Uint8Array): number => gzipSync(b, { level: 9 }).length;
