@@ -28,14 +28,25 @@
  *      statically. Nor does a lazy version 1 reader (measured +0.8 KB: the
  *      modules it shares with the eager code split into more chunks).
  *  (s) the same on 'slimfit/score', a linear or logistic file   <= 25 KB  (24.8 KB)
- *      That entry exports the model classes as types only, so the reader of
- *      every other kind is one lazy chunk, fetched for such a file. The lazy
+ *      That entry exports the model classes as types only, so the readers of
+ *      the other kinds are lazy chunks, fetched for such a file: one for the
+ *      compressed-linear/logistic kinds, one for the reduced-rank and tensors
+ *      kinds (which share the compressed reader's modules: a third chunk that
+ *      both import). The tensors reader takes the dtype and name limits from
+ *      slim-dtypes.ts, not slim-header.ts: a lazy reader that reaches an eager
+ *      module the other does not splits the eager code into one more chunk
+ *      (measured: (s) 25.2 KB, over budget, that way). The lazy
  *      chunks the engine may load (the warm-up, the init({ wasm }) loader)
  *      import no module of the eager code: each shared module would split
  *      into a chunk of its own, gzipped apart (the warm-up on scope.ts and
  *      the loader on errors.ts cost (s) 560 and 120 B that way).
- *  (s') the same, a compressed, reduced-rank or tensors file    (printed: 32.6 KB, 2.5 KB more than (b): the
- *      split chunks gzip apart and carry import/export lists; such pages are better served by (b))
+ *  (s') the same, a compressed-linear or -logistic file         <= 30.4 KB  (30.3 KB; issue target 25 KB: not met.
+ *      32.6 KB while one lazy chunk held every other kind's reader. What is left: the
+ *      eager part is (s), 24.75 KB of which 9.4 KB is the wasm, and the compressed reader
+ *      adds 5.6 KB: the CompressedLinearModel and SparseTensor classes, the schema, the
+ *      codes' and masks' checks; the target leaves it 250 B)
+ *  (s'') the same, a reduced-rank, compressed-reduced-rank or tensors file   (printed: 33.2 KB, 3.1 KB more than
+ *      (b): the split chunks gzip apart and carry import/export lists; such pages are better served by (b))
  *  (b'') (b) with init({ wasm: new URL(...) }): the entry without the
  *      inlined module, plus the .wasm file fetched on its own     (printed)
  *  (c) the whole package entry                                  (printed)
@@ -92,7 +103,8 @@ const CASES: Case[] = [
   { name: "(b') init + decodeSlim + predict (warm-up on)", code: `import { init, decodeSlim } from './src/core.ts'; await init(); ${SCORE}`, eager: [WARMUP, INLINE] },
   { name: "(b'') (b) with init({ wasm: URL }) and the .wasm file", code: `import { init, decodeSlim } from './src/core.ts'; await init({ warmUp: false, wasm: new URL('/release.wasm', location.href) }); ${SCORE}`, eager: [], wasmFile: true },
   { name: '(s) slimfit/score: init({ warmUp: false }) + decodeSlim + predict, a linear or logistic file', code: `import { init, decodeSlim } from './src/score.ts'; await init({ warmUp: false }); ${SCORE}`, budgetGz: 25 * KB, eager: [INLINE] },
-  { name: "(s') the same, a file of another kind (compressed, reduced-rank, tensors)", code: `import { init, decodeSlim } from './src/score.ts'; await init({ warmUp: false }); ${SCORE}`, eager: [INLINE, 'src/io/slim-read-other.ts'] },
+  { name: "(s') the same, a compressed-linear or compressed-logistic file", code: `import { init, decodeSlim } from './src/score.ts'; await init({ warmUp: false }); ${SCORE}`, budgetGz: 30.4 * KB, eager: [INLINE, 'src/io/slim-read-compressed.ts'] },
+  { name: "(s'') the same, a reduced-rank, compressed-reduced-rank or tensors file", code: `import { init, decodeSlim } from './src/score.ts'; await init({ warmUp: false }); ${SCORE}`, eager: [INLINE, 'src/io/slim-read-other.ts'] },
   { name: '(c) whole package entry', code: `export * from './src/index.ts';`, eager: [WARMUP, INLINE], heavyAllowed: true },
   { name: '(d) toONNX', code: `import { toONNX } from './src/core.ts'; console.log(toONNX);`, eager: [], heavyAllowed: true },
   { name: '(e) the whole toolkit', code: `import { ${TOOLKIT.join(', ')} } from './src/core.ts'; console.log(${TOOLKIT.join(', ')}); await init();`, budgetGz: 86 * KB, eager: [WARMUP, INLINE], heavyAllowed: true },

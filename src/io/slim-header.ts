@@ -45,11 +45,8 @@ export const MAX_HEADER_BYTES = 16 * 1024 * 1024;
 export function elementBudget(fileBytes: number): number {
   return 2 ** 25 + 8 * fileBytes;
 }
-/** Tensor names are at most this long. */
-export const MAX_NAME_LENGTH = 1024;
-/** dtypes a .slim file may hold. */
-export const SLIM_DTYPES = ['F64', 'F32', 'I32', 'U32', 'I16', 'U16', 'I8', 'U8'] as const satisfies readonly Dtype[];
-export type SlimDtype = (typeof SLIM_DTYPES)[number];
+import { MAX_NAME_LENGTH, SLIM_DTYPES, type SlimDtype } from './slim-dtypes.js';
+export { MAX_NAME_LENGTH, SLIM_DTYPES, type SlimDtype };
 
 export const SLIM_KINDS = ['linear', 'logistic', 'compressed-linear', 'compressed-logistic', 'reduced-rank', 'compressed-reduced-rank', 'tensors'] as const;
 export type SlimKind = (typeof SLIM_KINDS)[number];

@@ -14,7 +14,7 @@ import { shapeError } from '../models/fields.js';
 import { dtypeOf, getShape } from './binary.js';
 import { assembleQuantized, codesDtype, granularityToJSON, isQuantizedTensor, parseGranularity } from './quantized.js';
 import type { TensorReader, TensorWriter } from './slim-container.js';
-import { MAX_NAME_LENGTH, SLIM_DTYPES, type SlimDtype } from './slim-header.js';
+import { MAX_NAME_LENGTH, SLIM_DTYPES, type SlimDtype } from './slim-dtypes.js';
 import { MAX_SPARSE_ELEMENTS, maskFromBitmask, maskFromCsr } from './sparse-index.js';
 
 /** Typed arrays a dense tensor may hold in a .slim file. */
