@@ -4,7 +4,7 @@
  * kind, the same E_FORMAT for a corrupt file.
  */
 import { describe, expect, it } from 'vitest';
-import { compressModel, decodeSlim, encodeSlim, fitLinear, fitLogistic, init, reducedRank, type SlimContent } from '../src/core.js';
+import { compressModel, compressReducedRank, decodeSlim, encodeSlim, fitLinear, fitLogistic, init, reducedRank, type SlimContent } from '../src/core.js';
 import * as score from '../src/score.js';
 
 const X = [[1, 2], [2, 1], [3, 5], [4, 3], [5, 6], [6, 2], [7, 7], [8, 1]];
@@ -16,11 +16,15 @@ describe('slimfit/score decodeSlim', () => {
   it('decodes every kind as the main decodeSlim does', async () => {
     const e = await init({ backend: 'js', warmUp: false });
     const lin = fitLinear(e, X, y);
+    const logit = fitLogistic(e, X, yBin, { ridge: 1 });
+    const rr = reducedRank(e, X, Y, 1);
     const contents: SlimContent[] = [
       { kind: 'linear', model: lin },
-      { kind: 'logistic', model: fitLogistic(e, X, yBin, { ridge: 1 }) },
+      { kind: 'logistic', model: logit },
       { kind: 'compressed-linear', model: compressModel(e, lin, { quantize: { bits: 4 } }) },
-      { kind: 'reduced-rank', model: reducedRank(e, X, Y, 1) },
+      { kind: 'compressed-logistic', model: compressModel(e, logit, { quantize: { bits: 3 } }) },
+      { kind: 'reduced-rank', model: rr },
+      { kind: 'compressed-reduced-rank', model: compressReducedRank(e, rr, { bits: 4 }) },
       { kind: 'tensors', tensors: { w: new Float64Array([1, 2, 3]) } },
     ];
     for (const c of contents) {
