@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fitLinear } from '../src/fit/linear.js';
+import { fitLogistic } from '../src/fit/logistic.js';
 import { linearAccumulator } from '../src/fit/accumulator.js';
 import { accumulatorBytes, DEFAULT_MAX_MEMORY_BYTES, dualBytes, primalBytes } from '../src/fit/memory.js';
 import { init } from '../src/engine/init.js';
@@ -50,6 +51,24 @@ describe('memory estimates refuse infeasible fits at once', () => {
     expect(e.message).toContain('pass ridge > 0');
     expect(e.message).toContain('5 x 5 dual');
     expect((e.details as { bytes: number }).bytes).toBe(primalBytes(200_000, 1, true, 'fast'));
+  });
+
+  it('fitLogistic: d = 200,000 is refused at once, before linear memory grows; a small limit refuses a small fit', () => {
+    const { X } = design(4, 200_000);
+    const y = [0, 1, 0, 1];
+    const before = engine.arena.memoryBytes;
+    const t0 = performance.now();
+    const e = errorOf(() => fitLogistic(engine, X, y, { ridge: 1 }));
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(e.code).toBe('E_MEMORY');
+    expect(engine.arena.memoryBytes).toBe(before);
+    expect(e.message).toMatch(/logistic fit of 200000 columns .* needs ~\d+(\.\d)? (GiB|TiB)/);
+    expect((e.details as { bytes: number }).bytes).toBe(primalBytes(200_000, 1, true, 'fast'));
+    const small = design(50, 3, 2);
+    const ys = Array.from({ length: 50 }, (_, i) => i % 2);
+    expect(errorOf(() => fitLogistic(engine, small.X, ys, { maxMemoryBytes: 100 })).code).toBe('E_MEMORY');
+    expect(fitLogistic(engine, small.X, ys, { maxMemoryBytes: primalBytes(3, 1, true, 'fast') }).coef).toHaveLength(3);
+    expect(errorOf(() => fitLogistic(engine, small.X, ys, { maxMemoryBytes: -1 })).code).toBe('E_RANGE');
   });
 
   it('the same design with ridge > 0 is solved by the dual, in memory far below the primal', () => {

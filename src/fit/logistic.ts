@@ -45,6 +45,7 @@ import { linearPredictor, nonzeros } from './linear-predictor.js';
 import { jsNonzeroPass, nonzeroColumnStats, sparseStepper } from './logistic-sparse.js';
 import { mergeRows } from './logistic-aggregate.js';
 import { equilibrate, norm1 } from './normal.js';
+import { checkMemory, primalBytes, resolveMemoryLimit } from './memory.js';
 import { dependentFromInverse, dependentFromPivot, throwCollinear, throwConstantColumns, throwTooFewRows } from './singular.js';
 import { interceptQuad, ridgeCovariance } from './stats.js';
 import { summarize } from './summary.js';
@@ -64,9 +65,11 @@ export interface FitLogisticOptions {
   tol?: number;
   /** A differentially private fit by objective perturbation (docs/PRIVACY.md); not with ridge or weights. */
   privacy?: LogisticPrivacyOptions;
+  /** Refuse (E_MEMORY, before allocating) a fit whose estimated memory exceeds this many bytes (default 4 GiB; src/fit/memory.ts). */
+  maxMemoryBytes?: number;
 }
 
-const FIT_LOGISTIC_OPTION_KEYS = /* @__PURE__ */ optionKeys<FitLogisticOptions>()(['intercept', 'ridge', 'weights', 'maxIter', 'tol', 'privacy']);
+const FIT_LOGISTIC_OPTION_KEYS = /* @__PURE__ */ optionKeys<FitLogisticOptions>()(['intercept', 'ridge', 'weights', 'maxIter', 'tol', 'privacy', 'maxMemoryBytes']);
 
 /** |eta| beyond which a fitted probability is 0 or 1 to float64 precision (e^-37 < 2^-53). */
 const SATURATED = 37;
@@ -83,6 +86,9 @@ export function fitLogistic(engine: Engine | LinAlg, Xin: MatrixInput, yin: Arra
   const X = toMatrix(Xin, 'X', { skipFiniteCheck: true });
   const n = X.rows;
   const d = X.cols;
+  // The Newton loop holds as many p x p matrices as the least-squares fast path (the Hessian in the Gram's place).
+  const p1 = d + (intercept ? 1 : 0);
+  checkMemory(`a logistic fit of ${d} columns (${p1} x ${p1} Hessian)`, primalBytes(d, 1, intercept, 'fast'), resolveMemoryLimit(options.maxMemoryBytes), 8 * p1 * (p1 + 1), 'drop or merge columns, or raise maxMemoryBytes');
   const y = toVector(yin, 'y', n);
   for (let i = 0; i < n; i++) {
     const v = y[i];
