@@ -15,6 +15,7 @@ import { basename } from 'node:path';
 import { Piscina } from 'piscina';
 import { sweepTempFiles } from '../io/files.js';
 import { planOutputs } from './batch-inputs.js';
+import { batchTally } from './batch-tally.js';
 import type { BatchJob, BatchTask, BatchTaskResult } from './batch-worker.js';
 import { EXIT, usage } from './errors.js';
 import { sha256File } from './files.js';
@@ -99,18 +100,9 @@ export async function runBatch(inputs: string[], outDir: string, opts: BatchOpti
   if (opts.signal?.aborted) stop.abort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const results: BatchTaskResult[] = [];
-  let written = 0;
-  let skipped = 0;
-  let failed = 0;
   const total = inputs.length;
-  const record = (r: BatchTaskResult) => {
-    results.push(r);
-    if (r.status === 'written') written++;
-    else if (r.status === 'skipped') skipped++;
-    else failed++;
-    opts.onProgress?.({ total, done: written + skipped + failed, written, skipped, failed, last: r });
-  };
+  const tally = batchTally(total, opts.onProgress);
+  const record = tally.record;
   // Feed the pool chunks of a few inputs through a bounded window: one
   // message each way per chunk (thread wake-ups cost ~0.2-0.4 ms here), and
   // memory and abort listeners stay O(workers) however many inputs there are.
@@ -164,19 +156,5 @@ export async function runBatch(inputs: string[], outDir: string, opts: BatchOpti
     // Aborted tasks' workers were terminated, possibly mid-write: their temp files go.
     await sweepTempFiles(outDir, true);
   }
-  const seconds = (performance.now() - t0) / 1000;
-  const order = new Map(inputs.map((p, i) => [p, i]));
-  results.sort((a, b) => order.get(a.input)! - order.get(b.input)!);
-  return {
-    total,
-    written,
-    skipped,
-    failed,
-    interrupted: stop.signal.aborted,
-    workers,
-    seconds,
-    throughput: written / seconds,
-    results,
-    failures: results.filter((r): r is Extract<BatchTaskResult, { status: 'failed' }> => r.status === 'failed'),
-  };
+  return tally.summary(inputs, t0, { interrupted: stop.signal.aborted, workers });
 }

@@ -8,8 +8,7 @@
  * once each. Workers run the local batch's compress step (queue-jobs.ts), so
  * the files are the ones the local pool writes.
  */
-import { stat } from 'node:fs/promises';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { sweepTempFiles } from '../io/files.js';
 import { checkOptions, optionKeys } from '../options.js';
@@ -20,6 +19,7 @@ import { MAX_BLOB_BYTES } from '../queue/protocol.js';
 import { planOutputs } from './batch-inputs.js';
 import type { BatchOptions, BatchProgress, BatchSummary } from './batch-pool.js';
 import { upToDate } from './batch-resume.js';
+import { batchTally } from './batch-tally.js';
 import { failedResult, type BatchTaskResult } from './batch-worker.js';
 import { EXIT, inputError } from './errors.js';
 import { readInput, sha256Bytes, writeFileAtomic } from './files.js';
@@ -74,17 +74,8 @@ export async function runQueueBatch(inputs: string[], outDir: string, opts: Queu
   const digest = await recipeDigest(recipeRecord(opts.recipe, calibDigest));
 
   const total = inputs.length;
-  const results: BatchTaskResult[] = [];
-  let written = 0;
-  let skipped = 0;
-  let failed = 0;
-  const record = (r: BatchTaskResult) => {
-    results.push(r);
-    if (r.status === 'written') written++;
-    else if (r.status === 'skipped') skipped++;
-    else failed++;
-    opts.onProgress?.({ total, done: written + skipped + failed, written, skipped, failed, last: r });
-  };
+  const tally = batchTally(total, opts.onProgress);
+  const record = tally.record;
 
   // What is up to date is skipped here, before anything is sent; bad or too large inputs fail alone.
   const jobs: FlowJob[] = [];
@@ -141,20 +132,5 @@ export async function runQueueBatch(inputs: string[], outDir: string, opts: Queu
     requeued = s.resubmits;
     if (interrupted) await sweepTempFiles(outDir, true);
   }
-  const seconds = (performance.now() - t0) / 1000;
-  const order = new Map(inputs.map((p, i) => [p, i]));
-  results.sort((a, b) => order.get(a.input)! - order.get(b.input)!);
-  return {
-    total,
-    written,
-    skipped,
-    failed,
-    interrupted,
-    workers: by.size,
-    requeued,
-    seconds,
-    throughput: written / seconds,
-    results,
-    failures: results.filter((r): r is Extract<BatchTaskResult, { status: 'failed' }> => r.status === 'failed'),
-  };
+  return { ...tally.summary(inputs, t0, { interrupted, workers: by.size }), requeued };
 }

@@ -36,6 +36,7 @@ import { parseDelimiter } from './csv.js';
 import { CliError, EXIT, inputError, usage, type ExitCode } from './errors.js';
 import { checkOutputPath, readInput, writeModel, type ModelMeta } from './files.js';
 import { coefficientRows, coefficientTable } from './fit-summary.js';
+import type { FitFlags } from './fit.js';
 import type { AccumulateJobFailure, AccumulateJobPayload, AccumulateJobValue } from './queue-jobs.js';
 
 export interface ShardFitOptions {
@@ -119,20 +120,8 @@ export async function fitShardsOnQueue(engine: Engine, addr: QueueAddress, files
   return { model, rows: shards.reduce((n, x) => n + x.rows, 0), features: first.features, shards, workers: new Set(shards.map((x) => x.by)).size };
 }
 
-export interface FitQueueFlags {
-  queue: string;
-  target?: string;
-  ridge?: string;
-  features?: string;
-  exclude?: string;
-  intercept: boolean;
-  output: string;
-  delimiter?: string;
-  accurate?: boolean;
-  all?: boolean;
-  logistic?: boolean;
-  [other: string]: unknown;
-}
+/** `slimfit fit`'s flags with the queue's address (the flags a sharded fit cannot honour are refused). */
+export type FitQueueFlags = FitFlags & { queue: string };
 
 const NOT_SHARDED = ['targets', 'rank', 'categorical', 'bins', 'missing', 'unseen', 'epsilon', 'boundX', 'boundY', 'privacyMethod', 'noiseSeed'] as const;
 const FLAG = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;

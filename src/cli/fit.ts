@@ -41,7 +41,7 @@ import { cliMemoryLimit, WideLinearFit } from './fit-wide.js';
 import { expectedFitSeconds } from '../fit/memory.js';
 import { runFitQueue } from './fit-queue.js';
 
-interface FitFlags {
+export interface FitFlags {
   target?: string;
   targets?: string;
   rank?: string;

@@ -32,7 +32,7 @@ import type { Matrix } from '../types.js';
 import { pow2Near } from './dd.js';
 import { equilibrate, norm1 } from './normal.js';
 import type { Coefs } from './refine.js';
-import type { LinearStats } from './stats.js';
+import { statsFromVariances, type LinearStats } from './stats.js';
 
 export interface DualInput {
   X: Matrix;
@@ -184,39 +184,9 @@ function quad(M: Float64Array, src: Float64Array, off: number, n: number, tmp: F
 
 /** LinearStats of a dual fit, with the same definitions as computeStats (stats.ts) uses for the primal. */
 export function dualStats(r: DualResult, n: number, d: number, m: number, intercept: boolean, vector: boolean, tss: Float64Array): LinearStats {
-  const dof = n - r.edf;
-  const r2 = new Float64Array(m);
-  const sd = new Float64Array(m);
-  const se = new Float64Array(d * m);
-  const tv = new Float64Array(d * m);
-  const ise = new Float64Array(m);
-  const itv = new Float64Array(m);
-  const { b, b0 } = r.coefs;
-  for (let k = 0; k < m; k++) {
-    const rss = Math.max(0, r.rss[k]);
-    r2[k] = tss[k] > 0 ? 1 - rss / tss[k] : NaN;
-    const sigma = dof > 0 ? Math.sqrt(rss / dof) : NaN;
-    sd[k] = sigma;
-    for (let j = 0; j < d; j++) {
-      const e = sigma * Math.sqrt(r.varB[j]);
-      se[j * m + k] = e;
-      tv[j * m + k] = b[j * m + k] / e;
-    }
-    ise[k] = intercept ? sigma * Math.sqrt(r.varB0) : NaN;
-    itv[k] = intercept ? b0[k] / ise[k] : NaN;
-  }
-  const pick = (a: Float64Array): number | Float64Array => (vector ? a[0] : a);
-  return {
-    n,
-    dof,
-    rSquared: pick(r2),
-    residualSd: pick(sd),
-    stdErrors: se,
-    tValues: tv,
-    interceptStdError: pick(ise),
-    interceptTValue: pick(itv),
-    condition: r.cond,
-    method: 'dual-cholesky',
-    refinementSteps: 0,
-  };
+  return statsFromVariances({
+    n, dof: n - r.edf, d, m, intercept, vector, rss: r.rss, tss, b: r.coefs.b, b0: r.coefs.b0,
+    rootVar: r.varB.map(Math.sqrt), rootVar0: Math.sqrt(r.varB0),
+    condition: r.cond, method: 'dual-cholesky', refinementSteps: 0,
+  });
 }

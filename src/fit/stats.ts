@@ -122,17 +122,34 @@ export function interceptQuad(V: Float64Array, Vlo: Float64Array | undefined, mu
 }
 
 export function computeStats(I: StatsInput): LinearStats {
-  const { d, m, intercept, s, V, b, b0 } = I;
+  const { d, intercept, s, V } = I;
   const off = intercept ? 1 : 0;
   const p = d + off;
-  const dof = I.n - I.edf;
+  const rootVar = new Float64Array(d);
+  for (let j = 0; j < d; j++) rootVar[j] = Math.sqrt(Math.max(0, V[(j + off) * p + j + off]));
+  const rootVar0 = intercept ? Math.sqrt(Math.max(0, interceptQuad(V, I.Vlo, I.mu, s, p))) : NaN;
+  return statsFromVariances({ ...I, dof: I.n - I.edf, rootVar, colScale: s, rootVar0 });
+}
+
+/**
+ * LinearStats from the residual and total sums of squares and, per
+ * coefficient, the square root of its unscaled variance (divided by
+ * `colScale[j]` where the variance is in scaled units): shared by the primal
+ * (computeStats) and the dual (dual.ts), so both define the statistics alike.
+ */
+export function statsFromVariances(I: {
+  n: number; dof: number; d: number; m: number; intercept: boolean; vector: boolean;
+  rss: Float64Array; tss: Float64Array; b: Float64Array; b0: Float64Array;
+  rootVar: Float64Array; colScale?: Float64Array; rootVar0: number;
+  condition: number; method: LinearStats['method']; refinementSteps: number;
+}): LinearStats {
+  const { d, m, intercept, dof, b, b0, rootVar, colScale } = I;
   const r2 = new Float64Array(m);
   const sd = new Float64Array(m);
   const se = new Float64Array(d * m);
   const tv = new Float64Array(d * m);
   const ise = new Float64Array(m);
   const itv = new Float64Array(m);
-  const q0 = intercept ? interceptQuad(V, I.Vlo, I.mu, s, p) : NaN;
   for (let k = 0; k < m; k++) {
     const rss = Math.max(0, I.rss[k]);
     const tss = I.tss[k];
@@ -140,12 +157,11 @@ export function computeStats(I: StatsInput): LinearStats {
     const sigma = dof > 0 ? Math.sqrt(rss / dof) : NaN;
     sd[k] = sigma;
     for (let j = 0; j < d; j++) {
-      const v = Math.max(0, V[(j + off) * p + j + off]);
-      const e = (sigma * Math.sqrt(v)) / s[j];
+      const e = colScale ? (sigma * rootVar[j]) / colScale[j] : sigma * rootVar[j];
       se[j * m + k] = e;
       tv[j * m + k] = b[j * m + k] / e;
     }
-    ise[k] = intercept ? sigma * Math.sqrt(Math.max(0, q0)) : NaN;
+    ise[k] = intercept ? sigma * I.rootVar0 : NaN;
     itv[k] = intercept ? b0[k] / ise[k] : NaN;
   }
   const pick = (a: Float64Array): number | Float64Array => (I.vector ? a[0] : a);
