@@ -1,10 +1,11 @@
 /**
- * A small RFC 4180 reader for the page: a header row, then records; fields
- * may be quoted ("a, b", doubled quotes inside), lines end in LF or CRLF,
- * blank lines are skipped. Columns whose every cell is a finite number
+ * The page's CSV reader: a header row, then records, read by csv-parse
+ * (fields may be quoted ("a, b", doubled quotes inside), lines end in LF or
+ * CRLF, blank lines are skipped, a byte-order mark is dropped). Columns whose every cell is a finite number
  * become Float64Arrays; the rest are listed as skipped (the demo fits numeric
  * columns only). Errors are SlimfitError('E_FORMAT') naming the line.
  */
+import { parse } from 'csv-parse/browser/esm/sync';
 import { SlimfitError } from '../../src/errors.js';
 
 export interface CsvTable {
@@ -13,45 +14,15 @@ export interface CsvTable {
   rows: number;
 }
 
-/** Splits the text into records of raw fields. */
+/** Splits the text into records of raw fields (csv-parse's browser build; the checks on their shape are parseCsv's). */
 export function csvRecords(text: string): string[][] {
-  const out: string[][] = [];
-  let rec: string[] = [];
-  let field = '';
-  let quoted = false;
-  let line = 1;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; // a byte-order mark is not part of the first name
-  const endRecord = () => {
-    rec.push(field);
-    field = '';
-    if (!(rec.length === 1 && rec[0] === '')) out.push(rec);
-    rec = [];
-  };
-  for (; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (ch === '\n') line++;
-        field += ch;
-      }
-    } else if (ch === '"' && field === '') quoted = true;
-    else if (ch === ',') {
-      rec.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-    } else field += ch;
+  try {
+    return parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, record_delimiter: ['\r\n', '\n', '\r'] }) as string[][];
+  } catch (e) {
+    const err = e as { code?: string; lines?: number; message?: string };
+    if (err.code === 'CSV_QUOTE_NOT_CLOSED') throw new SlimfitError('E_FORMAT', `CSV: a quoted field opened before line ${err.lines ?? '?'} is never closed`);
+    throw new SlimfitError('E_FORMAT', `CSV: ${err.message ?? String(e)}`);
   }
-  if (quoted) throw new SlimfitError('E_FORMAT', `CSV: a quoted field opened before line ${line} is never closed`);
-  if (field !== '' || rec.length > 0) endRecord();
-  return out;
 }
 
 export function parseCsv(text: string): CsvTable {

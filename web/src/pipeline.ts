@@ -26,7 +26,6 @@ import {
 } from '../../src/core.js';
 import { creditDataset, CREDIT_FEATURES } from '../../src/data/credit.js';
 import { applyBinning, fitBinning } from '../../src/data/bins.js';
-import { parseCsv } from './csv.js';
 import type { CompressRequest, CompressResult, DatasetInfo, DatasetSource, FitRequest, FitResult, RdPoint, ScoreResult, Task } from './protocol.js';
 
 export const TRAIN_FRACTION = 0.8;
@@ -72,7 +71,7 @@ export class Pipeline {
 
   constructor(private readonly engine: Engine) {}
 
-  load(src: DatasetSource): DatasetInfo {
+  async load(src: DatasetSource): Promise<DatasetInfo> {
     const t0 = performance.now();
     this.fitted = undefined;
     if (src.source === 'credit') {
@@ -89,6 +88,8 @@ export class Pipeline {
       this.data = { name: `credit data (${src.rows} applicants, seed ${src.seed})`, rows: src.rows, columns };
       return { name: this.data.name, rows: src.rows, columns: [...columns.keys()], skipped: [], target: 'defaulted', features: [...CREDIT_FEATURES], ms: performance.now() - t0 };
     }
+    // the CSV reader (csv-parse, ~13 KB gzipped) is fetched only when a CSV is given
+    const { parseCsv } = await import('./csv.js');
     const t = parseCsv(src.text);
     if (t.columns.size < 2) throw new SlimfitError('E_FORMAT', `CSV: at least two numeric columns are needed (a target and a feature); ${t.skipped.length} columns have non-numeric or empty cells`);
     this.data = { name: src.name, rows: t.rows, columns: t.columns };
